@@ -1,0 +1,44 @@
+/**
+ * The shape of a `delphi` sub-command. Each command lives in src/cli/commands/<name>.ts and is
+ * listed in src/cli/commands/index.ts.
+ * @module
+ */
+
+/** Where a command writes; tests pass in-memory sinks. */
+export interface CliIo {
+  /** Normal output (results, JSON). */
+  out(text: string): void;
+  /** Diagnostics and progress. */
+  err(text: string): void;
+  /** Whether `err` is an interactive terminal (progress bars redraw in place only then). */
+  readonly errIsTty: boolean;
+}
+
+/** A sub-command of the `delphi` CLI. */
+export interface CliCommand {
+  /** First word on the command line, e.g. "gc". */
+  readonly name: string;
+  /** One line for `delphi --help`. */
+  readonly summary: string;
+  /** Full usage text for `delphi <name> --help`. */
+  readonly usage: string;
+  /** Runs with the arguments after the command name; resolves to the process exit code. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = {
+  OK: 0,
+  /** A runtime failure (bad file contents, protocol error, network). */
+  FAILURE: 1,
+  /** The command line itself is wrong. */
+  USAGE: 2,
+} as const;
+
+/** A command-line mistake; the CLI prints the message and the usage, and exits with {@link EXIT.USAGE}. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Registry of `delphi` sub-commands, in the order `delphi --help` lists them.
+ * @module
+ */
+import type { CliCommand } from '../command.js';
+import { demoCommand } from './demo.js';
+
+export const COMMANDS: readonly CliCommand[] = [demoCommand];
