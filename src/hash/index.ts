@@ -1,0 +1,8 @@
+/**
+ * Fixed-key AES and the correlation-robust hashes built on it (garbling and OT extension).
+ *
+ * Spec: §5.1, §5.2
+ * @module
+ */
+export { FIXED_AES_KEY, FIXED_KEY_LABEL, FixedKeyAes, fixedKeyAes } from './fixed-key-aes.js';
+export { tccrHashBlocks } from './tccr.js';

@@ -1,0 +1,504 @@
+/**
+ * Semi-honest OT extension: IKNP (Ishai–Kilian–Nissim–Petrank, CRYPTO 2003) with the ALSZ
+ * optimisations (Asharov–Lindell–Schneider–Zohner, CCS 2013): κ = 128 random base OTs of PRG seeds
+ * with the roles reversed, one matrix u = G(k⁰) ⊕ G(k¹) ⊕ r sent per chunk, correlated and random
+ * OT variants that shrink or remove the sender's reply, and chunked processing.
+ *
+ * A session is set up once (128 base OTs, §6.6) and then serves any number of batches (§6.7); its
+ * state is the expanded PRGs, a PRG block counter and an OT counter (the hash tweak).
+ *
+ * Spec: §6.6, §6.7
+ * @module
+ */
+import type { Channel } from '../net/channel.js';
+import type { Rng } from '../random/rng.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { tccrHashBlocks } from '../hash/index.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../errors.js';
+import { baseRandomOtReceive, baseRandomOtSend, type BaseOtOptions } from './base-ot.js';
+import { BLOCK_WORDS, blockCount, checkChoiceBits, packBits, readWordsLE, viewWordsLE, writeWordsLE } from './blocks.js';
+import { AesCtrPrg } from './prg.js';
+import { KAPPA, transpose128 } from './transpose.js';
+import { expectLength, expectTag, OT_TAG, readU32, readU64, writeU32, writeU64 } from './wire.js';
+
+/** OTs per chunk the receiver uses unless told otherwise (a multiple of 128). Spec: §6.7 */
+export const DEFAULT_CHUNK_SIZE = 8192;
+/** Largest chunk the sender accepts (bounds one message to 2^24 + 16 bytes). Spec: §6.7 */
+export const MAX_CHUNK_SIZE = 1 << 17;
+/** Bytes of the header of every OT-extension message. Spec: §6.7 */
+export const EXT_HEADER_BYTES = 16;
+/** Label prefixed to the caller's session id for the base OTs of a session. Spec: §6.6 */
+export const IKNP_BASE_OT_LABEL = 'delphi-ts/ot/iknp/v1';
+
+/** Options of {@link OtExtSender.setup}. */
+export interface OtExtSenderOptions extends BaseOtOptions {
+  /**
+   * The secret s (4 words) to use instead of drawing it: it becomes the Δ of
+   * {@link OtExtSender.sendRandomCorrelated}. It MUST be uniformly random apart from, optionally,
+   * its least significant bit (garbling wants lsb(Δ) = 1). Spec: §6.6
+   */
+  delta?: Uint32Array;
+}
+
+/** Options of {@link OtExtReceiver.setup}. */
+export interface OtExtReceiverOptions extends BaseOtOptions {
+  /** OTs per message (a positive multiple of 128, at most {@link MAX_CHUNK_SIZE}). Spec: §6.7 */
+  chunkSize?: number;
+}
+
+/** Both messages of each OT of a batch, as 128-bit blocks (4 words each). */
+export interface OtMessagePairs {
+  m0: Uint32Array;
+  m1: Uint32Array;
+}
+
+type SessionState = 'ready' | 'busy' | 'failed';
+
+function baseSessionId(options: BaseOtOptions): Uint8Array {
+  const user = options.sessionId ?? new Uint8Array(0);
+  if (!(user instanceof Uint8Array)) throw new InvalidArgumentError('sessionId must be a Uint8Array');
+  const label = utf8ToBytes(IKNP_BASE_OT_LABEL);
+  const sid = new Uint8Array(label.length + 1 + user.length);
+  sid.set(label);
+  sid.set(user, label.length + 1);
+  return sid;
+}
+
+function checkCount(count: number, what: string): void {
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new InvalidArgumentError(`${what} must be a non-negative integer, got ${count}`);
+  }
+}
+
+function checkDelta(delta: Uint32Array, what: string): void {
+  if (!(delta instanceof Uint32Array) || delta.length !== BLOCK_WORDS) {
+    throw new InvalidArgumentError(`${what} must be one 128-bit block (a Uint32Array of 4 words)`);
+  }
+}
+
+/** Writes the 16-byte header: tag, three zero bytes, u32 count, u64 index of the first OT. */
+function writeHeader(msg: Uint8Array, tag: number, count: number, start: number): void {
+  msg[0] = tag;
+  writeU32(msg, 4, count);
+  writeU64(msg, 8, start);
+}
+
+/** Parses and checks a header; returns the OT count of the chunk. */
+function readHeader(msg: Uint8Array, tag: number, start: number, maxCount: number, context: string): number {
+  expectTag(msg, tag, context);
+  if (msg.length < EXT_HEADER_BYTES) {
+    throw new MalformedInputError(`${context}: message of ${msg.length} bytes is shorter than the ${EXT_HEADER_BYTES}-byte header`);
+  }
+  if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) throw new MalformedInputError(`${context}: reserved header bytes are not zero`);
+  const count = readU32(msg, 4);
+  const first = readU64(msg, 8, context);
+  if (first !== start) {
+    throw new ProtocolError(`${context}: chunk starts at OT ${first}, expected OT ${start} (sessions out of sync)`);
+  }
+  if (count < 1 || count > maxCount) {
+    throw new ProtocolError(`${context}: chunk of ${count} OTs, expected between 1 and ${maxCount}`);
+  }
+  return count;
+}
+
+/** Sender's view of one chunk after receiving u: rows q_i = t_i ⊕ r_i·s as blocks. */
+interface SenderChunk {
+  start: number;
+  count: number;
+  q: Uint32Array;
+}
+
+/**
+ * The sender of OT extension (holds messages; in Delphi, the garbler). Create with
+ * {@link OtExtSender.setup}; every batch method must be matched by the same method on the peer's
+ * {@link OtExtReceiver}, with the same count, in the same order. Spec: §6.6, §6.7
+ */
+export class OtExtSender {
+  readonly #channel: Channel;
+  readonly #prgs: AesCtrPrg[];
+  readonly #s: Uint32Array;
+  readonly #sBits: Uint8Array;
+  #blocks = 0;
+  #ots = 0;
+  #state: SessionState = 'ready';
+  #failure: unknown = null;
+
+  private constructor(channel: Channel, s: Uint32Array, sBits: Uint8Array, seeds: Uint8Array[]) {
+    this.#channel = channel;
+    this.#s = s;
+    this.#sBits = sBits;
+    this.#prgs = seeds.map((k) => new AesCtrPrg(k));
+  }
+
+  /**
+   * Runs the 128 base OTs as their receiver with choice bits s (drawn as `rng.bytes(16)` unless
+   * `options.delta` is given; then the base OT draws its scalars). Spec: §6.6
+   */
+  static async setup(channel: Channel, rng: Rng, options: OtExtSenderOptions = {}): Promise<OtExtSender> {
+    let s: Uint32Array;
+    if (options.delta !== undefined) {
+      checkDelta(options.delta, 'options.delta');
+      s = Uint32Array.from(options.delta);
+    } else {
+      s = readWordsLE(rng.bytes(16), 0, 4).slice();
+    }
+    const sBits = new Uint8Array(KAPPA);
+    for (let j = 0; j < KAPPA; j++) sBits[j] = (s[j >>> 5] >>> (j & 31)) & 1;
+    const seeds = await baseRandomOtReceive(channel, sBits, rng, { sessionId: baseSessionId(options) });
+    return new OtExtSender(channel, s, sBits, seeds);
+  }
+
+  /** The secret s: Δ of {@link OtExtSender.sendRandomCorrelated} (a copy). */
+  get delta(): Uint32Array {
+    return this.#s.slice();
+  }
+
+  /** OTs performed so far in this session (the index, and hash tweak, of the next OT). */
+  get otCount(): number {
+    return this.#ots;
+  }
+
+  async #run<T>(body: () => Promise<T>): Promise<T> {
+    if (this.#state === 'failed') {
+      throw new ProtocolError('OT extension session was aborted by an earlier error', { cause: this.#failure });
+    }
+    if (this.#state === 'busy') throw new InvalidArgumentError('another batch is still running on this OT extension session');
+    this.#state = 'busy';
+    try {
+      const result = await body();
+      this.#state = 'ready';
+      return result;
+    } catch (e) {
+      this.#state = 'failed';
+      this.#failure = e;
+      throw e;
+    }
+  }
+
+  /** Receives one chunk's u and computes q_i = t_i ⊕ r_i·s for its OTs. */
+  async #receiveChunk(tag: number, remaining: number): Promise<SenderChunk> {
+    const context = 'OT extension (sender)';
+    const msg = await this.#channel.recv();
+    const start = this.#ots;
+    const count = readHeader(msg, tag, start, Math.min(remaining, MAX_CHUNK_SIZE), context);
+    const nb = Math.ceil(count / 128);
+    const W = BLOCK_WORDS * nb;
+    expectLength(msg, EXT_HEADER_BYTES + 4 * KAPPA * W, context);
+    const u = viewWordsLE(msg, EXT_HEADER_BYTES, KAPPA * W);
+    const rows = new Uint32Array(KAPPA * W);
+    for (let j = 0; j < KAPPA; j++) {
+      const row = rows.subarray(j * W, (j + 1) * W);
+      this.#prgs[j].fillBlocks(this.#blocks, row);
+      if (this.#sBits[j] === 1) {
+        for (let w = 0, o = j * W; w < W; w++, o++) row[w] ^= u[o];
+      }
+    }
+    const q = transpose128(rows, W, count, new Uint32Array(BLOCK_WORDS * count));
+    this.#blocks += nb;
+    this.#ots += count;
+    return { start, count, q };
+  }
+
+  /** q ⊕ s for every block. */
+  #xorS(q: Uint32Array): Uint32Array {
+    const [s0, s1, s2, s3] = this.#s;
+    const out = new Uint32Array(q.length);
+    for (let i = 0; i < q.length; i += 4) {
+      out[i] = q[i] ^ s0;
+      out[i + 1] = q[i + 1] ^ s1;
+      out[i + 2] = q[i + 2] ^ s2;
+      out[i + 3] = q[i + 3] ^ s3;
+    }
+    return out;
+  }
+
+  /** H(i, q_i) and H(i, q_i ⊕ s) for a chunk. */
+  #hashPair(chunk: SenderChunk): [Uint32Array, Uint32Array] {
+    const h0 = new Uint32Array(chunk.q.length);
+    const h1 = new Uint32Array(chunk.q.length);
+    tccrHashBlocks(chunk.q, chunk.start, h0);
+    tccrHashBlocks(this.#xorS(chunk.q), chunk.start, h1);
+    return [h0, h1];
+  }
+
+  /**
+   * Chosen-message OT: the receiver learns m0[i] or m1[i] (blocks) by its choice bit. Sends
+   * y⁰_i = m⁰_i ⊕ H(i, q_i), y¹_i = m¹_i ⊕ H(i, q_i ⊕ s). Spec: §6.7
+   */
+  async send(m0: Uint32Array, m1: Uint32Array): Promise<void> {
+    const count = blockCount(m0, 'm0');
+    if (blockCount(m1, 'm1') !== count) throw new SizeMismatchError(`m0 has ${count} blocks but m1 has ${m1.length / 4}`);
+    return this.#run(async () => {
+      for (let done = 0; done < count; ) {
+        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_CHOSEN, count - done);
+        const [h0, h1] = this.#hashPair(chunk);
+        const y = new Uint32Array(2 * chunk.q.length);
+        const base = BLOCK_WORDS * done;
+        for (let i = 0; i < chunk.count; i++) {
+          for (let w = 0; w < 4; w++) {
+            y[8 * i + w] = m0[base + 4 * i + w] ^ h0[4 * i + w];
+            y[8 * i + 4 + w] = m1[base + 4 * i + w] ^ h1[4 * i + w];
+          }
+        }
+        this.#sendBlocks(OT_TAG.EXT_Y_CHOSEN, chunk, y);
+        done += chunk.count;
+      }
+    });
+  }
+
+  /**
+   * Correlated OT with a chosen Δ: returns m⁰_i = H(i, q_i) (blocks) and lets the receiver learn
+   * m⁰_i ⊕ r_i·Δ; sends one correction block y_i = H(i, q_i) ⊕ H(i, q_i ⊕ s) ⊕ Δ per OT.
+   * Spec: §6.7
+   */
+  async sendCorrelated(count: number, delta: Uint32Array): Promise<Uint32Array> {
+    checkCount(count, 'count');
+    checkDelta(delta, 'delta');
+    const [d0, d1, d2, d3] = delta;
+    return this.#run(async () => {
+      const out = new Uint32Array(BLOCK_WORDS * count);
+      for (let done = 0; done < count; ) {
+        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_CORRELATED, count - done);
+        const [h0, y] = this.#hashPair(chunk);
+        for (let i = 0; i < y.length; i += 4) {
+          y[i] ^= h0[i] ^ d0;
+          y[i + 1] ^= h0[i + 1] ^ d1;
+          y[i + 2] ^= h0[i + 2] ^ d2;
+          y[i + 3] ^= h0[i + 3] ^ d3;
+        }
+        out.set(h0, BLOCK_WORDS * done);
+        this.#sendBlocks(OT_TAG.EXT_Y_CORRELATED, chunk, y);
+        done += chunk.count;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Random OT: returns m⁰_i = H(i, q_i) and m¹_i = H(i, q_i ⊕ s); the receiver learns m^{r_i}_i.
+   * Nothing is sent back. Spec: §6.7
+   */
+  async sendRandom(count: number): Promise<OtMessagePairs> {
+    checkCount(count, 'count');
+    return this.#run(async () => {
+      const m0 = new Uint32Array(BLOCK_WORDS * count);
+      const m1 = new Uint32Array(BLOCK_WORDS * count);
+      for (let done = 0; done < count; ) {
+        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_RANDOM, count - done);
+        const [h0, h1] = this.#hashPair(chunk);
+        m0.set(h0, BLOCK_WORDS * done);
+        m1.set(h1, BLOCK_WORDS * done);
+        done += chunk.count;
+      }
+      return { m0, m1 };
+    });
+  }
+
+  /**
+   * Random correlated OT with Δ = s ({@link OtExtSender.delta}): returns q_i unhashed (m⁰_i = q_i,
+   * m¹_i = q_i ⊕ s); the receiver learns q_i ⊕ r_i·s. Nothing is sent back. The outputs are
+   * correlated across OTs through s: use them only where that is accounted for (e.g. as free-XOR
+   * wire labels under a correlation-robust garbling hash). Spec: §6.7
+   */
+  async sendRandomCorrelated(count: number): Promise<Uint32Array> {
+    checkCount(count, 'count');
+    return this.#run(async () => {
+      const out = new Uint32Array(BLOCK_WORDS * count);
+      for (let done = 0; done < count; ) {
+        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_RANDOM_CORRELATED, count - done);
+        out.set(chunk.q, BLOCK_WORDS * done);
+        done += chunk.count;
+      }
+      return out;
+    });
+  }
+
+  #sendBlocks(tag: number, chunk: SenderChunk, words: Uint32Array): void {
+    const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * words.length);
+    writeHeader(msg, tag, chunk.count, chunk.start);
+    writeWordsLE(words, msg, EXT_HEADER_BYTES);
+    this.#channel.send(msg);
+  }
+}
+
+/** Receiver's record of one chunk it sent. */
+interface ReceiverChunk {
+  start: number;
+  count: number;
+}
+
+/**
+ * The receiver of OT extension (holds choice bits; in Delphi, the evaluator). Create with
+ * {@link OtExtReceiver.setup}. Spec: §6.6, §6.7
+ */
+export class OtExtReceiver {
+  readonly #channel: Channel;
+  readonly #prgs0: AesCtrPrg[];
+  readonly #prgs1: AesCtrPrg[];
+  readonly #chunkSize: number;
+  #blocks = 0;
+  #ots = 0;
+  #state: SessionState = 'ready';
+  #failure: unknown = null;
+
+  private constructor(channel: Channel, keys0: Uint8Array[], keys1: Uint8Array[], chunkSize: number) {
+    this.#channel = channel;
+    this.#prgs0 = keys0.map((k) => new AesCtrPrg(k));
+    this.#prgs1 = keys1.map((k) => new AesCtrPrg(k));
+    this.#chunkSize = chunkSize;
+  }
+
+  /**
+   * Runs the 128 base OTs as their sender (random OT: seed pairs k⁰_j, k¹_j). Rng draws: the base
+   * OT's scalar a. Spec: §6.6
+   */
+  static async setup(channel: Channel, rng: Rng, options: OtExtReceiverOptions = {}): Promise<OtExtReceiver> {
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(chunkSize) || chunkSize < 128 || chunkSize % 128 !== 0 || chunkSize > MAX_CHUNK_SIZE) {
+      throw new InvalidArgumentError(`chunkSize must be a multiple of 128 in [128, ${MAX_CHUNK_SIZE}], got ${chunkSize}`);
+    }
+    const { keys0, keys1 } = await baseRandomOtSend(channel, KAPPA, rng, { sessionId: baseSessionId(options) });
+    return new OtExtReceiver(channel, keys0, keys1, chunkSize);
+  }
+
+  /** OTs performed so far in this session (the index, and hash tweak, of the next OT). */
+  get otCount(): number {
+    return this.#ots;
+  }
+
+  async #run<T>(body: () => Promise<T>): Promise<T> {
+    if (this.#state === 'failed') {
+      throw new ProtocolError('OT extension session was aborted by an earlier error', { cause: this.#failure });
+    }
+    if (this.#state === 'busy') throw new InvalidArgumentError('another batch is still running on this OT extension session');
+    this.#state = 'busy';
+    try {
+      const result = await body();
+      this.#state = 'ready';
+      return result;
+    } catch (e) {
+      this.#state = 'failed';
+      this.#failure = e;
+      throw e;
+    }
+  }
+
+  /**
+   * Sends u for every chunk of the batch and returns t_i (the rows of T = G(k⁰) transposed) for
+   * all OTs of the batch, plus the chunk list.
+   */
+  #extend(choices: Uint8Array, tag: number): { t: Uint32Array; chunks: ReceiverChunk[] } {
+    const m = choices.length;
+    const t = new Uint32Array(BLOCK_WORDS * m);
+    const chunks: ReceiverChunk[] = [];
+    for (let from = 0; from < m; from += this.#chunkSize) {
+      const count = Math.min(this.#chunkSize, m - from);
+      const nb = Math.ceil(count / 128);
+      const W = BLOCK_WORDS * nb;
+      const r = packBits(choices, from, count, new Uint32Array(W));
+      const rows = new Uint32Array(KAPPA * W);
+      const u = new Uint32Array(KAPPA * W);
+      const g1 = new Uint32Array(W);
+      for (let j = 0; j < KAPPA; j++) {
+        const o = j * W;
+        this.#prgs0[j].fillBlocks(this.#blocks, rows.subarray(o, o + W));
+        this.#prgs1[j].fillBlocks(this.#blocks, g1);
+        for (let w = 0; w < W; w++) u[o + w] = rows[o + w] ^ g1[w] ^ r[w];
+      }
+      const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * u.length);
+      writeHeader(msg, tag, count, this.#ots);
+      writeWordsLE(u, msg, EXT_HEADER_BYTES);
+      this.#channel.send(msg);
+      transpose128(rows, W, count, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
+      chunks.push({ start: this.#ots, count });
+      this.#blocks += nb;
+      this.#ots += count;
+    }
+    return { t, chunks };
+  }
+
+  /** Receives the sender's reply to `chunk` and returns its blocks (`blocksPerOt` per OT). */
+  async #receiveReply(tag: number, chunk: ReceiverChunk, blocksPerOt: number): Promise<Uint32Array> {
+    const context = 'OT extension (receiver)';
+    const msg = await this.#channel.recv();
+    const count = readHeader(msg, tag, chunk.start, chunk.count, context);
+    if (count !== chunk.count) throw new ProtocolError(`${context}: reply covers ${count} OTs, chunk has ${chunk.count}`);
+    expectLength(msg, EXT_HEADER_BYTES + 16 * blocksPerOt * count, context);
+    return viewWordsLE(msg, EXT_HEADER_BYTES, 4 * blocksPerOt * count);
+  }
+
+  /**
+   * Chosen-message OT: returns m^{r_i}_i (blocks) for choice bits r (one byte each, 0 or 1).
+   * Spec: §6.7
+   */
+  async receive(choices: Uint8Array): Promise<Uint32Array> {
+    checkChoiceBits(choices);
+    return this.#run(async () => {
+      const start = this.#ots;
+      const { t, chunks } = this.#extend(choices, OT_TAG.EXT_U_CHOSEN);
+      const out = new Uint32Array(t.length);
+      tccrHashBlocks(t, start, out);
+      for (const chunk of chunks) {
+        const y = await this.#receiveReply(OT_TAG.EXT_Y_CHOSEN, chunk, 2);
+        const base = chunk.start - start;
+        for (let i = 0; i < chunk.count; i++) {
+          const o = 4 * (base + i);
+          const p = 8 * i + 4 * choices[base + i];
+          out[o] ^= y[p];
+          out[o + 1] ^= y[p + 1];
+          out[o + 2] ^= y[p + 2];
+          out[o + 3] ^= y[p + 3];
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Correlated OT with the sender's chosen Δ: returns H(i, t_i) ⊕ r_i·y_i = m⁰_i ⊕ r_i·Δ.
+   * Spec: §6.7
+   */
+  async receiveCorrelated(choices: Uint8Array): Promise<Uint32Array> {
+    checkChoiceBits(choices);
+    return this.#run(async () => {
+      const start = this.#ots;
+      const { t, chunks } = this.#extend(choices, OT_TAG.EXT_U_CORRELATED);
+      const out = new Uint32Array(t.length);
+      tccrHashBlocks(t, start, out);
+      for (const chunk of chunks) {
+        const y = await this.#receiveReply(OT_TAG.EXT_Y_CORRELATED, chunk, 1);
+        const base = chunk.start - start;
+        for (let i = 0; i < chunk.count; i++) {
+          const mask = -choices[base + i];
+          const o = 4 * (base + i);
+          out[o] ^= y[4 * i] & mask;
+          out[o + 1] ^= y[4 * i + 1] & mask;
+          out[o + 2] ^= y[4 * i + 2] & mask;
+          out[o + 3] ^= y[4 * i + 3] & mask;
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Random OT: returns H(i, t_i) = m^{r_i}_i of {@link OtExtSender.sendRandom}. Spec: §6.7 */
+  async receiveRandom(choices: Uint8Array): Promise<Uint32Array> {
+    checkChoiceBits(choices);
+    return this.#run(async () => {
+      const start = this.#ots;
+      const { t } = this.#extend(choices, OT_TAG.EXT_U_RANDOM);
+      const out = new Uint32Array(t.length);
+      tccrHashBlocks(t, start, out);
+      return out;
+    });
+  }
+
+  /**
+   * Random correlated OT: returns t_i = q_i ⊕ r_i·s of {@link OtExtSender.sendRandomCorrelated}.
+   * Spec: §6.7
+   */
+  async receiveRandomCorrelated(choices: Uint8Array): Promise<Uint32Array> {
+    checkChoiceBits(choices);
+    return this.#run(async () => this.#extend(choices, OT_TAG.EXT_U_RANDOM_CORRELATED).t);
+  }
+}
