@@ -1,0 +1,155 @@
+/**
+ * Encryption (public-key and secret-key) and decryption, following SEAL 4.1: fresh encryptions of
+ * zero are made one level up (with the next prime) and divided by that prime with rounding, which
+ * shrinks their noise, then Δ·m is added.
+ *
+ * Spec: §4.4, §4.5
+ * @module
+ */
+import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../errors.js';
+import type { Rng } from '../random/index.js';
+import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
+import { checkRng, checkSecretKey } from './keys.js';
+import {
+  polyAdd,
+  polyMulAccNtt,
+  polyMulNtt,
+  polyNeg,
+  polyNttForward,
+  polyNttInverse,
+} from './poly.js';
+import { sampleNoiseRns, sampleTernaryRns, sampleUniformRns } from './sampling.js';
+import { addScaledPlain, divideAndRoundLast, scaleAndRound } from './scaling.js';
+import { checkCiphertext, type Ciphertext, type Plaintext, type PublicKey, type SecretKey } from './types.js';
+
+/** Options of the encryption functions. */
+export interface EncryptOptions {
+  /** Number of primes of the ciphertext's level (default: the first data level). */
+  readonly level?: number;
+}
+
+/** Throws unless `pt` is a plaintext of this context (≤ n coefficients, each an integer in [0, t)). Spec: §4.4 */
+export function checkPlaintext(ctx: BfvContext, pt: Plaintext): void {
+  const c = pt?.coeffs;
+  if (!(c instanceof Float64Array)) throw new InvalidArgumentError('expected a Plaintext { coeffs: Float64Array }');
+  if (c.length > ctx.n) throw new SizeMismatchError(`plaintext has ${c.length} coefficients, more than n = ${ctx.n}`);
+  for (let j = 0; j < c.length; j++) {
+    const v = c[j];
+    if (!(Number.isInteger(v) && v >= 0 && v < ctx.t)) {
+      throw new OutOfRangeError(`plaintext coefficient ${j} = ${v} is not an integer in [0, t = ${ctx.t})`);
+    }
+  }
+}
+
+function targetLevel(ctx: BfvContext, options?: EncryptOptions): BfvLevel {
+  const k = options?.level ?? ctx.firstLevel.k;
+  const level = ctx.level(k);
+  if (level.k > ctx.firstLevel.k) throw new InvalidArgumentError('ciphertexts cannot be at the key level');
+  return level;
+}
+
+/** Divides both polynomials of a level-(k+1) encryption by q_k with rounding (level k+1 → k). */
+function dropLastPrime(ctx: BfvContext, polys: RnsPoly[], k: number): RnsPoly[] {
+  const n = ctx.n;
+  const upper = ctx.level(k + 1);
+  return polys.map((p) =>
+    divideAndRoundLast(ctx, p, p.subarray(k * n, (k + 1) * n), ctx.primes[k], upper.invLastMod, ctx.allocPoly(k), k),
+  );
+}
+
+/**
+ * Public-key encryption of zero at level k (coefficient form), SEAL's `encrypt_zero_asymmetric`
+ * one level up followed by division by the extra prime: with k' = k + 1 primes (k' = k at the
+ * top level), u ← ternary, then e_0, e_1 ← χ; c_j = u·pk_j + e_j (mod q_0…q_{k'−1}); then
+ * c_j ← round(c_j / q_k) when k' = k + 1. Spec: §4.4
+ */
+export function bfvEncryptZero(ctx: BfvContext, pk: PublicKey, rng: Rng, options?: EncryptOptions): Ciphertext {
+  checkRng(rng);
+  const level = targetLevel(ctx, options);
+  const k = level.k;
+  const kk = k < ctx.primes.length ? k + 1 : k;
+  const pkc = pk?.ciphertext;
+  if (!pkc || pkc.coeffModulusSize !== ctx.primes.length || !pkc.isNttForm || pkc.polys.length !== 2) {
+    throw new InvalidArgumentError('public key does not belong to this context');
+  }
+  checkCiphertext(ctx, pkc, 'public key');
+  const { poly: u } = sampleTernaryRns(ctx, rng, kk);
+  polyNttForward(ctx, u, kk);
+  const polys: RnsPoly[] = [];
+  for (let j = 0; j < 2; j++) {
+    const c = polyMulNtt(ctx, u, pkc.polys[j], ctx.allocPoly(kk), kk);
+    polyNttInverse(ctx, c, kk);
+    polys.push(c);
+  }
+  for (let j = 0; j < 2; j++) polyAdd(ctx, polys[j], sampleNoiseRns(ctx, rng, kk), polys[j], kk);
+  return { coeffModulusSize: k, polys: kk > k ? dropLastPrime(ctx, polys, k) : polys, isNttForm: false };
+}
+
+/**
+ * Public-key encryption: {@link bfvEncryptZero}, then c_0 ← c_0 + Δ·m. Draw order: u (n ternary
+ * draws), e_0, e_1 (n centered-binomial draws each). Spec: §4.4
+ */
+export function bfvEncrypt(ctx: BfvContext, pk: PublicKey, plain: Plaintext, rng: Rng, options?: EncryptOptions): Ciphertext {
+  checkPlaintext(ctx, plain);
+  const ct = bfvEncryptZero(ctx, pk, rng, options);
+  addScaledPlain(ctx, ct.polys[0], plain.coeffs, ctx.level(ct.coeffModulusSize));
+  return ct;
+}
+
+/**
+ * Secret-key encryption (SEAL's `encrypt_symmetric`): with k' as in {@link bfvEncryptZero}, a ←
+ * uniform over k' primes (as NTT values), e ← χ; c_1 = NTT^{−1}(a), c_0 = −(NTT^{−1}(a·s) + e);
+ * divide both by q_k with rounding when k' = k + 1; then c_0 ← c_0 + Δ·m. Spec: §4.4
+ */
+export function bfvEncryptSymmetric(
+  ctx: BfvContext,
+  sk: SecretKey,
+  plain: Plaintext,
+  rng: Rng,
+  options?: EncryptOptions,
+): Ciphertext {
+  checkPlaintext(ctx, plain);
+  checkSecretKey(ctx, sk);
+  checkRng(rng);
+  const level = targetLevel(ctx, options);
+  const k = level.k;
+  const kk = k < ctx.primes.length ? k + 1 : k;
+  const a = sampleUniformRns(ctx, rng, kk);
+  const c0 = polyMulNtt(ctx, a, sk.poly, ctx.allocPoly(kk), kk);
+  polyNttInverse(ctx, c0, kk);
+  polyAdd(ctx, c0, sampleNoiseRns(ctx, rng, kk), c0, kk);
+  polyNeg(ctx, c0, c0, kk);
+  polyNttInverse(ctx, a, kk);
+  const polys = kk > k ? dropLastPrime(ctx, [c0, a], k) : [c0, a];
+  addScaledPlain(ctx, polys[0], plain.coeffs, level);
+  return { coeffModulusSize: k, polys, isNttForm: false };
+}
+
+/**
+ * x = c_0 + c_1·s + c_2·s² + … (mod Q) in coefficient form, computed in the NTT domain
+ * (SEAL's `dot_product_ct_sk_array`). Spec: §4.5
+ */
+export function dotWithSecretKey(ctx: BfvContext, sk: SecretKey, ct: Ciphertext): RnsPoly {
+  checkSecretKey(ctx, sk);
+  checkCiphertext(ctx, ct);
+  if (ct.isNttForm) throw new InvalidArgumentError('BFV decryption needs a ciphertext in coefficient (non-NTT) form');
+  const k = ct.coeffModulusSize;
+  const acc = ctx.allocPoly(k);
+  let power: RnsPoly = sk.poly;
+  for (let j = 1; j < ct.polys.length; j++) {
+    if (j > 1) power = polyMulNtt(ctx, power, sk.poly, ctx.allocPoly(k), k);
+    const c = polyNttForward(ctx, ct.polys[j].slice(), k);
+    polyMulAccNtt(ctx, acc, c, power, k);
+  }
+  polyNttInverse(ctx, acc, k);
+  return polyAdd(ctx, acc, ct.polys[0], acc, k);
+}
+
+/**
+ * Decryption: m = round(t/Q · (c_0 + c_1·s + …)) mod t, by the exact RNS scale-and-round of §4.5.
+ * Spec: §4.5
+ */
+export function bfvDecrypt(ctx: BfvContext, sk: SecretKey, ct: Ciphertext): Plaintext {
+  const x = dotWithSecretKey(ctx, sk, ct);
+  return { coeffs: scaleAndRound(ctx, x, ctx.level(ct.coeffModulusSize)) };
+}

@@ -1,0 +1,27 @@
+/**
+ * BFV homomorphic encryption in RNS form, interoperable with Microsoft SEAL 4.1: parameters and
+ * security check, keys, encryption, batching, homomorphic operations, key switching (relinearization,
+ * rotations), noise budget and noise flooding, and SEAL's serialization format. Spec: §4
+ * @module
+ */
+export * from './params.js';
+export * from './parms-id.js';
+export * from './context.js';
+export * from './types.js';
+export * from './poly.js';
+export * from './wide52.js';
+export * from './sampling.js';
+export * from './scaling.js';
+export * from './keys.js';
+export * from './encrypt.js';
+export * from './encoder.js';
+export * from './evaluator.js';
+export * from './galois.js';
+export * from './keyswitch.js';
+export * from './serialize.js';
+export * from './noise.js';
+export * from './multiply.js';
+export * from './reference.js';
+export * from './detect.js';
+export * from './blake2xb.js';
+export * from './seal-prng.js';
