@@ -1,9 +1,19 @@
 /**
  * delphi-ts: private neural-network inference (Delphi, USENIX Security 2020) in pure TypeScript.
- * Each primitive is also available as its own entry point (`delphi-ts/math`, `delphi-ts/random`, …).
+ *
+ * Randomness, channels and errors are exported flat; every other primitive is exported as a
+ * namespace (`import { math, bfv } from 'delphi-ts'`) and as its own entry point
+ * (`import { forwardNtt } from 'delphi-ts/math'`).
  * @module
  */
 export * from './errors.js';
 export * from './random/index.js';
 export * from './net/index.js';
+export * as math from './math/index.js';
+export * as hash from './hash/index.js';
+export * as sharing from './sharing/index.js';
+export * as beaver from './beaver/index.js';
+export * as bfv from './bfv/index.js';
+export * as ot from './ot/index.js';
+export * as nn from './nn/index.js';
 export { VERSION } from './version.js';

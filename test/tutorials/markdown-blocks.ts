@@ -13,7 +13,7 @@ export function extractBlocks(markdown: string): TutorialBlock[] {
   const lines = markdown.split('\n');
   const blocks: TutorialBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w+)\s*$/.exec(lines[i]);
+    const open = /^```(\w+)(?:[ \t]+live)?[ \t]*$/.exec(lines[i]);
     if (!open) {
       if (/^```/.test(lines[i])) {
         // a fence with no language or with attributes: skip to its close

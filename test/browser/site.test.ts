@@ -1,0 +1,301 @@
+/**
+ * The documentation website, in a real browser: builds website/ if its inputs changed (or it was
+ * never built), serves website/build on 127.0.0.1 and drives Debian's chromium through
+ * playwright-core. References: the library run here in Node (same seeds ⇒ the numbers the page
+ * computed must be identical), RFC 8439's ChaCha20 test vector, and the Markdown sources (titles,
+ * code blocks, ```output blocks).
+ *
+ * Needs chromium (/usr/bin/chromium, or DELPHI_CHROMIUM) and the website's dependencies
+ * (`npm ci --prefix website`); without them the suite fails with a message saying so — .ci/run
+ * installs both. Set DELPHI_SCREENSHOTS=<dir> to keep screenshots of the pages visited.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bitLength, fromSeed, fromTextSeed, sampleCenteredBinomial, uniformBelow, type Rng } from '../../src/random/index.js';
+import { launchChromium, type BrowserContext, type Page } from './chromium.js';
+import { serveStatic } from './static-server.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tutorialsDir = path.join(root, 'tutorials');
+const screenshots = process.env.DELPHI_SCREENSHOTS;
+
+let origin = '';
+let closeServer: (() => Promise<void>) | undefined;
+let browser: BrowserContext | undefined;
+let page: Page;
+let opened: Page | undefined;
+let problems: string[] = [];
+
+/** Runs scripts/docs-build.mjs --if-stale; rejects with the end of its log if the build fails. */
+function buildSite(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts/docs-build.mjs'), '--if-stale', '--no-install'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`the website build failed (node scripts/docs-build.mjs, exit ${code}):\n${log.slice(-4000)}`));
+    });
+  });
+}
+
+/** Why the site or the browser could not be set up; every test then fails with it (not skipped). */
+let setupError: unknown;
+
+beforeAll(async () => {
+  try {
+    await buildSite();
+    const server = await serveStatic(path.join(root, 'website/build'));
+    origin = server.origin;
+    closeServer = server.close;
+    browser = await launchChromium();
+  } catch (e) {
+    setupError = e;
+  }
+}, 360_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await closeServer?.();
+});
+
+async function open(route: string): Promise<Page> {
+  if (setupError !== undefined) throw setupError;
+  page = await browser!.newPage();
+  opened = page;
+  problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`request off the machine: ${r.url()}`);
+  });
+  await page.goto(origin + route, { waitUntil: 'networkidle' });
+  return page;
+}
+
+async function shoot(name: string): Promise<void> {
+  if (!screenshots) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+afterEach(async () => {
+  // Every page: no script error, no React hydration error, nothing fetched from the network.
+  const seen = problems;
+  problems = [];
+  await opened?.close();
+  opened = undefined;
+  expect(seen).toEqual([]);
+});
+
+/** Clicks Run on the i-th live block of the page and returns what it printed. */
+async function runLiveBlock(i: number): Promise<{ status: string; text: string }> {
+  const block = page.locator('[data-live-block]').nth(i);
+  await block.locator('[data-live-run]').click();
+  await page.waitForFunction(
+    (k: number) => {
+      const out = document.querySelectorAll('[data-live-block]')[k]?.querySelector('[data-live-output]');
+      return out !== null && out !== undefined && out.getAttribute('data-live-status') !== 'running';
+    },
+    i,
+    { timeout: 30_000 },
+  );
+  const output = block.locator('[data-live-output]');
+  return {
+    status: (await output.getAttribute('data-live-status')) ?? '',
+    text: await output.evaluate((el: Element) => (el as HTMLElement).innerText, null),
+  };
+}
+
+/** The ```output block right after each live block (undefined where there is none). */
+async function expectedOutputs(): Promise<(string | undefined)[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-live-block]')).map((block) => {
+      const next = block.nextElementSibling;
+      if (!next?.matches('[data-code-kind="output"]')) return undefined;
+      // Docusaurus renders one span per line (ending in <br>): join the lines' text.
+      return Array.from(next.querySelectorAll('code .token-line')).map((line) => line.textContent ?? '').join('\n');
+    }),
+  );
+}
+
+const trimEnd = (s: string) => s.replace(/\s+$/, '');
+
+describe('documentation website in chromium', () => {
+  it('the landing page is the README, and its spec links lead to the spec', async () => {
+    await open('/');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(await page.locator('article h1').first().textContent()).toBe(/^# (.*)$/m.exec(readme)![1]);
+    const specLink = page.locator('article a[href="/spec/02-randomness-and-channels"]').first();
+    expect(await specLink.count()).toBe(1);
+    await specLink.click();
+    await page.locator('article h1').first().waitFor();
+    expect(await page.locator('article h1').first().textContent()).toBe('§2 Randomness and channels');
+    // GitHub-compatible heading anchors, so links written for GitHub work on the site too.
+    expect(await page.locator('h2[id="21-the-random-generator"]').count()).toBe(1);
+    await shoot('home');
+  });
+
+  const tutorials = readdirSync(tutorialsDir).filter((f) => /^\d\d-.*\.md$/.test(f)).sort();
+
+  it('there are tutorials to render', () => {
+    expect(tutorials.length).toBeGreaterThan(0);
+  });
+
+  for (const file of tutorials) {
+    it(`${file}: renders its title and every block, and each live block prints its output block`, async () => {
+      const markdown = readFileSync(path.join(tutorialsDir, file), 'utf8');
+      await open(`/tutorials/${file.replace(/\.md$/, '')}`);
+      const title = /^# (.*)$/m.exec(markdown)![1].replace(/`/g, '');
+      expect(await page.locator('article h1').first().textContent()).toBe(title);
+      const fences = [...markdown.matchAll(/^```(\w+)([^\n]*)$/gm)].map((m) => ({ lang: m[1], live: /\blive\b/.test(m[2]) }));
+      const code = fences.filter((f) => f.lang === 'ts' || f.lang === 'typescript');
+      expect(await page.locator('[data-code-kind="code"]').count()).toBe(code.filter((f) => !f.live).length);
+      expect(await page.locator('[data-live-block]').count()).toBe(code.filter((f) => f.live).length);
+      expect(await page.locator('[data-code-kind="output"]').count()).toBe(fences.filter((f) => f.lang === 'output').length);
+
+      const expected = await expectedOutputs();
+      for (let i = 0; i < expected.length; i++) {
+        const printed = await runLiveBlock(i);
+        expect(printed.status, `${file}: live block ${i + 1} failed: ${printed.text}`).toBe('ok');
+        if (expected[i] !== undefined) expect(trimEnd(printed.text), `${file}: live block ${i + 1}`).toBe(trimEnd(expected[i]!));
+      }
+      await shoot(`tutorial-${file.replace(/\.md$/, '')}`);
+    });
+  }
+
+  it('playground: live blocks run the library in the page, edited or not', async () => {
+    await open('/playground');
+    const expected = await expectedOutputs();
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < expected.length; i++) {
+      const printed = await runLiveBlock(i);
+      expect(printed.status, printed.text).toBe('ok');
+      expect(trimEnd(printed.text)).toBe(trimEnd(expected[i]!));
+    }
+    // The first block prints RFC 8439 A.1 test vector #1 (keystream of the all-zero key), as Node does.
+    const rfc8439 = '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7';
+    expect(bytesToHex(fromSeed(new Uint8Array(32)).bytes(32))).toBe(rfc8439);
+    expect(trimEnd((await runLiveBlock(0)).text)).toBe(rfc8439);
+    await shoot('playground');
+
+    // Edited code runs as edited: a new seed, and the page agrees with Node.
+    const editor = page.locator('[data-live-block] textarea').first();
+    await editor.fill(
+      "import { fromTextSeed } from 'delphi-ts/random';\nimport { bytesToHex } from '@noble/hashes/utils.js';\n" +
+        "const label: string = 'edited in the browser';\nconsole.log(bytesToHex(fromTextSeed(label).bytes(24)));",
+    );
+    expect(trimEnd((await runLiveBlock(0)).text)).toBe(bytesToHex(fromTextSeed('edited in the browser').bytes(24)));
+
+    // A typed error from the library is reported, not swallowed.
+    await editor.fill("import { fromSeed } from 'delphi-ts/random';\nfromSeed(new Uint8Array(5));");
+    const failed = await runLiveBlock(0);
+    expect(failed.status).toBe('error');
+    expect(failed.text).toContain('InvalidArgumentError: ChaCha20Rng seed must be a Uint8Array of 32 bytes, got 5 bytes');
+
+    // Importing something the page does not bundle says what can be imported.
+    await editor.fill("import { readFileSync } from 'node:fs';\nreadFileSync('/etc/passwd');");
+    const refused = await runLiveBlock(0);
+    expect(refused.status).toBe('error');
+    expect(refused.text).toContain('cannot import "node:fs"');
+    expect(refused.text).toContain('delphi-ts/random');
+  });
+
+  it('visualization: the ChaCha20 stream and the sampler histogram are the library’s numbers', async () => {
+    await open('/visualizations');
+    const viz = page.locator('[data-viz="randomness"]');
+    await viz.locator('[data-viz-ready]').waitFor({ timeout: 30_000 });
+
+    const read = async () => ({
+      inputs: JSON.parse((await viz.locator('[data-viz-ready]').getAttribute('data-viz-inputs'))!) as { seed: string; eta: number; n: number },
+      hex: await viz.locator('[data-bytes="stream"]').getAttribute('data-hex'),
+      counts: await viz
+        .locator('table[data-table="cbd-counts"]')
+        .evaluate((t: Element) => Array.from(t.querySelectorAll('tbody tr')).map((r) => Array.from(r.children).map((c) => c.textContent)), null),
+    });
+    const reference = (seed: string, eta: number, n: number) => {
+      const counts = new Array<number>(2 * eta + 1).fill(0);
+      for (const e of sampleCenteredBinomial(fromTextSeed(seed), n, eta)) counts[e + eta]++;
+      return { hex: bytesToHex(fromTextSeed(seed).bytes(64)), counts };
+    };
+    const check = async (seed: string, eta: number, n: number) => {
+      await page.waitForFunction(
+        (want: string) => document.querySelector('[data-viz="randomness"] [data-viz-ready]')?.getAttribute('data-viz-inputs') === want,
+        JSON.stringify({ seed, eta, n }),
+        { timeout: 30_000 },
+      );
+      const shown = await read();
+      const ref = reference(seed, eta, n);
+      expect(shown.hex).toBe(ref.hex);
+      expect(shown.counts.map((r) => Number(r[0]))).toEqual(ref.counts.map((_, i) => i - eta));
+      expect(shown.counts.map((r) => Number(r[1]))).toEqual(ref.counts);
+      expect(ref.counts.reduce((a, b) => a + b, 0)).toBe(n);
+      // The expected column is the exact distribution n·C(2η, η+k)/4^η.
+      let c = 1;
+      shown.counts.forEach((r, j) => {
+        expect(Number(r[2])).toBeCloseTo((n * c) / 4 ** eta, 1);
+        c = (c * (2 * eta - j)) / (j + 1);
+      });
+    };
+
+    await check('delphi', 21, 10000);
+    await shoot('visualizations');
+
+    await viz.locator('input[name="seed"]').fill('browser test');
+    await viz.locator('input[name="eta"]').fill('5');
+    await viz.locator('select[name="samples"]').selectOption('1000');
+    await check('browser test', 5, 1000);
+  });
+
+  it('a ```viz block places a visualization with the inputs it names', async () => {
+    await open('/playground');
+    const viz = page.locator('[data-viz="randomness"]');
+    await viz.locator('[data-viz-ready]').waitFor({ timeout: 30_000 });
+    expect(JSON.parse((await viz.locator('[data-viz-ready]').getAttribute('data-viz-inputs'))!)).toEqual({ seed: 'playground', eta: 4, n: 1000 });
+    expect(await viz.locator('[data-bytes="stream"]').getAttribute('data-hex')).toBe(bytesToHex(fromTextSeed('playground').bytes(64)));
+    const first = sampleCenteredBinomial(fromTextSeed('playground'), 16, 4).join(' ');
+    expect(await viz.locator('[data-first-samples]').textContent()).toBe(first);
+  });
+
+  it('visualization: rejection-sampling cost is counted from the library’s uniformBelow', async () => {
+    await open('/visualizations');
+    const viz = page.locator('[data-viz="rejection-sampling"]');
+    await viz.locator('[data-viz-ready]').waitFor({ timeout: 30_000 });
+    const rows = await viz
+      .locator('table[data-table="rejection-cost"]')
+      .evaluate((t: Element) => Array.from(t.querySelectorAll('tbody tr')).map((r) => Array.from(r.children).map((c) => c.textContent ?? '')), null);
+
+    // Same count in Node: one shared generator, 200 draws for each bound 2…300, uint32 calls counted.
+    const inner = fromTextSeed('delphi');
+    let words = 0;
+    const counting: Rng = { ...inner, fill: (o) => inner.fill(o), bytes: (n) => inner.bytes(n), fork: (l) => inner.fork(l), uint32: () => (words++, inner.uint32()) };
+    const expected: string[][] = [];
+    for (let bound = 2; bound <= 300; bound++) {
+      const before = words;
+      for (let i = 0; i < 200; i++) uniformBelow(counting, bound);
+      expected.push([String(bound), ((words - before) / 200).toFixed(3), (2 ** bitLength(bound - 1) / bound).toFixed(3)]);
+    }
+    expect(rows).toEqual(expected);
+  });
+
+  it('the API reference links each Spec: citation to its section', async () => {
+    await open('/api/random/functions/uniformBelow');
+    const citation = page.locator('article a[href="/spec/02-randomness-and-channels#22-samplers"]');
+    expect(await citation.count()).toBe(1);
+    expect(await citation.textContent()).toBe('§2.2');
+    await shoot('api-uniformBelow');
+  });
+
+  it.todo('runs a private inference in the page over the in-memory transport (once src/protocol exists)');
+});

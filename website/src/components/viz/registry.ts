@@ -1,0 +1,55 @@
+/**
+ * The visualizations the site knows. Each one is a component in this folder, loaded on demand,
+ * that computes what it shows with the library in the browser. To add one (a garbled AND gate,
+ * the BFV noise budget along a computation, …): write `MyViz.tsx` exporting a default component
+ * taking {@link VizProps}, built from VizFrame parts and the charts in ./charts, then add an entry
+ * here. It then appears on /visualizations and can be placed in any Markdown page with
+ *
+ *     ```viz
+ *     my-id
+ *     someParam=value
+ *     ```
+ */
+import type { ComponentType } from 'react';
+
+/** Parameters given in the ```viz block (`key=value` lines), as strings. */
+export interface VizProps {
+  params: Readonly<Record<string, string>>;
+}
+
+export interface VisualizationInfo {
+  /** Stable id, used in ```viz blocks and as the anchor on /visualizations. */
+  id: string;
+  title: string;
+  /** One or two sentences: what is shown and why it matters. */
+  summary: string;
+  /** Library modules the visualization computes with (shown in its footer). */
+  uses: string[];
+  load(): Promise<{ default: ComponentType<VizProps> }>;
+}
+
+export const visualizations: VisualizationInfo[] = [
+  {
+    id: 'randomness',
+    title: 'Seeded randomness: the ChaCha20 stream and the error distribution',
+    summary:
+      'A text seed becomes a ChaCha20 key; the same seed always gives the same bytes. The centered binomial ' +
+      'sampler turns those bytes into the small errors of lattice cryptography — compare its histogram with ' +
+      'the exact distribution.',
+    uses: ['delphi-ts/random'],
+    load: () => import('./RandomnessViz'),
+  },
+  {
+    id: 'rejection-sampling',
+    title: 'Rejection sampling: the cost of an exactly uniform draw',
+    summary:
+      'uniformBelow(rng, bound) draws just enough random bits and retries when the candidate is out of range. ' +
+      'Measured here: random words consumed per sample, for every bound, against the expected 2^k / bound.',
+    uses: ['delphi-ts/random'],
+    load: () => import('./RejectionViz'),
+  },
+];
+
+export function findVisualization(id: string): VisualizationInfo | undefined {
+  return visualizations.find((v) => v.id === id);
+}
