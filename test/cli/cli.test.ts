@@ -81,5 +81,8 @@ describe('delphi CLI', () => {
     expect(await runCli(['demo', '--seed', seed], b)).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toContain(seed);
+    // Every step is checked against an independent computation (BigInt, plaintext).
+    expect(a.stdout.match(/: ok\b/g)).toHaveLength(3);
+    expect(a.stdout).not.toContain('MISMATCH');
   });
 });
