@@ -2,8 +2,8 @@
  * The plaintext neural-network layer of delphi-ts: layers and models (CHW tensors, batch 1),
  * the JSON model format, the float evaluator, the normative fixed-point reference evaluator over
  * Z_p (p = 2061584302081) that the secure protocol must reproduce, range analysis, ONNX import,
- * IDX/MNIST parsing and the reference networks of the Delphi paper. Node-only MNIST file
- * loading lives in ./mnist-node.ts (not re-exported here, so this entry point runs in browsers).
+ * IDX/MNIST parsing and the reference networks of the Delphi paper. Everything here runs in
+ * browsers; Node-only MNIST file loading (`loadMnist`) lives in src/cli/mnist.ts.
  *
  * Spec: §8
  * @module

@@ -2,7 +2,7 @@
  * IDX files (the MNIST distribution format, http://yann.lecun.com/exdb/mnist/): a big-endian
  * header — magic 0x00000803 (2051) for images with count, rows, cols; 0x00000801 (2049) for
  * labels with count — followed by one unsigned byte per pixel or label. Parsers take bytes, so
- * they run in browsers; src/nn/mnist-node.ts reads the files in Node.
+ * they run in browsers; src/cli/mnist.ts reads the files in Node.
  *
  * Spec: §8.13
  * @module

@@ -15,7 +15,7 @@ import {
   uniformUnit,
   validateModel,
 } from '../../src/nn/index.js';
-import { loadMnist } from '../../src/nn/mnist-node.js';
+import { loadMnist } from '../../src/cli/mnist.js';
 import { fromTextSeed } from '../../src/random/index.js';
 
 describe('delphiMnistNetwork', () => {

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedInputError } from '../../src/errors.js';
 import { normalizeIdxImage, parseIdxImages, parseIdxLabels } from '../../src/nn/index.js';
-import { defaultMnistDirectory, loadMnist } from '../../src/nn/mnist-node.js';
+import { defaultMnistDirectory, loadMnist } from '../../src/cli/mnist.js';
 
 const dir = defaultMnistDirectory();
 
