@@ -9,7 +9,7 @@ import { MalformedInputError } from '../errors.js';
 import { bytesToFloats, decodeBase64, encodeBase64, floatsToBytes } from './base64.js';
 import { describeLayer } from './errors.js';
 import { LAYER_TYPES, MODEL_INPUT, type Layer, type Model } from './layers.js';
-import { normalizeModel, type LayerSpec } from './model.js';
+import { copyMetadata, normalizeModel, type LayerSpec } from './model.js';
 
 /** The `format` string of a JSON model. Spec: §8.4 */
 export const MODEL_FORMAT = 'delphi-ts-model';
@@ -30,7 +30,7 @@ export interface SerializeOptions {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const TOP_KEYS = ['format', 'version', 'name', 'description', 'input', 'layers', 'fixedPoint'];
+const TOP_KEYS = ['format', 'version', 'name', 'description', 'metadata', 'input', 'layers', 'fixedPoint'];
 const LAYER_KEYS: Record<string, readonly string[]> = {
   conv2d: ['outChannels', 'kernel', 'stride', 'padding', 'weights', 'bias'],
   dense: ['outFeatures', 'weights', 'bias'],
@@ -90,6 +90,8 @@ export function parseModel(json: string | unknown): Model {
   return normalizeModel(
     {
       name: (top.name as string | undefined) ?? 'model',
+      description: top.description as string | undefined,
+      metadata: top.metadata === undefined ? undefined : copyMetadata(top.metadata, MalformedInputError),
       inputShape: input.shape as unknown as number[],
       layers,
       fractionalBits,
@@ -173,6 +175,8 @@ export function serializeModel(model: Model, options: SerializeOptions = {}): st
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     name: model.name,
+    ...(model.description === undefined ? {} : { description: model.description }),
+    ...(model.metadata === undefined ? {} : { metadata: model.metadata as JsonObject }),
     input: { shape: [...model.inputShape] },
     fixedPoint: { fractionalBits: model.fractionalBits },
     layers,

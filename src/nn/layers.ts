@@ -149,9 +149,23 @@ export function layerInputs(layer: Layer): readonly string[] {
  */
 export const DELPHI_QUADRATIC = Object.freeze({ a2: 0.2, a1: 0.5, a0: 0.2 });
 
+/** A JSON value (finite numbers only), as stored in model metadata. Spec: §8.4 */
+export type MetadataValue = null | boolean | number | string | readonly MetadataValue[] | { readonly [key: string]: MetadataValue };
+
+/**
+ * Free-form, JSON-serializable facts about a model that do not change what it computes: where it
+ * came from, how it was trained and how accurate it is. Keys written by delphi-ts are listed in
+ * §8.4 (e.g. `training`, `accuracy`). Spec: §8.4
+ */
+export type ModelMetadata = { readonly [key: string]: MetadataValue };
+
 /** A validated model: input shape, layers in evaluation order, default fixed-point precision. Spec: §8.3 */
 export interface Model {
   readonly name: string;
+  /** One or two sentences for people (optional). */
+  readonly description?: string;
+  /** Provenance and measurements (optional, deep-frozen); never affects evaluation. Spec: §8.4 */
+  readonly metadata?: ModelMetadata;
   readonly inputShape: Shape;
   readonly layers: readonly Layer[];
   /** Fractional bits f that compileFixedPoint uses when the caller gives none (default 8). */

@@ -13,9 +13,11 @@ import {
   LAYER_TYPES,
   MODEL_INPUT,
   layerInputs,
+  type MetadataValue,
   type Layer,
   type LayerType,
   type Model,
+  type ModelMetadata,
   type Padding,
   type Pair,
 } from './layers.js';
@@ -64,6 +66,8 @@ export type LayerSpec =
 /** A loose description of a model, as accepted by {@link createModel}. Spec: §8.3 */
 export interface ModelSpec {
   name?: string;
+  description?: string;
+  metadata?: ModelMetadata;
   inputShape: Shape;
   layers: readonly LayerSpec[];
   fractionalBits?: number;
@@ -124,9 +128,49 @@ export function normalizeModel(spec: ModelSpec, Err: ModelErrorClass): Model {
   spec.layers.forEach((ls: LayerSpec, i: number) => {
     layers.push(normalizeLayer(ls, i, layers, Err));
   });
-  const model: Model = Object.freeze({ name, inputShape, layers: Object.freeze(layers), fractionalBits });
+  const model: Model = Object.freeze({
+    name,
+    ...(spec.description === undefined ? {} : { description: checkDescription(spec.description, Err) }),
+    ...(spec.metadata === undefined ? {} : { metadata: copyMetadata(spec.metadata, Err) }),
+    inputShape,
+    layers: Object.freeze(layers),
+    fractionalBits,
+  });
   validateModelWith(model, Err);
   return model;
+}
+
+function checkDescription(d: unknown, Err: ModelErrorClass): string {
+  if (typeof d !== 'string') throw new Err('model description must be a string');
+  return d;
+}
+
+/** Largest nesting depth accepted in metadata (guards against stack exhaustion on hostile input). */
+const MAX_METADATA_DEPTH = 32;
+
+/**
+ * A deep-frozen copy of model metadata: a plain object whose values are null, booleans, finite
+ * numbers, strings, arrays and plain objects, nested at most 32 deep. Spec: §8.4
+ */
+export function copyMetadata(value: unknown, Err: ModelErrorClass = InvalidArgumentError): ModelMetadata {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Err('model metadata must be a JSON object');
+  return copyJson(value, 'metadata', 0, Err) as ModelMetadata;
+}
+
+function copyJson(v: unknown, path: string, depth: number, Err: ModelErrorClass): MetadataValue {
+  if (depth > MAX_METADATA_DEPTH) throw new Err(`${path}: nested more than ${MAX_METADATA_DEPTH} levels`);
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Err(`${path} must be a finite number, got ${v}`);
+    return v;
+  }
+  if (Array.isArray(v)) return Object.freeze(v.map((x, i) => copyJson(x, `${path}[${i}]`, depth + 1, Err)));
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, MetadataValue> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = copyJson(x, `${path}.${k}`, depth + 1, Err);
+    return Object.freeze(out);
+  }
+  throw new Err(`${path}: ${typeof v} is not a JSON value`);
 }
 
 /** Throws unless `f` is an integer in [1, {@link MAX_MODEL_FRACTIONAL_BITS}]. */

@@ -91,6 +91,26 @@ describe('parseModel / serializeModel', () => {
     expect(doc.name).toBe('model');
   });
 
+  it('keeps description and metadata through a round trip, deep-frozen', () => {
+    const metadata = { training: { seed: 'abc', epochs: 2, lr: [0.05, null], shuffle: true }, accuracy: { float: 0.981 } };
+    const doc = variant((d) => {
+      d.description = 'a tiny test network';
+      d.metadata = metadata;
+    });
+    expect(validateJsonSchema(schema, doc)).toEqual([]);
+    const model = parseModel(JSON.stringify(doc));
+    expect(model.description).toBe('a tiny test network');
+    expect(model.metadata).toEqual(metadata);
+    expect(Object.isFrozen(model.metadata)).toBe(true);
+    expect(Object.isFrozen((model.metadata as { training: object }).training)).toBe(true);
+    const again = JSON.parse(serializeModel(model));
+    expect(again.description).toBe('a tiny test network');
+    expect(again.metadata).toEqual(metadata);
+    // A model without them writes neither key.
+    const plain = JSON.parse(serializeModel(parseModel(JSON.stringify(tiny))));
+    expect('metadata' in plain || 'description' in plain).toBe(false);
+  });
+
   const MALFORMED: [string, unknown, RegExp][] = [
     ['not JSON', '{"format": ', /does not parse/],
     ['not an object', '[1, 2]', /must be a JSON object/],
@@ -107,6 +127,9 @@ describe('parseModel / serializeModel', () => {
     ['bad shape', variant((d) => (d.input.shape = [4, 4])), /\[C, H, W\] or \[N\]/],
     ['bad base64', variant((d) => ((d.layers[3] as Record<string, unknown>).weights = { dtype: 'float32', base64: 'AAA' })), /base64/],
     ['bad dtype', variant((d) => ((d.layers[3] as Record<string, unknown>).weights = { dtype: 'int8', base64: '' })), /"dtype" must be/],
+    ['metadata not an object', variant((d) => (d.metadata = [1, 2])), /metadata must be a JSON object/],
+    ['metadata too deep', variant((d) => (d.metadata = JSON.parse('{"a":' + '['.repeat(40) + ']'.repeat(40) + '}'))), /nested more than 32 levels/],
+    ['description not a string', variant((d) => (d.description = 5)), /"description" must be a string/],
     ['fractionalBits', variant((d) => (d.fixedPoint = { fractionalBits: 40 })), /fractionalBits must be an integer in \[1, 19\]/],
     [
       'dead layer',
@@ -127,7 +150,7 @@ describe('parseModel / serializeModel', () => {
 
   it('the schema rejects what it can express of the same cases', () => {
     for (const [what, doc] of MALFORMED) {
-      if (typeof doc === 'string' || /unknown input|duplicate|dead/.test(what)) continue; // graph-level or content checks
+      if (typeof doc === 'string' || /unknown input|duplicate|dead|too deep/.test(what)) continue; // graph-level or content checks
       expect(validateJsonSchema(schema, doc), what).not.toEqual([]);
     }
   });
