@@ -122,4 +122,14 @@ describe('delphi seal decrypt (files from node-seal)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/delphi seal decrypt/);
   });
+
+  it('is registered in the default command list (`delphi seal …` without an explicit registry)', async () => {
+    const io = captureIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    expect(io.stdout).toMatch(/\bseal\b.*SEAL 4\.1/);
+    const f = await sealFiles('registered', 4096, { bits: [30, 30, 30] }, 1032193);
+    const io2 = captureIo();
+    expect(await runCli(['seal', 'decrypt', '--secret-key', f.sk, '--ciphertext', f.ct], io2)).toBe(0);
+    expect(JSON.parse(io2.stdout)).toEqual(f.slots);
+  });
 });

@@ -4,5 +4,6 @@
  */
 import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
+import { sealCommand } from './seal.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, sealCommand];
