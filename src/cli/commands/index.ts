@@ -5,5 +5,6 @@
 import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
 import { sealCommand } from './seal.js';
+import { vectorsCommand } from './vectors.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, sealCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand];
