@@ -29,6 +29,12 @@ export interface Channel {
   close(reason?: string): void;
   /** Live counters (read them before and after a phase to account for it). */
   readonly stats: Readonly<ChannelStats>;
+  /**
+   * Optional backpressure: resolves once the messages sent so far have left this end's buffers
+   * (a network transport waits for its socket to drain). Callers that send large batches await it
+   * with `await channel.flush?.()`. Spec: §2.6
+   */
+  flush?(): Promise<void>;
 }
 
 /** Returns a copy of `stats`, for computing what a phase cost. */
@@ -103,6 +109,11 @@ class MemoryChannel implements Channel {
       return Promise.reject(new TransportError(`channel closed (${this.#closedReason})`));
     }
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Nothing is buffered in memory transport beyond the peer's inbox: resolves at once. */
+  flush(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(reason = 'closed by peer'): void {

@@ -1,0 +1,197 @@
+/**
+ * Framing of a byte stream (TCP, or any other ordered stream) into the messages of a
+ * `Channel`: every frame is a 4-byte big-endian header followed by its payload. The top bit
+ * of the header marks a control frame (ping, pong, close), the low 31 bits hold the payload length.
+ * Pure code without Node APIs, so it also serves stream transports in browsers.
+ *
+ * Spec: §2.4
+ * @module
+ */
+import { InvalidArgumentError, MalformedInputError, OutOfRangeError } from '../errors.js';
+
+/** Bytes of a frame header. Spec: §2.4 */
+export const FRAME_HEADER_BYTES = 4;
+
+/** Largest payload length a header can express (2^31 − 1). Spec: §2.4 */
+export const MAX_FRAME_PAYLOAD = 0x7fff_ffff;
+
+/** Default limit on one message (256 MiB): garbled circuits of a network layer are large. Spec: §2.6 */
+export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 2 ** 20;
+
+/** Largest payload of a control frame: the type byte and a close reason of at most 1024 bytes. Spec: §2.4 */
+export const MAX_CONTROL_PAYLOAD = 1 + 1024;
+
+/** Type byte of a control frame. Spec: §2.4 */
+export const ControlType = {
+  /** Keep-alive probe; the peer answers with a pong carrying the same bytes. */
+  PING: 1,
+  /** Answer to a ping. */
+  PONG: 2,
+  /** Orderly close, followed by a UTF-8 reason (possibly empty). */
+  CLOSE: 3,
+} as const;
+
+/** A decoded frame. Spec: §2.4 */
+export type Frame =
+  | { readonly kind: 'data'; readonly payload: Uint8Array }
+  | { readonly kind: 'ping' | 'pong'; readonly payload: Uint8Array }
+  | { readonly kind: 'close'; readonly reason: string };
+
+const CONTROL_BIT = 0x8000_0000;
+
+function writeHeader(out: Uint8Array, control: boolean, length: number): void {
+  const word = (control ? CONTROL_BIT : 0) + length;
+  out[0] = word >>> 24;
+  out[1] = (word >>> 16) & 255;
+  out[2] = (word >>> 8) & 255;
+  out[3] = word & 255;
+}
+
+/**
+ * Header ‖ payload of a data frame, as one fresh buffer (the payload is copied, so the caller may
+ * reuse its array). Throws {@link OutOfRangeError} when the payload exceeds `maxMessageBytes`.
+ * Spec: §2.4
+ */
+export function encodeDataFrame(payload: Uint8Array, maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES): Uint8Array {
+  if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('a message must be a Uint8Array');
+  if (payload.length > Math.min(maxMessageBytes, MAX_FRAME_PAYLOAD)) {
+    throw new OutOfRangeError(`message of ${payload.length} bytes exceeds the limit of ${Math.min(maxMessageBytes, MAX_FRAME_PAYLOAD)} bytes`);
+  }
+  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  writeHeader(out, false, payload.length);
+  out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+/** A ping or pong frame; `payload` is at most 1024 bytes. Spec: §2.4 */
+export function encodePingFrame(kind: 'ping' | 'pong', payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+  if (payload.length > MAX_CONTROL_PAYLOAD - 1) throw new OutOfRangeError(`${kind} payload of ${payload.length} bytes exceeds 1024 bytes`);
+  const out = new Uint8Array(FRAME_HEADER_BYTES + 1 + payload.length);
+  writeHeader(out, true, 1 + payload.length);
+  out[FRAME_HEADER_BYTES] = kind === 'ping' ? ControlType.PING : ControlType.PONG;
+  out.set(payload, FRAME_HEADER_BYTES + 1);
+  return out;
+}
+
+/**
+ * A close frame carrying `reason` in UTF-8, cut to at most 1024 bytes on a character boundary.
+ * Spec: §2.4
+ */
+export function encodeCloseFrame(reason = ''): Uint8Array {
+  const text = truncateUtf8(String(reason), MAX_CONTROL_PAYLOAD - 1);
+  const out = new Uint8Array(FRAME_HEADER_BYTES + 1 + text.length);
+  writeHeader(out, true, 1 + text.length);
+  out[FRAME_HEADER_BYTES] = ControlType.CLOSE;
+  out.set(text, FRAME_HEADER_BYTES + 1);
+  return out;
+}
+
+function truncateUtf8(text: string, maxBytes: number): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return bytes;
+  let end = maxBytes;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // do not split a multi-byte character
+  return bytes.slice(0, end);
+}
+
+/** Options of {@link FrameDecoder}. */
+export interface FrameDecoderOptions {
+  /** Largest data payload accepted (default {@link DEFAULT_MAX_MESSAGE_BYTES}). Spec: §2.6 */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Incremental frame parser: feed it the chunks of a byte stream, in order and split anywhere, and
+ * it returns the complete frames. A data payload is allocated once, when its header has been read
+ * and checked against the limit, so a peer cannot make it buffer more than one limit's worth.
+ *
+ * Throws {@link OutOfRangeError} for a data frame above the limit and {@link MalformedInputError}
+ * for a bad control frame; after a throw the decoder stays failed. Spec: §2.4
+ */
+export class FrameDecoder {
+  readonly maxMessageBytes: number;
+  readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
+  #headerFill = 0;
+  #control = false;
+  #payload: Uint8Array | null = null;
+  #payloadFill = 0;
+  #failed: Error | null = null;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (!Number.isSafeInteger(max) || max < 0 || max > MAX_FRAME_PAYLOAD) {
+      throw new InvalidArgumentError(`maxMessageBytes must be an integer in [0, 2^31 − 1], got ${max}`);
+    }
+    this.maxMessageBytes = max;
+  }
+
+  /** Bytes of a frame received so far and the frame's announced size, or null between frames. */
+  get partial(): { received: number; expected: number } | null {
+    if (this.#payload) return { received: FRAME_HEADER_BYTES + this.#payloadFill, expected: FRAME_HEADER_BYTES + this.#payload.length };
+    if (this.#headerFill > 0) return { received: this.#headerFill, expected: FRAME_HEADER_BYTES };
+    return null;
+  }
+
+  /** Consumes `chunk` and returns the frames it completes, in order. */
+  push(chunk: Uint8Array): Frame[] {
+    if (this.#failed) throw this.#failed;
+    const frames: Frame[] = [];
+    try {
+      let at = 0;
+      while (at < chunk.length) {
+        if (this.#payload === null) {
+          const take = Math.min(FRAME_HEADER_BYTES - this.#headerFill, chunk.length - at);
+          this.#header.set(chunk.subarray(at, at + take), this.#headerFill);
+          this.#headerFill += take;
+          at += take;
+          if (this.#headerFill < FRAME_HEADER_BYTES) break;
+          this.#startFrame();
+        }
+        const payload = this.#payload!;
+        const take = Math.min(payload.length - this.#payloadFill, chunk.length - at);
+        payload.set(chunk.subarray(at, at + take), this.#payloadFill);
+        this.#payloadFill += take;
+        at += take;
+        if (this.#payloadFill === payload.length) frames.push(this.#finishFrame());
+      }
+    } catch (e) {
+      this.#failed = e as Error;
+      throw e;
+    }
+    return frames;
+  }
+
+  #startFrame(): void {
+    const h = this.#header;
+    const word = ((h[0] << 24) >>> 0) + (h[1] << 16) + (h[2] << 8) + h[3];
+    this.#control = word >= CONTROL_BIT;
+    const length = word & MAX_FRAME_PAYLOAD;
+    if (this.#control) {
+      if (length < 1 || length > MAX_CONTROL_PAYLOAD) {
+        throw new MalformedInputError(`control frame of ${length} bytes (a control frame holds 1 to ${MAX_CONTROL_PAYLOAD} bytes)`);
+      }
+    } else if (length > this.maxMessageBytes) {
+      throw new OutOfRangeError(`peer announced a message of ${length} bytes, above the limit of ${this.maxMessageBytes} bytes`);
+    }
+    this.#payload = new Uint8Array(length);
+    this.#payloadFill = 0;
+  }
+
+  #finishFrame(): Frame {
+    const payload = this.#payload!;
+    this.#payload = null;
+    this.#payloadFill = 0;
+    this.#headerFill = 0;
+    if (!this.#control) return { kind: 'data', payload };
+    switch (payload[0]) {
+      case ControlType.PING:
+        return { kind: 'ping', payload: payload.subarray(1) };
+      case ControlType.PONG:
+        return { kind: 'pong', payload: payload.subarray(1) };
+      case ControlType.CLOSE:
+        return { kind: 'close', reason: new TextDecoder('utf-8', { fatal: false }).decode(payload.subarray(1)) };
+      default:
+        throw new MalformedInputError(`unknown control frame type ${payload[0]}`);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * A TCP server that serves many clients at once: each accepted connection becomes a
+ * {@link TcpChannel}, optionally passes the HELLO handshake (§2.5), and is handed to an async
+ * handler. Whatever one connection does (garbage, a wrong handshake, a drop mid-message, a handler
+ * that throws) ends that connection only, and is reported through `onEvent`; the server itself
+ * never crashes on a client's behalf. Node-only.
+ *
+ * Spec: §2.7
+ * @module
+ */
+import { createServer, type Socket } from 'node:net';
+import { InvalidArgumentError, TransportError } from '../errors.js';
+import { encodeCloseFrame } from './framing.js';
+import { performHandshake, type HandshakeOptions, type HandshakeResult } from './handshake.js';
+import { TcpChannel, type HostPort, type TcpChannelOptions } from './tcp.js';
+
+/** What a handler learns about its connection. */
+export interface ConnectionInfo {
+  /** Sequence number of the connection on this server, from 1. */
+  readonly id: number;
+  /** "address:port" of the client. */
+  readonly remote: string;
+  /** The handshake's outcome, when the server runs one. */
+  readonly handshake?: HandshakeResult;
+}
+
+/** Serves one connection; the channel is closed when the returned promise settles. */
+export type ConnectionHandler = (channel: TcpChannel, connection: ConnectionInfo) => Promise<void> | void;
+
+/** Something that happened on the server, for logging. Spec: §2.7 */
+export type ServerEvent =
+  | { readonly type: 'listening'; readonly address: HostPort }
+  | { readonly type: 'connected'; readonly connection: ConnectionInfo }
+  | { readonly type: 'rejected'; readonly remote: string; readonly reason: string }
+  | { readonly type: 'handshake-failed'; readonly connection: ConnectionInfo; readonly error: Error }
+  | { readonly type: 'error'; readonly connection?: ConnectionInfo; readonly error: Error }
+  | { readonly type: 'disconnected'; readonly connection: ConnectionInfo; readonly durationMs: number; readonly reason: string }
+  | { readonly type: 'closed' };
+
+/** Options of {@link listenTcp}. */
+export interface TcpServerOptions extends TcpChannelOptions {
+  /** Port to listen on (default 0: an ephemeral port, see {@link TcpServer.address}). */
+  port?: number;
+  /** Interface to bind (default "127.0.0.1"; "0.0.0.0" or "::" for every interface). */
+  host?: string;
+  /** Runs once per connection, after the handshake if there is one. */
+  handler: ConnectionHandler;
+  /** Run the handshake of §2.5 before the handler (the role is forced to "server"). */
+  handshake?: Omit<HandshakeOptions, 'role'>;
+  /** Connections served at once; further clients receive a close frame "server busy" (default 64). */
+  maxConnections?: number;
+  /** Log sink; exceptions it throws are swallowed. */
+  onEvent?: (event: ServerEvent) => void;
+}
+
+/** Options of {@link TcpServer.close}. */
+export interface ServerCloseOptions {
+  /** How long running sessions may go on before their channels are closed (default 5 000 ms). */
+  graceMs?: number;
+}
+
+/** A listening server. Spec: §2.7 */
+export interface TcpServer {
+  /** Where the server listens (the actual port when 0 was asked for). */
+  readonly address: HostPort;
+  /** Connections currently being served. */
+  readonly activeConnections: number;
+  /**
+   * Stops accepting, lets running sessions finish for `graceMs`, then closes the rest with the
+   * reason "server shutting down" and resolves once every handler has returned.
+   */
+  close(options?: ServerCloseOptions): Promise<void>;
+}
+
+interface Session {
+  readonly channel: TcpChannel;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Listens on `host:port` and serves every connection with `handler` (Spec: §2.7). Rejects with
+ * {@link TransportError} when the address cannot be bound (in use, not permitted).
+ */
+export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
+  const { handler, handshake, onEvent } = options;
+  if (typeof handler !== 'function') throw new InvalidArgumentError('listenTcp needs a handler function');
+  const maxConnections = options.maxConnections ?? 64;
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+    throw new InvalidArgumentError(`maxConnections must be a positive integer, got ${maxConnections}`);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`port must be in [0, 65535], got ${port}`);
+  const host = options.host ?? '127.0.0.1';
+  const emit = (event: ServerEvent) => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // A faulty logger must not take the server down.
+    }
+  };
+  const sessions = new Set<Session>();
+  let nextId = 1;
+  let closing = false;
+
+  const serve = async (channel: TcpChannel, id: number): Promise<void> => {
+    const started = Date.now();
+    let connection: ConnectionInfo = { id, remote: channel.remote };
+    let failed = false;
+    emit({ type: 'connected', connection });
+    try {
+      if (handshake) {
+        let result: HandshakeResult;
+        try {
+          result = await performHandshake(channel, { ...handshake, role: 'server' });
+        } catch (e) {
+          emit({ type: 'handshake-failed', connection, error: asError(e) });
+          return;
+        }
+        connection = { ...connection, handshake: result };
+      }
+      await handler(channel, connection);
+    } catch (e) {
+      failed = true;
+      emit({ type: 'error', connection, error: asError(e) });
+    } finally {
+      // The client learns that the session failed, not why: error messages stay in the server's log.
+      if (!channel.closed) channel.close(failed ? 'session aborted by the server' : 'session over');
+      emit({ type: 'disconnected', connection, durationMs: Date.now() - started, reason: channel.closeReason ?? 'session over' });
+    }
+  };
+
+  const server = createServer((socket: Socket) => {
+    // Until the socket is wrapped, an error on it must still have a listener.
+    socket.on('error', () => {});
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (closing || sessions.size >= maxConnections) {
+      const reason = closing ? 'server shutting down' : `server busy (${maxConnections} connections)`;
+      socket.end(encodeCloseFrame(reason));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      emit({ type: 'rejected', remote, reason });
+      return;
+    }
+    let channel: TcpChannel;
+    try {
+      channel = new TcpChannel(socket, options);
+    } catch (e) {
+      socket.destroy();
+      emit({ type: 'error', error: asError(e) });
+      return;
+    }
+    const session: Session = { channel, done: Promise.resolve() };
+    const done = serve(channel, nextId++).finally(() => sessions.delete(session));
+    (session as { done: Promise<void> }).done = done;
+    sessions.add(session);
+  });
+  server.on('error', (e: Error) => emit({ type: 'error', error: e }));
+
+  return new Promise((resolve, reject) => {
+    const onListenError = (e: Error) => {
+      const code = (e as { code?: string }).code;
+      const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : e.message;
+      reject(new TransportError(`cannot listen on ${host}:${port}: ${why}`, { cause: e }));
+    };
+    server.once('error', onListenError);
+    server.listen(port, host, () => {
+      server.off('error', onListenError);
+      const bound = server.address();
+      const address: HostPort = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host, port };
+      emit({ type: 'listening', address });
+      let closed: Promise<void> | null = null;
+      resolve({
+        address,
+        get activeConnections() {
+          return sessions.size;
+        },
+        close(closeOptions: ServerCloseOptions = {}) {
+          closed ??= shutDown(closeOptions.graceMs ?? 5_000);
+          return closed;
+        },
+      });
+    });
+  });
+
+  async function shutDown(graceMs: number): Promise<void> {
+    closing = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    const all = () => Promise.all([...sessions].map((s) => s.done));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([all(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    for (const s of sessions) s.channel.close('server shutting down');
+    await all();
+    await stopped;
+    emit({ type: 'closed' });
+  }
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

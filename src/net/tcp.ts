@@ -1,0 +1,395 @@
+/**
+ * A {@link Channel} over a TCP socket (node:net), so that the protocol code written against
+ * `Channel` runs unchanged between two machines: length-prefixed frames (§2.4), a message size
+ * limit, receive and idle timeouts with heartbeats to notice half-open connections, backpressure
+ * through `flush()`, and a {@link TransportError} with a clear reason when the connection drops or
+ * the peer sends garbage (§2.6). Node-only; the browser-safe pieces are in ./framing.ts.
+ *
+ * Spec: §2.6
+ * @module
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
+import type { Channel, ChannelStats } from './channel.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from './framing.js';
+
+/** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */
+export interface TcpChannelOptions {
+  /** Largest message sent or accepted, in bytes (default 256 MiB, at most 2^31 − 1). */
+  maxMessageBytes?: number;
+  /** A `recv` that waits longer than this fails and closes the channel (default 0: no limit). */
+  recvTimeoutMs?: number;
+  /** Close when nothing at all (not even a ping) arrived for this long (default 300 000; 0 disables). */
+  idleTimeoutMs?: number;
+  /** Send a ping after this long without sending anything (default 15 000; 0 disables). */
+  heartbeatIntervalMs?: number;
+  /** After `close`, how long to wait for the peer to finish before destroying the socket (default 2 000). */
+  closeLingerMs?: number;
+}
+
+/** Options of {@link connectTcp}. */
+export interface ConnectTcpOptions extends TcpChannelOptions {
+  /** Give up connecting after this long (default 10 000). */
+  connectTimeoutMs?: number;
+}
+
+/** Defaults of {@link TcpChannelOptions} and {@link ConnectTcpOptions}. Spec: §2.6 */
+export const TCP_DEFAULTS = Object.freeze({
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  recvTimeoutMs: 0,
+  idleTimeoutMs: 300_000,
+  heartbeatIntervalMs: 15_000,
+  closeLingerMs: 2_000,
+  connectTimeoutMs: 10_000,
+});
+
+/** Bytes on the wire, including frame headers, pings and the close frame. */
+export interface WireStats {
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+function checkMs(value: number | undefined, fallback: number, what: string): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v < 0 || v > 2 ** 31 - 1) throw new InvalidArgumentError(`${what} must be a number of milliseconds in [0, 2^31 − 1], got ${v}`);
+  return v;
+}
+
+interface Waiter {
+  resolve(message: Uint8Array): void;
+  reject(error: Error): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One end of a framed TCP connection, implementing {@link Channel}. Build it with
+ * {@link connectTcp} or receive it from {@link listenTcp}; wrapping a socket yourself also works
+ * (the socket must be connected). Spec: §2.6
+ */
+export class TcpChannel implements Channel {
+  /** Message payload counters (frame headers and control frames excluded), as for every Channel. */
+  readonly stats: ChannelStats = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 };
+  /** Everything written to and read from the socket. */
+  readonly wire: WireStats = { bytesSent: 0, bytesReceived: 0 };
+  /** "address:port" of the peer, for messages and logs. */
+  readonly remote: string;
+  /** Resolves with the reason once the channel has closed, for whatever cause. */
+  readonly whenClosed: Promise<string>;
+
+  readonly #socket: Socket;
+  readonly #decoder: FrameDecoder;
+  readonly #maxMessageBytes: number;
+  readonly #recvTimeoutMs: number;
+  readonly #idleTimeoutMs: number;
+  readonly #heartbeatMs: number;
+  readonly #lingerMs: number;
+  readonly #inbox: Uint8Array[] = [];
+  #inboxHead = 0;
+  readonly #waiting: Waiter[] = [];
+  readonly #flushWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  #pendingWrites = 0;
+  #closedReason: string | null = null;
+  #resolveClosed!: (reason: string) => void;
+  #lastReceived = Date.now();
+  #lastSent = Date.now();
+  #ticker: ReturnType<typeof setInterval> | null = null;
+  #idleCheckQueued = false;
+
+  constructor(socket: Socket, options: TcpChannelOptions = {}) {
+    const max = options.maxMessageBytes ?? TCP_DEFAULTS.maxMessageBytes;
+    if (!Number.isSafeInteger(max) || max < 0 || max > MAX_FRAME_PAYLOAD) {
+      throw new InvalidArgumentError(`maxMessageBytes must be an integer in [0, 2^31 − 1], got ${max}`);
+    }
+    this.#maxMessageBytes = max;
+    this.#recvTimeoutMs = checkMs(options.recvTimeoutMs, TCP_DEFAULTS.recvTimeoutMs, 'recvTimeoutMs');
+    this.#idleTimeoutMs = checkMs(options.idleTimeoutMs, TCP_DEFAULTS.idleTimeoutMs, 'idleTimeoutMs');
+    this.#heartbeatMs = checkMs(options.heartbeatIntervalMs, TCP_DEFAULTS.heartbeatIntervalMs, 'heartbeatIntervalMs');
+    this.#lingerMs = checkMs(options.closeLingerMs, TCP_DEFAULTS.closeLingerMs, 'closeLingerMs');
+    this.#decoder = new FrameDecoder({ maxMessageBytes: max });
+    this.#socket = socket;
+    this.remote = formatRemote(socket);
+    this.whenClosed = new Promise((resolve) => (this.#resolveClosed = resolve));
+
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    socket.on('data', (chunk: Uint8Array) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', (e: Error) => this.#shutdown(describeSocketError(e), false, e));
+    socket.on('close', () => {
+      this.#shutdown('connection closed', false);
+      this.#rejectFlushes();
+    });
+    if (socket.destroyed || socket.readyState !== 'open') {
+      this.#shutdown('socket is not connected', false);
+      return;
+    }
+    const periods = [this.#heartbeatMs, this.#idleTimeoutMs / 4].filter((t) => t > 0);
+    if (periods.length > 0) {
+      this.#ticker = setInterval(() => this.#tick(), Math.max(1, Math.min(...periods)));
+      this.#ticker.unref?.();
+    }
+  }
+
+  /** Whether the channel has closed (sends fail; queued messages can still be received). */
+  get closed(): boolean {
+    return this.#closedReason !== null;
+  }
+
+  /** Why the channel closed, or null while open. */
+  get closeReason(): string | null {
+    return this.#closedReason;
+  }
+
+  /** Frames `message` and writes it (copied). Throws {@link TransportError} when closed or too large. Spec: §2.6 */
+  send(message: Uint8Array): void {
+    if (this.#closedReason !== null) throw new TransportError(`send on a closed channel (${this.#closedReason})`);
+    if (!(message instanceof Uint8Array)) throw new TransportError('send expects a Uint8Array');
+    if (message.length > this.#maxMessageBytes) {
+      throw new TransportError(`message of ${message.length} bytes exceeds the limit of ${this.#maxMessageBytes}`);
+    }
+    const frame = encodeDataFrame(message, this.#maxMessageBytes);
+    this.stats.bytesSent += message.length;
+    this.stats.messagesSent++;
+    this.#write(frame);
+  }
+
+  recv(): Promise<Uint8Array> {
+    if (this.#inboxHead < this.#inbox.length) {
+      const m = this.#inbox[this.#inboxHead];
+      this.#inbox[this.#inboxHead++] = EMPTY;
+      if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
+        this.#inbox.splice(0, this.#inboxHead);
+        this.#inboxHead = 0;
+      }
+      this.#count(m);
+      return Promise.resolve(m);
+    }
+    if (this.#closedReason !== null) return Promise.reject(new TransportError(this.#closedReason));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      if (this.#recvTimeoutMs > 0) {
+        const ms = this.#recvTimeoutMs;
+        waiter.timer = setTimeout(() => this.#shutdown(`receive timed out: no message from the peer within ${ms} ms`, true), ms);
+      }
+      this.#waiting.push(waiter);
+    });
+  }
+
+  /** Resolves once every frame written so far has been handed to the operating system. Spec: §2.6 */
+  flush(): Promise<void> {
+    if (this.#pendingWrites === 0) {
+      return this.#closedReason === null ? Promise.resolve() : Promise.reject(new TransportError(this.#closedReason));
+    }
+    return new Promise((resolve, reject) => this.#flushWaiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Sends a close frame carrying `reason`, ends the connection once written, and rejects pending
+   * receives. The peer's receives fail with "peer closed the connection: <reason>". Spec: §2.6
+   */
+  close(reason = 'closed by this end'): void {
+    this.#shutdown(`channel closed (${reason})`, true, undefined, reason);
+  }
+
+  #write(frame: Uint8Array): void {
+    this.#pendingWrites++;
+    this.wire.bytesSent += frame.length;
+    this.#lastSent = Date.now();
+    this.#socket.write(frame, (error) => {
+      this.#pendingWrites--;
+      if (error) {
+        this.#shutdown(describeSocketError(error), false, error);
+        this.#rejectFlushes();
+      } else if (this.#pendingWrites === 0) {
+        for (const w of this.#flushWaiters.splice(0)) w.resolve();
+      }
+    });
+  }
+
+  #onData(chunk: Uint8Array): void {
+    if (this.#closedReason !== null) return;
+    this.wire.bytesReceived += chunk.length;
+    this.#lastReceived = Date.now();
+    let frames;
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (e) {
+      let message = e instanceof DelphiError ? e.message : String(e);
+      if (this.wire.bytesReceived === chunk.length) message += foreignProtocolHint(chunk);
+      this.#shutdown(`malformed data from the peer: ${message}`, true, e, message);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.#closedReason !== null) return;
+      if (frame.kind === 'data') this.#deliver(frame.payload);
+      else if (frame.kind === 'ping') this.#write(encodePingFrame('pong', frame.payload));
+      else if (frame.kind === 'close') {
+        this.#shutdown(`peer closed the connection: ${frame.reason || 'no reason given'}`, false);
+        this.#socket.end();
+      }
+    }
+  }
+
+  #onEnd(): void {
+    const partial = this.#decoder.partial;
+    this.#shutdown(
+      partial
+        ? `connection dropped in the middle of a frame (${partial.received} of ${partial.expected} bytes received)`
+        : 'connection closed by the peer without a close frame',
+      false,
+    );
+  }
+
+  #deliver(message: Uint8Array): void {
+    const waiter = this.#waiting.shift();
+    if (waiter) {
+      if (waiter.timer) clearTimeout(waiter.timer);
+      this.#count(message);
+      waiter.resolve(message);
+    } else {
+      this.#inbox.push(message);
+    }
+  }
+
+  #count(message: Uint8Array): void {
+    this.stats.bytesReceived += message.length;
+    this.stats.messagesReceived++;
+  }
+
+  #tick(): void {
+    if (this.#closedReason !== null) return;
+    const now = Date.now();
+    if (this.#heartbeatMs > 0 && now - this.#lastSent >= this.#heartbeatMs && this.#socket.writable) {
+      this.#write(encodePingFrame('ping'));
+    }
+    if (this.#idleTimeoutMs > 0 && now - this.#lastReceived >= this.#idleTimeoutMs && !this.#idleCheckQueued) {
+      // After a long synchronous computation timers run before pending socket reads: look again
+      // once the event loop has polled the socket, so buffered data is not mistaken for silence.
+      this.#idleCheckQueued = true;
+      setImmediate(() => {
+        this.#idleCheckQueued = false;
+        if (Date.now() - this.#lastReceived >= this.#idleTimeoutMs) {
+          this.#shutdown(`no data from the peer for ${this.#idleTimeoutMs} ms (peer gone or connection half-open)`, true);
+        }
+      });
+    }
+  }
+
+  /**
+   * Marks the channel closed with `reason` (once), rejects pending receives and flushes, and
+   * takes the socket down: politely (close frame, FIN, destroy after the linger time) when
+   * `notifyPeer`, at once otherwise.
+   */
+  #shutdown(reason: string, notifyPeer: boolean, cause?: unknown, peerReason = reason): void {
+    if (this.#closedReason !== null) return;
+    this.#closedReason = reason;
+    if (this.#ticker) clearInterval(this.#ticker);
+    for (const w of this.#waiting.splice(0)) {
+      if (w.timer) clearTimeout(w.timer);
+      w.reject(new TransportError(reason, cause === undefined ? undefined : { cause }));
+    }
+    const socket = this.#socket;
+    if (notifyPeer && socket.writable) {
+      this.#write(encodeCloseFrame(peerReason));
+      socket.end();
+      const linger = setTimeout(() => socket.destroy(), this.#lingerMs);
+      linger.unref?.();
+      socket.once('close', () => clearTimeout(linger));
+    } else if (!socket.destroyed && !notifyPeer && cause !== undefined) {
+      socket.destroy();
+    }
+    // Writes still queued either complete (resolving flush) or fail; a destroyed socket fails them.
+    if (this.#pendingWrites === 0 || socket.destroyed) this.#rejectFlushes();
+    this.#resolveClosed(reason);
+  }
+
+  #rejectFlushes(): void {
+    for (const w of this.#flushWaiters.splice(0)) w.reject(new TransportError(this.#closedReason ?? 'connection closed'));
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** When a stream opens with printable text (an HTTP request, an SSH banner), says so. */
+function foreignProtocolHint(first: Uint8Array): string {
+  const head = first.subarray(0, 24);
+  if (head.length < 4 || !head.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x0d || b === 0x0a)) return '';
+  const text = new TextDecoder().decode(head).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return ` (the stream starts with the text "${text}": the peer does not speak delphi-ts framing)`;
+}
+
+function formatRemote(socket: Socket): string {
+  const host = socket.remoteAddress ?? 'unknown';
+  return `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? '?'}`;
+}
+
+function describeSocketError(e: Error): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ECONNRESET':
+      return 'connection reset by the peer';
+    case 'EPIPE':
+      return 'connection broken (the peer stopped reading)';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    default:
+      return `socket error: ${e.message}`;
+  }
+}
+
+/** A host and port, e.g. parsed from "localhost:7000" or "[::1]:7000". */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/**
+ * Parses "host:port", "[ipv6]:port" or ":port" (host `defaultHost`). Throws
+ * {@link InvalidArgumentError} on anything else or a port outside [0, 65535].
+ */
+export function parseHostPort(text: string, defaultHost = '127.0.0.1'): HostPort {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new InvalidArgumentError(`expected HOST:PORT (e.g. localhost:7000 or [::1]:7000), got ${JSON.stringify(text)}`);
+  return { host: m[1] ?? (m[2] || defaultHost), port };
+}
+
+/**
+ * Opens a TCP connection to `address` ("host:port" or {@link HostPort}) and wraps it in a
+ * {@link TcpChannel}. Rejects with {@link TransportError} when the connection is refused, the host
+ * is unknown, or nothing answers within `connectTimeoutMs`. Spec: §2.6
+ */
+export function connectTcp(address: string | HostPort, options: ConnectTcpOptions = {}): Promise<TcpChannel> {
+  const { host, port } = typeof address === 'string' ? parseHostPort(address, 'localhost') : address;
+  const timeoutMs = checkMs(options.connectTimeoutMs, TCP_DEFAULTS.connectTimeoutMs, 'connectTimeoutMs');
+  const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    let settled = false;
+    const fail = (message: string, cause?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new TransportError(message, cause === undefined ? undefined : { cause }));
+    };
+    const timer = setTimeout(() => fail(`could not connect to ${target} within ${timeoutMs} ms`), timeoutMs || 2 ** 31 - 1);
+    socket.once('error', (e: Error) => {
+      const code = (e as { code?: string }).code;
+      const why =
+        code === 'ECONNREFUSED' ? 'connection refused (is the server running?)' : code === 'ENOTFOUND' ? 'unknown host' : e.message;
+      fail(`could not connect to ${target}: ${why}`, e);
+    });
+    socket.once('connect', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        resolve(new TcpChannel(socket, options));
+      } catch (e) {
+        socket.destroy();
+        reject(e);
+      }
+    });
+  });
+}
