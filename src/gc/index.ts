@@ -1,0 +1,12 @@
+/**
+ * Garbled circuits: Boolean circuits and a builder with arithmetic gadgets, Bristol Fashion files,
+ * a plaintext evaluator, and (in later sections) half-gates garbling and Delphi's ReLU circuits.
+ * Spec: §5
+ * @module
+ */
+export * from './circuit.js';
+export * from './builder.js';
+export * from './gadgets.js';
+export * from './values.js';
+export * from './plain.js';
+export * from './bristol.js';
