@@ -14,6 +14,8 @@ export * as hash from './hash/index.js';
 export * as sharing from './sharing/index.js';
 export * as beaver from './beaver/index.js';
 export * as bfv from './bfv/index.js';
+export * as gc from './gc/index.js';
 export * as ot from './ot/index.js';
 export * as nn from './nn/index.js';
+export * as vectors from './vectors/index.js';
 export { VERSION } from './version.js';
