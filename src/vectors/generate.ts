@@ -11,10 +11,11 @@ import { formatVectorJson } from './encoding.js';
 import type { VectorFamily } from './family.js';
 import type { JsonValue, VectorFile } from './format.js';
 import { vectorSchema } from './schema.js';
+import { nttFamily, rnsFamily } from './families/math.js';
 import { randomFamily } from './families/random.js';
 
 /** Every family, in the order `delphi vectors list` prints them. Spec: §12.6 */
-export const VECTOR_FAMILIES: readonly VectorFamily[] = Object.freeze([randomFamily]);
+export const VECTOR_FAMILIES: readonly VectorFamily[] = Object.freeze([randomFamily, nttFamily, rnsFamily]);
 
 /** Files whose text exceeds this many bytes are written gzip-compressed (`.json.gz`). Spec: §12.6 */
 export const GZIP_THRESHOLD_BYTES = 2 ** 20;
