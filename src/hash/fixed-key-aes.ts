@@ -1,8 +1,8 @@
 /**
  * AES-128 under one fixed, public key, used as a random permutation π on 128-bit blocks by the
  * correlation-robust hashes of garbling (§5) and OT extension (§6). The key schedule is expanded once
- * with @noble/ciphers' low-level `expandKeyLE` and every block goes through its table-based round
- * function: no cipher object is built per call.
+ * and every block goes through the T-table kernel of ./aes.ts (checked against @noble/ciphers and
+ * OpenSSL): no cipher object is built per call.
  *
  * Blocks are four 32-bit words, little-endian: word k holds bytes 4k..4k+3 of the AES block with
  * byte 4k in its low 8 bits (the byte order of a `Uint32Array` view on a little-endian machine).
@@ -10,10 +10,10 @@
  * Spec: §5.1
  * @module
  */
-import { unsafe } from '@noble/ciphers/aes.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidArgumentError } from '../errors.js';
+import { aes128EncryptWords, expandAes128Key } from './aes.js';
 
 /** Label whose BLAKE2b-128 digest is the project's fixed AES key (nothing up our sleeve). Spec: §5.1 */
 export const FIXED_KEY_LABEL = 'delphi-ts/hash/fixed-key-aes/v1';
@@ -25,14 +25,19 @@ export const FIXED_AES_KEY: Uint8Array = blake2b(utf8ToBytes(FIXED_KEY_LABEL), {
  * AES-128 with an expanded key, encrypting blocks held as little-endian words. Spec: §5.1
  */
 export class FixedKeyAes {
-  readonly #xk: Uint32Array;
+  readonly #rk: Int32Array;
 
   /** @param key a 16-byte AES-128 key (default {@link FIXED_AES_KEY}). */
   constructor(key: Uint8Array = FIXED_AES_KEY) {
     if (!(key instanceof Uint8Array) || key.length !== 16) {
       throw new InvalidArgumentError('FixedKeyAes: key must be a 16-byte Uint8Array (AES-128)');
     }
-    this.#xk = unsafe.expandKeyLE(Uint8Array.from(key));
+    this.#rk = expandAes128Key(key);
+  }
+
+  /** The 44-word key schedule (shared, not a copy: callers MUST NOT modify it). Spec: §5.1 */
+  get roundKeys(): Int32Array {
+    return this.#rk;
   }
 
   /**
@@ -41,15 +46,7 @@ export class FixedKeyAes {
   encryptBlocks(input: Uint32Array, out: Uint32Array = new Uint32Array(input.length)): Uint32Array {
     if (input.length % 4 !== 0) throw new InvalidArgumentError('FixedKeyAes: input must hold whole 4-word blocks');
     if (out.length !== input.length) throw new InvalidArgumentError('FixedKeyAes: output length must equal input length');
-    const xk = this.#xk;
-    const enc = unsafe.encrypt;
-    for (let i = 0; i < input.length; i += 4) {
-      const r = enc(xk, input[i], input[i + 1], input[i + 2], input[i + 3]);
-      out[i] = r.s0;
-      out[i + 1] = r.s1;
-      out[i + 2] = r.s2;
-      out[i + 3] = r.s3;
-    }
+    aes128EncryptWords(this.#rk, input, out, input.length / 4);
     return out;
   }
 

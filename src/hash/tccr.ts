@@ -11,7 +11,11 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { tccrWithTweakWords } from './aes.js';
 import { fixedKeyAes, type FixedKeyAes } from './fixed-key-aes.js';
+
+/** Blocks hashed per kernel call (bounds the tweak scratch). */
+const CHUNK = 1024;
 
 /**
  * out[k] = TCCR(blocks[k], tweakStart + k) for every 4-word block k. `out` may alias `blocks`.
@@ -29,16 +33,18 @@ export function tccrHashBlocks(
   if (!Number.isSafeInteger(tweakStart) || tweakStart < 0 || !Number.isSafeInteger(tweakStart + count)) {
     throw new InvalidArgumentError(`tccrHashBlocks: tweaks must be non-negative safe integers, got start ${tweakStart}`);
   }
-  const px = aes.encryptBlocks(blocks); // π(x)
-  const y = new Uint32Array(blocks.length);
-  for (let k = 0, i = 0; k < count; k++, i += 4) {
-    const tweak = tweakStart + k;
-    y[i] = px[i] ^ tweak; // low 32 bits (ToInt32 keeps them)
-    y[i + 1] = px[i + 1] ^ Math.floor(tweak / 0x100000000);
-    y[i + 2] = px[i + 2];
-    y[i + 3] = px[i + 3];
+  const rk = aes.roundKeys;
+  const tweaks = new Int32Array(2 * Math.min(count, CHUNK));
+  const input = new Int32Array(blocks.buffer, blocks.byteOffset, blocks.length);
+  const output = new Int32Array(out.buffer, out.byteOffset, out.length);
+  for (let done = 0; done < count; done += CHUNK) {
+    const n = Math.min(CHUNK, count - done);
+    for (let k = 0; k < n; k++) {
+      const tweak = tweakStart + done + k;
+      tweaks[2 * k] = tweak; // low 32 bits (ToInt32 keeps them)
+      tweaks[2 * k + 1] = Math.floor(tweak / 0x100000000);
+    }
+    tccrWithTweakWords(rk, input.subarray(4 * done), tweaks, output.subarray(4 * done), n);
   }
-  aes.encryptBlocks(y, y); // π(π(x) ⊕ i)
-  for (let i = 0; i < blocks.length; i++) out[i] = y[i] ^ px[i];
   return out;
 }

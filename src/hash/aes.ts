@@ -1,0 +1,208 @@
+/**
+ * AES-128 encryption (FIPS 197) with 32-bit T-tables, written for throughput in JavaScript: four
+ * 1 KiB tables plus the S-box (5 KiB in all, resident in L1), the state in four local 32-bit
+ * integers, no allocation per block. Blocks are four little-endian words (§5.1): word c is column c
+ * of the AES state with row r in bits 8r … 8r+7.
+ *
+ * This is the permutation π of the hashes in this directory; `FixedKeyAes` (the public class) and the
+ * garbling kernels call it. @noble/ciphers' AES is the reference it is tested against (with OpenSSL):
+ * noble trades larger tables (2 × 256 KiB) and an object per block for fewer lookups, which is slower
+ * here once the tables compete for cache with the garbler's labels.
+ *
+ * Table-based AES is not constant-time; π's key is public, and the hashed values are secret labels
+ * (see §5.10 for why this is accepted).
+ *
+ * Spec: §5.1
+ * @module
+ */
+import { InvalidArgumentError } from '../errors.js';
+
+function buildSbox(): Uint8Array {
+  // The S-box from its definition: multiplicative inverse in GF(2^8) followed by the affine map.
+  const sbox = new Uint8Array(256);
+  const mul = (a: number, b: number): number => {
+    let r = 0;
+    for (let i = 0; i < 8; i++) {
+      if (b & 1) r ^= a;
+      const hi = a & 0x80;
+      a = (a << 1) & 0xff;
+      if (hi) a ^= 0x1b;
+      b >>= 1;
+    }
+    return r;
+  };
+  for (let x = 0; x < 256; x++) {
+    let inv = 0;
+    if (x !== 0) for (inv = 1; mul(x, inv) !== 1; inv++);
+    let s = inv;
+    for (let k = 1; k <= 4; k++) s ^= ((inv << k) | (inv >>> (8 - k))) & 0xff;
+    sbox[x] = s ^ 0x63;
+  }
+  return sbox;
+}
+
+const xtime = (x: number): number => ((x << 1) ^ (x & 0x80 ? 0x1b : 0)) & 0xff;
+
+/**
+ * The tables: T0 at 0, T1 at 256, T2 at 512, T3 at 768, the S-box at 1024. T0[x] is the column
+ * (2·S[x], S[x], S[x], 3·S[x]) as a little-endian word; Tj is T0 rotated left by 8j bits.
+ */
+const TABLES: Int32Array = (() => {
+  const sbox = buildSbox();
+  const t = new Int32Array(1280);
+  for (let x = 0; x < 256; x++) {
+    const s = sbox[x];
+    const w = xtime(s) | (s << 8) | (s << 16) | ((xtime(s) ^ s) << 24);
+    t[x] = w;
+    t[256 + x] = (w << 8) | (w >>> 24);
+    t[512 + x] = (w << 16) | (w >>> 16);
+    t[768 + x] = (w << 24) | (w >>> 8);
+    t[1024 + x] = s;
+  }
+  return t;
+})();
+
+/** Number of 32-bit words of an AES-128 key schedule (11 round keys). Spec: §5.1 */
+export const AES128_SCHEDULE_WORDS = 44;
+
+/**
+ * The AES-128 key schedule of a 16-byte key, as 44 little-endian words (round key r is words
+ * 4r … 4r+3). Spec: §5.1
+ */
+export function expandAes128Key(key: Uint8Array, out: Int32Array = new Int32Array(AES128_SCHEDULE_WORDS)): Int32Array {
+  if (!(key instanceof Uint8Array) || key.length !== 16) throw new InvalidArgumentError('AES-128: key must be a 16-byte Uint8Array');
+  if (!(out instanceof Int32Array) || out.length < AES128_SCHEDULE_WORDS) throw new InvalidArgumentError('AES-128: schedule needs 44 words');
+  for (let i = 0; i < 4; i++) out[i] = key[4 * i] | (key[4 * i + 1] << 8) | (key[4 * i + 2] << 16) | (key[4 * i + 3] << 24);
+  expandAes128Words(out);
+  return out;
+}
+
+/**
+ * Completes a key schedule in place from its first four words (the key). Spec: §5.1
+ */
+export function expandAes128Words(rk: Int32Array): void {
+  const t = TABLES;
+  let rcon = 1;
+  for (let i = 4; i < 44; i += 4) {
+    const w = rk[i - 1];
+    // RotWord then SubWord (little-endian: rotate right by 8), then Rcon into the low byte.
+    const sub =
+      t[1024 | ((w >>> 8) & 255)] | (t[1024 | ((w >>> 16) & 255)] << 8) | (t[1024 | (w >>> 24)] << 16) | (t[1024 | (w & 255)] << 24);
+    rk[i] = rk[i - 4] ^ sub ^ rcon;
+    rk[i + 1] = rk[i - 3] ^ rk[i];
+    rk[i + 2] = rk[i - 2] ^ rk[i + 1];
+    rk[i + 3] = rk[i - 1] ^ rk[i + 2];
+    rcon = xtime(rcon);
+  }
+}
+
+/**
+ * Encrypts `count` blocks of `input` starting at block `inBlock` into `output` at block `outBlock`
+ * (the ranges may coincide). No validation: internal kernel. Spec: §5.1
+ */
+export function aes128EncryptWords(
+  rk: Int32Array,
+  input: Int32Array | Uint32Array,
+  output: Int32Array | Uint32Array,
+  count: number,
+  inBlock = 0,
+  outBlock = 0,
+): void {
+  const t = TABLES;
+  const k0 = rk[0];
+  const k1 = rk[1];
+  const k2 = rk[2];
+  const k3 = rk[3];
+  for (let b = 0; b < count; b++) {
+    const i = 4 * (inBlock + b);
+    let s0 = input[i] ^ k0;
+    let s1 = input[i + 1] ^ k1;
+    let s2 = input[i + 2] ^ k2;
+    let s3 = input[i + 3] ^ k3;
+    for (let k = 4; k < 40; k += 4) {
+      const t0 = t[s0 & 255] ^ t[256 | ((s1 >>> 8) & 255)] ^ t[512 | ((s2 >>> 16) & 255)] ^ t[768 | (s3 >>> 24)] ^ rk[k];
+      const t1 = t[s1 & 255] ^ t[256 | ((s2 >>> 8) & 255)] ^ t[512 | ((s3 >>> 16) & 255)] ^ t[768 | (s0 >>> 24)] ^ rk[k + 1];
+      const t2 = t[s2 & 255] ^ t[256 | ((s3 >>> 8) & 255)] ^ t[512 | ((s0 >>> 16) & 255)] ^ t[768 | (s1 >>> 24)] ^ rk[k + 2];
+      const t3 = t[s3 & 255] ^ t[256 | ((s0 >>> 8) & 255)] ^ t[512 | ((s1 >>> 16) & 255)] ^ t[768 | (s2 >>> 24)] ^ rk[k + 3];
+      s0 = t0;
+      s1 = t1;
+      s2 = t2;
+      s3 = t3;
+    }
+    const o = 4 * (outBlock + b);
+    output[o] =
+      (t[1024 | (s0 & 255)] | (t[1024 | ((s1 >>> 8) & 255)] << 8) | (t[1024 | ((s2 >>> 16) & 255)] << 16) | (t[1024 | (s3 >>> 24)] << 24)) ^ rk[40];
+    output[o + 1] =
+      (t[1024 | (s1 & 255)] | (t[1024 | ((s2 >>> 8) & 255)] << 8) | (t[1024 | ((s3 >>> 16) & 255)] << 16) | (t[1024 | (s0 >>> 24)] << 24)) ^ rk[41];
+    output[o + 2] =
+      (t[1024 | (s2 & 255)] | (t[1024 | ((s3 >>> 8) & 255)] << 8) | (t[1024 | ((s0 >>> 16) & 255)] << 16) | (t[1024 | (s1 >>> 24)] << 24)) ^ rk[42];
+    output[o + 3] =
+      (t[1024 | (s3 & 255)] | (t[1024 | ((s0 >>> 8) & 255)] << 8) | (t[1024 | ((s1 >>> 16) & 255)] << 16) | (t[1024 | (s2 >>> 24)] << 24)) ^ rk[43];
+  }
+}
+
+/**
+ * TCCR(x_k, tweak_k) = π(π(x_k) ⊕ tweak_k) ⊕ π(x_k) for `count` blocks with per-block tweaks given
+ * as (low word, high word) pairs in `tweaks` (tweak k at words 2k, 2k+1; the tweak block is
+ * (lo, hi, 0, 0)). `out` may alias `blocks`. No validation: internal kernel of §5.2 and §5.6.
+ * Spec: §5.2
+ */
+export function tccrWithTweakWords(
+  rk: Int32Array,
+  blocks: Int32Array,
+  tweaks: Int32Array,
+  out: Int32Array,
+  count: number,
+): void {
+  const t = TABLES;
+  for (let b = 0; b < count; b++) {
+    const i = 4 * b;
+    let x0 = blocks[i];
+    let x1 = blocks[i + 1];
+    let x2 = blocks[i + 2];
+    let x3 = blocks[i + 3];
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    let m3 = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      let s0 = x0 ^ rk[0];
+      let s1 = x1 ^ rk[1];
+      let s2 = x2 ^ rk[2];
+      let s3 = x3 ^ rk[3];
+      for (let k = 4; k < 40; k += 4) {
+        const t0 = t[s0 & 255] ^ t[256 | ((s1 >>> 8) & 255)] ^ t[512 | ((s2 >>> 16) & 255)] ^ t[768 | (s3 >>> 24)] ^ rk[k];
+        const t1 = t[s1 & 255] ^ t[256 | ((s2 >>> 8) & 255)] ^ t[512 | ((s3 >>> 16) & 255)] ^ t[768 | (s0 >>> 24)] ^ rk[k + 1];
+        const t2 = t[s2 & 255] ^ t[256 | ((s3 >>> 8) & 255)] ^ t[512 | ((s0 >>> 16) & 255)] ^ t[768 | (s1 >>> 24)] ^ rk[k + 2];
+        const t3 = t[s3 & 255] ^ t[256 | ((s0 >>> 8) & 255)] ^ t[512 | ((s1 >>> 16) & 255)] ^ t[768 | (s2 >>> 24)] ^ rk[k + 3];
+        s0 = t0;
+        s1 = t1;
+        s2 = t2;
+        s3 = t3;
+      }
+      const y0 =
+        (t[1024 | (s0 & 255)] | (t[1024 | ((s1 >>> 8) & 255)] << 8) | (t[1024 | ((s2 >>> 16) & 255)] << 16) | (t[1024 | (s3 >>> 24)] << 24)) ^ rk[40];
+      const y1 =
+        (t[1024 | (s1 & 255)] | (t[1024 | ((s2 >>> 8) & 255)] << 8) | (t[1024 | ((s3 >>> 16) & 255)] << 16) | (t[1024 | (s0 >>> 24)] << 24)) ^ rk[41];
+      const y2 =
+        (t[1024 | (s2 & 255)] | (t[1024 | ((s3 >>> 8) & 255)] << 8) | (t[1024 | ((s0 >>> 16) & 255)] << 16) | (t[1024 | (s1 >>> 24)] << 24)) ^ rk[42];
+      const y3 =
+        (t[1024 | (s3 & 255)] | (t[1024 | ((s0 >>> 8) & 255)] << 8) | (t[1024 | ((s1 >>> 16) & 255)] << 16) | (t[1024 | (s2 >>> 24)] << 24)) ^ rk[43];
+      if (pass === 0) {
+        m0 = y0;
+        m1 = y1;
+        m2 = y2;
+        m3 = y3;
+        x0 = y0 ^ tweaks[2 * b];
+        x1 = y1 ^ tweaks[2 * b + 1];
+        x2 = y2;
+        x3 = y3;
+      } else {
+        out[i] = y0 ^ m0;
+        out[i + 1] = y1 ^ m1;
+        out[i + 2] = y2 ^ m2;
+        out[i + 3] = y3 ^ m3;
+      }
+    }
+  }
+}
