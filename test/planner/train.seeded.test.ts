@@ -1,0 +1,111 @@
+/**
+ * The training loop (§10.2): a seed fixes the trained weights bit for bit; a different seed gives
+ * different weights; training separates a synthetic two-class problem whose answer is known
+ * (the sign of the difference of two image halves); the learning-rate schedule; data sets and
+ * seeded shuffling.
+ */
+import { describe, expect, it } from 'vitest';
+import { SizeMismatchError } from '../../src/errors.js';
+import { createModel, kaimingUniform, type Model } from '../../src/nn/index.js';
+import {
+  createDataset,
+  evaluateAccuracy,
+  learningRateAt,
+  shuffledIndices,
+  sliceDataset,
+  train,
+  trainModel,
+  TrainableNetwork,
+  type TrainProgress,
+} from '../../src/planner/index.js';
+import { fromTextSeed } from '../../src/random/index.js';
+import { randomFloat32 } from './helpers/float32.js';
+
+/** 1×6×6 noise images; in class 1 the left half is brighter by 0.3, in class 0 the right half. */
+function halves(seed: string, count: number) {
+  const rng = fromTextSeed(seed);
+  const x = randomFloat32(rng, count * 36, 0, 0.7);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    labels[n] = x[n * 36] < 0.35 ? 1 : 0; // the first pixel is noise too: an unbiased coin
+    for (let i = 0; i < 36; i++) if ((i % 6 < 3) === (labels[n] === 1)) x[n * 36 + i] += 0.3;
+  }
+  return createDataset(x, labels, [1, 6, 6]);
+}
+
+function smallCnn(seed: string): Model {
+  const rng = fromTextSeed(seed);
+  return createModel({
+    name: 'halves',
+    inputShape: [1, 6, 6],
+    layers: [
+      { type: 'conv2d', name: 'conv', outChannels: 4, kernel: 3, padding: 1, weights: kaimingUniform(rng, 36, 9).map(Math.fround) },
+      { type: 'relu6', name: 'act1' },
+      { type: 'avgPool2d', name: 'pool', kernel: 2 },
+      { type: 'flatten', name: 'flat' },
+      { type: 'dense', name: 'fc1', outFeatures: 8, weights: kaimingUniform(rng, 8 * 36, 36).map(Math.fround) },
+      { type: 'quadratic', name: 'act2' },
+      { type: 'dense', name: 'fc2', outFeatures: 2, weights: kaimingUniform(rng, 16, 8).map(Math.fround) },
+    ],
+  });
+}
+
+describe('train', () => {
+  const data = halves('planner/train/data', 512);
+  const test = halves('planner/train/test', 256);
+  const options = { epochs: 3, batchSize: 32, learningRate: 0.05 };
+
+  it('learns the synthetic task', () => {
+    const progress: TrainProgress[] = [];
+    const { model, history } = trainModel(smallCnn('init'), data, { ...options, rng: fromTextSeed('order'), onProgress: (p) => progress.push(p) });
+    expect(history).toHaveLength(3);
+    expect(history[2].loss).toBeLessThan(history[0].loss);
+    const net = new TrainableNetwork(model, { maxBatch: 100 });
+    expect(evaluateAccuracy(net, test)).toBeGreaterThan(0.9);
+    const last = progress[progress.length - 1];
+    expect(last).toMatchObject({ epoch: 3, step: 16, stepsPerEpoch: 16, totalStep: 48, totalSteps: 48 });
+  });
+
+  it('is deterministic: same seed, same weights; another seed, other weights', () => {
+    const run = (seed: string) => trainModel(smallCnn('init'), sliceDataset(data, 0, 128), { ...options, epochs: 1, rng: fromTextSeed(seed) }).model;
+    const a = run('s1');
+    const b = run('s1');
+    const c = run('s2');
+    expect(a.layers).toEqual(b.layers);
+    expect(a.layers).not.toEqual(c.layers);
+  });
+
+  it('keeps the input model unchanged and rejects data of another shape', () => {
+    const model = smallCnn('init');
+    const before = Float64Array.from((model.layers[0] as { weights: Float64Array }).weights);
+    trainModel(model, sliceDataset(data, 0, 64), { ...options, epochs: 1, rng: fromTextSeed('x') });
+    expect((model.layers[0] as { weights: Float64Array }).weights).toEqual(before);
+    const wrong = createDataset(new Float32Array(49), [0], [1, 7, 7]);
+    expect(() => train(new TrainableNetwork(model), wrong, { epochs: 1, rng: fromTextSeed('x') })).toThrow(SizeMismatchError);
+  });
+
+  it('learning-rate schedules', () => {
+    expect(learningRateAt(0, 100, { learningRate: 0.1 })).toBeCloseTo(0.1, 12);
+    expect(learningRateAt(50, 100, { learningRate: 0.1 })).toBeCloseTo(0.05, 12);
+    expect(learningRateAt(99, 100, { learningRate: 0.1, schedule: 'constant' })).toBe(0.1);
+    expect(learningRateAt(0, 100, { learningRate: 0.1, warmupSteps: 10 })).toBeCloseTo(0.01, 12);
+    expect(learningRateAt(10, 110, { learningRate: 0.1, warmupSteps: 10 })).toBeCloseTo(0.1, 12);
+  });
+});
+
+describe('datasets', () => {
+  it('shuffledIndices is a permutation fixed by the seed', () => {
+    const a = shuffledIndices(fromTextSeed('p'), 1000);
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(shuffledIndices(fromTextSeed('p'), 1000)).toEqual(a);
+    expect(shuffledIndices(fromTextSeed('q'), 1000)).not.toEqual(a);
+  });
+
+  it('createDataset packs samples and checks sizes', () => {
+    const d = createDataset([Float32Array.of(1, 2), Float32Array.of(3, 4)], [0, 1], [2]);
+    expect(Array.from(d.inputs)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(sliceDataset(d, 1, 1).inputs)).toEqual([3, 4]);
+    expect(() => createDataset([Float32Array.of(1)], [0], [2])).toThrow(SizeMismatchError);
+    expect(() => createDataset([Float32Array.of(1, 2)], [0, 1], [2])).toThrow(SizeMismatchError);
+  });
+});
