@@ -1,0 +1,135 @@
+/**
+ * The pluggable cryptography of Delphi's preprocessing: how the client obtains M·c − σ for each
+ * weighted layer (homomorphic encryption in Delphi), how ReLU layers are prepared so that the
+ * client can learn act(y) + m online (garbled circuits and oblivious transfer), and where Beaver
+ * square pairs come from (BFV in Delphi). The protocol layer draws every share mask itself (σ, m,
+ * r) and hands the backends only what they need, so that all backends compute the same shares.
+ *
+ * Spec: §9.9.1
+ * @module
+ */
+import type { TripleSource } from '../beaver/source.js';
+import { InsecureParametersError, InvalidArgumentError } from '../errors.js';
+import type { Channel } from '../net/channel.js';
+import type { FixedPointConv2d, FixedPointDense, FixedPointScale } from '../nn/fixed-model.js';
+import type { Rng } from '../random/rng.js';
+import type { WeightedArchitectureLayer } from './architecture.js';
+import { checkBackendId, type BackendIds } from './messages.js';
+
+/** A weighted layer with its weights (server side). */
+export type WeightedModelLayer = FixedPointConv2d | FixedPointDense | FixedPointScale;
+
+/** Server half of a linear-layer session. Spec: §9.9.1 */
+export interface LinearServerSession {
+  /** Runs with the client's `preprocess` for layer `index`; σ is the server's mask of the output. */
+  preprocess(layer: WeightedModelLayer, index: number, sigma: Float64Array, rng: Rng): Promise<void>;
+}
+
+/** Client half of a linear-layer session. Spec: §9.9.1 */
+export interface LinearClientSession {
+  /** Runs with the server's `preprocess`; resolves with M·c − σ (M without bias). */
+  preprocess(layer: WeightedArchitectureLayer, index: number, clientShare: Float64Array, rng: Rng): Promise<Float64Array>;
+}
+
+/** How the client obtains M·c − σ for each weighted layer. Spec: §9.9.1 */
+export interface LinearBackend {
+  readonly id: string;
+  readonly secure: boolean;
+  server(channel: Channel, rng: Rng): Promise<LinearServerSession>;
+  client(channel: Channel, rng: Rng): Promise<LinearClientSession>;
+}
+
+/** Public description of one ReLU/ReLU6 layer handed to an activation backend. Spec: §9.9.1 */
+export interface ActivationLayerInfo {
+  /** Index of the layer in the architecture. */
+  readonly index: number;
+  readonly kind: 'relu' | 'relu6';
+  /** Number of activations (elements). */
+  readonly count: number;
+  /** f: the circuit outputs ⌊y / 2^f⌋ for y > 0. */
+  readonly fractionalBits: number;
+  /** ReLU6 cap 6·2^f (Infinity for ReLU). */
+  readonly cap: number;
+}
+
+/** Server state of one preprocessed activation layer. Spec: §9.9.1 */
+export interface ActivationServerLayer {
+  /** Runs with the client's `online()`, given the server's share of the layer input. */
+  online(serverShare: Float64Array): Promise<void>;
+}
+
+/** Client state of one preprocessed activation layer. Spec: §9.9.1 */
+export interface ActivationClientLayer {
+  /** Resolves with act(y) + m (mod p), y the shared layer input. */
+  online(): Promise<Float64Array>;
+}
+
+/** Server half of an activation session. Spec: §9.9.1 */
+export interface ActivationServerSession {
+  preprocess(info: ActivationLayerInfo, masks: Float64Array, rng: Rng): Promise<ActivationServerLayer>;
+}
+
+/** Client half of an activation session. Spec: §9.9.1 */
+export interface ActivationClientSession {
+  preprocess(info: ActivationLayerInfo, clientShare: Float64Array, rng: Rng): Promise<ActivationClientLayer>;
+}
+
+/** How ReLU/ReLU6 layers are evaluated. Spec: §9.9.1 */
+export interface ActivationBackend {
+  readonly id: string;
+  readonly secure: boolean;
+  server(channel: Channel, rng: Rng): Promise<ActivationServerSession>;
+  client(channel: Channel, rng: Rng): Promise<ActivationClientSession>;
+}
+
+/** Where Beaver square pairs come from: a session is a {@link TripleSource} of role 0 (server) or 1. Spec: §9.9.1 */
+export interface TripleBackend {
+  readonly id: string;
+  readonly secure: boolean;
+  server(channel: Channel, rng: Rng): Promise<TripleSource>;
+  client(channel: Channel, rng: Rng): Promise<TripleSource>;
+}
+
+/** The three backends of a session. Spec: §9.9.1 */
+export interface ProtocolBackend {
+  readonly linear: LinearBackend;
+  readonly activations: ActivationBackend;
+  readonly triples: TripleBackend;
+}
+
+/** The identifiers announced in the hellos. Spec: §9.5 */
+export function backendIds(backend: ProtocolBackend): BackendIds {
+  checkBackend(backend);
+  return { linear: backend.linear.id, activations: backend.activations.id, triples: backend.triples.id };
+}
+
+function checkBackend(backend: ProtocolBackend): void {
+  if (typeof backend !== 'object' || backend === null) throw new InvalidArgumentError('expected a ProtocolBackend { linear, activations, triples }');
+  for (const part of ['linear', 'activations', 'triples'] as const) {
+    const b = backend[part];
+    if (typeof b !== 'object' || b === null || typeof b.client !== 'function' || typeof b.server !== 'function') {
+      throw new InvalidArgumentError(`backend.${part} is not a backend`);
+    }
+    try {
+      checkBackendId(b.id, `backend.${part}`);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  }
+}
+
+/**
+ * Step 1 of §9.5: throws {@link InsecureParametersError} when a component is insecure and the
+ * party did not opt in. Spec: §9.5
+ */
+export function checkBackendSecurity(backend: ProtocolBackend, allowInsecure: boolean | undefined, party: 'client' | 'server'): void {
+  checkBackend(backend);
+  const insecure = (['linear', 'activations', 'triples'] as const).filter((k) => !backend[k].secure);
+  if (insecure.length > 0 && allowInsecure !== true) {
+    throw new InsecureParametersError(
+      `the ${insecure.join(', ')} backend${insecure.length > 1 ? 's are' : ' is'} insecure (${insecure
+        .map((k) => backend[k].id)
+        .join(', ')}): the server would learn the client's input. Pass allowInsecure: true on the ${party} to run it anyway (tests, teaching)`,
+    );
+  }
+}
