@@ -10,3 +10,6 @@ export * from './gadgets.js';
 export * from './values.js';
 export * from './plain.js';
 export * from './bristol.js';
+export * from './garble.js';
+export * from './local.js';
+export * from './reference.js';
