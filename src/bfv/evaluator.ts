@@ -87,13 +87,20 @@ export function preparePlaintext(ctx: BfvContext, pt: Plaintext, level: number =
   const threshold = Math.floor((t + 1) / 2);
   const c = pt.coeffs;
   const poly = ctx.allocPoly(level);
+  // Centered lifts, |v| < 2^49: v − ⌊v/q⌋·q is exact in doubles (the float quotient may be off by
+  // one, fixed by the two corrections).
+  const lifted = new Float64Array(c.length);
+  for (let j = 0; j < c.length; j++) lifted[j] = c[j] >= threshold ? c[j] - t : c[j];
   for (let i = 0; i < level; i++) {
     const q = ctx.primes[i];
+    const qInv = 1 / q;
     const off = i * n;
     for (let j = 0; j < c.length; j++) {
-      const v = c[j] >= threshold ? c[j] - t : c[j];
-      const r = v % q;
-      poly[off + j] = r < 0 ? r + q : r + 0;
+      const v = lifted[j];
+      let r = v - Math.floor(v * qInv) * q;
+      if (r < 0) r += q;
+      else if (r >= q) r -= q;
+      poly[off + j] = r;
     }
   }
   polyNttForward(ctx, poly, level);

@@ -228,6 +228,12 @@ export function refGalois(a: readonly bigint[], g: number, M: bigint): bigint[] 
  * (u_0, u_1) = round(Σ_i [d]_{q_i}·(b_i, a_i) / p) mod Q_k. Spec: §4.12
  */
 export function refKeySwitch(ctx: BfvContext, d: readonly bigint[], key: KSwitchKey, k: number): [bigint[], bigint[]] {
+  const digits = Array.from({ length: k }, (_, i) => d.map((x) => modRef(x, BigInt(ctx.primes[i]))));
+  return keySwitchDigits(ctx, digits, key, k);
+}
+
+/** round(Σ_i digits_i·key_i / p) mod Q_k for explicit integer digits (any representatives). */
+function keySwitchDigits(ctx: BfvContext, digits: readonly (readonly bigint[])[], key: KSwitchKey, k: number): [bigint[], bigint[]] {
   const K = ctx.primes.length;
   const indices = [...Array.from({ length: k }, (_, i) => i), K - 1];
   const Qk = refModulus(ctx, k);
@@ -235,7 +241,7 @@ export function refKeySwitch(ctx: BfvContext, d: readonly bigint[], key: KSwitch
   const M = Qk * p;
   const acc: [bigint[], bigint[]] = [new Array<bigint>(ctx.n).fill(0n), new Array<bigint>(ctx.n).fill(0n)];
   for (let i = 0; i < k; i++) {
-    const di = d.map((x) => modRef(x, BigInt(ctx.primes[i])));
+    const di = digits[i].map((x) => modRef(x, M));
     for (let c = 0; c < 2; c++) {
       const keyPoly = refPolyFromRns(ctx, key[i].ciphertext.polys[c], k + 1, true, indices);
       acc[c] = addRef(acc[c], mulRef(di, keyPoly, M), M);
@@ -261,6 +267,29 @@ export function refApplyGalois(ctx: BfvContext, ct: RefCiphertext, g: number, ke
   const c1 = refGalois(ct.polys[1], g, Q);
   const [u0, u1] = refKeySwitch(ctx, c1, key, k);
   return { coeffModulusSize: k, polys: [addRef(c0, u0, Q), u1] };
+}
+
+/**
+ * Hoisted Galois automorphism by definition (§4.15): c_0 ← σ_g(c_0); the digits of σ_g(c_1) are the
+ * integer polynomials σ_g([c_1]_{q_i}) — computed over Z, so negated coefficients lie in (−q_i, 0] —
+ * and are key-switched as in {@link refKeySwitch}. Spec: §4.12
+ */
+export function refApplyGaloisHoisted(ctx: BfvContext, ct: RefCiphertext, g: number, key: KSwitchKey): RefCiphertext {
+  const k = ct.coeffModulusSize;
+  const Q = refModulus(ctx, k);
+  const n = ctx.n;
+  const overZ = (a: readonly bigint[]): bigint[] => {
+    const out = new Array<bigint>(n).fill(0n);
+    for (let j = 0; j < n; j++) {
+      const e = (j * g) % (2 * n);
+      if (e < n) out[e] += a[j];
+      else out[e - n] -= a[j];
+    }
+    return out;
+  };
+  const digits = Array.from({ length: k }, (_, i) => overZ(ct.polys[1].map((x) => modRef(x, BigInt(ctx.primes[i])))));
+  const [u0, u1] = keySwitchDigits(ctx, digits, key, k);
+  return { coeffModulusSize: k, polys: [addRef(refGalois(ct.polys[0], g, Q), u0, Q), u1] };
 }
 
 /**
