@@ -13,13 +13,14 @@ import type { Model } from './layers.js';
 import { createModel, type LayerSpec } from './model.js';
 
 /** The activation used at each activation position of a reference network. */
-export type ActivationChoice = 'relu' | 'quadratic';
+export type ActivationChoice = 'relu' | 'relu6' | 'quadratic';
 
 /** Options of the reference network builders. Spec: §8.14 */
 export interface ArchitectureOptions {
   /**
    * The activation of each activation layer, in order (default: all ReLU). Delphi's planner
-   * replaces some ReLUs by the quadratic 0.2x² + 0.5x + 0.2.
+   * replaces some ReLUs by the quadratic 0.2x² + 0.5x + 0.2; Delphi's garbled circuit computes
+   * ReLU6, which the shipped models use.
    */
   activations?: readonly ActivationChoice[];
   /** Fractional bits recorded in the model (default 8). */
@@ -36,13 +37,13 @@ class Builder {
     readonly shape: number[],
   ) {}
 
-  conv(name: string, out: number, k: number, pad: number): void {
+  conv(name: string, out: number, k: number, pad: number, stride = 1): void {
     const [c, h, w] = this.shape;
     const fanIn = c * k * k;
     const weights = kaimingUniform(this.rng, out * fanIn, fanIn);
     const bias = uniformSymmetric(this.rng, out, 1 / Math.sqrt(fanIn));
-    this.layers.push({ type: 'conv2d', name, outChannels: out, kernel: k, padding: pad, weights, bias });
-    this.shape.splice(0, 3, out, h + 2 * pad - k + 1, w + 2 * pad - k + 1);
+    this.layers.push({ type: 'conv2d', name, outChannels: out, kernel: k, padding: pad, stride, weights, bias });
+    this.shape.splice(0, 3, out, Math.floor((h + 2 * pad - k) / stride) + 1, Math.floor((w + 2 * pad - k) / stride) + 1);
   }
 
   dense(name: string, out: number): void {
@@ -66,14 +67,15 @@ class Builder {
   activation(): void {
     const i = ++this.#act;
     const kind = this.activations[i - 1];
-    this.layers.push(kind === 'relu' ? { type: 'relu', name: `relu${i}` } : { type: 'quadratic', name: `quad${i}` });
+    // ReLU and ReLU6 layers are both named relu<i>; the type tells them apart.
+    this.layers.push(kind === 'quadratic' ? { type: 'quadratic', name: `quad${i}` } : { type: kind, name: `relu${i}` });
   }
 }
 
 function activationList(options: ArchitectureOptions, count: number, network: string): readonly ActivationChoice[] {
   const list = options.activations ?? new Array<ActivationChoice>(count).fill('relu');
-  if (list.length !== count || !list.every((a) => a === 'relu' || a === 'quadratic')) {
-    throw new InvalidArgumentError(`${network}: activations must list ${count} entries, each "relu" or "quadratic"`);
+  if (list.length !== count || !list.every((a) => a === 'relu' || a === 'relu6' || a === 'quadratic')) {
+    throw new InvalidArgumentError(`${network}: activations must list ${count} entries, each "relu", "relu6" or "quadratic"`);
   }
   return list;
 }
@@ -97,6 +99,24 @@ export function delphiMnistNetwork(rng: Rng, options: ArchitectureOptions = {}):
   b.activation();
   b.dense('fc2', 10);
   return createModel({ name: 'delphi-mnist', inputShape: [1, 28, 28], layers: b.layers, fractionalBits: options.fractionalBits });
+}
+
+/**
+ * The small MNIST network of delphi-ts's default demo (input [1, 28, 28]): conv 8×5×5 stride 2
+ * (no padding) → act → avgPool 2 → flatten (288) → dense 64 → act → dense 10; 8·12·12 + 64 =
+ * 1,216 activations, about a ninth of Delphi's network, so that secure inference in pure
+ * JavaScript stays quick. Weights drawn as in {@link delphiMnistNetwork}. Spec: §8.14
+ */
+export function smallMnistNetwork(rng: Rng, options: ArchitectureOptions = {}): Model {
+  const b = new Builder(rng, activationList(options, 2, 'smallMnistNetwork'), [1, 28, 28]);
+  b.conv('conv1', 8, 5, 0, 2);
+  b.activation();
+  b.pool('pool1');
+  b.flatten();
+  b.dense('fc1', 64);
+  b.activation();
+  b.dense('fc2', 10);
+  return createModel({ name: 'small-mnist', inputShape: [1, 28, 28], layers: b.layers, fractionalBits: options.fractionalBits });
 }
 
 /**

@@ -15,3 +15,5 @@ export * from './loss.js';
 export * from './optimizer.js';
 export * from './dataset.js';
 export * from './train.js';
+export * from './recipes.js';
+export * from './accuracy.js';
