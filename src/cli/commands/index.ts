@@ -5,6 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
 import { sealCommand } from './seal.js';
+import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand];
