@@ -11,11 +11,13 @@ import { formatVectorJson } from './encoding.js';
 import type { VectorFamily } from './family.js';
 import type { JsonValue, VectorFile } from './format.js';
 import { vectorSchema } from './schema.js';
+import { beaverFamily } from './families/beaver.js';
 import { nttFamily, rnsFamily } from './families/math.js';
+import { sharingFamily } from './families/sharing.js';
 import { randomFamily } from './families/random.js';
 
 /** Every family, in the order `delphi vectors list` prints them. Spec: §12.6 */
-export const VECTOR_FAMILIES: readonly VectorFamily[] = Object.freeze([randomFamily, nttFamily, rnsFamily]);
+export const VECTOR_FAMILIES: readonly VectorFamily[] = Object.freeze([randomFamily, nttFamily, rnsFamily, sharingFamily, beaverFamily]);
 
 /** Files whose text exceeds this many bytes are written gzip-compressed (`.json.gz`). Spec: §12.6 */
 export const GZIP_THRESHOLD_BYTES = 2 ** 20;

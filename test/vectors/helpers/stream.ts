@@ -4,6 +4,7 @@
  * nonce), read byte by byte, plus the §2.2 samplers re-implemented from the spec text in BigInt.
  */
 import { createCipheriv } from 'node:crypto';
+import { blake2b } from '@noble/hashes/blake2.js';
 
 /** Bytes [offset, offset + length) of the keystream of `seed` (epoch 0). */
 export function chachaStream(seed: Uint8Array, offset: number, length: number): Uint8Array {
@@ -48,4 +49,10 @@ export function uniformBelowSpec(r: StreamReader, bound: bigint, count: number):
     if (v < bound) values.push(v);
   }
   return { values, candidates };
+}
+
+/** deriveSeed of §2.1 by its definition: BLAKE2b-256("delphi-ts/seed/v1" ‖ 0 ‖ label ‖ 0 ‖ material). */
+export function deriveSeedSpec(material: Uint8Array, label: string): Uint8Array {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  return blake2b(new Uint8Array([...utf8('delphi-ts/seed/v1'), 0, ...utf8(label), 0, ...material]), { dkLen: 32 });
 }
