@@ -21,8 +21,11 @@ export type WeightedModelLayer = FixedPointConv2d | FixedPointDense | FixedPoint
 
 /** Server half of a linear-layer session. Spec: §9.9.1 */
 export interface LinearServerSession {
-  /** Runs with the client's `preprocess` for layer `index`; σ is the server's mask of the output. */
-  preprocess(layer: WeightedModelLayer, index: number, sigma: Float64Array, rng: Rng): Promise<void>;
+  /**
+   * Runs with the client's `preprocess` for layer `index`; resolves with σ, the server's share of
+   * the output (uniform, drawn by the backend from `rng`).
+   */
+  preprocess(layer: WeightedModelLayer, index: number, rng: Rng): Promise<Float64Array>;
 }
 
 /** Client half of a linear-layer session. Spec: §9.9.1 */

@@ -11,6 +11,7 @@ import { sharedSeedDealerSource } from '../beaver/source.js';
 import { P as SHARE_FIELD_P, P_HALF as SHARE_FIELD_P_HALF } from '../math/share-field.js';
 import { fromSeed, SEED_BYTES } from '../random/rng.js';
 import { shapeSize } from '../nn/tensor.js';
+import { sampleFieldVector } from '../sharing/field-vector.js';
 import type {
   ActivationBackend,
   ActivationLayerInfo,
@@ -28,15 +29,17 @@ const P_HALF = SHARE_FIELD_P_HALF;
 export const INSECURE_DEALER_ID = 'insecure-dealer';
 
 /**
- * Linear layers by dealer: the client sends c (DEALER_LINEAR_SHARE), the server replies
- * M·c − σ (DEALER_LINEAR_RESULT). INSECURE: the server sees c. Spec: §9.9.2
+ * Linear layers by dealer: the server draws σ = sampleFieldVector(rng, |output|), the client sends
+ * c (DEALER_LINEAR_SHARE), the server replies M·c − σ (DEALER_LINEAR_RESULT). INSECURE: the
+ * server sees c. Spec: §9.9.2
  */
 export const insecureDealerLinear: LinearBackend = Object.freeze<LinearBackend>({
   id: INSECURE_DEALER_ID,
   secure: false,
   async server(channel) {
     return {
-      async preprocess(layer, index, sigma) {
+      async preprocess(layer, index, rng) {
+        const sigma = sampleFieldVector(rng, shapeSize(layer.shape));
         const n = shapeSize(layer.inputShape);
         const c = await receiveFieldVector(channel, PROTOCOL_TAG.DEALER_LINEAR_SHARE, index, n, `insecure dealer, layer ${index}`);
         const y = applyLinearModP(layer, c);
@@ -45,6 +48,7 @@ export const insecureDealerLinear: LinearBackend = Object.freeze<LinearBackend>(
           y[i] = d < 0 ? d + P : d;
         }
         sendFieldVector(channel, PROTOCOL_TAG.DEALER_LINEAR_RESULT, index, y);
+        return sigma;
       },
     };
   },

@@ -170,8 +170,8 @@ export async function clientPreprocess(session: ClientSession, options: PhaseOpt
 }
 
 /**
- * The server's preprocessing (§9.7): draws σ_k for every weighted layer and m_k for every
- * activation layer, and runs the backends with the client. Spec: §9.7
+ * The server's preprocessing (§9.7): runs the backends with the client, keeping σ_k of every
+ * weighted layer (from the linear backend) and drawing m_k for every activation layer. Spec: §9.7
  */
 export async function serverPreprocess(session: ServerSession, options: PhaseOptions = {}): Promise<ServerPreprocessed> {
   const { channel, architecture: arch, model } = session;
@@ -191,8 +191,10 @@ export async function serverPreprocess(session: ServerSession, options: PhaseOpt
           case 'conv2d':
           case 'dense':
           case 'scale': {
-            const sigma = sampleFieldVector(layerRng, n);
-            await session.linear.preprocess(model.layers[k] as WeightedModelLayer, k, sigma, layerRng.fork('backend'));
+            const sigma = await session.linear.preprocess(model.layers[k] as WeightedModelLayer, k, layerRng.fork('backend'));
+            if (!(sigma instanceof Float64Array) || sigma.length !== n) {
+              throw new ProtocolError(`${layerLabel(k, layer)}: the linear backend returned a wrong-sized share`);
+            }
             layers.push({ kind: 'weighted', sigma });
             break;
           }

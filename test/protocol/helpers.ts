@@ -241,3 +241,41 @@ export function referenceWalk(
   });
   return { layers: outs, carries, truncations };
 }
+
+import type { Channel, ChannelStats } from '../../src/net/index.js';
+
+/** A channel end that records every message it sends and receives, in order. */
+export function recordingChannel(inner: Channel, log: { dir: 'sent' | 'received'; bytes: Uint8Array }[]): Channel {
+  return {
+    send(m: Uint8Array): void {
+      log.push({ dir: 'sent', bytes: Uint8Array.from(m) });
+      inner.send(m);
+    },
+    async recv(): Promise<Uint8Array> {
+      const m = await inner.recv();
+      log.push({ dir: 'received', bytes: m });
+      return m;
+    },
+    close(reason?: string): void {
+      inner.close(reason);
+    },
+    get stats(): Readonly<ChannelStats> {
+      return inner.stats;
+    },
+  };
+}
+
+/** A channel end whose outgoing messages pass through `tamper` (which may return a replacement). */
+export function tamperingChannel(inner: Channel, tamper: (m: Uint8Array, index: number) => Uint8Array): Channel {
+  let index = 0;
+  return {
+    send(m: Uint8Array): void {
+      inner.send(tamper(Uint8Array.from(m), index++));
+    },
+    recv: () => inner.recv(),
+    close: (reason?: string) => inner.close(reason),
+    get stats(): Readonly<ChannelStats> {
+      return inner.stats;
+    },
+  };
+}
