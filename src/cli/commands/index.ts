@@ -4,8 +4,10 @@
  */
 import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
+import { inferCommand } from './infer.js';
 import { sealCommand } from './seal.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand];

@@ -1,0 +1,125 @@
+/**
+ * What `delphi serve` and `delphi infer` share: loading a model file, choosing a protocol backend,
+ * the transport options (limits and timeouts of §2.6) and the HELLO each side sends (§2.5).
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { MalformedInputError } from '../errors.js';
+import type { HandshakeOptions } from '../net/handshake.js';
+import type { TcpChannelOptions } from '../net/tcp.js';
+import { compileFixedPoint, importOnnx, parseModel, type FixedPointModel } from '../nn/index.js';
+import { backendIds, insecureDealer, type ProtocolBackend } from '../protocol/index.js';
+import { UsageError } from './command.js';
+
+/** Protocol backends the CLI can run, by name. */
+export const CLI_BACKENDS: Readonly<Record<string, { backend: ProtocolBackend; summary: string }>> = {
+  'insecure-dealer': {
+    backend: insecureDealer,
+    summary: 'a trusted dealer stands in for HE, garbled circuits and OT: fast, but NOT private (needs --insecure)',
+  },
+};
+
+/** The backend named `name`, or a UsageError listing the available ones. */
+export function resolveBackend(name: string): ProtocolBackend {
+  const entry = CLI_BACKENDS[name];
+  if (!entry) {
+    const list = Object.entries(CLI_BACKENDS).map(([n, e]) => `  ${n}: ${e.summary}`);
+    throw new UsageError(`unknown backend "${name}"; available:\n${list.join('\n')}`);
+  }
+  return entry.backend;
+}
+
+/** Usage lines of the backend options. */
+export const BACKEND_USAGE = `  --backend NAME          protocol backend; both ends must use the same (default insecure-dealer):
+${Object.entries(CLI_BACKENDS)
+  .map(([n, e]) => `                            ${n}: ${e.summary}`)
+  .join('\n')}
+  --insecure              allow a backend that is not private (required for insecure-dealer)`;
+
+/** Usage lines of the transport options. */
+export const TRANSPORT_USAGE = `  --max-message-mib N     largest message accepted, in MiB (default 256)
+  --idle-timeout SEC      drop a peer silent for this long, heartbeats included (default 300)
+  --recv-timeout SEC      fail a receive that waits longer (default: no limit)`;
+
+/** parseArgs option table of the transport options. */
+export const TRANSPORT_OPTIONS = {
+  'max-message-mib': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'recv-timeout': { type: 'string' },
+} as const;
+
+/** Reads the transport options into {@link TcpChannelOptions}. */
+export function transportOptions(values: { 'max-message-mib'?: string; 'idle-timeout'?: string; 'recv-timeout'?: string }): TcpChannelOptions {
+  const out: TcpChannelOptions = {};
+  if (values['max-message-mib'] !== undefined) {
+    const mib = positiveNumber(values['max-message-mib'], '--max-message-mib');
+    if (mib * 2 ** 20 > 2 ** 31 - 1) throw new UsageError('--max-message-mib must be below 2048');
+    out.maxMessageBytes = Math.floor(mib * 2 ** 20);
+  }
+  if (values['idle-timeout'] !== undefined) out.idleTimeoutMs = seconds(values['idle-timeout'], '--idle-timeout');
+  if (values['recv-timeout'] !== undefined) out.recvTimeoutMs = seconds(values['recv-timeout'], '--recv-timeout');
+  return out;
+}
+
+/** A positive number from the command line. */
+export function positiveNumber(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v <= 0) throw new UsageError(`${flag} takes a positive number, got "${text}"`);
+  return v;
+}
+
+/** A positive integer from the command line. */
+export function positiveInteger(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isSafeInteger(v) || v <= 0) throw new UsageError(`${flag} takes a positive integer, got "${text}"`);
+  return v;
+}
+
+function seconds(text: string, flag: string): number {
+  const ms = Math.round(positiveNumber(text, flag) * 1000);
+  if (ms > 2 ** 31 - 1) throw new UsageError(`${flag} is too long`);
+  return ms;
+}
+
+/**
+ * Loads a model for serving: a delphi-ts JSON model, or an ONNX file (a final softmax is dropped,
+ * since it does not change the prediction), compiled to fixed point (§8.8).
+ */
+export async function loadServedModel(path: string, fractionalBits?: number): Promise<FixedPointModel> {
+  const bytes = new Uint8Array(await readFile(path));
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  let model;
+  if (first === 0x7b /* { */) {
+    model = parseModel(new TextDecoder().decode(bytes));
+  } else {
+    try {
+      model = importOnnx(bytes, { stripSoftmax: true });
+    } catch (e) {
+      if (e instanceof MalformedInputError) throw new MalformedInputError(`${path} is neither a delphi-ts JSON model nor an ONNX model (${e.message})`);
+      throw e;
+    }
+  }
+  return compileFixedPoint(model, fractionalBits === undefined ? {} : { fractionalBits });
+}
+
+/** Session parameter carrying the backend identifiers; both HELLOs must agree on it (§2.5). */
+export const BACKEND_PARAM = 'backend';
+/** Session parameter in which the server announces its architecture fingerprint (§9.3). */
+export const FINGERPRINT_PARAM = 'model-fingerprint';
+
+/** The transport-level HELLO options of one end (the role is added by the caller). */
+export function helloOptions(backend: ProtocolBackend, fingerprint?: string): Omit<HandshakeOptions, 'role'> {
+  const ids = backendIds(backend);
+  return {
+    params: {
+      [BACKEND_PARAM]: `linear=${ids.linear};activations=${ids.activations};triples=${ids.triples}`,
+      ...(fingerprint === undefined ? {} : { [FINGERPRINT_PARAM]: fingerprint }),
+    },
+    mustMatch: [BACKEND_PARAM],
+  };
+}
+
+/** "1.23 s" or "45.6 ms". */
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
