@@ -1,15 +1,15 @@
 /**
- * Labelled data for training and evaluation (§10.2): samples stored one after another in a
+ * Labelled data for training and evaluation (§10.2.5): samples stored one after another in a
  * single Float32Array, with one class label each.
  *
- * Spec: §10.2
+ * Spec: §10.2.5
  * @module
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
 import { checkShape, formatShape, shapeSize, type Shape } from '../nn/tensor.js';
 import { uniformBelow, type Rng } from '../random/index.js';
 
-/** A classification data set. Spec: §10.2 */
+/** A classification data set. Spec: §10.2.5 */
 export interface Dataset {
   /** Shape of one sample ([1, 28, 28] for MNIST). */
   readonly inputShape: Shape;
@@ -22,7 +22,7 @@ export interface Dataset {
 
 /**
  * Packs samples (one Float32Array each, or already packed) and labels into a {@link Dataset}.
- * Throws {@link SizeMismatchError} when sizes disagree. Spec: §10.2
+ * Throws {@link SizeMismatchError} when sizes disagree. Spec: §10.2.5
  */
 export function createDataset(samples: readonly ArrayLike<number>[] | Float32Array, labels: ArrayLike<number>, inputShape: Shape): Dataset {
   const shape = checkShape(inputShape, 'dataset input');
@@ -50,7 +50,7 @@ export function createDataset(samples: readonly ArrayLike<number>[] | Float32Arr
   return { inputShape: shape, inputs, labels: out, count: labels.length };
 }
 
-/** The samples [start, start + count) of a data set (views, no copy). Spec: §10.2 */
+/** The samples [start, start + count) of a data set (views, no copy). Spec: §10.2.5 */
 export function sliceDataset(data: Dataset, start: number, count: number): Dataset {
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0 || start + count > data.count) {
     throw new InvalidArgumentError(`slice [${start}, ${start + count}) is outside [0, ${data.count})`);
@@ -64,7 +64,7 @@ export function sliceDataset(data: Dataset, start: number, count: number): Datas
   };
 }
 
-/** A uniformly random permutation of 0 … n−1 (Fisher–Yates with uniformBelow, from the last index down). Spec: §10.2 */
+/** A uniformly random permutation of 0 … n−1 (Fisher–Yates with uniformBelow, from the last index down). Spec: §10.2.5 */
 export function shuffledIndices(rng: Rng, n: number): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

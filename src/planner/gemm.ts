@@ -1,14 +1,14 @@
 /**
- * Dense matrix products on Float32Array for training (§10.2). Matrices are row-major and given as
+ * Dense matrix products on Float32Array for training (§10.2.1). Matrices are row-major and given as
  * (array, offset). The loops are ordered so that the innermost loop walks contiguous memory and
  * are blocked by hand (four rows of B per pass over a row of C; 2×2 dot products), which makes
  * V8's code 2–3× faster than the plain triple loop; {@link gemmReference} is that plain loop.
  *
- * Spec: §10.2
+ * Spec: §10.2.1
  * @module
  */
 
-/** C[m×n] (+)= A[m×k] · B[k×n], the textbook triple loop in float64 (the reference of the tests). Spec: §10.2 */
+/** C[m×n] (+)= A[m×k] · B[k×n], the textbook triple loop in float64 (the reference of the tests). Spec: §10.2.1 */
 export function gemmReference(
   m: number,
   n: number,
@@ -53,7 +53,7 @@ function axpyRows(n: number, count: number, a: Float32Array, ai: number, aStep: 
   }
 }
 
-/** C[m×n] (+)= A[m×k] · B[k×n]. With `accumulate` false C is overwritten. Spec: §10.2 */
+/** C[m×n] (+)= A[m×k] · B[k×n]. With `accumulate` false C is overwritten. Spec: §10.2.1 */
 export function gemmNN(
   m: number,
   n: number,
@@ -70,7 +70,7 @@ export function gemmNN(
   for (let i = 0; i < m; i++) axpyRows(n, k, a, aOff + i * k, 1, b, bOff, c, cOff + i * n);
 }
 
-/** C[m×n] (+)= A[k×m]ᵀ · B[k×n]. Spec: §10.2 */
+/** C[m×n] (+)= A[k×m]ᵀ · B[k×n]. Spec: §10.2.1 */
 export function gemmTN(
   m: number,
   n: number,
@@ -89,7 +89,7 @@ export function gemmTN(
 
 /**
  * C[m×n] (+)= A[m×k] · B[n×k]ᵀ: every entry is a dot product of two contiguous rows, summed in
- * float64, computed 2×2 entries at a time. Spec: §10.2
+ * float64, computed 2×2 entries at a time. Spec: §10.2.1
  */
 export function gemmNT(
   m: number,

@@ -1,9 +1,9 @@
 /**
- * Convolution as a matrix product (§10.2): {@link im2col} lays the receptive fields of one image
+ * Convolution as a matrix product (§10.2.1): {@link im2col} lays the receptive fields of one image
  * out as the columns of a [C·kh·kw × Ho·Wo] matrix, so that a conv2d layer is W[O × C·kh·kw] times
  * that matrix; {@link col2im} is its adjoint (it scatters column gradients back onto the image).
  *
- * Spec: §10.2
+ * Spec: §10.2.1
  * @module
  */
 import { conv2dOutputSize, type Conv2dGeometry } from '../nn/ops/conv2d.js';
@@ -12,7 +12,7 @@ import { conv2dOutputSize, type Conv2dGeometry } from '../nn/ops/conv2d.js';
  * Writes the receptive fields of the image at `x[xOff…]` (CHW) into `cols[colsOff…]`:
  * cols[(c·kh + ky)·kw + kx][oy·Wo + ox] = x[c][oy·sh + ky − top][ox·sw + kx − left], zero outside
  * the image. Rows are `rowStride` apart (default Ho·Wo), so that the columns of a whole batch can
- * sit side by side in one matrix. Spec: §10.2
+ * sit side by side in one matrix. Spec: §10.2.1
  */
 export function im2col(x: Float32Array, xOff: number, g: Conv2dGeometry, cols: Float32Array, colsOff: number, rowStride?: number): void {
   const [kh, kw] = g.kernel;
@@ -46,7 +46,7 @@ export function im2col(x: Float32Array, xOff: number, g: Conv2dGeometry, cols: F
   }
 }
 
-/** Adds the columns back onto the image (the transpose of {@link im2col}): dx += im2colᵀ(cols). Spec: §10.2 */
+/** Adds the columns back onto the image (the transpose of {@link im2col}): dx += im2colᵀ(cols). Spec: §10.2.1 */
 export function col2im(cols: Float32Array, colsOff: number, g: Conv2dGeometry, dx: Float32Array, dxOff: number, rowStride?: number): void {
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.stride;

@@ -1,7 +1,7 @@
 /**
- * Softmax cross-entropy, the classification loss of training (§10.2).
+ * Softmax cross-entropy, the classification loss of training (§10.2.3).
  *
- * Spec: §10.2
+ * Spec: §10.2.3
  * @module
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
@@ -17,7 +17,7 @@ export interface BatchLoss {
 /**
  * For `batch` rows of `classes` logits and labels `labels[labelOffset + n]`: the mean softmax
  * cross-entropy, and (when `grad` is given) its gradient (softmax − one-hot)/batch written into
- * `grad`. Softmax is computed after subtracting the row maximum, in float64. Spec: §10.2
+ * `grad`. Softmax is computed after subtracting the row maximum, in float64. Spec: §10.2.3
  */
 export function softmaxCrossEntropy(
   logits: Float32Array,
@@ -59,7 +59,7 @@ export function softmaxCrossEntropy(
   return { loss: loss / batch, correct };
 }
 
-/** Index of the largest value of `row` (the first on ties), as the predicted class. Spec: §10.2 */
+/** Index of the largest value of `row` (the first on ties), as the predicted class. Spec: §10.2.3 */
 export function argmax(values: ArrayLike<number>, offset = 0, length = values.length - offset): number {
   let best = 0;
   for (let j = 1; j < length; j++) if (values[offset + j] > values[offset + best]) best = j;

@@ -1,11 +1,11 @@
 /**
- * A trainable copy of a model (§10.2): the layers of §8.2 evaluated on a batch of inputs in
+ * A trainable copy of a model (§10.2.2): the layers of §8.2 evaluated on a batch of inputs in
  * single precision, with back-propagation. Parameters (conv2d and dense weights and biases) are
  * Float32Arrays updated in place by an optimizer; {@link TrainableNetwork.toModel} turns them back
  * into a float64 {@link Model}. Batch-norm layers are kept frozen (inference statistics); fold
  * them (§8.6) to train the preceding layer's weights instead.
  *
- * Spec: §10.2
+ * Spec: §10.1, §10.2.2
  * @module
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
@@ -23,7 +23,7 @@ import { shapeSize } from '../nn/tensor.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
 import { col2im, im2col } from './im2col.js';
 
-/** A trainable tensor with its gradient (same length). Spec: §10.2 */
+/** A trainable tensor with its gradient (same length). Spec: §10.2.2 */
 export interface Parameter {
   /** `<layer>.weights` or `<layer>.bias`. */
   readonly name: string;
@@ -47,13 +47,13 @@ interface Step {
 /**
  * The ReLU6 → quadratic blend of a quadratic layer during training: the layer computes
  * mix·(a2·x² + a1·x + a0) + (1 − mix)·ReLU6(x). mix = 1 (the default) is the quadratic itself;
- * the planner raises mix gradually from 0 (§10.4). Spec: §10.2
+ * the planner raises mix gradually from 0 (§10.4). Spec: §10.2.2
  */
 export type QuadraticMix = number;
 
 /**
  * A model prepared for training on batches. The graph and shapes are those of the model; every
- * intermediate buffer is sized for `maxBatch` samples and reused. Spec: §10.2
+ * intermediate buffer is sized for `maxBatch` samples and reused. Spec: §10.2.2
  */
 export class TrainableNetwork {
   readonly model: Model;
@@ -138,7 +138,7 @@ export class TrainableNetwork {
     return this.#steps[this.#steps.length - 1].size;
   }
 
-  /** Sets the ReLU6 → quadratic blend of the quadratic layer `name` (see {@link QuadraticMix}). Spec: §10.2 */
+  /** Sets the ReLU6 → quadratic blend of the quadratic layer `name` (see {@link QuadraticMix}). Spec: §10.2.2 */
   setQuadraticMix(name: string, mix: number): void {
     const step = this.#steps.find((s) => s.node.layer.name === name);
     if (!step || step.node.layer.type !== 'quadratic') throw new InvalidArgumentError(`no quadratic layer named ${JSON.stringify(name)}`);
@@ -154,7 +154,7 @@ export class TrainableNetwork {
   /**
    * Evaluates `batch` samples stored one after another in `input` (each CHW, flat) and returns the
    * outputs, `outputSize` values per sample (a view into an internal buffer, valid until the next
-   * call). Spec: §10.2
+   * call). Spec: §10.2.2
    */
   forward(input: Float32Array, batch: number): Float32Array {
     if (!Number.isSafeInteger(batch) || batch < 1 || batch > this.maxBatch) {
@@ -173,7 +173,7 @@ export class TrainableNetwork {
   /**
    * Back-propagates `gradOutput` (∂loss/∂output for the batch of the last {@link forward} call)
    * and adds ∂loss/∂parameter to every parameter's `grad`. Call {@link zeroGrad} between steps.
-   * Spec: §10.2
+   * Spec: §10.2.2
    */
   backward(gradOutput: Float32Array): void {
     const batch = this.#batch;
@@ -193,7 +193,7 @@ export class TrainableNetwork {
 
   /**
    * The model with the current parameters (float32 values widened to float64) and quadratic
-   * layers as they are (their blend is a training device and is not stored). Spec: §10.2
+   * layers as they are (their blend is a training device and is not stored). Spec: §10.2.2
    */
   toModel(options: { name?: string; description?: string; metadata?: ModelMetadata } = {}): Model {
     const byName = new Map(this.parameters.map((p) => [p.name, p.value]));

@@ -1,14 +1,14 @@
 /**
- * Stochastic gradient descent with momentum, weight decay and gradient-norm clipping (§10.2), as
+ * Stochastic gradient descent with momentum, weight decay and gradient-norm clipping (§10.2.4), as
  * in PyTorch's `clip_grad_norm_` followed by `torch.optim.SGD(momentum, weight_decay)`.
  *
- * Spec: §10.2
+ * Spec: §10.2.4
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Parameter } from './network.js';
 
-/** Settings of {@link SgdMomentum}. Spec: §10.2 */
+/** Settings of {@link SgdMomentum}. Spec: §10.2.4 */
 export interface SgdOptions {
   /** Momentum μ (default 0.9). */
   momentum?: number;
@@ -20,7 +20,7 @@ export interface SgdOptions {
 
 /**
  * One step: g ← grad, scaled by clipNorm/‖grad‖ when the global norm ‖grad‖ exceeds clipNorm;
- * g ← g + λ·w for decayed parameters; v ← μ·v + g; w ← w − lr·v. Spec: §10.2
+ * g ← g + λ·w for decayed parameters; v ← μ·v + g; w ← w − lr·v. Spec: §10.2.4
  */
 export class SgdMomentum {
   readonly momentum: number;
@@ -40,7 +40,7 @@ export class SgdMomentum {
     this.#velocity = params.map((p) => new Float32Array(p.value.length));
   }
 
-  /** Applies one update with learning rate `lr`; returns the gradient norm before clipping. Spec: §10.2 */
+  /** Applies one update with learning rate `lr`; returns the gradient norm before clipping. Spec: §10.2.4 */
   step(lr: number): number {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new InvalidArgumentError(`learning rate must be a finite number ≥ 0, got ${lr}`);
     const norm = gradientNorm(this.#params);
@@ -61,7 +61,7 @@ export class SgdMomentum {
   }
 }
 
-/** Global L2 norm of all gradients, summed in float64. Spec: §10.2 */
+/** Global L2 norm of all gradients, summed in float64. Spec: §10.2.4 */
 export function gradientNorm(params: readonly Parameter[]): number {
   let s = 0;
   for (const p of params) for (let i = 0; i < p.grad.length; i++) s += p.grad[i] * p.grad[i];

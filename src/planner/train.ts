@@ -1,8 +1,8 @@
 /**
- * The training loop (§10.2): mini-batch SGD with momentum on softmax cross-entropy, shuffling
+ * The training loop (§10.2.5): mini-batch SGD with momentum on softmax cross-entropy, shuffling
  * from a seeded {@link Rng} so that a seed fixes the trained weights bit for bit.
  *
- * Spec: §10.2
+ * Spec: §10.2.5
  * @module
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
@@ -14,10 +14,10 @@ import { argmax, softmaxCrossEntropy } from './loss.js';
 import { TrainableNetwork } from './network.js';
 import { SgdMomentum } from './optimizer.js';
 
-/** How the learning rate changes over the run. Spec: §10.2 */
+/** How the learning rate changes over the run. Spec: §10.2.5 */
 export type LearningRateSchedule = 'constant' | 'cosine';
 
-/** Settings of {@link train}. Spec: §10.2 */
+/** Settings of {@link train}. Spec: §10.2.5 */
 export interface TrainOptions {
   /** Passes over the data (a positive integer). */
   epochs: number;
@@ -45,7 +45,7 @@ export interface TrainOptions {
   beforeStep?: (network: TrainableNetwork, step: number, totalSteps: number) => void;
 }
 
-/** A progress report. Spec: §10.2 */
+/** A progress report. Spec: §10.2.5 */
 export interface TrainProgress {
   /** 1-based epoch. */
   readonly epoch: number;
@@ -61,7 +61,7 @@ export interface TrainProgress {
   readonly learningRate: number;
 }
 
-/** What one epoch did. Spec: §10.2 */
+/** What one epoch did. Spec: §10.2.5 */
 export interface EpochReport {
   readonly epoch: number;
   /** Mean training loss and accuracy over the epoch (measured while training). */
@@ -71,7 +71,7 @@ export interface EpochReport {
   readonly maxGradientNorm: number;
 }
 
-/** The learning rate at step t (0-based) of T. Spec: §10.2 */
+/** The learning rate at step t (0-based) of T. Spec: §10.2.5 */
 export function learningRateAt(t: number, total: number, options: Pick<TrainOptions, 'learningRate' | 'schedule' | 'warmupSteps'>): number {
   const lr = options.learningRate ?? 0.05;
   const warm = options.warmupSteps ?? 0;
@@ -90,7 +90,7 @@ function checkData(network: TrainableNetwork, data: Dataset): void {
 /**
  * Trains `network` in place for `options.epochs` epochs over `data` and returns one report per
  * epoch. Each epoch visits the samples in the order shuffledIndices(rng, count); the last batch of
- * an epoch may be smaller. Deterministic for a given rng state. Spec: §10.2
+ * an epoch may be smaller. Deterministic for a given rng state. Spec: §10.2.5
  */
 export function train(network: TrainableNetwork, data: Dataset, options: TrainOptions): EpochReport[] {
   checkData(network, data);
@@ -169,7 +169,7 @@ export interface TrainModelOptions extends TrainOptions {
   name?: string;
 }
 
-/** Trains a copy of `model` and returns it with the epoch reports; `model` is unchanged. Spec: §10.2 */
+/** Trains a copy of `model` and returns it with the epoch reports; `model` is unchanged. Spec: §10.2.5 */
 export function trainModel(model: Model, data: Dataset, options: TrainModelOptions): { model: Model; history: EpochReport[] } {
   const network = new TrainableNetwork(model, { maxBatch: options.batchSize ?? 64 });
   const history = train(network, data, options);
@@ -178,7 +178,7 @@ export function trainModel(model: Model, data: Dataset, options: TrainModelOptio
 
 /**
  * Top-1 accuracy of `network` on `data` (the first largest output counts), evaluated in batches
- * of network.maxBatch. Spec: §10.2
+ * of network.maxBatch. Spec: §10.2.5
  */
 export function evaluateAccuracy(network: TrainableNetwork, data: Dataset, onProgress?: (done: number, total: number) => void): number {
   checkData(network, data);
