@@ -6,6 +6,7 @@
  * Routes follow from the docs instances in docusaurus.config.ts, which disable the number-prefix
  * parser: `tutorials/00-seeds-and-channels.md` is published at `/tutorials/00-seeds-and-channels`.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,12 +90,30 @@ export interface SpecAnchor {
   title: string;
 }
 
-/** Plain text of a Markdown heading line, as the heading-id slugger sees it. */
-function headingText(markdown: string): string {
-  return markdown
-    .replace(/\s*\{#[^}]*\}\s*$/, '')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[`*_]/g, '')
+/**
+ * Emphasis delimiters removed the way CommonMark reads them: `*…*`/`**…**` anywhere, `_…_`/`__…__`
+ * only at word boundaries (an underscore inside a word, as in `parms_id`, is a literal character).
+ */
+function stripEmphasis(text: string): string {
+  return text
+    .replace(/\*\*(?=\S)(.+?)(?<=\S)\*\*/g, '$1')
+    .replace(/\*(?=\S)(.+?)(?<=\S)\*/g, '$1')
+    .replace(/(^|[^\p{L}\p{N}_])__(?=\S)(.+?)(?<=\S)__(?![\p{L}\p{N}_])/gu, '$1$2')
+    .replace(/(^|[^\p{L}\p{N}_])_(?=\S)(.+?)(?<=\S)_(?![\p{L}\p{N}_])/gu, '$1$2');
+}
+
+/**
+ * Plain text of a Markdown heading line, as the heading-id slugger sees it (mdast's toString):
+ * code spans keep their content verbatim, links and images their text, emphasis loses its
+ * delimiters; an explicit `{#id}` is dropped.
+ */
+export function headingText(markdown: string): string {
+  const source = markdown.replace(/\s*\{#[^}]*\}\s*$/, '').replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
+  // Odd-indexed parts are code-span contents: no emphasis inside them.
+  return source
+    .split(/`([^`]*)`/)
+    .map((part, i) => (i % 2 === 1 ? part : stripEmphasis(part)))
+    .join('')
     .trim();
 }
 
@@ -122,4 +141,31 @@ export function specAnchors(): Map<string, SpecAnchor> {
     }
   }
   return anchors;
+}
+
+/** The build plugins whose code shapes the compiled Markdown (a change must evict webpack's cache). */
+const pluginSources = ['content-map.ts', 'remark-repo-links.ts', 'remark-spec-citations.ts', 'delphi-library.ts'].map((f) =>
+  path.join(siteDir, 'plugins', f),
+);
+
+/**
+ * A digest of everything the compiled Markdown depends on besides each page's own text.
+ *
+ * Webpack's persistent cache keys a compiled page on that page's text only, but the remark plugins
+ * also read *other* files: which tutorials and spec pages exist (links to pages not written yet
+ * become plain text) and every spec heading (`Spec: §N.M` citations in the API pages link to them).
+ * Without help, a new spec section would leave the cached API pages unlinked, and a renamed heading
+ * would leave them pointing at an anchor that no longer exists. The digest covers that cross-file
+ * state (published routes, spec anchors) and the plugins' own sources; the site appends it to the
+ * webpack cache version, so the cache is evicted exactly when one of them changes.
+ */
+export function contentCacheKey(): string {
+  const hash = createHash('sha256');
+  const state = {
+    published: contentDirs.map(({ dir, route }) => ({ route, files: markdownFiles(dir) })),
+    specAnchors: [...specAnchors().values()],
+  };
+  hash.update(JSON.stringify(state));
+  for (const file of pluginSources) hash.update(existsSync(file) ? readFileSync(file) : '');
+  return hash.digest('hex').slice(0, 16);
 }

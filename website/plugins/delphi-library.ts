@@ -7,12 +7,15 @@
  *   imports inside `src/` find `./x.ts` (NodeNext-style specifiers);
  * - it generates `@generated/delphi-library/default/live-modules.js`: the table of modules that
  *   live code blocks may import (the package's `exports`), one lazily loaded chunk per entry. A
- *   module added to the root package.json `exports` is picked up at the next build.
+ *   module added to the root package.json `exports` is picked up at the next build;
+ * - it appends the digest of the site's cross-file content state (`contentCacheKey` in
+ *   content-map.ts) to the version of webpack's persistent cache, so cached pages never keep stale
+ *   links.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
-import { repoRoot } from './content-map.js';
+import { contentCacheKey, repoRoot } from './content-map.js';
 
 const srcDir = path.join(repoRoot, 'src');
 
@@ -95,7 +98,12 @@ export default function delphiLibraryPlugin(_context: LoadContext): Plugin<unkno
 
     configureWebpack(config) {
       keepClassNames(config.optimization?.minimizer);
+      // The persistent cache (absent under DOCUSAURUS_NO_PERSISTENT_CACHE) must also be evicted when
+      // the cross-file state read by the remark plugins changes (see contentCacheKey).
+      const cache = config.cache;
+      const persistent = typeof cache === 'object' && cache !== null && cache.type === 'filesystem';
       return {
+        ...(persistent ? { cache: { ...cache, version: `${cache.version ?? ''}-content-${contentCacheKey()}` } } : {}),
         resolve: {
           alias: {
             'delphi-ts$': path.join(srcDir, 'index.ts'),
