@@ -262,8 +262,8 @@ export function formatBytes(bytes: number): string {
 export function formatReport(report: InferenceReport): string {
   const lines: string[] = [];
   const row = (label: string, c2s: Traffic, s2c: Traffic, cms: number, sms: number): string =>
-    `${label.padEnd(40)} ${formatBytes(c2s.bytes).padStart(10)} ${formatBytes(s2c.bytes).padStart(10)} ${cms.toFixed(1).padStart(10)} ${sms.toFixed(1).padStart(10)}`;
-  lines.push(`${'step'.padEnd(40)} ${'C→S'.padStart(10)} ${'S→C'.padStart(10)} ${'client ms'.padStart(10)} ${'server ms'.padStart(10)}`);
+    `${label.padEnd(46)} ${formatBytes(c2s.bytes).padStart(10)} ${formatBytes(s2c.bytes).padStart(10)} ${cms.toFixed(1).padStart(10)} ${sms.toFixed(1).padStart(10)}`;
+  lines.push(`${'step'.padEnd(46)} ${'C→S'.padStart(10)} ${'S→C'.padStart(10)} ${'client ms'.padStart(10)} ${'server ms'.padStart(10)}`);
   for (const phase of report.phases) {
     lines.push(row(`[${phase.phase}]`, phase.clientToServer, phase.serverToClient, phase.clientMs, phase.serverMs));
     for (const s of phase.steps) lines.push(row(`  ${s.label}`, s.clientToServer, s.serverToClient, s.clientMs, s.serverMs));

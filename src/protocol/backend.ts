@@ -11,9 +11,9 @@
 import type { TripleSource } from '../beaver/source.js';
 import { InsecureParametersError, InvalidArgumentError } from '../errors.js';
 import type { Channel } from '../net/channel.js';
-import type { FixedPointConv2d, FixedPointDense, FixedPointScale } from '../nn/fixed-model.js';
+import type { FixedPointConv2d, FixedPointDense, FixedPointModel, FixedPointScale } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
-import type { WeightedArchitectureLayer } from './architecture.js';
+import type { Architecture, WeightedArchitectureLayer } from './architecture.js';
 import { checkBackendId, type BackendIds } from './messages.js';
 
 /** A weighted layer with its weights (server side). */
@@ -34,12 +34,26 @@ export interface LinearClientSession {
   preprocess(layer: WeightedArchitectureLayer, index: number, clientShare: Float64Array, rng: Rng): Promise<Float64Array>;
 }
 
+/**
+ * What a backend session learns at setup: the public architecture (both parties) and, on the
+ * server, the model with its weights — so that a backend can plan every layer at once (the BFV
+ * backend generates the Galois keys of all layers). Spec: §9.9.1
+ */
+export interface BackendSetup {
+  readonly architecture: Architecture;
+}
+
+/** {@link BackendSetup} of the server. Spec: §9.9.1 */
+export interface ServerBackendSetup extends BackendSetup {
+  readonly model: FixedPointModel;
+}
+
 /** How the client obtains M·c − σ for each weighted layer. Spec: §9.9.1 */
 export interface LinearBackend {
   readonly id: string;
   readonly secure: boolean;
-  server(channel: Channel, rng: Rng): Promise<LinearServerSession>;
-  client(channel: Channel, rng: Rng): Promise<LinearClientSession>;
+  server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<LinearServerSession>;
+  client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<LinearClientSession>;
 }
 
 /** Public description of one ReLU/ReLU6 layer handed to an activation backend. Spec: §9.9.1 */
@@ -81,16 +95,16 @@ export interface ActivationClientSession {
 export interface ActivationBackend {
   readonly id: string;
   readonly secure: boolean;
-  server(channel: Channel, rng: Rng): Promise<ActivationServerSession>;
-  client(channel: Channel, rng: Rng): Promise<ActivationClientSession>;
+  server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<ActivationServerSession>;
+  client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<ActivationClientSession>;
 }
 
 /** Where Beaver square pairs come from: a session is a {@link TripleSource} of role 0 (server) or 1. Spec: §9.9.1 */
 export interface TripleBackend {
   readonly id: string;
   readonly secure: boolean;
-  server(channel: Channel, rng: Rng): Promise<TripleSource>;
-  client(channel: Channel, rng: Rng): Promise<TripleSource>;
+  server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<TripleSource>;
+  client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<TripleSource>;
 }
 
 /** The three backends of a session. Spec: §9.9.1 */

@@ -51,14 +51,14 @@ export async function clientHandshake(channel: Channel, options: ClientOptions):
     const activationRng = setupRng.fork('activations');
     const tripleRng = setupRng.fork('triples');
     const linear = await acct.step({ label: `linear backend setup (${ids.linear})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.linear.client(channel, linearRng),
+      backend.linear.client(channel, linearRng, { architecture }),
     );
     const activations = await acct.step(
       { label: `activation backend setup (${ids.activations})`, layer: null, op: 'setup', elements: 0 },
-      () => backend.activations.client(channel, activationRng),
+      () => backend.activations.client(channel, activationRng, { architecture }),
     );
     const triples = await acct.step({ label: `triple backend setup (${ids.triples})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.triples.client(channel, tripleRng),
+      backend.triples.client(channel, tripleRng, { architecture }),
     );
     if (triples.role !== 1) throw new InvalidArgumentError('the triple backend gave the client a source of role 0');
     return {

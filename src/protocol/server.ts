@@ -46,14 +46,14 @@ export async function serverHandshake(channel: Channel, model: FixedPointModel, 
     const activationRng = setupRng.fork('activations');
     const tripleRng = setupRng.fork('triples');
     const linear = await acct.step({ label: `linear backend setup (${ids.linear})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.linear.server(channel, linearRng),
+      backend.linear.server(channel, linearRng, { architecture, model }),
     );
     const activations = await acct.step(
       { label: `activation backend setup (${ids.activations})`, layer: null, op: 'setup', elements: 0 },
-      () => backend.activations.server(channel, activationRng),
+      () => backend.activations.server(channel, activationRng, { architecture, model }),
     );
     const triples = await acct.step({ label: `triple backend setup (${ids.triples})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.triples.server(channel, tripleRng),
+      backend.triples.server(channel, tripleRng, { architecture, model }),
     );
     if (triples.role !== 0) throw new InvalidArgumentError('the triple backend gave the server a source of role 1');
     return {

@@ -222,8 +222,8 @@ describe('malformed and tampered messages', () => {
       ...insecureDealer,
       linear: {
         ...insecureDealer.linear,
-        async server(channel, rng) {
-          const s = await insecureDealer.linear.server(channel, rng);
+        async server(channel, rng, setup) {
+          const s = await insecureDealer.linear.server(channel, rng, setup);
           return { preprocess: async (l, k, r) => (await s.preprocess(l, k, r)).subarray(1) };
         },
       },
