@@ -1,9 +1,11 @@
 /**
  * Linear layers on one party's share, over Z_p: the server applies its weighted layers to its
  * share online, the client its sum-pooling layers during preprocessing, and the insecure dealer
- * computes M·c. Weights are signed integers (§8.8.5) and shares are field elements (41 bits), so a
- * product does not fit a double; the share is split into limbs small enough that every partial
- * sum of the float kernels of §8.2 is an exact integer, and the limbs are recombined mod p.
+ * computes M·c. Weights are signed integers (§8.8.5) and a share entry, read as its signed
+ * representative, has up to 40 bits, so a product may not fit a double; the share is split into
+ * limbs small enough that every partial sum of the float kernels of §8.2 is an exact integer, and
+ * the limbs are recombined mod p. With the small weights of real networks (row norms up to 2^13)
+ * one pass suffices.
  *
  * Spec: §9.6
  * @module
@@ -23,8 +25,9 @@ const P = SHARE_FIELD_P;
 const mulModP = shareFieldMulModP;
 const reduceModP = shareFieldReduceModP;
 
-/** Bits of a field element: p < 2^41. */
-const FIELD_BITS = 41;
+/** Bits of a signed share entry: (p − 1)/2 < 2^40. */
+const SIGNED_BITS = 40;
+const P_HALF = (P - 1) / 2;
 const EXACT = 2 ** 53;
 
 /** The sum-pooling layer as the client knows it (no weights): the fields `applyLinearModP` reads. */
@@ -70,14 +73,14 @@ function rowNorm(layer: LinearModPLayer): number {
 }
 
 /**
- * The limb width b of {@link applyLinearModP}: the largest b ≤ 41 with (max_o Σ_i |w_o,i|)·2^b ≤
+ * The limb width b of {@link applyLinearModP}: the largest b ≤ 40 with (max_o Σ_i |w_o,i|)·2^b ≤
  * 2^53, or 0 when even one-bit limbs could overflow (the BigInt path is then used). Spec: §9.6
  */
 export function linearLimbBits(layer: LinearModPLayer): number {
   const norm = rowNorm(layer);
-  if (norm === 0) return FIELD_BITS;
+  if (norm === 0) return SIGNED_BITS;
   let b = 0;
-  while (b < FIELD_BITS && norm * 2 ** (b + 1) <= EXACT) b++;
+  while (b < SIGNED_BITS && norm * 2 ** (b + 1) <= EXACT) b++;
   return b;
 }
 
@@ -132,25 +135,34 @@ export function applyLinearModP(layer: LinearModPLayer, x: Float64Array, options
 }
 
 function limbPath(layer: LinearModPLayer, x: Float64Array, b: number): Float64Array {
-  if (b >= FIELD_BITS) {
-    const y = kernel(layer, x);
+  // Signed representatives: |x| ≤ (p − 1)/2 < 2^40.
+  const signed = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) signed[i] = x[i] > P_HALF ? x[i] - P : x[i];
+  if (b >= SIGNED_BITS) {
+    const y = kernel(layer, signed);
     for (let i = 0; i < y.length; i++) y[i] = reduceModP(y[i]);
     return y;
   }
-  const limbs = Math.ceil(FIELD_BITS / b);
+  // Limbs 0 … L−2 are the low b bits (in [0, 2^b)); the top limb is the signed rest, of magnitude
+  // at most 2^(40 − b·(L−1)) ≤ 2^b.
+  const limbs = Math.ceil(SIGNED_BITS / b);
   const base = 2 ** b;
   const inv = 2 ** -b;
-  const rest = Float64Array.from(x);
+  const rest = signed;
   const limb = new Float64Array(x.length);
   let acc: Float64Array | null = null;
   for (let j = 0; j < limbs; j++) {
-    for (let i = 0; i < rest.length; i++) {
-      const hi = Math.floor(rest[i] * inv);
-      limb[i] = rest[i] - hi * base;
-      rest[i] = hi;
+    if (j < limbs - 1) {
+      for (let i = 0; i < rest.length; i++) {
+        const hi = Math.floor(rest[i] * inv);
+        limb[i] = rest[i] - hi * base;
+        rest[i] = hi;
+      }
+    } else {
+      limb.set(rest);
     }
     const y = kernel(layer, limb);
-    // 2^(b·j) ≤ 2^40 < p, so the factor is already a field element.
+    // 2^(b·j) < 2^40 < p, so the factor is already a field element.
     const factor = 2 ** (b * j);
     if (acc === null) {
       acc = y;

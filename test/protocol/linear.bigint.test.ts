@@ -111,9 +111,9 @@ describe('applyLinearModP vs exactLinearBig mod p', () => {
 
   it('covers one limb, several limbs and the BigInt path', () => {
     const b = (bits: number) => linearLimbBits(dense(fromTextSeed(`limbs ${bits}`), bits));
-    expect(b(1)).toBe(41);
+    expect(b(1)).toBe(40);
     expect(b(14)).toBeGreaterThan(20);
-    expect(b(14)).toBeLessThan(41);
+    expect(b(14)).toBeLessThan(40);
     expect(b(33)).toBeLessThanOrEqual(16);
     expect(b(47)).toBeLessThanOrEqual(3);
     expect(b(52)).toBe(0);
@@ -131,10 +131,10 @@ describe('applyLinearModP vs exactLinearBig mod p', () => {
       factors: Float64Array.of(w),
       bias: Float64Array.of(0),
     } as FixedPointLayer & LinearModPLayer);
-    expect(linearLimbBits(one(0))).toBe(41);
-    expect(linearLimbBits(one(2 ** 12))).toBe(41);
-    expect(linearLimbBits(one(2 ** 12 + 1))).toBe(40);
-    expect(linearLimbBits(one(-(2 ** 13)))).toBe(40);
+    expect(linearLimbBits(one(0))).toBe(40);
+    expect(linearLimbBits(one(2 ** 13))).toBe(40);
+    expect(linearLimbBits(one(2 ** 13 + 1))).toBe(39);
+    expect(linearLimbBits(one(-(2 ** 14)))).toBe(39);
     expect(linearLimbBits(one(2 ** 52))).toBe(1);
     expect(linearLimbBits(one(2 ** 52 + 2))).toBe(0);
   });
