@@ -68,3 +68,30 @@ describe.each(SHAPES)('SEAL client, delphi-ts server: $name', ({ name, shape, we
     expect(Array.from(out, (v, i) => (v + result.share[i]) % P)).toEqual(Array.from(expected));
   });
 });
+
+describe('the same convolution with SEAL\'s own evaluator (the benchmark\'s reference pipeline)', () => {
+  it('gives the same outputs as delphi-ts for the same plan', async () => {
+    const { sealConv } = await import('./seal-linear.js');
+    const { seal, sealContext, ctx } = pair;
+    const shape: bfv.ConvShape = { kind: 'conv', inChannels: 8, height: 32, width: 32, outChannels: 8, kernel: [3, 3], padding: [1, 1, 1, 1] };
+    const plan = bfv.planLinearLayer(ctx, shape);
+    if (plan.kind !== 'conv') throw new Error('expected a conv plan');
+    const keygen = seal.KeyGenerator(sealContext);
+    const keys = { galoisKeys: keygen.createGaloisKeys(Int32Array.from(plan.rotationSteps)), publicKey: keygen.createPublicKey() };
+    const encoder = seal.BatchEncoder(sealContext);
+    const rng = fromTextSeed('seal conv');
+    const r = Array.from({ length: plan.inputSize }, () => uniformBelow(rng, P));
+    const w = Float64Array.from({ length: bfv.linearWeightCount(shape) }, () => uniformBelow(rng, P));
+    const encryptor = seal.Encryptor(sealContext, keys.publicKey);
+    const inputs = bfv.packLinearInput(plan, r).map(
+      (slots) => encryptor.encrypt(encoder.encode(BigUint64Array.from(slots, BigInt)) as ReturnType<typeof seal.PlainText>) as ReturnType<typeof seal.CipherText>,
+    );
+    const conv = sealConv(pair, plan, w, keys);
+    const outs = conv.run(inputs, Array.from({ length: plan.returnedCiphertexts }, () => new Float64Array(N)));
+    const decryptor = seal.Decryptor(sealContext, keygen.secretKey());
+    const slots = outs.map((ct) => Float64Array.from(encoder.decodeBigInt(decryptor.decrypt(ct) as ReturnType<typeof seal.PlainText>, false), Number));
+    expect(Array.from(bfv.unpackOutputSlots(plan, slots))).toEqual(Array.from(bfv.linearReference(shape, w, r)));
+    conv.dispose();
+    for (const c of [...outs, ...inputs]) c.delete();
+  });
+});
