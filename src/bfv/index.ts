@@ -32,3 +32,4 @@ export * from './linear-layout.js';
 export * from './linear-conv.js';
 export * from './linear-dense.js';
 export * from './linear.js';
+export * from './linear-nn.js';
