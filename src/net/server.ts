@@ -49,6 +49,12 @@ export interface TcpServerOptions extends TcpChannelOptions {
   handshake?: Omit<HandshakeOptions, 'role'>;
   /** Connections served at once; further clients receive a close frame "server busy" (default 64). */
   maxConnections?: number;
+  /**
+   * Close a connection this long after it was accepted, whatever it is doing (default 0: no
+   * limit). Heartbeats keep an idle but live client connected; this bounds how long one can hold
+   * a slot.
+   */
+  sessionTimeoutMs?: number;
   /** Log sink; exceptions it throws are swallowed. */
   onEvent?: (event: ServerEvent) => void;
 }
@@ -91,6 +97,10 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   const port = options.port ?? 0;
   if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`port must be in [0, 65535], got ${port}`);
   const host = options.host ?? '127.0.0.1';
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 0;
+  if (!Number.isFinite(sessionTimeoutMs) || sessionTimeoutMs < 0 || sessionTimeoutMs > 2 ** 31 - 1) {
+    throw new InvalidArgumentError(`sessionTimeoutMs must be in [0, 2^31 − 1], got ${sessionTimeoutMs}`);
+  }
   const emit = (event: ServerEvent) => {
     try {
       onEvent?.(event);
@@ -106,6 +116,8 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
     const started = Date.now();
     let connection: ConnectionInfo = { id, remote: channel.remote };
     let failed = false;
+    const limit =
+      sessionTimeoutMs > 0 ? setTimeout(() => channel.close(`session time limit of ${sessionTimeoutMs / 1000} s reached`), sessionTimeoutMs) : undefined;
     emit({ type: 'connected', connection });
     try {
       if (handshake) {
@@ -123,6 +135,7 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
       failed = true;
       emit({ type: 'error', connection, error: asError(e) });
     } finally {
+      clearTimeout(limit);
       // The client learns that the session failed, not why: error messages stay in the server's log.
       if (!channel.closed) channel.close(failed ? 'session aborted by the server' : 'session over');
       emit({ type: 'disconnected', connection, durationMs: Date.now() - started, reason: channel.closeReason ?? 'session over' });

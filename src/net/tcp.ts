@@ -25,6 +25,12 @@ export interface TcpChannelOptions {
   heartbeatIntervalMs?: number;
   /** After `close`, how long to wait for the peer to finish before destroying the socket (default 2 000). */
   closeLingerMs?: number;
+  /**
+   * Stop reading from the socket while received-but-unread messages hold this many bytes (default:
+   * `maxMessageBytes`, at least 1 MiB); TCP flow control then slows the peer down. Reading resumes
+   * once the application has taken half of them.
+   */
+  maxQueuedBytes?: number;
 }
 
 /** Options of {@link connectTcp}. */
@@ -41,6 +47,7 @@ export const TCP_DEFAULTS = Object.freeze({
   heartbeatIntervalMs: 15_000,
   closeLingerMs: 2_000,
   connectTimeoutMs: 10_000,
+  minQueuedBytes: 2 ** 20,
 });
 
 /** Bytes on the wire, including frame headers, pings and the close frame. */
@@ -85,6 +92,9 @@ export class TcpChannel implements Channel {
   readonly #lingerMs: number;
   readonly #inbox: Uint8Array[] = [];
   #inboxHead = 0;
+  #queuedBytes = 0;
+  readonly #maxQueuedBytes: number;
+  #pausedForBackpressure = false;
   readonly #waiting: Waiter[] = [];
   readonly #flushWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   #pendingWrites = 0;
@@ -105,6 +115,9 @@ export class TcpChannel implements Channel {
     this.#idleTimeoutMs = checkMs(options.idleTimeoutMs, TCP_DEFAULTS.idleTimeoutMs, 'idleTimeoutMs');
     this.#heartbeatMs = checkMs(options.heartbeatIntervalMs, TCP_DEFAULTS.heartbeatIntervalMs, 'heartbeatIntervalMs');
     this.#lingerMs = checkMs(options.closeLingerMs, TCP_DEFAULTS.closeLingerMs, 'closeLingerMs');
+    const queued = options.maxQueuedBytes ?? Math.max(max, TCP_DEFAULTS.minQueuedBytes);
+    if (!Number.isSafeInteger(queued) || queued < 1) throw new InvalidArgumentError(`maxQueuedBytes must be a positive integer, got ${queued}`);
+    this.#maxQueuedBytes = queued;
     this.#decoder = new FrameDecoder({ maxMessageBytes: max });
     this.#socket = socket;
     this.remote = formatRemote(socket);
@@ -135,6 +148,11 @@ export class TcpChannel implements Channel {
     return this.#closedReason !== null;
   }
 
+  /** Bytes of received messages not yet taken by `recv` (reading pauses above `maxQueuedBytes`). */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
   /** Why the channel closed, or null while open. */
   get closeReason(): string | null {
     return this.#closedReason;
@@ -160,6 +178,12 @@ export class TcpChannel implements Channel {
       if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
         this.#inbox.splice(0, this.#inboxHead);
         this.#inboxHead = 0;
+      }
+      this.#queuedBytes -= m.length;
+      if (this.#pausedForBackpressure && this.#queuedBytes * 2 <= this.#maxQueuedBytes) {
+        this.#pausedForBackpressure = false;
+        this.#lastReceived = Date.now(); // the silence while paused was ours, not the peer's
+        if (this.#closedReason === null) this.#socket.resume();
       }
       this.#count(m);
       return Promise.resolve(m);
@@ -248,6 +272,11 @@ export class TcpChannel implements Channel {
       waiter.resolve(message);
     } else {
       this.#inbox.push(message);
+      this.#queuedBytes += message.length;
+      if (!this.#pausedForBackpressure && this.#queuedBytes >= this.#maxQueuedBytes) {
+        this.#pausedForBackpressure = true;
+        this.#socket.pause();
+      }
     }
   }
 
@@ -262,6 +291,8 @@ export class TcpChannel implements Channel {
     if (this.#heartbeatMs > 0 && now - this.#lastSent >= this.#heartbeatMs && this.#socket.writable) {
       this.#write(encodePingFrame('ping'));
     }
+    // While this end does not read (backpressure), the peer's silence proves nothing.
+    if (this.#pausedForBackpressure) this.#lastReceived = now;
     if (this.#idleTimeoutMs > 0 && now - this.#lastReceived >= this.#idleTimeoutMs && !this.#idleCheckQueued) {
       // After a long synchronous computation timers run before pending socket reads: look again
       // once the event loop has polled the socket, so buffered data is not mistaken for silence.

@@ -230,6 +230,14 @@ describe('listenTcp', () => {
     await expect(connectTcp(address)).rejects.toThrow(/connection refused/);
   });
 
+  it('sessionTimeoutMs bounds how long a live but idle client holds a slot', async () => {
+    const server = await listenTcp({ sessionTimeoutMs: 100, heartbeatIntervalMs: 20, handler: (channel) => channel.recv().then(() => {}) });
+    servers.push(server);
+    const channel = await connectTcp(`127.0.0.1:${server.address.port}`, { heartbeatIntervalMs: 20 });
+    await expect(channel.recv()).rejects.toThrow(/peer closed the connection: session time limit of 0.1 s reached/);
+    await waitFor(() => server.activeConnections === 0);
+  });
+
   it('reports an address in use', async () => {
     const { server } = await echoServer();
     await expect(listenTcp({ port: server.address.port, handler: () => {} })).rejects.toThrow(/address already in use/);

@@ -245,6 +245,32 @@ describe('TcpChannel: flush (backpressure)', () => {
   });
 });
 
+describe('TcpChannel: receive-side backpressure', () => {
+  it('stops reading while unread messages exceed maxQueuedBytes, without taking the pause for idleness', async () => {
+    const { channel, peer } = await clientAgainstRaw({ maxQueuedBytes: 2 ** 20, idleTimeoutMs: 200, heartbeatIntervalMs: 0 });
+    const count = 128;
+    const size = 256 * 1024; // 32 MiB in all, far more than the socket buffers hold
+    for (let i = 0; i < count; i++) {
+      const m = new Uint8Array(size);
+      m[0] = i;
+      peer.write(encodeDataFrame(m));
+    }
+    // Wait until reading has stopped (no progress for 400 ms, longer than the idle timeout).
+    let last = -1;
+    for (let t = 0; t < 100 && channel.wire.bytesReceived !== last; t++) {
+      last = channel.wire.bytesReceived;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(channel.closed).toBe(false);
+    expect(channel.queuedBytes).toBeGreaterThanOrEqual(2 ** 20);
+    expect(channel.queuedBytes).toBeLessThan(2 ** 20 + 2 * size);
+    expect(channel.wire.bytesReceived).toBeLessThan(2 ** 20 + 2 * size + 65536);
+    for (let i = 0; i < count; i++) expect((await channel.recv())[0]).toBe(i);
+    expect(channel.stats.bytesReceived).toBe(count * size);
+    expect(channel.queuedBytes).toBe(0);
+  });
+});
+
 describe('connectTcp and parseHostPort', () => {
   it('a refused connection', async () => {
     const port = await closedPort();
@@ -265,5 +291,6 @@ describe('connectTcp and parseHostPort', () => {
     const { peer } = await clientAgainstRaw();
     expect(() => new TcpChannel(peer, { maxMessageBytes: 2 ** 31 })).toThrow(InvalidArgumentError);
     expect(() => new TcpChannel(peer, { idleTimeoutMs: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new TcpChannel(peer, { maxQueuedBytes: 0 })).toThrow(InvalidArgumentError);
   });
 });

@@ -18,6 +18,7 @@ import {
   helloOptions,
   loadServedModel,
   positiveInteger,
+  positiveNumber,
   resolveBackend,
   TRANSPORT_OPTIONS,
   TRANSPORT_USAGE,
@@ -33,6 +34,7 @@ The server learns nothing about a client's input or result (with a secure backen
   --port N                TCP port (default 7000; 0 picks a free one)
   --host ADDR             interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --max-clients N         sessions served at once (default 8)
+  --session-timeout SEC   close a session after this long, whatever it is doing (default 3600)
   --once                  serve one session, then exit
   --fractional-bits F     fixed-point precision (default: the model's)
   --seed HEX              seed the server's randomness (reproducible transcripts; never in production)
@@ -69,6 +71,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       port: { type: 'string' },
       host: { type: 'string' },
       'max-clients': { type: 'string' },
+      'session-timeout': { type: 'string' },
       once: { type: 'boolean' },
       'fractional-bits': { type: 'string' },
       seed: { type: 'string' },
@@ -82,6 +85,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const port = values.port === undefined ? 7000 : Number(values.port);
   if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes 0 to 65535, got "${values.port}"`);
   const maxClients = values['max-clients'] === undefined ? 8 : positiveInteger(values['max-clients'], '--max-clients');
+  const sessionSeconds = values['session-timeout'] === undefined ? 3600 : positiveNumber(values['session-timeout'], '--session-timeout');
+  if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
   const fractionalBits = values['fractional-bits'] === undefined ? undefined : positiveInteger(values['fractional-bits'], '--fractional-bits');
   const backend = resolveBackend(values.backend ?? 'insecure-dealer');
   const allowInsecure = values.insecure === true;
@@ -103,6 +108,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     port,
     host: values.host ?? '127.0.0.1',
     maxConnections: maxClients,
+    sessionTimeoutMs: Math.round(sessionSeconds * 1000),
     ...transport,
     handshake: helloOptions(backend, fingerprint),
     onEvent: (e) => logEvent(e, log),
