@@ -14,6 +14,7 @@ export * from './linear.js';
 export * from './local-layers.js';
 export * from './backend.js';
 export * from './insecure-dealer.js';
+export * from './bfv-linear.js';
 export * from './accounting.js';
 export * from './session.js';
 export * from './preprocess.js';

@@ -1,0 +1,297 @@
+/**
+ * The linear layers of Delphi's preprocessing under BFV (§9.9.3): the client encrypts its share c of
+ * each weighted layer's input, the server evaluates M·c homomorphically, masks it with its share σ,
+ * floods the noise and returns it; the client decrypts M·c − σ. A channel adapter around the
+ * layer-level functions of src/bfv (§4.15–§4.18).
+ *
+ * Spec: §9.9.3
+ * @module
+ */
+import {
+  createBfvContext,
+  createBfvParameters,
+  createCoeffModulus,
+  decryptLinearOutput,
+  deserializeCiphertext,
+  deserializeGaloisKeys,
+  deserializePublicKey,
+  encryptLinearInput,
+  evaluateLinearLayer,
+  generateLinearGaloisKeys,
+  generatePublicKey,
+  generateSecretKey,
+  linearGaloisElements,
+  planLinearLayer,
+  prepareLinearLayer,
+  serializeCiphertext,
+  serializeGaloisKeys,
+  serializePublicKey,
+  type BfvContext,
+  type BfvParameters,
+  type Ciphertext,
+  type GaloisKeys,
+  type KSwitchKey,
+  type LinearPlan,
+  type LinearShape,
+  type PreparedLinearLayer,
+} from '../bfv/index.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
+import { P } from '../math/share-field.js';
+import type { Channel } from '../net/channel.js';
+import { shapeSize } from '../nn/tensor.js';
+import type { Architecture, ArchitectureLayer } from './architecture.js';
+import { isWeightedLayer } from './architecture.js';
+import type { LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from './backend.js';
+import { protocolTagName, rejectAbort } from './messages.js';
+
+/** Message tags of the BFV linear backend. Spec: §9.9.3 */
+export const BFV_LINEAR_TAG = {
+  /** C → S: parms_id of the key level, the public key, the number of Galois keys. */
+  KEYS: 0xe0,
+  /** C → S: a batch of Galois keys. */
+  GALOIS_KEYS: 0xe1,
+  /** C → S: Enc(c) for a layer. */
+  INPUT: 0xe2,
+  /** S → C: the flooded Enc(M·c − σ) of a layer. */
+  OUTPUT: 0xe3,
+} as const;
+
+/** Ciphertexts per INPUT/OUTPUT message (a message at n = 8192 and 6 primes is then ≤ 25 MB). Spec: §9.9.3 */
+export const BFV_CIPHERTEXTS_PER_MESSAGE = 32;
+/** Galois keys per GALOIS_KEYS message. Spec: §9.9.3 */
+export const BFV_GALOIS_KEYS_PER_MESSAGE = 4;
+
+/**
+ * Delphi's parameters: n = 8192, seven 30-bit primes from `createCoeffModulus` (the last one
+ * special), t = p. 128-bit secure by the HE standard table (210 ≤ 218 bits). Spec: §9.9.3
+ */
+export function delphiBfvParameters(): BfvParameters {
+  return createBfvParameters({ polyModulusDegree: 8192, coeffModulus: createCoeffModulus(8192, [30, 30, 30, 30, 30, 30, 30]), plainModulus: P });
+}
+
+/** Options of {@link bfvLinear}. */
+export interface BfvLinearOptions {
+  /** BFV parameters with t = p and batching (default {@link delphiBfvParameters}). */
+  readonly parameters?: BfvParameters;
+  /** Statistical security of the noise flooding (default 40, §4.16). */
+  readonly lambda?: number;
+  /** Encode every weight plaintext once at setup (faster layers, more server memory). */
+  readonly precompute?: boolean;
+}
+
+const contexts = new WeakMap<BfvParameters, BfvContext>();
+function contextFor(params: BfvParameters): BfvContext {
+  let ctx = contexts.get(params);
+  if (!ctx) {
+    ctx = createBfvContext(params);
+    contexts.set(params, ctx);
+  }
+  return ctx;
+}
+
+/**
+ * The BFV shape of a weighted layer and its weights in that layout (§9.9.3): conv2d as is; dense
+ * with in = |input|, out = |output|; scale as a depthwise 1×1 convolution over [C, H, W] (a vector
+ * [N] as N channels of 1×1). Spec: §9.9.3
+ */
+export function bfvLinearShape(layer: ArchitectureLayer): LinearShape {
+  const s = layer.inputShape;
+  switch (layer.op) {
+    case 'conv2d':
+      return {
+        kind: 'conv',
+        inChannels: s[0],
+        height: s[1],
+        width: s[2],
+        outChannels: layer.outChannels,
+        kernel: [layer.kernel[0], layer.kernel[1]],
+        stride: [layer.stride[0], layer.stride[1]],
+        padding: [layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3]],
+      };
+    case 'dense':
+      return { kind: 'dense', inFeatures: shapeSize(s), outFeatures: shapeSize(layer.shape) };
+    case 'scale': {
+      const [c, h, w] = s.length === 3 ? s : [s[0], 1, 1];
+      return { kind: 'conv', inChannels: c, height: h, width: w, outChannels: c, kernel: [1, 1], depthwise: true };
+    }
+    default:
+      throw new InvalidArgumentError(`bfvLinearShape: ${layer.op} is not a weighted layer`);
+  }
+}
+
+function weightsOf(layer: WeightedModelLayer): Float64Array {
+  return layer.op === 'scale' ? layer.factors : layer.weights;
+}
+
+function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefined): Map<number, LinearPlan> {
+  const plans = new Map<number, LinearPlan>();
+  arch.layers.forEach((layer, k) => {
+    if (isWeightedLayer(layer)) plans.set(k, planLinearLayer(ctx, bfvLinearShape(layer), lambda === undefined ? {} : { lambda }));
+  });
+  return plans;
+}
+
+function writeU32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v;
+  out[o + 1] = v >>> 8;
+  out[o + 2] = v >>> 16;
+  out[o + 3] = v >>> 24;
+}
+
+function readU32(msg: Uint8Array, o: number): number {
+  return (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
+}
+
+/** tag ‖ 3 zero ‖ u32 a ‖ u32 b ‖ u32 c ‖ (u32 length ‖ bytes)*. */
+function encodeBlobs(tag: number, header: [number, number, number], blobs: readonly Uint8Array[]): Uint8Array {
+  const total = 16 + blobs.reduce((s, b) => s + 4 + b.length, 0);
+  const msg = new Uint8Array(total);
+  msg[0] = tag;
+  writeU32(msg, 4, header[0]);
+  writeU32(msg, 8, header[1]);
+  writeU32(msg, 12, header[2]);
+  let o = 16;
+  for (const b of blobs) {
+    writeU32(msg, o, b.length);
+    msg.set(b, o + 4);
+    o += 4 + b.length;
+  }
+  return msg;
+}
+
+function decodeBlobs(msg: Uint8Array, tag: number, context: string): { header: [number, number, number]; blobs: Uint8Array[] } {
+  rejectAbort(msg, context);
+  if (msg[0] !== tag) throw new ProtocolError(`${context}: expected tag 0x${tag.toString(16)}, received ${protocolTagName(msg[0])}`);
+  if (msg.length < 16) throw new MalformedInputError(`${context}: message shorter than its 16-byte header`);
+  if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) throw new MalformedInputError(`${context}: reserved bytes must be zero`);
+  const header: [number, number, number] = [readU32(msg, 4), readU32(msg, 8), readU32(msg, 12)];
+  const blobs: Uint8Array[] = [];
+  let o = 16;
+  while (o < msg.length) {
+    if (o + 4 > msg.length) throw new MalformedInputError(`${context}: truncated length field`);
+    const n = readU32(msg, o);
+    if (o + 4 + n > msg.length) throw new MalformedInputError(`${context}: object of ${n} bytes runs past the message`);
+    blobs.push(msg.subarray(o + 4, o + 4 + n));
+    o += 4 + n;
+  }
+  return { header, blobs };
+}
+
+function sendCiphertexts(channel: Channel, ctx: BfvContext, tag: number, layer: number, cts: readonly Ciphertext[]): void {
+  for (let start = 0; start < cts.length; start += BFV_CIPHERTEXTS_PER_MESSAGE) {
+    const part = cts.slice(start, start + BFV_CIPHERTEXTS_PER_MESSAGE);
+    channel.send(encodeBlobs(tag, [layer, start, part.length], part.map((ct) => serializeCiphertext(ctx, ct))));
+  }
+}
+
+async function receiveCiphertexts(
+  channel: Channel,
+  ctx: BfvContext,
+  tag: number,
+  layer: number,
+  count: number,
+  level: number,
+  context: string,
+): Promise<Ciphertext[]> {
+  const out: Ciphertext[] = [];
+  for (let start = 0; start < count; start += BFV_CIPHERTEXTS_PER_MESSAGE) {
+    const want = Math.min(BFV_CIPHERTEXTS_PER_MESSAGE, count - start);
+    const { header, blobs } = decodeBlobs(await channel.recv(), tag, context);
+    if (header[0] !== layer || header[1] !== start || header[2] !== want) {
+      throw new ProtocolError(`${context}: message for layer ${header[0]}, ciphertexts [${header[1]}, ${header[1] + header[2]}); expected layer ${layer}, [${start}, ${start + want})`);
+    }
+    if (blobs.length !== want) throw new MalformedInputError(`${context}: ${blobs.length} ciphertexts in a message announcing ${want}`);
+    for (const b of blobs) {
+      const ct = deserializeCiphertext(ctx, b);
+      if (ct.coeffModulusSize !== level || ct.polys.length !== 2) {
+        throw new MalformedInputError(`${context}: expected size-2 ciphertexts with ${level} primes, got size ${ct.polys.length} with ${ct.coeffModulusSize}`);
+      }
+      out.push(ct);
+    }
+  }
+  return out;
+}
+
+/**
+ * Delphi's homomorphic linear layers as a {@link LinearBackend} (id `bfv`). Setup: the client
+ * generates a key pair and the Galois keys of every weighted layer of the architecture and sends
+ * the public and Galois keys (KEYS, GALOIS_KEYS). Per layer: INPUT (Enc(c), at the plan's level)
+ * and OUTPUT (flooded, at its return level). `secure` is false for parameters created with
+ * `insecure: true` (then both parties need `allowInsecure`). Spec: §9.9.3
+ */
+export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
+  const params = options.parameters ?? delphiBfvParameters();
+  if (params.plainModulus !== P || !params.batching) {
+    throw new InvalidArgumentError(`bfvLinear: the parameters must have t = p = ${P} with batching`);
+  }
+  const lambda = options.lambda;
+  return Object.freeze<LinearBackend>({
+    id: 'bfv',
+    secure: params.securityLevel !== null,
+    async client(channel, rng, { architecture }): Promise<LinearClientSession> {
+      const ctx = contextFor(params);
+      const plans = plansFor(ctx, architecture, lambda);
+      const sk = generateSecretKey(ctx, rng);
+      const pk = generatePublicKey(ctx, sk, rng);
+      const gk = generateLinearGaloisKeys(ctx, sk, [...plans.values()], rng);
+      const elements = [...gk.keys.keys()].sort((a, b) => a - b);
+      channel.send(encodeBlobs(BFV_LINEAR_TAG.KEYS, [elements.length, 0, 0], [ctx.keyLevel.parmsId, serializePublicKey(ctx, pk)]));
+      for (let i = 0; i < elements.length; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
+        const part = elements.slice(i, i + BFV_GALOIS_KEYS_PER_MESSAGE);
+        const keys = new Map<number, KSwitchKey>(part.map((g) => [g, gk.keys.get(g)!]));
+        channel.send(encodeBlobs(BFV_LINEAR_TAG.GALOIS_KEYS, [i, part.length, 0], [serializeGaloisKeys(ctx, { keys })]));
+      }
+      return {
+        async preprocess(layer, index, clientShare, layerRng) {
+          const plan = plans.get(index);
+          if (!plan) throw new InvalidArgumentError(`bfvLinear: layer ${index} is not a weighted layer`);
+          sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, encryptLinearInput(ctx, plan, sk, clientShare, layerRng));
+          const context = `BFV linear layer ${index}`;
+          const cts = await receiveCiphertexts(channel, ctx, BFV_LINEAR_TAG.OUTPUT, index, plan.returnedCiphertexts, plan.returnLevel, context);
+          return decryptLinearOutput(ctx, plan, sk, cts);
+        },
+      };
+    },
+    async server(channel, _rng, { architecture, model }): Promise<LinearServerSession> {
+      const ctx = contextFor(params);
+      const plans = plansFor(ctx, architecture, lambda);
+      const prepared = new Map<number, PreparedLinearLayer>();
+      for (const [k, plan] of plans) {
+        prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: options.precompute === true }));
+      }
+      const context = 'BFV linear keys';
+      const first = decodeBlobs(await channel.recv(), BFV_LINEAR_TAG.KEYS, context);
+      if (first.blobs.length !== 2) throw new MalformedInputError(`${context}: expected parms_id and public key`);
+      const [parmsId, pkBytes] = first.blobs;
+      if (parmsId.length !== ctx.keyLevel.parmsId.length || parmsId.some((b, i) => b !== ctx.keyLevel.parmsId[i])) {
+        throw new ProtocolError(`${context}: the client uses other BFV parameters (parms_id ${Array.from(parmsId, (b) => b.toString(16).padStart(2, '0')).join('')})`);
+      }
+      const publicKey = deserializePublicKey(ctx, pkBytes);
+      const count = first.header[0];
+      const needed = linearGaloisElements([...plans.values()]);
+      if (count !== needed.length) throw new ProtocolError(`${context}: the client announces ${count} Galois keys, the layers need ${needed.length}`);
+      const keys = new Map<number, KSwitchKey>();
+      for (let i = 0; i < count; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
+        const want = Math.min(BFV_GALOIS_KEYS_PER_MESSAGE, count - i);
+        const { header, blobs } = decodeBlobs(await channel.recv(), BFV_LINEAR_TAG.GALOIS_KEYS, context);
+        if (header[0] !== i || header[1] !== want || blobs.length !== 1) throw new ProtocolError(`${context}: unexpected Galois key batch`);
+        const part: GaloisKeys = deserializeGaloisKeys(ctx, blobs[0]);
+        if (part.keys.size !== want) throw new MalformedInputError(`${context}: batch holds ${part.keys.size} keys, announced ${want}`);
+        for (const [g, key] of part.keys) keys.set(g, key);
+      }
+      for (const g of needed) if (!keys.has(g)) throw new ProtocolError(`${context}: the Galois key of element ${g} is missing`);
+      const serverKeys = { galoisKeys: { keys }, publicKey };
+      return {
+        async preprocess(_layer, index, layerRng) {
+          const layer = prepared.get(index);
+          if (!layer) throw new InvalidArgumentError(`bfvLinear: layer ${index} is not a weighted layer`);
+          const plan = layer.plan;
+          const inputs = await receiveCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, plan.inputCiphertexts, plan.level, `BFV linear layer ${index}`);
+          const { ciphertexts, share } = evaluateLinearLayer(ctx, layer, inputs, serverKeys, layerRng);
+          sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.OUTPUT, index, ciphertexts);
+          return share;
+        },
+      };
+    },
+  });
+}
