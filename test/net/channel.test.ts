@@ -60,6 +60,13 @@ describe('memoryChannelPair', () => {
     await expect(b.recv()).rejects.toThrow(TransportError);
   });
 
+  it('flush resolves at once (nothing is buffered between the ends)', async () => {
+    const [a, b] = memoryChannelPair();
+    a.send(new Uint8Array(10));
+    await a.flush?.();
+    expect(await b.recv()).toHaveLength(10);
+  });
+
   it('refuses oversized messages', () => {
     const [a] = memoryChannelPair({ maxMessageBytes: 10 });
     expect(() => a.send(new Uint8Array(11))).toThrow(/exceeds the limit/);
