@@ -5,6 +5,7 @@
  * Node's OpenSSL, ristretto255 from @noble/curves, the ChaCha20 stream from OpenSSL — down to the
  * base-OT keys, the IKNP matrices, the u and y messages and the hashed outputs.
  */
+import { ristretto255 } from '@noble/curves/ed25519.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { describe, expect, it } from 'vitest';
 import { fixedKeyAes, tccrHashBlocks } from '../../src/hash/index.js';
@@ -24,10 +25,11 @@ import {
 import { fromSeed } from '../../src/random/index.js';
 import { codeOf, codeOfAsync } from './helpers/errors.js';
 import { allTests, loadVectors, tohex, unhex } from './helpers/files.js';
-import { aesEcb, bit, cat, ctrBlocks, kdf, kdfInput, Point, scalarSpec, tccr, tweakBlock, xor } from './helpers/ot-spec.js';
+import { aesEcb, bit, cat, ctrBlocks, kdf, kdfInput, scalarSpec, tccr, tweakBlock, xor } from './helpers/ot-spec.js';
 import { replayChannel, scriptedChannel, type TranscriptEntry } from './helpers/replay.js';
 import { StreamReader } from './helpers/stream.js';
 
+const Point = ristretto255.Point;
 const blocksOf = (hexes: string[]) => bytesToBlocks(cat(...hexes.map(unhex)));
 const hexesOf = (words: Uint32Array) => Array.from({ length: words.length / 4 }, (_, i) => tohex(blockToBytes(words, i)));
 

@@ -3,10 +3,8 @@
  * from Node, ristretto255 from @noble/curves, everything else written out here on byte strings.
  */
 import { createCipheriv, createHash } from 'node:crypto';
-import { ristretto255 } from '@noble/curves/ed25519.js';
 import { StreamReader } from './stream.js';
 
-export const Point = ristretto255.Point;
 export const ELL = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 export function xor(a: Uint8Array, b: Uint8Array): Uint8Array {
