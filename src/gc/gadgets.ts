@@ -9,8 +9,8 @@
  * | {@link subtractBits} | n-bit difference and borrow out | n |
  * | {@link lessThan} | x < y (unsigned) | n |
  * | {@link mux} | sel ? y : x | n |
- * | {@link addModP} | (x + y) mod p | 3n − 1 (odd p) |
- * | {@link subModP} | (x − y) mod p | 3n − 3 (odd p) |
+ * | {@link addModPBits} | (x + y) mod p | 3n − 1 (odd p) |
+ * | {@link subModPBits} | (x − y) mod p | 3n − 3 (odd p) |
  *
  * The full adder is sum = a ⊕ b ⊕ c, carry = c ⊕ ((a ⊕ c) ∧ (b ⊕ c)); the full subtractor is
  * diff = a ⊕ b ⊕ c, borrow = c ⊕ ((¬a ⊕ c) ∧ (b ⊕ c)) (the majority of ¬a, b and c).
@@ -92,9 +92,9 @@ function checkModulus(p: bigint, width: number, what: string): void {
  * (x + y) mod p for x, y ∈ [0, p), n = bit length of p: s = x + y (n + 1 bits), t = s − p, and the
  * result is s if s < p (t borrowed) else t. Inputs ≥ p give unspecified results. Spec: §5.4
  */
-export function addModP(b: CircuitBuilder, x: readonly Wire[], y: readonly Wire[], p: bigint): Wire[] {
-  const n = sameWidth(x, y, 'addModP');
-  checkModulus(p, n, 'addModP');
+export function addModPBits(b: CircuitBuilder, x: readonly Wire[], y: readonly Wire[], p: bigint): Wire[] {
+  const n = sameWidth(x, y, 'addModPBits');
+  checkModulus(p, n, 'addModPBits');
   const { sum, carry } = addBits(b, x, y);
   const s = [...sum, carry];
   const { difference, borrow } = subtractBits(b, s, b.constantBits(p, n + 1));
@@ -105,9 +105,9 @@ export function addModP(b: CircuitBuilder, x: readonly Wire[], y: readonly Wire[
  * (x − y) mod p for x, y ∈ [0, p), n = bit length of p: d = x − y mod 2^n with borrow, and the
  * result is d + p (mod 2^n) if x < y else d. Inputs ≥ p give unspecified results. Spec: §5.4
  */
-export function subModP(b: CircuitBuilder, x: readonly Wire[], y: readonly Wire[], p: bigint): Wire[] {
-  const n = sameWidth(x, y, 'subModP');
-  checkModulus(p, n, 'subModP');
+export function subModPBits(b: CircuitBuilder, x: readonly Wire[], y: readonly Wire[], p: bigint): Wire[] {
+  const n = sameWidth(x, y, 'subModPBits');
+  checkModulus(p, n, 'subModPBits');
   const { difference, borrow } = subtractBits(b, x, y);
   const { sum } = addBits(b, difference, b.constantBits(p, n));
   return mux(b, borrow, difference, sum);

@@ -25,8 +25,8 @@ export const LABEL_BYTES = 16;
 export const TABLE_WORDS_PER_AND = 8;
 /** Gate ids (tweaks are 2·id and 2·id + 1) must stay below 2^52 so that tweaks are safe integers. */
 export const MAX_GATE_ID = 2 ** 52;
-/** Label slots × instances held at once by a kernel (bounds the working set to 1 MiB of labels). */
-const CHUNK_LABELS = 1 << 16;
+/** Label slots × instances held at once by a kernel (bounds the working set to 32 KiB of labels). */
+const CHUNK_LABELS = 1 << 11;
 
 /** Options of {@link garble}. Spec: §5.6 */
 export interface GarbleOptions {
@@ -90,6 +90,31 @@ function int32(words: Uint32Array): Int32Array {
   return new Int32Array(words.buffer, words.byteOffset, words.length);
 }
 
+/**
+ * Copies labels between an all-wires layout ([instance][W wires]) and a one-party layout
+ * ([instance][party wires]): `toParty` gathers, otherwise scatters.
+ */
+function moveLabels(all: Uint32Array | Int32Array, W: number, party: Uint32Array | Int32Array, wires: readonly number[], instances: number, toParty: boolean): void {
+  const k = wires.length;
+  for (let i = 0; i < instances; i++) {
+    for (let j = 0; j < k; j++) {
+      const a = 4 * (i * W + wires[j]);
+      const p = 4 * (i * k + j);
+      if (toParty) {
+        party[p] = all[a];
+        party[p + 1] = all[a + 1];
+        party[p + 2] = all[a + 2];
+        party[p + 3] = all[a + 3];
+      } else {
+        all[a] = party[p];
+        all[a + 1] = party[p + 1];
+        all[a + 2] = party[p + 2];
+        all[a + 3] = party[p + 3];
+      }
+    }
+  }
+}
+
 /** Draws Δ: 16 bytes from `rng` with the least significant bit set. Spec: §5.6 */
 export function sampleDelta(rng: Rng): Uint32Array {
   const d = new Uint32Array(rng.bytes(16).buffer);
@@ -141,11 +166,7 @@ export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}):
   if (options.evaluatorZeroLabels !== undefined) {
     const ev = partyWires(circuit, 'evaluator');
     const given = checkLabels(options.evaluatorZeroLabels, ev.length * instances, 'evaluatorZeroLabels');
-    for (let i = 0; i < instances; i++) {
-      for (const [j, w] of ev.entries()) {
-        inputZeroLabels.set(given.subarray(4 * (i * ev.length + j), 4 * (i * ev.length + j + 1)), 4 * (i * W + w));
-      }
-    }
+    moveLabels(inputZeroLabels, W, given, ev, instances, false);
   }
   const job = kernelJob(circuit, firstGateId);
   const { plan } = job;
@@ -179,11 +200,7 @@ export function inputZeroLabels(circuit: Circuit, secrets: GarblerSecrets, party
   const wires = partyWires(circuit, party);
   const W = circuit.inputWireCount;
   const out = new Uint32Array(LABEL_WORDS * wires.length * instances);
-  for (let i = 0; i < instances; i++) {
-    for (const [j, w] of wires.entries()) {
-      out.set(secrets.inputZeroLabels.subarray(4 * (i * W + w), 4 * (i * W + w + 1)), 4 * (i * wires.length + j));
-    }
-  }
+  moveLabels(secrets.inputZeroLabels, W, out, wires, instances, true);
   return out;
 }
 
@@ -227,12 +244,8 @@ export function evaluateGarbled(circuit: Circuit, garbled: GarbledCircuit, garbl
   const W = circuit.inputWireCount;
   // Merge both parties' labels into wire order.
   const all = new Int32Array(LABEL_WORDS * W * instances);
-  const g32 = int32(garblerLabels);
-  const e32 = int32(evaluatorLabels);
-  for (let i = 0; i < instances; i++) {
-    for (const [j, w] of gw.entries()) all.set(g32.subarray(4 * (i * gw.length + j), 4 * (i * gw.length + j + 1)), 4 * (i * W + w));
-    for (const [j, w] of ew.entries()) all.set(e32.subarray(4 * (i * ew.length + j), 4 * (i * ew.length + j + 1)), 4 * (i * W + w));
-  }
+  moveLabels(all, W, int32(garblerLabels), gw, instances, false);
+  moveLabels(all, W, int32(evaluatorLabels), ew, instances, false);
   const job = kernelJob(circuit, garbled.firstGateId);
   const { plan } = job;
   const m = circuit.outputBits;

@@ -13,3 +13,6 @@ export * from './bristol.js';
 export * from './garble.js';
 export * from './local.js';
 export * from './reference.js';
+export * from './serialize.js';
+export * from './relu-circuit.js';
+export * from './relu.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBuilder, type Wire } from '../../src/gc/builder.js';
 import type { Circuit } from '../../src/gc/circuit.js';
-import { addBits, addModP, greaterOrEqual, lessThan, mux, subModP, subtractBits } from '../../src/gc/gadgets.js';
+import { addBits, addModPBits, greaterOrEqual, lessThan, mux, subModPBits, subtractBits } from '../../src/gc/gadgets.js';
 import { evaluatePlain } from '../../src/gc/plain.js';
 import { P_BIG } from '../../src/math/share-field.js';
 import { fromTextSeed, uniformBigintBelow } from '../../src/random/index.js';
@@ -85,13 +85,13 @@ describe('modular addition and subtraction', () => {
   for (const [name, p] of moduli) {
     const n = p.toString(2).length;
     const cases = pairs(n, 400, p, `gadgets/mod/${p}`);
-    it(`${name}: addModP = (x + y) mod p in 3n − 1 AND gates (odd p)`, () => {
-      const c = circuitOf(n, (b, x, y) => addModP(b, x, y, p));
+    it(`${name}: addModPBits = (x + y) mod p in 3n − 1 AND gates (odd p)`, () => {
+      const c = circuitOf(n, (b, x, y) => addModPBits(b, x, y, p));
       expect(c.counts.and).toBe(3 * n - 1);
       for (const [x, y] of cases) expect(evaluatePlain(c, [x, y, 0n])).toEqual([(x + y) % p]);
     });
-    it(`${name}: subModP = (x − y) mod p in 3n − 3 AND gates (odd p)`, () => {
-      const c = circuitOf(n, (b, x, y) => subModP(b, x, y, p));
+    it(`${name}: subModPBits = (x − y) mod p in 3n − 3 AND gates (odd p)`, () => {
+      const c = circuitOf(n, (b, x, y) => subModPBits(b, x, y, p));
       expect(c.counts.and).toBe(3 * n - 3);
       for (const [x, y] of cases) expect(evaluatePlain(c, [x, y, 0n])).toEqual([(((x - y) % p) + p) % p]);
     });
@@ -99,7 +99,7 @@ describe('modular addition and subtraction', () => {
   it('refuses operands of the wrong width', () => {
     const b = new CircuitBuilder();
     const x = b.input('garbler', 5);
-    expect(() => addModP(b, x, x, 13n)).toThrow(/4 bits/);
+    expect(() => addModPBits(b, x, x, 13n)).toThrow(/4 bits/);
   });
 });
 
