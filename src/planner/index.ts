@@ -17,3 +17,5 @@ export * from './dataset.js';
 export * from './train.js';
 export * from './recipes.js';
 export * from './accuracy.js';
+export * from './cost-model.js';
+export * from './search.js';

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SizeMismatchError } from '../../src/errors.js';
-import { createModel, kaimingUniform, type Model } from '../../src/nn/index.js';
 import {
   createDataset,
   evaluateAccuracy,
@@ -19,36 +18,7 @@ import {
   type TrainProgress,
 } from '../../src/planner/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
-import { randomFloat32 } from './helpers/float32.js';
-
-/** 1×6×6 noise images; in class 1 the left half is brighter by 0.3, in class 0 the right half. */
-function halves(seed: string, count: number) {
-  const rng = fromTextSeed(seed);
-  const x = randomFloat32(rng, count * 36, 0, 0.7);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    labels[n] = x[n * 36] < 0.35 ? 1 : 0; // the first pixel is noise too: an unbiased coin
-    for (let i = 0; i < 36; i++) if ((i % 6 < 3) === (labels[n] === 1)) x[n * 36 + i] += 0.3;
-  }
-  return createDataset(x, labels, [1, 6, 6]);
-}
-
-function smallCnn(seed: string): Model {
-  const rng = fromTextSeed(seed);
-  return createModel({
-    name: 'halves',
-    inputShape: [1, 6, 6],
-    layers: [
-      { type: 'conv2d', name: 'conv', outChannels: 4, kernel: 3, padding: 1, weights: kaimingUniform(rng, 36, 9).map(Math.fround) },
-      { type: 'relu6', name: 'act1' },
-      { type: 'avgPool2d', name: 'pool', kernel: 2 },
-      { type: 'flatten', name: 'flat' },
-      { type: 'dense', name: 'fc1', outFeatures: 8, weights: kaimingUniform(rng, 8 * 36, 36).map(Math.fround) },
-      { type: 'quadratic', name: 'act2' },
-      { type: 'dense', name: 'fc2', outFeatures: 2, weights: kaimingUniform(rng, 16, 8).map(Math.fround) },
-    ],
-  });
-}
+import { halves, smallCnn } from './helpers/synthetic.js';
 
 describe('train', () => {
   const data = halves('planner/train/data', 512);

@@ -1,0 +1,250 @@
+/**
+ * The planner's cost model (§10.4.1): what one activation element costs the secure protocol, for
+ * a ReLU6 (garbled circuit + correlated OT for the client's input labels) and for a quadratic
+ * (Beaver square), in preprocessing and online time and bytes; and its calibration by timing the
+ * project's own garbling, OT extension and Beaver code over in-memory channels.
+ *
+ * Spec: §10.4.1
+ * @module
+ */
+import { dealSquarePairs, quadraticActivation } from '../beaver/index.js';
+import { InvalidArgumentError, MalformedInputError } from '../errors.js';
+import { evaluateRelus, garbleRelus, reluClientChoiceBits, reluClientZeroLabels, reluCost, reluServerLabels } from '../gc/relu.js';
+import { P } from '../math/share-field.js';
+import { memoryChannelPair } from '../net/channel.js';
+import { countActivations, validateModel, type Model } from '../nn/index.js';
+import { shapeSize } from '../nn/tensor.js';
+import { cotReceive, cotSend } from '../ot/index.js';
+import { fromTextSeed, uniformBelow, type Rng } from '../random/index.js';
+import { VERSION } from '../version.js';
+
+/** Time and traffic of one activation element in one phase. Spec: §10.4.1 */
+export interface UnitCost {
+  /** Milliseconds of computation, both parties together. */
+  readonly ms: number;
+  /** Bytes sent, both directions together. */
+  readonly bytes: number;
+}
+
+/** Cost of one activation element. Spec: §10.4.1 */
+export interface ActivationUnitCost {
+  readonly preprocessing: UnitCost;
+  readonly online: UnitCost;
+}
+
+/** The `format` of a cost-model file. */
+export const COST_MODEL_FORMAT = 'delphi-ts-cost-model';
+
+/** Per-element costs of ReLU6 and quadratic activations. Spec: §10.4.1 */
+export interface CostModel {
+  readonly format: typeof COST_MODEL_FORMAT;
+  readonly version: 1;
+  readonly relu: ActivationUnitCost;
+  readonly quadratic: ActivationUnitCost;
+  /** How the numbers were obtained (free text and settings). */
+  readonly calibration: { readonly elements: number; readonly software: string; readonly note: string };
+}
+
+/**
+ * Bytes of one ReLU6 and one quadratic, from the circuit and message formats: a ReLU's garbled
+ * tables (32 bytes per AND gate, half gates) and 41 correlated OTs (IKNP: 16 bytes from the
+ * receiver and 16 from the sender each) in preprocessing, the server's 82 input labels online; a
+ * quadratic opens d = x − a online (one 6-byte field element each way). Spec: §10.4.1
+ */
+export function activationBytes(): { relu: { preprocessing: number; online: number }; quadratic: { preprocessing: number; online: number } } {
+  const c = reluCost({ kind: 'relu6' });
+  return {
+    relu: { preprocessing: c.tableBytes + 32 * c.clientOts, online: c.serverLabelBytes },
+    quadratic: { preprocessing: 0, online: 2 * 6 },
+  };
+}
+
+/**
+ * The default cost model: bytes from {@link activationBytes}; milliseconds from one
+ * `delphi plan --recalibrate` run (2,000 elements) on the project's 2-core development machine
+ * while other jobs shared it (rerun it on yours: absolute times vary, their ratio matters).
+ * Quadratic preprocessing is counted as free: delphi-ts does not yet time the BFV generation of
+ * square pairs (§7.6.1), which Delphi amortizes over thousands of slots per ciphertext. Spec: §10.4.1
+ */
+export const DEFAULT_COST_MODEL: CostModel = Object.freeze({
+  format: COST_MODEL_FORMAT,
+  version: 1,
+  relu: Object.freeze({
+    preprocessing: Object.freeze({ ms: 2.1, bytes: activationBytes().relu.preprocessing }),
+    online: Object.freeze({ ms: 1.25, bytes: activationBytes().relu.online }),
+  }),
+  quadratic: Object.freeze({
+    preprocessing: Object.freeze({ ms: 0, bytes: 0 }),
+    online: Object.freeze({ ms: 0.16, bytes: activationBytes().quadratic.online }),
+  }),
+  calibration: Object.freeze({ elements: 2000, software: `delphi-ts ${VERSION}`, note: 'default: see DEFAULT_COST_MODEL' }),
+}) as CostModel;
+
+/** Cost of one activation layer under a cost model. Spec: §10.4.1 */
+export interface LayerCost {
+  readonly name: string;
+  readonly kind: 'relu' | 'relu6' | 'quadratic';
+  readonly elements: number;
+  readonly preprocessing: UnitCost;
+  readonly online: UnitCost;
+}
+
+/** Cost of a model's activations; linear layers are the same for every plan and not counted. Spec: §10.4.1 */
+export interface ModelCost {
+  readonly layers: readonly LayerCost[];
+  readonly relus: number;
+  readonly quadratics: number;
+  readonly preprocessing: UnitCost;
+  readonly online: UnitCost;
+  /** preprocessing + online. */
+  readonly total: UnitCost;
+}
+
+const sum = (a: UnitCost, b: UnitCost): UnitCost => ({ ms: a.ms + b.ms, bytes: a.bytes + b.bytes });
+const times = (u: UnitCost, n: number): UnitCost => ({ ms: u.ms * n, bytes: u.bytes * n });
+
+/** Costs every activation layer of a model (ReLU and ReLU6 alike: both are one garbled circuit). Spec: §10.4.1 */
+export function estimateModelCost(model: Model, costs: CostModel = DEFAULT_COST_MODEL): ModelCost {
+  const graph = validateModel(model);
+  const layers: LayerCost[] = [];
+  for (const node of graph.nodes) {
+    const { layer } = node;
+    if (layer.type !== 'relu' && layer.type !== 'relu6' && layer.type !== 'quadratic') continue;
+    const n = shapeSize(node.shape);
+    const unit = layer.type === 'quadratic' ? costs.quadratic : costs.relu;
+    layers.push({ name: layer.name, kind: layer.type, elements: n, preprocessing: times(unit.preprocessing, n), online: times(unit.online, n) });
+  }
+  const zero: UnitCost = { ms: 0, bytes: 0 };
+  const preprocessing = layers.reduce((a, l) => sum(a, l.preprocessing), zero);
+  const online = layers.reduce((a, l) => sum(a, l.online), zero);
+  const counts = countActivations(model);
+  return { layers, relus: counts.relu + counts.relu6, quadratics: counts.quadratic, preprocessing, online, total: sum(preprocessing, online) };
+}
+
+/** Reads and checks a cost-model JSON document. Spec: §10.4.1 */
+export function parseCostModel(json: string | unknown): CostModel {
+  let doc: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw new MalformedInputError(`cost model JSON does not parse: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const o = doc as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || o.format !== COST_MODEL_FORMAT || o.version !== 1) {
+    throw new MalformedInputError(`a cost model needs "format": "${COST_MODEL_FORMAT}" and "version": 1`);
+  }
+  const unit = (v: unknown, what: string): UnitCost => {
+    const u = v as Record<string, unknown>;
+    if (typeof u !== 'object' || u === null || !(Number(u.ms) >= 0) || !(Number(u.bytes) >= 0) || typeof u.ms !== 'number' || typeof u.bytes !== 'number' || !Number.isFinite(u.ms) || !Number.isFinite(u.bytes)) {
+      throw new MalformedInputError(`cost model ${what}: needs finite "ms" ≥ 0 and "bytes" ≥ 0`);
+    }
+    return { ms: u.ms, bytes: u.bytes };
+  };
+  const entry = (v: unknown, what: string): ActivationUnitCost => {
+    const e = v as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null) throw new MalformedInputError(`cost model: "${what}" must be an object`);
+    return { preprocessing: unit(e.preprocessing, `${what}.preprocessing`), online: unit(e.online, `${what}.online`) };
+  };
+  const cal = (o.calibration ?? {}) as Record<string, unknown>;
+  return {
+    format: COST_MODEL_FORMAT,
+    version: 1,
+    relu: entry(o.relu, 'relu'),
+    quadratic: entry(o.quadratic, 'quadratic'),
+    calibration: {
+      elements: typeof cal.elements === 'number' ? cal.elements : 0,
+      software: typeof cal.software === 'string' ? cal.software : 'unknown',
+      note: typeof cal.note === 'string' ? cal.note : '',
+    },
+  };
+}
+
+/** Options of {@link calibrateCostModel}. */
+export interface CalibrateOptions {
+  /** Activation elements per measurement (default 2,000). */
+  elements?: number;
+  /** Randomness of the measured runs (default a fixed text seed: the work, not the timing, is reproducible). */
+  rng?: Rng;
+  onProgress?: (step: string, done: number, total: number) => void;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Measures the per-element costs with the project's implementations over in-memory channels:
+ * ReLU6 preprocessing = garbleRelus + correlated OT extension of the client's 41 labels per ReLU
+ * (the OT's fixed base-OT cost removed by measuring n and 2n elements and taking the difference),
+ * ReLU6 online = the server's labels + evaluateRelus; quadratic online = quadraticActivation
+ * (both parties) with dealt square pairs. Bytes are those counted on the channels, plus the garbled
+ * tables ({@link activationBytes}). Spec: §10.4.1
+ */
+export async function calibrateCostModel(options: CalibrateOptions = {}): Promise<CostModel> {
+  const n = options.elements ?? 2000;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`elements must be a positive integer, got ${n}`);
+  const rng = options.rng ?? fromTextSeed('delphi-ts/planner/calibrate');
+  const report = (step: string, done: number) => options.onProgress?.(step, done, 4);
+  const shares = (count: number) => Float64Array.from({ length: count }, () => uniformBelow(rng, P));
+
+  // 1. Garbling and evaluation.
+  report('garbling', 0);
+  let t = now();
+  const g = garbleRelus(n, rng, { kind: 'relu6' });
+  const garbleMs = now() - t;
+  const server = shares(n);
+  const client = shares(n);
+  const masks = shares(n);
+  t = now();
+  const serverLabels = reluServerLabels(g, server, masks);
+  const zero = reluClientZeroLabels(g);
+  const choice = reluClientChoiceBits(client);
+  const clientLabels = new Uint32Array(zero.length);
+  const delta = g.secrets.delta;
+  for (let i = 0; i < choice.length; i++) for (let w = 0; w < 4; w++) clientLabels[4 * i + w] = zero[4 * i + w] ^ (choice[i] ? delta[w] : 0);
+  evaluateRelus(g.params, g.garbled, serverLabels, clientLabels);
+  const evalMs = now() - t;
+  report('oblivious transfer', 1);
+
+  // 2. Correlated OT for the client's labels, at n and 2n ReLUs.
+  const ot = async (count: number): Promise<{ ms: number; bytes: number }> => {
+    const [a, b] = memoryChannelPair();
+    const bits = reluClientChoiceBits(shares(count));
+    const start = now();
+    await Promise.all([cotSend(a, bits.length, delta, rng.fork('cot-send')), cotReceive(b, bits, rng.fork('cot-recv'))]);
+    return { ms: now() - start, bytes: a.stats.bytesSent + b.stats.bytesSent };
+  };
+  const ot1 = await ot(n);
+  const ot2 = await ot(2 * n);
+  report('Beaver squares', 2);
+
+  // 3. Quadratic online.
+  const [qa, qb] = memoryChannelPair();
+  const [p0, p1] = dealSquarePairs(n, rng);
+  const x0 = shares(n);
+  const x1 = shares(n);
+  t = now();
+  await Promise.all([quadraticActivation(qa, 0, x0, p0), quadraticActivation(qb, 1, x1, p1)]);
+  const quadMs = now() - t;
+  const quadBytes = qa.stats.bytesSent + qb.stats.bytesSent;
+  report('done', 4);
+
+  const bytes = activationBytes();
+  return {
+    format: COST_MODEL_FORMAT,
+    version: 1,
+    relu: {
+      preprocessing: {
+        ms: (garbleMs + Math.max(0, ot2.ms - ot1.ms)) / n,
+        bytes: bytes.relu.preprocessing - 32 * reluCost({ kind: 'relu6' }).clientOts + Math.max(0, ot2.bytes - ot1.bytes) / n,
+      },
+      online: { ms: evalMs / n, bytes: bytes.relu.online },
+    },
+    quadratic: { preprocessing: { ms: 0, bytes: 0 }, online: { ms: quadMs / n, bytes: quadBytes / n } },
+    calibration: {
+      elements: n,
+      software: `delphi-ts ${VERSION}`,
+      note: 'measured by calibrateCostModel over in-memory channels; quadratic preprocessing (BFV square pairs) not measured',
+    },
+  };
+}
