@@ -1,0 +1,82 @@
+/**
+ * Garbled-circuit benchmarks. Run: `npx vitest bench --run bench/gc.bench.ts` (and
+ * `node bench/report.mjs` on a JSON report for per-operation medians).
+ *
+ * Names carrying "[ops=N]" count N AND gates (or N ReLUs), so ns/op is ns per AND gate (or ReLU):
+ * AND/s = 10^9 / (ns per AND). Bytes per ReLU are printed once at start-up. The whole run is one
+ * thread; the machine's other load shows up directly in the medians.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { bench, describe } from 'vitest';
+import { parseBristol } from '../src/gc/bristol.js';
+import { encodeInputs, evaluateGarbled, garble } from '../src/gc/garble.js';
+import { evaluateRelus, garbleRelus, reluClientLabels, reluCost, reluServerLabels } from '../src/gc/relu.js';
+import { serializeGarbledCircuit } from '../src/gc/serialize.js';
+import { P } from '../src/math/share-field.js';
+import { fromTextSeed, uniformBelow } from '../src/random/index.js';
+
+const OPTS = { warmupTime: 0, warmupIterations: 1, iterations: 5, time: 0 };
+const rng = fromTextSeed('bench/gc');
+
+const aesText = gunzipSync(readFileSync(new URL('../test/gc/fixtures/bristol/aes_128.txt.gz', import.meta.url))).toString();
+const { circuit: aes } = parseBristol(aesText);
+const AES_AND = aes.counts.and;
+const AES_BATCH = 32;
+const aesOne = garble(aes, rng);
+const aesMany = garble(aes, rng, { instances: AES_BATCH });
+const labels = (g: typeof aesOne, n: number) => [
+  encodeInputs(aes, g.secrets, 'garbler', new Uint8Array(128 * n)),
+  encodeInputs(aes, g.secrets, 'evaluator', new Uint8Array(128 * n)),
+];
+const [aesG1, aesE1] = labels(aesOne, 1);
+const [aesGn, aesEn] = labels(aesMany, AES_BATCH);
+
+const N_RELU = 4096;
+const pick = (n: number) => Float64Array.from({ length: n }, () => uniformBelow(rng, P));
+const [c, s, m] = [pick(N_RELU), pick(N_RELU), pick(N_RELU)];
+const relu = garbleRelus(N_RELU, rng);
+const reluServer = reluServerLabels(relu, s, m);
+const reluClient = reluClientLabels(relu, c);
+
+for (const kind of ['relu', 'relu6'] as const) {
+  const cost = reluCost({ kind });
+  const perRelu = cost.tableBytes + cost.serverLabelBytes + 41 / 8;
+  console.log(
+    `${kind}: ${cost.andGates} AND gates, ${cost.tableBytes} bytes of tables + ${cost.serverLabelBytes} bytes of server labels + 41 decoding bits = ${perRelu.toFixed(1)} bytes per ReLU (+ ${cost.clientOts} correlated OTs for the client's labels)`,
+  );
+}
+console.log(`garbled batch of ${N_RELU} ReLUs: ${serializeGarbledCircuit(relu.circuit, relu.garbled).length} bytes serialized`);
+
+describe('half-gates on aes_128 (6400 AND gates)', () => {
+  bench(`garble, 1 instance [ops=${AES_AND}]`, () => {
+    garble(aes, rng);
+  }, OPTS);
+  bench(`evaluate, 1 instance [ops=${AES_AND}]`, () => {
+    evaluateGarbled(aes, aesOne.garbled, aesG1, aesE1);
+  }, OPTS);
+  bench(`garble, ${AES_BATCH} instances [ops=${AES_AND * AES_BATCH}]`, () => {
+    garble(aes, rng, { instances: AES_BATCH });
+  }, OPTS);
+  bench(`evaluate, ${AES_BATCH} instances [ops=${AES_AND * AES_BATCH}]`, () => {
+    evaluateGarbled(aes, aesMany.garbled, aesGn, aesEn);
+  }, OPTS);
+});
+
+describe(`ReLU batches of ${N_RELU} (258 AND gates each)`, () => {
+  bench(`server: garble [ops=${N_RELU}]`, () => {
+    garbleRelus(N_RELU, rng);
+  }, OPTS);
+  bench(`server: encode its labels [ops=${N_RELU}]`, () => {
+    reluServerLabels(relu, s, m);
+  }, OPTS);
+  bench(`client: evaluate and decode [ops=${N_RELU}]`, () => {
+    evaluateRelus({}, relu.garbled, reluServer, reluClient);
+  }, OPTS);
+  bench(`garble, per AND gate [ops=${N_RELU * 258}]`, () => {
+    garbleRelus(N_RELU, rng);
+  }, OPTS);
+  bench(`evaluate, per AND gate [ops=${N_RELU * 258}]`, () => {
+    evaluateRelus({}, relu.garbled, reluServer, reluClient);
+  }, OPTS);
+});
