@@ -249,7 +249,7 @@ export class TcpChannel implements Channel {
       else if (frame.kind === 'ping') this.#write(encodePingFrame('pong', frame.payload));
       else if (frame.kind === 'close') {
         this.#shutdown(`peer closed the connection: ${frame.reason || 'no reason given'}`, false);
-        this.#socket.end();
+        this.#endAndLinger(); // a peer that sends CLOSE but keeps the connection open is dropped
       }
     }
   }
@@ -322,16 +322,23 @@ export class TcpChannel implements Channel {
     const socket = this.#socket;
     if (notifyPeer && socket.writable) {
       this.#write(encodeCloseFrame(peerReason));
-      socket.end();
-      const linger = setTimeout(() => socket.destroy(), this.#lingerMs);
-      linger.unref?.();
-      socket.once('close', () => clearTimeout(linger));
-    } else if (!socket.destroyed && !notifyPeer && cause !== undefined) {
+      this.#endAndLinger();
+    } else if (!socket.destroyed && (notifyPeer || cause !== undefined)) {
       socket.destroy();
     }
     // Writes still queued either complete (resolving flush) or fail; a destroyed socket fails them.
     if (this.#pendingWrites === 0 || socket.destroyed) this.#rejectFlushes();
     this.#resolveClosed(reason);
+  }
+
+  /** Ends this side, and destroys the socket if the peer has not closed its side within the linger time. */
+  #endAndLinger(): void {
+    const socket = this.#socket;
+    socket.end();
+    if (socket.destroyed) return;
+    const linger = setTimeout(() => socket.destroy(), this.#lingerMs);
+    linger.unref?.();
+    socket.once('close', () => clearTimeout(linger));
   }
 
   #rejectFlushes(): void {

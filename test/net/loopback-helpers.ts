@@ -6,9 +6,12 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { FrameDecoder, type Frame } from '../../src/net/index.js';
 
 /** A raw TCP server on 127.0.0.1 that hands each accepted socket to `onSocket`. */
-export async function rawServer(onSocket: (socket: Socket) => void): Promise<{ port: number; server: Server; close(): Promise<void> }> {
+export async function rawServer(
+  onSocket: (socket: Socket) => void,
+  options: { allowHalfOpen?: boolean } = {},
+): Promise<{ port: number; server: Server; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));

@@ -17,10 +17,10 @@ afterEach(async () => {
 });
 
 /** A raw server whose first accepted socket is handed to the test, and a TcpChannel client to it. */
-async function clientAgainstRaw(options: TcpChannelOptions = {}): Promise<{ channel: TcpChannel; peer: Socket }> {
+async function clientAgainstRaw(options: TcpChannelOptions = {}, allowHalfOpen = false): Promise<{ channel: TcpChannel; peer: Socket }> {
   let accept!: (s: Socket) => void;
   const accepted = new Promise<Socket>((r) => (accept = r));
-  const raw = await rawServer(accept);
+  const raw = await rawServer(accept, { allowHalfOpen });
   cleanups.push(() => raw.close());
   const channel = await connectTcp(`127.0.0.1:${raw.port}`, options);
   cleanups.push(() => channel.close('test over'));
@@ -123,6 +123,23 @@ describe('TcpChannel: failures give TransportError with the reason', () => {
     expect(await channel.recv()).toEqual(Uint8Array.of(10));
     await expect(channel.recv()).rejects.toThrow(/peer closed the connection: bye now/);
     expect(channel.closed).toBe(true);
+  });
+
+  it('a peer that sends CLOSE but keeps its side open is dropped after the linger time', async () => {
+    // allowHalfOpen: the raw peer does not end its side when the channel ends its own.
+    const { channel, peer } = await clientAgainstRaw({ closeLingerMs: 100 }, true);
+    let peerClosed = false;
+    peer.on('close', () => (peerClosed = true));
+    peer.write(encodeCloseFrame('bye'));
+    await channel.whenClosed;
+    await new Promise((r) => setTimeout(r, 300)); // past the linger time
+    // The channel's socket is gone: the peer's next writes are refused (reset) and its socket closes.
+    // Had the channel only half-closed, it would still be reading (and ignoring) them.
+    for (let i = 0; i < 5 && !peerClosed; i++) {
+      peer.write(encodeDataFrame(Uint8Array.of(i)));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await waitFor(() => peerClosed, 3000);
   });
 
   it('end of stream without a close frame', async () => {
