@@ -221,7 +221,7 @@ describe('listenTcp', () => {
     quick.send(Uint8Array.of(1));
     stuck.send(Uint8Array.of(0));
     await waitFor(() => server.activeConnections === 2);
-    const closing = server.close({ graceMs: 300 });
+    const closing = server.close({ graceMs: 1500 });
     expect(await quick.recv()).toEqual(Uint8Array.of(2));
     await expect(stuck.recv()).rejects.toThrow(/peer closed the connection: server shutting down/);
     await closing;
@@ -244,7 +244,7 @@ describe('listenTcp', () => {
   });
 
   it('survives a crowd of hostile clients while serving good ones (fuzz)', async () => {
-    const { server, events, address } = await echoServer({ maxMessageBytes: 1 << 16, handshake: { ...HANDSHAKE, timeoutMs: 500 } });
+    const { server, events, address } = await echoServer({ maxMessageBytes: 1 << 16, handshake: { ...HANDSHAKE, timeoutMs: 3000 } });
     const rng = fromTextSeed('server fuzz');
     const hostile = async (i: number) => {
       const socket = await rawClient(server.address.port);
