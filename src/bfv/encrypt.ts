@@ -12,13 +12,14 @@ import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
 import { checkRng, checkSecretKey } from './keys.js';
 import {
   polyAdd,
+  polyAddSigned,
   polyMulAccNtt,
   polyMulNtt,
   polyNeg,
   polyNttForward,
   polyNttInverse,
 } from './poly.js';
-import { sampleNoiseRns, sampleTernaryRns, sampleUniformRns } from './sampling.js';
+import { sampleNoiseCoefficients, sampleTernaryRns, sampleUniformRns } from './sampling.js';
 import { addScaledPlain, divideAndRoundLast, scaleAndRound } from './scaling.js';
 import { checkCiphertext, type Ciphertext, type Plaintext, type PublicKey, type SecretKey } from './types.js';
 
@@ -81,7 +82,7 @@ export function bfvEncryptZero(ctx: BfvContext, pk: PublicKey, rng: Rng, options
     polyNttInverse(ctx, c, kk);
     polys.push(c);
   }
-  for (let j = 0; j < 2; j++) polyAdd(ctx, polys[j], sampleNoiseRns(ctx, rng, kk), polys[j], kk);
+  for (let j = 0; j < 2; j++) polyAddSigned(ctx, sampleNoiseCoefficients(rng, ctx.n), polys[j], kk);
   return { coeffModulusSize: k, polys: kk > k ? dropLastPrime(ctx, polys, k) : polys, isNttForm: false };
 }
 
@@ -117,7 +118,7 @@ export function bfvEncryptSymmetric(
   const a = sampleUniformRns(ctx, rng, kk);
   const c0 = polyMulNtt(ctx, a, sk.poly, ctx.allocPoly(kk), kk);
   polyNttInverse(ctx, c0, kk);
-  polyAdd(ctx, c0, sampleNoiseRns(ctx, rng, kk), c0, kk);
+  polyAddSigned(ctx, sampleNoiseCoefficients(rng, ctx.n), c0, kk);
   polyNeg(ctx, c0, c0, kk);
   polyNttInverse(ctx, a, kk);
   const polys = kk > k ? dropLastPrime(ctx, [c0, a], k) : [c0, a];

@@ -235,11 +235,10 @@ export function polySetSigned(
     const q = ctx.primes[i];
     const off = i * n;
     if (values instanceof Int8Array && q > 128) {
-      // Ternary and error coefficients: |v| ≤ 127 < q.
-      for (let j = 0; j < n; j++) {
-        const v = values[j];
-        out[off + j] = v < 0 ? v + q : v;
-      }
+      // Ternary and error coefficients: |v| ≤ 127 < q. Branchless: the signs are random, so a
+      // branch would be mispredicted half of the time.
+      if (ctx.wide) for (let j = 0; j < n; j++) out[off + j] = values[j] + q * +(values[j] < 0);
+      else for (let j = 0; j < n; j++) out[off + j] = values[j] + (q & (values[j] >> 31));
       continue;
     }
     for (let j = 0; j < n; j++) {
@@ -250,6 +249,32 @@ export function polySetSigned(
       else {
         const r = v % q;
         out[off + j] = r < 0 ? r + q : r + 0;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * out ← out + v (mod q_i) over the first k primes for small signed coefficients (|v| ≤ 127): the
+ * same as adding {@link polySetSigned}(v), without the intermediate polynomial. Spec: §4.2
+ */
+export function polyAddSigned(ctx: BfvContext, values: Int8Array, out: RnsPoly, k: number): RnsPoly {
+  const n = ctx.n;
+  for (let i = 0; i < k; i++) {
+    const q = ctx.primes[i];
+    const off = i * n;
+    if (ctx.wide) {
+      for (let j = 0; j < n; j++) {
+        const s = out[off + j] + values[j];
+        out[off + j] = s + q * (+(s < 0) - +(s >= q));
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        let s = (out[off + j] + values[j]) | 0;
+        s += q & (s >> 31);
+        s -= q;
+        out[off + j] = s + (q & (s >> 31));
       }
     }
   }

@@ -90,14 +90,24 @@ export function addScaledPlain(ctx: BfvContext, c0: RnsPoly, plain: Float64Array
   const t = ctx.t;
   const halfUp = Math.floor((t + 1) / 2);
   const count = Math.min(plain.length, n);
+  const qModT = level.qModT;
   const fix = new Float64Array(count);
   for (let j = 0; j < count; j++) {
     const m = plain[j];
     if (m === 0) continue;
     // ⌊(qModT·m + halfUp)/t⌋ = ⌊qModT·m/t⌋ + [r + halfUp ≥ t] with r the remainder (r + halfUp < 2t).
-    const quot = floorMulDiv(level.qModT, m, t);
-    let rem = mulMod2to52(level.qModT, m) - mulMod2to52(quot, t);
-    rem -= Math.floor(rem * INV_TWO_52) * TWO_52;
+    // The float quotient is off by at most one; the remainder is exact modulo 2^52 and small.
+    let quot = Math.floor((qModT * m) / t);
+    let rem = mulMod2to52(qModT, m) - mulMod2to52(quot, t);
+    rem -= Math.round(rem * INV_TWO_52) * TWO_52;
+    while (rem < 0) {
+      quot -= 1;
+      rem += t;
+    }
+    while (rem >= t) {
+      quot += 1;
+      rem -= t;
+    }
     fix[j] = quot + (rem + halfUp >= t ? 1 : 0);
   }
   for (let i = 0; i < level.k; i++) {
