@@ -15,6 +15,7 @@ export * from './local-layers.js';
 export * from './backend.js';
 export * from './insecure-dealer.js';
 export * from './bfv-linear.js';
+export * from './garbled-activations.js';
 export * from './accounting.js';
 export * from './session.js';
 export * from './preprocess.js';

@@ -1,0 +1,126 @@
+/**
+ * The garbled-circuit activation backend (§9.9.4) inside the protocol: every tensor reconstructed
+ * from both parties' shares equals the layer-by-layer reference (ReLU and ReLU6 exact, §8.10), with
+ * the insecure dealer for linear layers and triples, and with the BFV linear backend on a small ring.
+ * Also: a layer larger than one garbled batch, the traffic of a layer (tables, OT, labels), and
+ * tampered tables and labels.
+ */
+import { describe, expect, it } from 'vitest';
+import * as bfv from '../../src/bfv/index.js';
+import { DelphiError, ProtocolError } from '../../src/errors.js';
+import { reluCost } from '../../src/gc/index.js';
+import { memoryChannelPair } from '../../src/net/index.js';
+import { createModel, encodeInput, evaluateFixedPoint, kaimingUniform, uniformSymmetric, type FixedPointModel } from '../../src/nn/index.js';
+import {
+  bfvLinear,
+  GC_ACTIVATION_TAG,
+  GC_BATCH,
+  garbledActivations,
+  insecureDealer,
+  requestInference,
+  runLocalInference,
+  serveInference,
+  type ProtocolBackend,
+} from '../../src/protocol/index.js';
+import { fromTextSeed, type Rng } from '../../src/random/index.js';
+import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
+import { compile, randomNetwork, reconstructSigned, referenceWalk, tamperingChannel, toSigned } from './helpers.js';
+
+const P = 2061584302081;
+const gcBackend: ProtocolBackend = { ...insecureDealer, activations: garbledActivations };
+const small = bfv.createBfvParameters({
+  polyModulusDegree: 1024,
+  coeffModulus: bfv.createCoeffModulus(1024, [30, 30, 30, 30, 30, 30, 30]),
+  plainModulus: P,
+  insecure: true,
+});
+const heGcBackend: ProtocolBackend = { ...insecureDealer, linear: bfvLinear({ parameters: small }), activations: garbledActivations };
+
+async function check(fp: FixedPointModel, rng: Rng, backend: ProtocolBackend, label: string) {
+  const x = randomInput(rng, fp.inputShape.reduce((a, b) => a * b, 1), -1, 1);
+  const r = await runLocalInference(fp, x, { backend, allowInsecure: true, clientRng: rng.fork('c'), serverRng: rng.fork('s'), recordShares: true });
+  const shares = r.shares!;
+  const walk = referenceWalk(fp, encodeInput(fp, x).map((v) => toSigned(Number(v))), shares);
+  fp.layers.forEach((layer, k) => {
+    expect(reconstructSigned(shares.server.layers[k], shares.client.layers[k]), `${label}: layer ${k} ${layer.op}`).toEqual(walk.layers[k]);
+  });
+  if (!fp.layers.some((l) => l.op === 'quadratic')) expect(r.output.logits).toEqual(evaluateFixedPoint(fp, x).logits);
+  return r;
+}
+
+describe('garbled-circuit activations in the protocol', () => {
+  it('is secure and needs no opt-in by itself', () => {
+    expect(garbledActivations.secure).toBe(true);
+    expect(garbledActivations.id).toBe('garbled-circuits');
+  });
+
+  for (const name of ['lenetLike', 'residualNet', 'mixedNet', 'foldingNet']) {
+    it(`${name}: every layer matches the reference`, async () => {
+      const rng = fromTextSeed(`gc/${name}`);
+      await check(compile(NETWORKS[name](rng)), rng, gcBackend, name);
+    });
+  }
+
+  it('random ReLU/ReLU6/quadratic networks at f = 6, 8, 10', async () => {
+    const rng = fromTextSeed('gc/random');
+    for (let t = 0; t < 6; t++) await check(compile(randomNetwork(rng, ['relu', 'relu6', 'quadratic']), [6, 8, 10][t % 3]), rng, gcBackend, `random ${t}`);
+  });
+
+  it('with the BFV linear backend: HE + garbled circuits + Beaver', async () => {
+    const rng = fromTextSeed('gc/bfv');
+    await check(compile(NETWORKS.mixedNet(rng)), rng, heGcBackend, 'mixedNet (bfv)');
+    await check(compile(randomNetwork(rng, ['relu', 'relu6'])), rng, heGcBackend, 'random (bfv)');
+  });
+
+  it(`a layer of more than ${GC_BATCH} ReLUs is garbled in batches; traffic as in §9.9.4`, async () => {
+    const rng = fromTextSeed('gc/batches');
+    const model = createModel({
+      inputShape: [1, 26, 26],
+      layers: [
+        { type: 'conv2d', name: 'conv', outChannels: 8, kernel: 3, padding: 1, weights: kaimingUniform(rng, 72, 9), bias: uniformSymmetric(rng, 8, 0.2) },
+        { type: 'relu', name: 'relu' },
+        { type: 'flatten', name: 'flat' },
+        { type: 'dense', name: 'fc', outFeatures: 3, weights: kaimingUniform(rng, 3 * 5408, 5408), bias: uniformSymmetric(rng, 3, 0.1) },
+      ],
+    });
+    const fp = compile(model);
+    const r = await check(fp, rng, gcBackend, 'batches');
+    const n = 8 * 26 * 26;
+    expect(n).toBeGreaterThan(GC_BATCH);
+    const cost = reluCost({ kind: 'relu', shift: 8 });
+    const batchesOf = [GC_BATCH, n - GC_BATCH];
+    const pre = r.report.phases[1].steps.find((s) => s.op === 'relu')!;
+    const online = r.report.phases[2].steps.find((s) => s.op === 'relu')!;
+    // Preprocessing S→C: per batch a 16-byte frame, the 48-byte table header, 32 bytes per AND gate,
+    // ⌈41·count/8⌉ decoding bytes. C→S: the OT extension's u matrices (16 bytes per OT, 16-byte
+    // chunk headers) and nothing else.
+    const tables = batchesOf.reduce((s, c) => s + 16 + 48 + cost.tableBytes * c + Math.ceil((41 * c) / 8), 0);
+    expect(pre.serverToClient.bytes).toBe(tables);
+    expect(pre.clientToServer.bytes).toBeGreaterThanOrEqual(16 * 41 * n);
+    expect(pre.clientToServer.bytes).toBeLessThan(16 * 41 * n * 1.02);
+    // Online: labels (frame 16 + label header 8 + 16 per garbler input bit) S→C, the RESHARE C→S.
+    expect(online.serverToClient.bytes).toBe(batchesOf.reduce((s, c) => s + 16 + 8 + cost.serverLabelBytes * c, 0));
+    expect(online.clientToServer.bytes).toBe(16 + 6 * n);
+  });
+
+  it('tampered tables or labels: typed errors, and the client aborts the server', async () => {
+    const fp = compile(NETWORKS.foldingNet(fromTextSeed('gc/tamper')));
+    const x = randomInput(fromTextSeed('gc/tamper x'), 64, -1, 1);
+    for (const [tag, mutate] of [
+      [GC_ACTIVATION_TAG.TABLES, (m: Uint8Array) => m.subarray(0, m.length - 1)],
+      [GC_ACTIVATION_TAG.TABLES, (m: Uint8Array) => { m[16 + 8] ^= 1; return m; }], // circuit fingerprint
+      [GC_ACTIVATION_TAG.LABELS, (m: Uint8Array) => { m[12] ^= 1; return m; }], // count
+      [GC_ACTIVATION_TAG.LABELS, (m: Uint8Array) => m.subarray(0, 30)],
+    ] as const) {
+      const [a, b] = memoryChannelPair();
+      const server = tamperingChannel(b, (m) => (m[0] === tag ? mutate(m) : m));
+      const r = await Promise.allSettled([
+        requestInference(a, x, { backend: gcBackend, allowInsecure: true }),
+        serveInference(server, fp, { backend: gcBackend, allowInsecure: true }),
+      ]);
+      expect(r[0].status === 'rejected' && r[0].reason).toBeInstanceOf(DelphiError);
+      expect(r[1].status === 'rejected' && r[1].reason).toBeInstanceOf(ProtocolError);
+      expect(r[1].status === 'rejected' && (r[1].reason as Error).message).toMatch(/peer aborted/);
+    }
+  });
+});
