@@ -54,6 +54,15 @@ export interface ConvTerm {
   readonly tap: number;
 }
 
+/** Options of {@link planConv}. */
+export interface ConvPlanOptions {
+  /**
+   * Upper bound on the channel blocks per row cn (a power of two; default R). Fewer blocks mean
+   * fewer diagonal rotations and Galois keys (cn − 1 of them) for more ciphertexts. Spec: §4.17
+   */
+  readonly maxBlocksPerRow?: number;
+}
+
 /** A convolution plan (Spec: §4.17). */
 export interface ConvPlan extends LinearPlanBase {
   readonly kind: 'conv';
@@ -140,14 +149,18 @@ function tapTouchesTile(g: ConvGeometry, tile: ConvTile, ky: number, kx: number)
  * products of each output ciphertext, their split into flooded parts (§4.16), the Galois elements
  * and the cost.
  */
-export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseModel): ConvPlan {
+export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseModel, options: ConvPlanOptions = {}): ConvPlan {
   const g = convGeometry(shape);
   const n = ctx.n;
   const R = n / 2;
+  const maxBlocks = options.maxBlocksPerRow ?? R;
+  if (!Number.isInteger(maxBlocks) || maxBlocks < 1 || (maxBlocks & (maxBlocks - 1)) !== 0) {
+    throw new InvalidParametersError(`maxBlocksPerRow must be a power of two ≥ 1, got ${String(maxBlocks)}`);
+  }
   const pitch = Math.max(g.width, (g.outWidth - 1) * g.sw + 1);
   const tiles = makeTiles(g, pitch, R);
   const T = tiles.length;
-  const blockSize = T === 1 ? nextPow2(tileExtent(g, 0, g.outHeight, pitch).size) : R;
+  const blockSize = T === 1 ? Math.min(R, Math.max(nextPow2(tileExtent(g, 0, g.outHeight, pitch).size), R / Math.min(maxBlocks, R))) : R;
   const cn = R / blockSize;
   const perCt = 2 * cn;
   const nVin = T * g.inChannels;

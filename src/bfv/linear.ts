@@ -25,7 +25,7 @@ import type { BfvContext } from './context.js';
 import { bfvDecrypt, bfvEncrypt, bfvEncryptSymmetric } from './encrypt.js';
 import { batchDecode, batchEncode } from './encoder.js';
 import { generateGaloisKeys } from './keys.js';
-import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type PlaintextSource } from './linear-conv.js';
+import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './linear-conv.js';
 import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSource, type DensePlan } from './linear-dense.js';
 import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './linear-layout.js';
 import { linearNoiseModel } from './linear-noise.js';
@@ -41,6 +41,8 @@ export interface LinearPlanOptions {
   readonly level?: number;
   /** Statistical security parameter of the flooding (default 40). */
   readonly lambda?: number;
+  /** Convolutions: at most this many channel blocks per row (a power of two), see {@link ConvPlanOptions}. */
+  readonly maxBlocksPerRow?: number;
 }
 
 function checkContext(ctx: BfvContext): void {
@@ -63,7 +65,7 @@ export function planLinearLayer(ctx: BfvContext, shape: LinearShape, options: Li
   const level = options.level ?? ctx.firstLevel.k;
   if (ctx.level(level).k > ctx.firstLevel.k) throw new InvalidArgumentError('linear layers cannot be evaluated at the key level');
   const model = linearNoiseModel(ctx, level, options.lambda);
-  return shape.kind === 'conv' ? planConv(ctx, shape, model) : planDense(ctx, shape, model);
+  return shape.kind === 'conv' ? planConv(ctx, shape, model, { maxBlocksPerRow: options.maxBlocksPerRow }) : planDense(ctx, shape, model);
 }
 
 function checkPlan(ctx: BfvContext, plan: LinearPlanBase): void {

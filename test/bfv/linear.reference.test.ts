@@ -189,6 +189,28 @@ describe('API', () => {
     });
   });
 
+  it('maxBlocksPerRow trades ciphertexts for fewer diagonal rotations and Galois keys', () => {
+    const shape: bfv.ConvShape = { kind: 'conv', inChannels: 12, height: 4, width: 4, outChannels: 12, kernel: [3, 3], padding: [1, 1, 1, 1] };
+    const wide = bfv.planLinearLayer(ctx, shape);
+    const capped = bfv.planLinearLayer(ctx, shape, { maxBlocksPerRow: 4 });
+    expect(wide.kind === 'conv' && wide.blocksPerRow).toBe(32);
+    expect(capped.kind === 'conv' && capped.blocksPerRow).toBe(4);
+    expect(capped.galoisElements.length).toBeLessThan(wide.galoisElements.length);
+    expect(capped.inputCiphertexts).toBe(2);
+    const rng = fromTextSeed('capped');
+    const r = field(rng, capped.inputSize);
+    const w = field(rng, bfv.linearWeightCount(shape));
+    const result = bfv.evaluateLinearLayer(
+      ctx,
+      bfv.prepareLinearLayer(ctx, capped, w),
+      bfv.encryptLinearInput(ctx, capped, sk, r, rng),
+      { galoisKeys: bfv.generateLinearGaloisKeys(ctx, sk, [capped], rng), publicKey: pk },
+      rng,
+    );
+    expect(addMod(bfv.decryptLinearOutput(ctx, capped, sk, result.ciphertexts), result.share)).toEqual(Array.from(bfv.linearReference(shape, w, r)));
+    expect(() => bfv.planLinearLayer(ctx, shape, { maxBlocksPerRow: 3 })).toThrow(InvalidParametersError);
+  });
+
   it('public-key input encryption works as well as secret-key encryption', () => {
     const res = run(DENSE_SHAPES[0].shape, 'linear pk', { publicKey: true });
     expect(addMod(res.decrypted, res.evaluation.share)).toEqual(Array.from(bfv.linearReference(res.plan.shape, res.weights, res.r)));
