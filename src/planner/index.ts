@@ -19,3 +19,4 @@ export * from './recipes.js';
 export * from './accuracy.js';
 export * from './cost-model.js';
 export * from './search.js';
+export * from './report.js';
