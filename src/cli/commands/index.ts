@@ -12,4 +12,4 @@ import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 import { gcCommand } from './gc.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand, gcCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand, gcCommand, planCommand];
