@@ -18,7 +18,7 @@ import type { LinearNoiseModel } from './linear-noise.js';
 import { modSwitchNoise, noiseBoundBits } from './linear-noise.js';
 import type { LinearShape } from './linear-shapes.js';
 import { floodNoise, floodingBits } from './noise.js';
-import type { Ciphertext, PlaintextNtt, PublicKey } from './types.js';
+import { checkCiphertext, type Ciphertext, type PlaintextNtt, type PublicKey } from './types.js';
 
 /** The part of a plan that client and server both use. Spec: §4.15 */
 export interface LinearPlanBase {
@@ -264,11 +264,6 @@ export function maskVectors(plan: LinearPlanBase, outputIndex: number, share: Fl
   return masks;
 }
 
-/** The all-zero ciphertext (trivially decrypts to 0 with no noise): an empty accumulator. */
-export function zeroCiphertext(ctx: BfvContext, k: number, ntt: boolean): Ciphertext {
-  return { coeffModulusSize: k, polys: [ctx.allocPoly(k), ctx.allocPoly(k)], isNttForm: ntt };
-}
-
 /** Throws unless `inputs` are `count` ciphertexts at `level`, size 2. */
 export function checkInputs(ctx: BfvContext, inputs: readonly Ciphertext[], count: number, level: number): void {
   if (!Array.isArray(inputs) || inputs.length !== count) {
@@ -277,6 +272,8 @@ export function checkInputs(ctx: BfvContext, inputs: readonly Ciphertext[], coun
   for (const ct of inputs) {
     if (ct?.coeffModulusSize !== level) throw new InvalidArgumentError(`linear layer: input ciphertexts must be at level ${level} (${level} primes)`);
     if (ct.polys?.length !== 2) throw new InvalidArgumentError('linear layer: input ciphertexts must have size 2');
+    if (ct.isNttForm) throw new InvalidArgumentError('linear layer: input ciphertexts must be in coefficient form');
+    checkCiphertext(ctx, ct, 'linear layer input');
   }
 }
 
