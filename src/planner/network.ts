@@ -47,7 +47,7 @@ interface Step {
 /**
  * The ReLU6 → quadratic blend of a quadratic layer during training: the layer computes
  * mix·(a2·x² + a1·x + a0) + (1 − mix)·ReLU6(x). mix = 1 (the default) is the quadratic itself;
- * the planner raises mix gradually from 0 (§10.4). Spec: §10.2.2
+ * the planner raises mix gradually from 0 (§10.4.2). Spec: §10.2.2
  */
 export type QuadraticMix = number;
 

@@ -6,7 +6,7 @@
  * activation layers), greedy (replace one more layer per round, keeping the best), and Delphi's
  * population-based training. Everything is deterministic from a seed.
  *
- * Spec: §10.4.2
+ * Spec: §10.4.2, §10.4.3, §10.4.4, §10.4.5
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';

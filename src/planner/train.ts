@@ -41,7 +41,7 @@ export interface TrainOptions {
   onProgress?: (progress: TrainProgress) => void;
   /** Steps between progress reports (default 10). */
   progressEvery?: number;
-  /** Called before every step, e.g. to move quadratic blends (§10.4). */
+  /** Called before every step, e.g. to move quadratic blends (§10.4.2). */
   beforeStep?: (network: TrainableNetwork, step: number, totalSteps: number) => void;
 }
 
