@@ -2,18 +2,17 @@
  * The half-gates kernels (Zahur, Rosulek and Evans, "Two Halves Make a Whole", EUROCRYPT 2015):
  * garbling and evaluation of many instances of one circuit at once, gate by gate. For each gate the
  * labels of all instances of a chunk lie side by side, so XOR gates are one pass over a contiguous
- * range and each AND gate hashes one buffer of 4 (garbler) or 2 (evaluator) blocks per instance.
+ * range and an AND gate hashes its input labels in place, in 4 (garbler: A⁰, A⁰ ⊕ Δ, B⁰, B⁰ ⊕ Δ) or 2
+ * (evaluator: A, B) strided passes over the chunk's instances.
  *
  * Internal: the checked API is in ./garble.ts.
  *
  * Spec: §5.6, §5.7
  * @module
  */
-import { tccrWithTweakWords } from '../hash/aes.js';
+import { tccrStrided } from '../hash/aes.js';
 import { GATE } from './circuit.js';
 import type { LabelPlan } from './plan.js';
-
-const TWO32 = 2 ** 32;
 
 /** What both kernels need to know about the job. */
 export interface KernelJob {
@@ -31,15 +30,12 @@ export interface KernelJob {
 export class KernelScratch {
   readonly chunk: number;
   readonly labels: Int32Array;
-  readonly x: Int32Array;
+  /** Hash outputs of one AND gate: 4 blocks per instance (garbler), 2 (evaluator). */
   readonly h: Int32Array;
-  readonly tweaks: Int32Array;
   constructor(slots: number, chunk: number) {
     this.chunk = chunk;
     this.labels = new Int32Array(slots * chunk * 4);
-    this.x = new Int32Array(16 * chunk);
     this.h = new Int32Array(16 * chunk);
-    this.tweaks = new Int32Array(8 * chunk);
   }
 }
 
@@ -53,9 +49,7 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
   const { a, b, c } = plan;
   const C = s.chunk;
   const L = s.labels;
-  const X = s.x;
   const H = s.h;
-  const T = s.tweaks;
   const d0 = delta[0];
   const d1 = delta[1];
   const d2 = delta[2];
@@ -98,69 +92,36 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
         break;
       }
       default: {
-        // AND: hash A0, A0 ⊕ Δ with tweak 2G and B0, B0 ⊕ Δ with tweak 2G + 1.
+        // AND: H(A0, 2G), H(A0 ⊕ Δ, 2G), H(B0, 2G + 1), H(B0 ⊕ Δ, 2G + 1) for every instance of the
+        // chunk, hashed in place from the label slots; G advances by andCount per instance.
         const pa = a[k] * C * 4;
         const pb = b[k] * C * 4;
+        const tw = 2 * (firstGateId + first * andCount + g);
+        const stride = 2 * andCount;
+        tccrStrided(roundKeys, L, pa, 0, 0, 0, 0, H, 0, n, tw, stride);
+        tccrStrided(roundKeys, L, pa, d0, d1, d2, d3, H, width, n, tw, stride);
+        tccrStrided(roundKeys, L, pb, 0, 0, 0, 0, H, 2 * width, n, tw + 1, stride);
+        tccrStrided(roundKeys, L, pb, d0, d1, d2, d3, H, 3 * width, n, tw + 1, stride);
         for (let i = 0; i < n; i++) {
           const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const x = 16 * i;
-          const a0 = L[ia];
-          const a1 = L[ia + 1];
-          const a2 = L[ia + 2];
-          const a3 = L[ia + 3];
-          const b0 = L[ib];
-          const b1 = L[ib + 1];
-          const b2 = L[ib + 2];
-          const b3 = L[ib + 3];
-          X[x] = a0;
-          X[x + 1] = a1;
-          X[x + 2] = a2;
-          X[x + 3] = a3;
-          X[x + 4] = a0 ^ d0;
-          X[x + 5] = a1 ^ d1;
-          X[x + 6] = a2 ^ d2;
-          X[x + 7] = a3 ^ d3;
-          X[x + 8] = b0;
-          X[x + 9] = b1;
-          X[x + 10] = b2;
-          X[x + 11] = b3;
-          X[x + 12] = b0 ^ d0;
-          X[x + 13] = b1 ^ d1;
-          X[x + 14] = b2 ^ d2;
-          X[x + 15] = b3 ^ d3;
-          const tw = 2 * (firstGateId + (first + i) * andCount + g);
-          const lo = tw | 0;
-          const hi = Math.floor(tw / TWO32) | 0;
-          const t = 8 * i;
-          T[t] = lo;
-          T[t + 1] = hi;
-          T[t + 2] = lo;
-          T[t + 3] = hi;
-          T[t + 4] = lo | 1; // tw is even, so tw + 1 only sets bit 0
-          T[t + 5] = hi;
-          T[t + 6] = lo | 1;
-          T[t + 7] = hi;
-        }
-        tccrWithTweakWords(roundKeys, X, T, H, 4 * n);
-        for (let i = 0; i < n; i++) {
-          const x = 16 * i;
-          const ma = -(X[x] & 1); // permute bit of A0
-          const mb = -(X[x + 8] & 1); // permute bit of B0
-          const tg0 = H[x] ^ H[x + 4] ^ (d0 & mb);
-          const tg1 = H[x + 1] ^ H[x + 5] ^ (d1 & mb);
-          const tg2 = H[x + 2] ^ H[x + 6] ^ (d2 & mb);
-          const tg3 = H[x + 3] ^ H[x + 7] ^ (d3 & mb);
-          const te0 = H[x + 8] ^ H[x + 12] ^ X[x];
-          const te1 = H[x + 9] ^ H[x + 13] ^ X[x + 1];
-          const te2 = H[x + 10] ^ H[x + 14] ^ X[x + 2];
-          const te3 = H[x + 11] ^ H[x + 15] ^ X[x + 3];
+          const ha = 4 * i; // H(A0); + width: H(A1); + 2·width: H(B0); + 3·width: H(B1)
+          const hb = ha + 2 * width;
+          const ma = -(L[ia] & 1); // permute bit of A0
+          const mb = -(L[pb + 4 * i] & 1); // permute bit of B0
+          const tg0 = H[ha] ^ H[ha + width] ^ (d0 & mb);
+          const tg1 = H[ha + 1] ^ H[ha + width + 1] ^ (d1 & mb);
+          const tg2 = H[ha + 2] ^ H[ha + width + 2] ^ (d2 & mb);
+          const tg3 = H[ha + 3] ^ H[ha + width + 3] ^ (d3 & mb);
+          const te0 = H[hb] ^ H[hb + width] ^ L[ia];
+          const te1 = H[hb + 1] ^ H[hb + width + 1] ^ L[ia + 1];
+          const te2 = H[hb + 2] ^ H[hb + width + 2] ^ L[ia + 2];
+          const te3 = H[hb + 3] ^ H[hb + width + 3] ^ L[ia + 3];
           const o = pc + 4 * i;
           // W0 = (H(A0) ⊕ pa·TG) ⊕ (H(B0) ⊕ pb·(TE ⊕ A0))
-          L[o] = H[x] ^ (tg0 & ma) ^ H[x + 8] ^ ((te0 ^ X[x]) & mb);
-          L[o + 1] = H[x + 1] ^ (tg1 & ma) ^ H[x + 9] ^ ((te1 ^ X[x + 1]) & mb);
-          L[o + 2] = H[x + 2] ^ (tg2 & ma) ^ H[x + 10] ^ ((te2 ^ X[x + 2]) & mb);
-          L[o + 3] = H[x + 3] ^ (tg3 & ma) ^ H[x + 11] ^ ((te3 ^ X[x + 3]) & mb);
+          L[o] = H[ha] ^ (tg0 & ma) ^ H[hb] ^ ((te0 ^ L[ia]) & mb);
+          L[o + 1] = H[ha + 1] ^ (tg1 & ma) ^ H[hb + 1] ^ ((te1 ^ L[ia + 1]) & mb);
+          L[o + 2] = H[ha + 2] ^ (tg2 & ma) ^ H[hb + 2] ^ ((te2 ^ L[ia + 2]) & mb);
+          L[o + 3] = H[ha + 3] ^ (tg3 & ma) ^ H[hb + 3] ^ ((te3 ^ L[ia + 3]) & mb);
           const tpos = ((first + i) * andCount + g) * 8;
           tables[tpos] = tg0;
           tables[tpos + 1] = tg1;
@@ -187,9 +148,7 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
   const { a, b, c } = plan;
   const C = s.chunk;
   const L = s.labels;
-  const X = s.x;
   const H = s.h;
-  const T = s.tweaks;
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
@@ -211,41 +170,25 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
         L.fill(0, pc, pc + width);
         break;
       default: {
+        // AND: H(A, 2G) and H(B, 2G + 1) for every instance, hashed in place from the label slots.
         const pa = a[k] * C * 4;
         const pb = b[k] * C * 4;
+        const tw = 2 * (firstGateId + first * andCount + g);
+        const stride = 2 * andCount;
+        tccrStrided(roundKeys, L, pa, 0, 0, 0, 0, H, 0, n, tw, stride);
+        tccrStrided(roundKeys, L, pb, 0, 0, 0, 0, H, width, n, tw + 1, stride);
         for (let i = 0; i < n; i++) {
           const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const x = 8 * i;
-          X[x] = L[ia];
-          X[x + 1] = L[ia + 1];
-          X[x + 2] = L[ia + 2];
-          X[x + 3] = L[ia + 3];
-          X[x + 4] = L[ib];
-          X[x + 5] = L[ib + 1];
-          X[x + 6] = L[ib + 2];
-          X[x + 7] = L[ib + 3];
-          const tw = 2 * (firstGateId + (first + i) * andCount + g);
-          const t = 4 * i;
-          const lo = tw | 0;
-          const hi = Math.floor(tw / TWO32) | 0;
-          T[t] = lo;
-          T[t + 1] = hi;
-          T[t + 2] = lo | 1;
-          T[t + 3] = hi;
-        }
-        tccrWithTweakWords(roundKeys, X, T, H, 2 * n);
-        for (let i = 0; i < n; i++) {
-          const x = 8 * i;
-          const sa = -(X[x] & 1);
-          const sb = -(X[x + 4] & 1);
+          const h = 4 * i;
+          const sa = -(L[ia] & 1);
+          const sb = -(L[pb + 4 * i] & 1);
           const tpos = ((first + i) * andCount + g) * 8;
           const o = pc + 4 * i;
           // W = (H(A) ⊕ sa·TG) ⊕ (H(B) ⊕ sb·(TE ⊕ A))
-          L[o] = H[x] ^ (tables[tpos] & sa) ^ H[x + 4] ^ ((tables[tpos + 4] ^ X[x]) & sb);
-          L[o + 1] = H[x + 1] ^ (tables[tpos + 1] & sa) ^ H[x + 5] ^ ((tables[tpos + 5] ^ X[x + 1]) & sb);
-          L[o + 2] = H[x + 2] ^ (tables[tpos + 2] & sa) ^ H[x + 6] ^ ((tables[tpos + 6] ^ X[x + 2]) & sb);
-          L[o + 3] = H[x + 3] ^ (tables[tpos + 3] & sa) ^ H[x + 7] ^ ((tables[tpos + 7] ^ X[x + 3]) & sb);
+          L[o] = H[h] ^ (tables[tpos] & sa) ^ H[h + width] ^ ((tables[tpos + 4] ^ L[ia]) & sb);
+          L[o + 1] = H[h + 1] ^ (tables[tpos + 1] & sa) ^ H[h + width + 1] ^ ((tables[tpos + 5] ^ L[ia + 1]) & sb);
+          L[o + 2] = H[h + 2] ^ (tables[tpos + 2] & sa) ^ H[h + width + 2] ^ ((tables[tpos + 6] ^ L[ia + 2]) & sb);
+          L[o + 3] = H[h + 3] ^ (tables[tpos + 3] & sa) ^ H[h + width + 3] ^ ((tables[tpos + 7] ^ L[ia + 3]) & sb);
         }
         g++;
       }

@@ -206,3 +206,78 @@ export function tccrWithTweakWords(
     }
   }
 }
+
+/**
+ * TCCR(x_b ⊕ d, t_b) for b < count, with x_b the block at word `srcWord + 4b` of `src`, d = (d0, d1,
+ * d2, d3) (zero or Δ) and the tweak t_b = tweakStart + b·tweakStride (a safe non-negative integer,
+ * placed in the low 64 bits); writes block b at word `outWord + 4b` of `out`. The garbling kernels
+ * hash labels in place with it. No validation: internal kernel of §5.2 and §5.6. Spec: §5.2
+ */
+export function tccrStrided(
+  rk: Int32Array,
+  src: Int32Array,
+  srcWord: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  d3: number,
+  out: Int32Array,
+  outWord: number,
+  count: number,
+  tweakStart: number,
+  tweakStride: number,
+): void {
+  const t = TABLES;
+  for (let b = 0; b < count; b++) {
+    const i = srcWord + 4 * b;
+    const tweak = tweakStart + b * tweakStride;
+    let x0 = src[i] ^ d0;
+    let x1 = src[i + 1] ^ d1;
+    let x2 = src[i + 2] ^ d2;
+    let x3 = src[i + 3] ^ d3;
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    let m3 = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      let s0 = x0 ^ rk[0];
+      let s1 = x1 ^ rk[1];
+      let s2 = x2 ^ rk[2];
+      let s3 = x3 ^ rk[3];
+      for (let k = 4; k < 40; k += 4) {
+        const t0 = t[s0 & 255] ^ t[256 | ((s1 >>> 8) & 255)] ^ t[512 | ((s2 >>> 16) & 255)] ^ t[768 | (s3 >>> 24)] ^ rk[k];
+        const t1 = t[s1 & 255] ^ t[256 | ((s2 >>> 8) & 255)] ^ t[512 | ((s3 >>> 16) & 255)] ^ t[768 | (s0 >>> 24)] ^ rk[k + 1];
+        const t2 = t[s2 & 255] ^ t[256 | ((s3 >>> 8) & 255)] ^ t[512 | ((s0 >>> 16) & 255)] ^ t[768 | (s1 >>> 24)] ^ rk[k + 2];
+        const t3 = t[s3 & 255] ^ t[256 | ((s0 >>> 8) & 255)] ^ t[512 | ((s1 >>> 16) & 255)] ^ t[768 | (s2 >>> 24)] ^ rk[k + 3];
+        s0 = t0;
+        s1 = t1;
+        s2 = t2;
+        s3 = t3;
+      }
+      const y0 =
+        (t[1024 | (s0 & 255)] | (t[1024 | ((s1 >>> 8) & 255)] << 8) | (t[1024 | ((s2 >>> 16) & 255)] << 16) | (t[1024 | (s3 >>> 24)] << 24)) ^ rk[40];
+      const y1 =
+        (t[1024 | (s1 & 255)] | (t[1024 | ((s2 >>> 8) & 255)] << 8) | (t[1024 | ((s3 >>> 16) & 255)] << 16) | (t[1024 | (s0 >>> 24)] << 24)) ^ rk[41];
+      const y2 =
+        (t[1024 | (s2 & 255)] | (t[1024 | ((s3 >>> 8) & 255)] << 8) | (t[1024 | ((s0 >>> 16) & 255)] << 16) | (t[1024 | (s1 >>> 24)] << 24)) ^ rk[42];
+      const y3 =
+        (t[1024 | (s3 & 255)] | (t[1024 | ((s0 >>> 8) & 255)] << 8) | (t[1024 | ((s1 >>> 16) & 255)] << 16) | (t[1024 | (s2 >>> 24)] << 24)) ^ rk[43];
+      if (pass === 0) {
+        m0 = y0;
+        m1 = y1;
+        m2 = y2;
+        m3 = y3;
+        x0 = y0 ^ tweak; // low 32 bits (ToInt32)
+        x1 = y1 ^ Math.floor(tweak / 4294967296);
+        x2 = y2;
+        x3 = y3;
+      } else {
+        const o = outWord + 4 * b;
+        out[o] = y0 ^ m0;
+        out[o + 1] = y1 ^ m1;
+        out[o + 2] = y2 ^ m2;
+        out[o + 3] = y3 ^ m3;
+      }
+    }
+  }
+}
