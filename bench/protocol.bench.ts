@@ -8,14 +8,19 @@
  * client's and the server's work. Each session is set up once; "preprocessing" is one
  * preprocessing phase, "online" one online phase on material from the preprocessing runs.
  *
- * Backends: the insecure dealer (§9.9.2) by default, which measures the protocol layer itself
- * (share arithmetic, the server's linear layers, message sizes of the online phase). Bytes per
- * phase and direction are printed once at start-up.
+ * Backends: the insecure dealer (§9.9.2), which measures the protocol layer itself (share
+ * arithmetic, the server's linear layers, message sizes), and Delphi's: BFV linear layers at n = 8192
+ * (§9.9.3) and garbled ReLUs (§9.9.4) — on MNIST only by default (MiniONN takes many minutes per
+ * preprocessing; set DELPHI_BENCH_MINIONN=1 to include it). Until BFV triples are wired in, the
+ * "delphi" variants take square pairs from the dealer. Bytes per phase and direction are printed
+ * once at start-up.
  */
 import { bench, describe } from 'vitest';
 import { memoryChannelPair } from '../src/net/channel.js';
 import { compileFixedPoint, delphiMnistNetwork, minionnCifar10Network, type ActivationChoice, type FixedPointModel, type Model } from '../src/nn/index.js';
 import {
+  bfvLinear,
+  garbledActivations,
   clientHandshake,
   clientOnline,
   clientPreprocess,
@@ -32,9 +37,17 @@ import {
 } from '../src/protocol/index.js';
 import { fromTextSeed, type Rng } from '../src/random/index.js';
 
-const OPTS = { warmupTime: 0, warmupIterations: 1, iterations: 4, time: 0 };
-const BACKENDS: Record<string, { backend: ProtocolBackend; allowInsecure: boolean }> = {
-  'insecure-dealer': { backend: insecureDealer, allowInsecure: true },
+const FAST = { warmupTime: 0, warmupIterations: 1, iterations: 4, time: 0 };
+const SLOW = { warmupTime: 0, warmupIterations: 0, iterations: 2, time: 0 };
+const withMiniOnn = typeof process !== 'undefined' && process.env.DELPHI_BENCH_MINIONN === '1';
+const BACKENDS: Record<string, { backend: ProtocolBackend; allowInsecure: boolean; opts: typeof FAST; only?: RegExp }> = {
+  'insecure-dealer': { backend: insecureDealer, allowInsecure: true, opts: FAST },
+  delphi: {
+    backend: { linear: bfvLinear(), activations: garbledActivations, triples: insecureDealer.triples },
+    allowInsecure: true,
+    opts: SLOW,
+    ...(withMiniOnn ? {} : { only: /^MNIST/ }),
+  },
 };
 
 interface Variant {
@@ -60,8 +73,9 @@ function inputFor(model: FixedPointModel, rng: Rng): number[] {
   return Array.from(rng.bytes(n), (b) => b / 255);
 }
 
-for (const [backendName, { backend, allowInsecure }] of Object.entries(BACKENDS)) {
+for (const [backendName, { backend, allowInsecure, opts, only }] of Object.entries(BACKENDS)) {
   for (const variant of VARIANTS) {
+    if (only && !only.test(variant.name)) continue;
     const rng = fromTextSeed(`bench/protocol/${variant.name}`);
     const model = compileFixedPoint(variant.build(rng));
     const x = inputFor(model, rng);
@@ -88,8 +102,8 @@ for (const [backendName, { backend, allowInsecure }] of Object.entries(BACKENDS)
     console.log(`[${backendName}] ${variant.name}\n  ${line('setup', cs.setup)}\n  ${line('preprocessing', cp.cost)}\n  ${line('online', out.cost)}`);
 
     describe(`${variant.name} [${backendName}]`, () => {
-      bench('preprocessing', preprocess, OPTS);
-      bench('online', online, OPTS);
+      bench('preprocessing', preprocess, opts);
+      bench('online', online, opts);
     });
   }
 }

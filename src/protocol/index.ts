@@ -5,6 +5,21 @@
  * shares over Z_p. Backends are pluggable; {@link insecureDealer} is a fast insecure stand-in for
  * tests and teaching.
  *
+ * ```ts
+ * import { compileFixedPoint, delphiMnistNetwork } from 'delphi-ts/nn';
+ * import { bfvLinear, formatReport, garbledActivations, insecureDealer, runLocalInference } from 'delphi-ts/protocol';
+ * import { fromTextSeed } from 'delphi-ts/random';
+ *
+ * const model = compileFixedPoint(delphiMnistNetwork(fromTextSeed('weights')));
+ * const image = new Array(784).fill(0.5);
+ * // Both parties in one process; over TCP use requestInference / serveInference on each side.
+ * const { output, report } = await runLocalInference(model, image, {
+ *   backend: { linear: bfvLinear(), activations: garbledActivations, triples: insecureDealer.triples },
+ *   allowInsecure: true, // the dealer's triples are insecure (unused by an all-ReLU network)
+ * });
+ * console.log(output.prediction, formatReport(report));
+ * ```
+ *
  * Spec: §9
  * @module
  */
