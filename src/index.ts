@@ -17,5 +17,7 @@ export * as bfv from './bfv/index.js';
 export * as gc from './gc/index.js';
 export * as ot from './ot/index.js';
 export * as nn from './nn/index.js';
+export * as protocol from './protocol/index.js';
+export * as planner from './planner/index.js';
 export * as vectors from './vectors/index.js';
 export { VERSION } from './version.js';
