@@ -98,12 +98,13 @@ export function expandAes128Words(rk: Int32Array): void {
 
 /**
  * Encrypts `count` blocks of `input` starting at block `inBlock` into `output` at block `outBlock`
- * (the ranges may coincide). No validation: internal kernel. Spec: §5.1
+ * (the ranges may coincide). Word arrays are `Int32Array`s (view a `Uint32Array` as one: loads of
+ * unsigned words above 2^31 are slower). No validation: internal kernel. Spec: §5.1
  */
 export function aes128EncryptWords(
   rk: Int32Array,
-  input: Int32Array | Uint32Array,
-  output: Int32Array | Uint32Array,
+  input: Int32Array,
+  output: Int32Array,
   count: number,
   inBlock = 0,
   outBlock = 0,

@@ -46,7 +46,9 @@ export class FixedKeyAes {
   encryptBlocks(input: Uint32Array, out: Uint32Array = new Uint32Array(input.length)): Uint32Array {
     if (input.length % 4 !== 0) throw new InvalidArgumentError('FixedKeyAes: input must hold whole 4-word blocks');
     if (out.length !== input.length) throw new InvalidArgumentError('FixedKeyAes: output length must equal input length');
-    aes128EncryptWords(this.#rk, input, out, input.length / 4);
+    const i32 = new Int32Array(input.buffer, input.byteOffset, input.length);
+    const o32 = new Int32Array(out.buffer, out.byteOffset, out.length);
+    aes128EncryptWords(this.#rk, i32, o32, input.length / 4);
     return out;
   }
 
