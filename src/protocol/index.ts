@@ -31,6 +31,8 @@ export * from './backend.js';
 export * from './insecure-dealer.js';
 export * from './bfv-linear.js';
 export * from './garbled-activations.js';
+export * from './bfv-triples.js';
+export * from './blobs.js';
 export * from './accounting.js';
 export * from './session.js';
 export * from './preprocess.js';

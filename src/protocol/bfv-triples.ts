@@ -1,0 +1,100 @@
+/**
+ * Square pairs for the quadratic layers from BFV (§9.9.5): a channel adapter that sets up the
+ * client's key pair and then runs the two-party generation of §4.19 as the session's
+ * {@link TripleSource}s.
+ *
+ * Spec: §9.9.5
+ * @module
+ */
+import { bfvTripleClientSource, bfvTripleServerSource } from '../beaver/bfv-triples.js';
+import type { TripleSource } from '../beaver/source.js';
+import {
+  createBfvContext,
+  deserializePublicKey,
+  generatePublicKey,
+  generateSecretKey,
+  serializePublicKey,
+  type BfvContext,
+  type BfvParameters,
+} from '../bfv/index.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
+import { P } from '../math/share-field.js';
+import type { ProtocolBackend, TripleBackend } from './backend.js';
+import { bfvLinear, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
+import { decodeBlobs, encodeBlobs } from './blobs.js';
+import { garbledActivations } from './garbled-activations.js';
+
+/** Tag of the client's key message of the triple backend (C → S, setup). Spec: §9.9.5 */
+export const BFV_TRIPLE_KEYS_TAG = 0xe4;
+
+/** Options of {@link bfvTriples}. */
+export interface BfvTriplesOptions {
+  /** BFV parameters with t = p and batching (default {@link delphiBfvParameters}). */
+  readonly parameters?: BfvParameters;
+  /** Statistical security of the flooding (default 40). */
+  readonly lambda?: number;
+}
+
+const contexts = new WeakMap<BfvParameters, BfvContext>();
+function contextFor(params: BfvParameters): BfvContext {
+  let ctx = contexts.get(params);
+  if (!ctx) {
+    ctx = createBfvContext(params);
+    contexts.set(params, ctx);
+  }
+  return ctx;
+}
+
+/**
+ * Square pairs (and triples) from BFV as a {@link TripleBackend} (id `bfv`). Setup: the client draws
+ * a secret and a public key and sends KEYS (0xE4: header [0, 0, 0], blobs: the key-level parms_id,
+ * the SEAL public key); then each party's source is `bfvTripleClientSource` (role 1) or
+ * `bfvTripleServerSource` (role 0) of §4.19. Secure exactly when the parameters are. Spec: §9.9.5
+ */
+export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
+  const params = options.parameters ?? delphiBfvParameters();
+  if (params.plainModulus !== P || !params.batching) {
+    throw new InvalidArgumentError(`bfvTriples: the parameters must have t = p = ${P} with batching`);
+  }
+  const extra = options.lambda === undefined ? {} : { lambda: options.lambda };
+  return Object.freeze<TripleBackend>({
+    id: 'bfv',
+    secure: params.securityLevel !== null,
+    async client(channel, rng): Promise<TripleSource> {
+      const ctx = contextFor(params);
+      const secretKey = generateSecretKey(ctx, rng);
+      const pk = generatePublicKey(ctx, secretKey, rng);
+      channel.send(encodeBlobs(BFV_TRIPLE_KEYS_TAG, [0, 0, 0], [ctx.keyLevel.parmsId, serializePublicKey(ctx, pk)]));
+      return bfvTripleClientSource(ctx, channel, 1, { secretKey, rng, ...extra });
+    },
+    async server(channel, rng): Promise<TripleSource> {
+      const ctx = contextFor(params);
+      const context = 'BFV triple keys';
+      const { header, blobs } = decodeBlobs(await channel.recv(), BFV_TRIPLE_KEYS_TAG, context);
+      if (header.some((h) => h !== 0) || blobs.length !== 2) throw new MalformedInputError(`${context}: expected parms_id and public key`);
+      const [parmsId, pkBytes] = blobs;
+      if (parmsId.length !== ctx.keyLevel.parmsId.length || parmsId.some((b, i) => b !== ctx.keyLevel.parmsId[i])) {
+        throw new ProtocolError(`${context}: the client uses other BFV parameters`);
+      }
+      const publicKey = deserializePublicKey(ctx, pkBytes);
+      return bfvTripleServerSource(ctx, channel, 0, { publicKey, rng, ...extra });
+    },
+  });
+}
+
+/** Options of {@link delphiBackend}. */
+export interface DelphiBackendOptions extends BfvLinearOptions {}
+
+/**
+ * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs and
+ * {@link bfvTriples} for quadratic layers, all at Delphi's BFV parameters unless `parameters` says
+ * otherwise. Secure (semi-honest, §11) with the default parameters. Spec: §9.9.5
+ */
+export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBackend {
+  const parameters = options.parameters ?? delphiBfvParameters();
+  return Object.freeze({
+    linear: bfvLinear({ ...options, parameters }),
+    activations: garbledActivations,
+    triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
+  });
+}
