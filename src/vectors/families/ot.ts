@@ -9,7 +9,7 @@
  */
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { FIXED_AES_KEY, FIXED_KEY_LABEL, fixedKeyAes, tccrHashBlocks } from '../../hash/index.js';
+import { FIXED_AES_KEY, FIXED_KEY_LABEL, FixedKeyAes, fixedKeyAes, tccrHashBlocks } from '../../hash/index.js';
 import type { Channel } from '../../net/index.js';
 import {
   AesCtrPrg,
@@ -51,6 +51,13 @@ const hashSpec: AlgorithmSpec = {
       description: 'π(block): AES-128 encryption of the 16-byte block under the fixed key.',
       params: { label: F.string(), key: F.hex('BLAKE2b with a 16-byte digest of utf8(label)', 16) },
       input: { block: F.hex(undefined, 16) },
+      output: { ciphertext: F.hex(undefined, 16) },
+    },
+    {
+      type: 'Aes128Test',
+      description: 'AES-128 encryption of one block under a given key, with the kernel behind π (FixedKeyAes with that key).',
+      params: {},
+      input: { key: F.hex(undefined, 16), block: F.hex(undefined, 16) },
       output: { ciphertext: F.hex(undefined, 16) },
     },
     {
@@ -244,6 +251,7 @@ const hashFile: VectorFileGenerator = {
         'π is plain AES-128 (FIPS-197) on the 16 bytes.',
       ],
       notes: {
+        Fips197: 'A known-answer vector of FIPS-197 (AES).',
         HighTweak: 'A tweak ≥ 2^32: its high word lands in bytes 4–7 of the tweak block.',
         Batch: 'Several blocks with consecutive tweaks.',
         BadTweak: 'A negative or too large tweak.',
@@ -255,6 +263,13 @@ const hashFile: VectorFileGenerator = {
     const { rng } = b.rng('aes');
     for (const block of [new Uint8Array(16), Uint8Array.from({ length: 16 }, (_, i) => i), rng.bytes(16)]) {
       aes.valid(`π(${hex(block)})`, { block: hex(block) }, { ciphertext: hex(pi.encryptBytes(block)) });
+    }
+    const ag = b.group('Aes128Test', {});
+    for (const [k, block, comment] of [
+      ['000102030405060708090a0b0c0d0e0f', '00112233445566778899aabbccddeeff', 'FIPS-197 Appendix C.1'],
+      ['2b7e151628aed2a6abf7158809cf4f3c', '3243f6a8885a308d313198a2e0370734', 'FIPS-197 Appendix B'],
+    ]) {
+      ag.valid(comment, { key: k, block }, { ciphertext: hex(new FixedKeyAes(hexBytes(k)).encryptBytes(hexBytes(block))) }, { flags: ['Fips197'] });
     }
     const tg = b.group('TccrHashTest', { key });
     const cases: [Uint8Array[], number, string, string[]][] = [
