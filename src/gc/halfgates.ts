@@ -10,7 +10,7 @@
  * Spec: §5.6, §5.7
  * @module
  */
-import { tccrStrided } from '../hash/aes.js';
+import { tccrStridedPair } from '../hash/aes.js';
 import { GATE } from './circuit.js';
 import type { LabelPlan } from './plan.js';
 
@@ -98,10 +98,8 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
         const pb = b[k] * C * 4;
         const tw = 2 * (firstGateId + first * andCount + g);
         const stride = 2 * andCount;
-        tccrStrided(roundKeys, L, pa, 0, 0, 0, 0, H, 0, n, tw, stride);
-        tccrStrided(roundKeys, L, pa, d0, d1, d2, d3, H, width, n, tw, stride);
-        tccrStrided(roundKeys, L, pb, 0, 0, 0, 0, H, 2 * width, n, tw + 1, stride);
-        tccrStrided(roundKeys, L, pb, d0, d1, d2, d3, H, 3 * width, n, tw + 1, stride);
+        tccrStridedPair(roundKeys, L, pa, 0, 0, 0, 0, pa, d0, d1, d2, d3, H, 0, width, n, tw, tw, stride);
+        tccrStridedPair(roundKeys, L, pb, 0, 0, 0, 0, pb, d0, d1, d2, d3, H, 2 * width, 3 * width, n, tw + 1, tw + 1, stride);
         for (let i = 0; i < n; i++) {
           const ia = pa + 4 * i;
           const ha = 4 * i; // H(A0); + width: H(A1); + 2·width: H(B0); + 3·width: H(B1)
@@ -175,8 +173,7 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
         const pb = b[k] * C * 4;
         const tw = 2 * (firstGateId + first * andCount + g);
         const stride = 2 * andCount;
-        tccrStrided(roundKeys, L, pa, 0, 0, 0, 0, H, 0, n, tw, stride);
-        tccrStrided(roundKeys, L, pb, 0, 0, 0, 0, H, width, n, tw + 1, stride);
+        tccrStridedPair(roundKeys, L, pa, 0, 0, 0, 0, pb, 0, 0, 0, 0, H, 0, width, n, tw, tw + 1, stride);
         for (let i = 0; i < n; i++) {
           const ia = pa + 4 * i;
           const h = 4 * i;

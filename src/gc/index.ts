@@ -16,3 +16,4 @@ export * from './reference.js';
 export * from './serialize.js';
 export * from './relu-circuit.js';
 export * from './relu.js';
+export { labelPlan, type LabelPlan } from './plan.js';

@@ -282,3 +282,133 @@ export function tccrStrided(
     }
   }
 }
+
+/**
+ * Two interleaved streams of {@link tccrStrided} (the out-of-order core overlaps their AES rounds):
+ * for b < count, block b of stream 1 is TCCR(src[s1 + 4b …] ⊕ e, t1 + b·stride) written at word
+ * o1 + 4b of `out`, and of stream 2 TCCR(src[s2 + 4b …] ⊕ f, t2 + b·stride) at o2 + 4b, with the masks
+ * e = (e0 … e3) and f = (f0 … f3). The garbler hashes (A⁰, A⁰ ⊕ Δ) and (B⁰, B⁰ ⊕ Δ) with it, the
+ * evaluator (A, B). No validation: internal kernel of §5.6. Spec: §5.2
+ */
+export function tccrStridedPair(
+  rk: Int32Array,
+  src: Int32Array,
+  s1: number,
+  e0: number,
+  e1: number,
+  e2: number,
+  e3: number,
+  s2: number,
+  f0: number,
+  f1: number,
+  f2: number,
+  f3: number,
+  out: Int32Array,
+  o1: number,
+  o2: number,
+  count: number,
+  t1: number,
+  t2: number,
+  stride: number,
+): void {
+  const t = TABLES;
+  for (let b = 0; b < count; b++) {
+    const i = s1 + 4 * b;
+    const j = s2 + 4 * b;
+    const twA = t1 + b * stride;
+    const twB = t2 + b * stride;
+    let x0 = src[i] ^ e0;
+    let x1 = src[i + 1] ^ e1;
+    let x2 = src[i + 2] ^ e2;
+    let x3 = src[i + 3] ^ e3;
+    let z0 = src[j] ^ f0;
+    let z1 = src[j + 1] ^ f1;
+    let z2 = src[j + 2] ^ f2;
+    let z3 = src[j + 3] ^ f3;
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    let m3 = 0;
+    let n0 = 0;
+    let n1 = 0;
+    let n2 = 0;
+    let n3 = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      let s0 = x0 ^ rk[0];
+      let sa = x1 ^ rk[1];
+      let sb = x2 ^ rk[2];
+      let sc = x3 ^ rk[3];
+      let u0 = z0 ^ rk[0];
+      let u1 = z1 ^ rk[1];
+      let u2 = z2 ^ rk[2];
+      let u3 = z3 ^ rk[3];
+      for (let k = 4; k < 40; k += 4) {
+        const k0 = rk[k];
+        const k1 = rk[k + 1];
+        const k2 = rk[k + 2];
+        const k3 = rk[k + 3];
+        const p0 = t[s0 & 255] ^ t[256 | ((sa >>> 8) & 255)] ^ t[512 | ((sb >>> 16) & 255)] ^ t[768 | (sc >>> 24)] ^ k0;
+        const q0 = t[u0 & 255] ^ t[256 | ((u1 >>> 8) & 255)] ^ t[512 | ((u2 >>> 16) & 255)] ^ t[768 | (u3 >>> 24)] ^ k0;
+        const p1 = t[sa & 255] ^ t[256 | ((sb >>> 8) & 255)] ^ t[512 | ((sc >>> 16) & 255)] ^ t[768 | (s0 >>> 24)] ^ k1;
+        const q1 = t[u1 & 255] ^ t[256 | ((u2 >>> 8) & 255)] ^ t[512 | ((u3 >>> 16) & 255)] ^ t[768 | (u0 >>> 24)] ^ k1;
+        const p2 = t[sb & 255] ^ t[256 | ((sc >>> 8) & 255)] ^ t[512 | ((s0 >>> 16) & 255)] ^ t[768 | (sa >>> 24)] ^ k2;
+        const q2 = t[u2 & 255] ^ t[256 | ((u3 >>> 8) & 255)] ^ t[512 | ((u0 >>> 16) & 255)] ^ t[768 | (u1 >>> 24)] ^ k2;
+        const p3 = t[sc & 255] ^ t[256 | ((s0 >>> 8) & 255)] ^ t[512 | ((sa >>> 16) & 255)] ^ t[768 | (sb >>> 24)] ^ k3;
+        const q3 = t[u3 & 255] ^ t[256 | ((u0 >>> 8) & 255)] ^ t[512 | ((u1 >>> 16) & 255)] ^ t[768 | (u2 >>> 24)] ^ k3;
+        s0 = p0;
+        sa = p1;
+        sb = p2;
+        sc = p3;
+        u0 = q0;
+        u1 = q1;
+        u2 = q2;
+        u3 = q3;
+      }
+      const y0 =
+        (t[1024 | (s0 & 255)] | (t[1024 | ((sa >>> 8) & 255)] << 8) | (t[1024 | ((sb >>> 16) & 255)] << 16) | (t[1024 | (sc >>> 24)] << 24)) ^ rk[40];
+      const y1 =
+        (t[1024 | (sa & 255)] | (t[1024 | ((sb >>> 8) & 255)] << 8) | (t[1024 | ((sc >>> 16) & 255)] << 16) | (t[1024 | (s0 >>> 24)] << 24)) ^ rk[41];
+      const y2 =
+        (t[1024 | (sb & 255)] | (t[1024 | ((sc >>> 8) & 255)] << 8) | (t[1024 | ((s0 >>> 16) & 255)] << 16) | (t[1024 | (sa >>> 24)] << 24)) ^ rk[42];
+      const y3 =
+        (t[1024 | (sc & 255)] | (t[1024 | ((s0 >>> 8) & 255)] << 8) | (t[1024 | ((sa >>> 16) & 255)] << 16) | (t[1024 | (sb >>> 24)] << 24)) ^ rk[43];
+      const w0 =
+        (t[1024 | (u0 & 255)] | (t[1024 | ((u1 >>> 8) & 255)] << 8) | (t[1024 | ((u2 >>> 16) & 255)] << 16) | (t[1024 | (u3 >>> 24)] << 24)) ^ rk[40];
+      const w1 =
+        (t[1024 | (u1 & 255)] | (t[1024 | ((u2 >>> 8) & 255)] << 8) | (t[1024 | ((u3 >>> 16) & 255)] << 16) | (t[1024 | (u0 >>> 24)] << 24)) ^ rk[41];
+      const w2 =
+        (t[1024 | (u2 & 255)] | (t[1024 | ((u3 >>> 8) & 255)] << 8) | (t[1024 | ((u0 >>> 16) & 255)] << 16) | (t[1024 | (u1 >>> 24)] << 24)) ^ rk[42];
+      const w3 =
+        (t[1024 | (u3 & 255)] | (t[1024 | ((u0 >>> 8) & 255)] << 8) | (t[1024 | ((u1 >>> 16) & 255)] << 16) | (t[1024 | (u2 >>> 24)] << 24)) ^ rk[43];
+      if (pass === 0) {
+        m0 = y0;
+        m1 = y1;
+        m2 = y2;
+        m3 = y3;
+        n0 = w0;
+        n1 = w1;
+        n2 = w2;
+        n3 = w3;
+        x0 = y0 ^ twA; // low 32 bits (ToInt32)
+        x1 = y1 ^ Math.floor(twA / 4294967296);
+        x2 = y2;
+        x3 = y3;
+        z0 = w0 ^ twB;
+        z1 = w1 ^ Math.floor(twB / 4294967296);
+        z2 = w2;
+        z3 = w3;
+      } else {
+        const a = o1 + 4 * b;
+        const c = o2 + 4 * b;
+        out[a] = y0 ^ m0;
+        out[a + 1] = y1 ^ m1;
+        out[a + 2] = y2 ^ m2;
+        out[a + 3] = y3 ^ m3;
+        out[c] = w0 ^ n0;
+        out[c + 1] = w1 ^ n1;
+        out[c + 2] = w2 ^ n2;
+        out[c + 3] = w3 ^ n3;
+      }
+    }
+  }
+}

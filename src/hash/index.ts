@@ -5,5 +5,5 @@
  * @module
  */
 export { FIXED_AES_KEY, FIXED_KEY_LABEL, FixedKeyAes, fixedKeyAes } from './fixed-key-aes.js';
-export { AES128_SCHEDULE_WORDS, aes128EncryptWords, expandAes128Key, expandAes128Words, tccrStrided, tccrWithTweakWords } from './aes.js';
+export { AES128_SCHEDULE_WORDS, aes128EncryptWords, expandAes128Key, expandAes128Words, tccrStrided, tccrStridedPair, tccrWithTweakWords } from './aes.js';
 export { tccrHashBlocks } from './tccr.js';

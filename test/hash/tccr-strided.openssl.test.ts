@@ -4,7 +4,7 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FIXED_AES_KEY, fixedKeyAes, tccrStrided } from '../../src/hash/index.js';
+import { FIXED_AES_KEY, fixedKeyAes, tccrStrided, tccrStridedPair } from '../../src/hash/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 
 const pi = (b: Buffer): Buffer => {
@@ -33,5 +33,22 @@ describe('tccrStrided', () => {
       expect(Buffer.from(out.buffer, 4 * (12 + 4 * b), 16).toString('hex'), `block ${b}`).toBe(h.toString('hex'));
     }
     expect(Array.from(out.subarray(0, 12))).toEqual(new Array(12).fill(0));
+  });
+});
+
+describe('tccrStridedPair', () => {
+  it('equals two tccrStrided streams (the kernel above is checked against OpenSSL)', () => {
+    const rng = fromTextSeed('hash/tccr-strided-pair');
+    const src = new Int32Array(rng.bytes(16 * 40).buffer);
+    const [e, f] = [Array.from(new Int32Array(rng.bytes(16).buffer)), Array.from(new Int32Array(rng.bytes(16).buffer))];
+    const rk = fixedKeyAes().roundKeys;
+    for (const count of [0, 1, 7]) {
+      const pair = new Int32Array(4 * 40);
+      const single = new Int32Array(4 * 40);
+      tccrStridedPair(rk, src, 4, e[0], e[1], e[2], e[3], 64, f[0], f[1], f[2], f[3], pair, 0, 80, count, 2 ** 32 - 2, 2 ** 40, 5);
+      tccrStrided(rk, src, 4, e[0], e[1], e[2], e[3], single, 0, count, 2 ** 32 - 2, 5);
+      tccrStrided(rk, src, 64, f[0], f[1], f[2], f[3], single, 80, count, 2 ** 40, 5);
+      expect(Array.from(pair)).toEqual(Array.from(single));
+    }
   });
 });
