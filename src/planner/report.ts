@@ -149,7 +149,8 @@ export function frontierSvg(
   const m = { left: 64, right: 24, top: 36, bottom: 48 };
   const xs = candidates.map((c) => candidateCost(c, options.measure));
   const ys = candidates.map((c) => c.accuracy);
-  const xMax = Math.max(1e-9, ...xs) * 1.05;
+  const xStep = niceStep(Math.max(1e-9, ...xs) / 4);
+  const xMax = xStep * Math.max(1, Math.ceil((Math.max(1e-9, ...xs) * 1.02) / xStep));
   const yLo = Math.max(0, Math.min(...ys) - 0.01);
   const yHi = Math.min(1, Math.max(...ys) + 0.005);
   const sx = (x: number) => m.left + (x / xMax) * (W - m.left - m.right);
@@ -162,11 +163,13 @@ export function frontierSvg(
   // Axes and ticks.
   parts.push(`<line x1="${m.left}" y1="${H - m.bottom}" x2="${W - m.right}" y2="${H - m.bottom}" stroke="black"/>`);
   parts.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${H - m.bottom}" stroke="black"/>`);
-  for (let k = 0; k <= 4; k++) {
-    const x = (xMax * k) / 4;
-    const y = yLo + ((yHi - yLo) * k) / 4;
+  for (let x = 0; x <= xMax + xStep / 2; x += xStep) {
+    parts.push(`<line x1="${f(sx(x))}" y1="${H - m.bottom}" x2="${f(sx(x))}" y2="${H - m.bottom + 4}" stroke="black"/>`);
     parts.push(`<text x="${f(sx(x))}" y="${H - m.bottom + 16}" text-anchor="middle">${escapeXml(formatMeasure(x, options.measure))}</text>`);
-    parts.push(`<text x="${m.left - 6}" y="${f(sy(y) + 4)}" text-anchor="end">${(100 * y).toFixed(1)}%</text>`);
+  }
+  for (let k = 0; k <= 4; k++) {
+    const y = yLo + ((yHi - yLo) * k) / 4;
+    parts.push(`<text x="${m.left - 6}" y="${f(sy(y) + 4)}" text-anchor="end">${(100 * y).toFixed(2)}%</text>`);
   }
   parts.push(`<text x="${W / 2}" y="${H - 10}" text-anchor="middle">${escapeXml(measureTitle(options.measure))}</text>`);
   parts.push(`<text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">validation accuracy</text>`);
@@ -186,7 +189,9 @@ export function frontierSvg(
       const x = sx(candidateCost(c, options.measure));
       const y = sy(c.accuracy);
       parts.push(`<circle cx="${f(x)}" cy="${f(y)}" r="4" fill="#1f77b4"/>`);
-      parts.push(`<text x="${f(x + 6)}" y="${f(y - 6)}">${escapeXml(c.label)} ${(100 * c.accuracy).toFixed(2)}%</text>`);
+      // Labels right of the point, or left of it near the right edge.
+      const right = x < W - m.right - 110;
+      parts.push(`<text x="${f(right ? x + 6 : x - 6)}" y="${f(y - 6)}" text-anchor="${right ? 'start' : 'end'}">${escapeXml(c.label)} ${(100 * c.accuracy).toFixed(2)}%</text>`);
     }
   }
   if (options.chosen) {
@@ -195,6 +200,13 @@ export function frontierSvg(
   }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+/** 1, 2 or 5 times a power of ten, at least `raw`. */
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const k of [1, 2, 5, 10]) if (k * p >= raw) return k * p;
+  return 10 * p;
 }
 
 function measureTitle(m: CostMeasure): string {
