@@ -154,13 +154,7 @@ export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}):
   const instances = checkCount(options.instances ?? 1, 'instances');
   const firstGateId = options.firstGateId ?? 0;
   checkGateIds(circuit, instances, firstGateId);
-  let delta: Uint32Array;
-  if (options.delta !== undefined) {
-    delta = Uint32Array.from(checkLabels(options.delta, 1, 'delta'));
-    if ((delta[0] & 1) !== 1) throw new InvalidArgumentError('delta must have its least significant bit set (point-and-permute)');
-  } else {
-    delta = sampleDelta(rng);
-  }
+  const delta = options.delta !== undefined ? checkDelta(options.delta) : sampleDelta(rng);
   const W = circuit.inputWireCount;
   const inputZeroLabels = new Uint32Array(rng.bytes(LABEL_BYTES * W * instances).buffer);
   if (options.evaluatorZeroLabels !== undefined) {
@@ -190,6 +184,42 @@ export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}):
     garbled: { instances, firstGateId, andGates: circuit.counts.and, outputBits: m, tables, decoding },
     secrets: { delta, inputZeroLabels },
   };
+}
+
+/**
+ * A garbler's session: one Δ for many garblings (e.g. every ReLU layer of an inference, with the Δ of
+ * the correlated-OT session that delivers the client's labels) and a gate-id counter, so that no two
+ * garblings under that Δ share a tweak (§5.6). Randomness: Δ is drawn from `rng` at construction
+ * unless given; each {@link GarblerSession.garble} draws its input labels from `rng`. Spec: §5.6
+ */
+export class GarblerSession {
+  readonly delta: Uint32Array;
+  readonly #rng: Rng;
+  #nextGateId: number;
+
+  constructor(rng: Rng, options: { readonly delta?: Uint32Array; readonly firstGateId?: number } = {}) {
+    this.#rng = rng;
+    this.delta = options.delta !== undefined ? checkDelta(options.delta) : sampleDelta(rng);
+    this.#nextGateId = checkCount(options.firstGateId ?? 0, 'firstGateId');
+  }
+
+  /** Gate id the next garbling starts at. */
+  get nextGateId(): number {
+    return this.#nextGateId;
+  }
+
+  /** Garbles with this session's Δ and the next free gate ids (see {@link garble}). Spec: §5.6 */
+  garble(circuit: Circuit, options: { readonly instances?: number; readonly evaluatorZeroLabels?: Uint32Array } = {}): Garbling {
+    const result = garble(circuit, this.#rng, { ...options, delta: this.delta, firstGateId: this.#nextGateId });
+    this.#nextGateId += result.garbled.instances * result.garbled.andGates;
+    return result;
+  }
+}
+
+function checkDelta(delta: Uint32Array): Uint32Array {
+  const d = Uint32Array.from(checkLabels(delta, 1, 'delta'));
+  if ((d[0] & 1) !== 1) throw new InvalidArgumentError('delta must have its least significant bit set (point-and-permute)');
+  return d;
 }
 
 /**

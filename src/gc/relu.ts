@@ -4,19 +4,20 @@
  * online the server sends the labels of its shares and masks; the client evaluates and learns
  * (act(x_i) + mask_i) mod p, and the server keeps −mask_i as its share.
  *
- *     server                                           client
- *     g = garbleRelus(n, rng, {delta, clientZeroLabels})         (clientZeroLabels = m⁰ of COT(Δ))
- *     bytes = serializeGarbledCircuit(g.circuit, g.garbled)  ──►  parse (circuit = reluCircuit(params))
- *     COT sender: m⁰ = sendCorrelated(41n, Δ)            ◄─►  labels = receiveCorrelated(reluClientChoiceBits(c))
- *     online: L = reluServerLabels(g, s, mask)          ──►  y = evaluateRelus(params, garbled, L, labels)
- *     server share: −mask                                      client share: y
+ *     server                                                 client
+ *     session = new GarblerSession(rng)
+ *     m⁰ = sendCorrelated(41·n, session.delta)          ◄──►  labels = receiveCorrelated(reluClientChoiceBits(c))
+ *     g = garbleRelus(n, session, { clientZeroLabels: m⁰ })
+ *     serializeGarbledCircuit(g.circuit, g.garbled)     ───►  deserializeGarbledCircuit(bytes, reluCircuit(params))
+ *     online: serializeLabels(reluServerLabels(g, s, mask)) ─►  y = evaluateRelus(params, garbled, L, labels)
+ *     server's share: −mask mod p                              client's share: y
  *
  * Field elements are numbers in [0, p) in `Float64Array`s, as in src/sharing.
  *
  * Spec: §5.8
  * @module
  */
-import { SizeMismatchError } from '../errors.js';
+import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
 import { P, toSigned } from '../math/share-field.js';
 import { relu6Fixed, reluFixed } from '../nn/activations.js';
 import type { Rng } from '../random/rng.js';
@@ -27,10 +28,12 @@ import {
   encodeInputs,
   evaluateGarbled,
   garble,
+  GarblerSession,
   inputZeroLabels,
   LABEL_WORDS,
   type GarbledCircuit,
   type GarblerSecrets,
+  type Garbling,
 } from './garble.js';
 import { reluCircuit, reluGarblerValues, reluParams, SHARE_BITS, type ReluParams } from './relu-circuit.js';
 
@@ -55,17 +58,30 @@ export interface ReluGarbling {
   readonly secrets: GarblerSecrets;
 }
 
-/** Garbles `count` ReLUs (or ReLU6s) with the circuit of §5.8. Spec: §5.8 */
-export function garbleRelus(count: number, rng: Rng, options: GarbleRelusOptions = {}): ReluGarbling {
+/**
+ * Garbles `count` ReLUs (or ReLU6s) with the circuit of §5.8. With a {@link GarblerSession} the
+ * session's Δ and next gate ids are used (`delta` and `firstGateId` must then be absent), which is how
+ * several layers share the Δ of one correlated-OT session safely. Spec: §5.8
+ */
+export function garbleRelus(count: number, source: Rng | GarblerSession, options: GarbleRelusOptions = {}): ReluGarbling {
   const params = reluParams(options);
   const circuit = reluCircuit(params);
-  const { garbled, secrets } = garble(circuit, rng, {
-    instances: count,
-    ...(options.firstGateId !== undefined ? { firstGateId: options.firstGateId } : {}),
-    ...(options.delta !== undefined ? { delta: options.delta } : {}),
-    ...(options.clientZeroLabels !== undefined ? { evaluatorZeroLabels: options.clientZeroLabels } : {}),
-  });
-  return { params, count, circuit, garbled, secrets };
+  const labels = options.clientZeroLabels !== undefined ? { evaluatorZeroLabels: options.clientZeroLabels } : {};
+  let result: Garbling;
+  if (source instanceof GarblerSession) {
+    if (options.delta !== undefined || options.firstGateId !== undefined) {
+      throw new InvalidArgumentError('garbleRelus: delta and firstGateId come from the session');
+    }
+    result = source.garble(circuit, { instances: count, ...labels });
+  } else {
+    result = garble(circuit, source, {
+      instances: count,
+      ...(options.firstGateId !== undefined ? { firstGateId: options.firstGateId } : {}),
+      ...(options.delta !== undefined ? { delta: options.delta } : {}),
+      ...labels,
+    });
+  }
+  return { params, count, circuit, garbled: result.garbled, secrets: result.secrets };
 }
 
 /**

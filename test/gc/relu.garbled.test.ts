@@ -10,6 +10,7 @@ import {
   deserializeGarbledCircuit,
   deserializeLabels,
   evaluateRelus,
+  GarblerSession,
   garbleRelus,
   reluClientChoiceBits,
   reluClientLabels,
@@ -117,5 +118,25 @@ describe('argument checks', () => {
   it('reluCost reports the AND gates and bytes', () => {
     expect(reluCost()).toEqual({ andGates: 258, tableBytes: 8256, serverLabelBytes: 1312, clientOts: 41 });
     expect(reluCost({ kind: 'relu6' }).andGates).toBe(292);
+  });
+});
+
+describe('GarblerSession', () => {
+  it('layers garbled under one Δ get disjoint gate ids and all evaluate correctly', () => {
+    const session = new GarblerSession(fromTextSeed('gc/session'));
+    expect(session.delta[0] & 1).toBe(1);
+    const { c, s, m, want } = batch('relu', 8, 'gc/session/data', 200);
+    const first = garbleRelus(100, session);
+    const second = garbleRelus(100, session, { kind: 'relu6' });
+    expect(first.secrets.delta).toEqual(session.delta);
+    expect(second.secrets.delta).toEqual(session.delta);
+    expect(first.garbled.firstGateId).toBe(0);
+    expect(second.garbled.firstGateId).toBe(100 * 258);
+    expect(session.nextGateId).toBe(100 * 258 + 100 * 292);
+    const out1 = evaluateRelus({}, first.garbled, reluServerLabels(first, s.subarray(0, 100), m.subarray(0, 100)), reluClientLabels(first, c.subarray(0, 100)));
+    expect(Array.from(out1)).toEqual(Array.from(want.subarray(0, 100)));
+    const out2 = evaluateRelus({ kind: 'relu6' }, second.garbled, reluServerLabels(second, s.subarray(100), m.subarray(100)), reluClientLabels(second, c.subarray(100)));
+    expect(Array.from(out2)).toEqual(Array.from(c.subarray(100), (ci, i) => reluReference(ci, s[100 + i], m[100 + i], { kind: 'relu6' })));
+    expect(() => garbleRelus(1, session, { firstGateId: 5 })).toThrow(/session/);
   });
 });
