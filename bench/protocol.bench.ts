@@ -11,16 +11,14 @@
  * Backends: the insecure dealer (§9.9.2), which measures the protocol layer itself (share
  * arithmetic, the server's linear layers, message sizes), and Delphi's: BFV linear layers at n = 8192
  * (§9.9.3) and garbled ReLUs (§9.9.4) — on MNIST only by default (MiniONN takes many minutes per
- * preprocessing; set DELPHI_BENCH_MINIONN=1 to include it). Until BFV triples are wired in, the
- * "delphi" variants take square pairs from the dealer. Bytes per phase and direction are printed
- * once at start-up.
+ * preprocessing; set DELPHI_BENCH_MINIONN=1 to include it), with square pairs from BFV (§9.9.5).
+ * Bytes per phase and direction are printed once at start-up.
  */
 import { bench, describe } from 'vitest';
 import { memoryChannelPair } from '../src/net/channel.js';
 import { compileFixedPoint, delphiMnistNetwork, minionnCifar10Network, type ActivationChoice, type FixedPointModel, type Model } from '../src/nn/index.js';
 import {
-  bfvLinear,
-  garbledActivations,
+  delphiBackend,
   clientHandshake,
   clientOnline,
   clientPreprocess,
@@ -43,8 +41,8 @@ const withMiniOnn = typeof process !== 'undefined' && process.env.DELPHI_BENCH_M
 const BACKENDS: Record<string, { backend: ProtocolBackend; allowInsecure: boolean; opts: typeof FAST; only?: RegExp }> = {
   'insecure-dealer': { backend: insecureDealer, allowInsecure: true, opts: FAST },
   delphi: {
-    backend: { linear: bfvLinear(), activations: garbledActivations, triples: insecureDealer.triples },
-    allowInsecure: true,
+    backend: delphiBackend(),
+    allowInsecure: false,
     opts: SLOW,
     ...(withMiniOnn ? {} : { only: /^MNIST/ }),
   },

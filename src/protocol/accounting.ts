@@ -57,7 +57,10 @@ export interface ProtocolProgress {
   readonly phase: ProtocolPhase;
   /** The step just finished (or `starting` when done = 0). */
   readonly item: string;
-  /** Steps finished and total steps of the phase. */
+  /**
+   * Steps finished and total steps of the phase; `done` has a fractional part while a backend
+   * reports progress inside a step.
+   */
   readonly done: number;
   readonly total: number;
   /** Layer index of the step, or null. */
@@ -98,6 +101,7 @@ export class Accountant {
   #start: number;
   readonly #startStats: Snapshot;
   #stepStart: number | null = null;
+  #stepInfo: StepInfo | null = null;
   #finished = false;
 
   constructor(party: ProtocolParty, channel: Channel, phase: ProtocolPhase, totalSteps: number, onProgress?: ProtocolProgressCallback) {
@@ -141,14 +145,27 @@ export class Accountant {
     if (this.#stepStart !== null) throw new InvalidArgumentError('Accountant: steps do not nest');
     const before = this.#snapshot();
     this.#stepStart = now();
+    this.#stepInfo = info;
     try {
       return await body();
     } finally {
       const ms = now() - this.#stepStart;
       this.#stepStart = null;
+      this.#stepInfo = null;
       this.#steps.push({ ...info, ms, ...this.#directions(before, this.#snapshot()) });
       this.#onProgress?.({ phase: this.#phase, item: info.label, done: this.#steps.length, total: this.#total, layer: info.layer });
     }
+  }
+
+  /**
+   * Reports that the running step is `fraction` ∈ [0, 1] done (e.g. a backend finished a batch):
+   * emits a progress event with done = finished steps + fraction. Ignored outside a step.
+   */
+  progress(fraction: number): void {
+    const info = this.#stepInfo;
+    if (info === null || !(fraction >= 0)) return;
+    const f = Math.min(1, fraction);
+    this.#onProgress?.({ phase: this.#phase, item: info.label, done: this.#steps.length + f, total: this.#total, layer: info.layer });
   }
 
   /** Closes the phase and returns its cost. */

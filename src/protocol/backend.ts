@@ -67,18 +67,20 @@ export interface ActivationLayerInfo {
   readonly fractionalBits: number;
   /** ReLU6 cap 6·2^f (Infinity for ReLU). */
   readonly cap: number;
+  /** Optional: the backend MAY report the fraction of the layer's preprocessing done. */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 /** Server state of one preprocessed activation layer. Spec: §9.9.1 */
 export interface ActivationServerLayer {
-  /** Runs with the client's `online()`, given the server's share of the layer input. */
-  online(serverShare: Float64Array): Promise<void>;
+  /** Runs with the client's `online()`, given the server's share of the layer input; MAY report progress. */
+  online(serverShare: Float64Array, onProgress?: (fraction: number) => void): Promise<void>;
 }
 
 /** Client state of one preprocessed activation layer. Spec: §9.9.1 */
 export interface ActivationClientLayer {
-  /** Resolves with act(y) + m (mod p), y the shared layer input. */
-  online(): Promise<Float64Array>;
+  /** Resolves with act(y) + m (mod p), y the shared layer input; MAY report progress. */
+  online(onProgress?: (fraction: number) => void): Promise<Float64Array>;
 }
 
 /** Server half of an activation session. Spec: §9.9.1 */

@@ -105,20 +105,23 @@ export const garbledActivations: ActivationBackend = Object.freeze<ActivationBac
         const params = paramsOf(info);
         const and = reluCircuit(params).counts.and;
         const garblings: { start: number; count: number; g: ReluGarbling }[] = [];
-        for (const [start, count] of batches(info.count)) {
+        const all = batches(info.count);
+        for (const [start, count] of all) {
           const zero = await ot.sendRandomCorrelated(SHARE_BITS * count);
           const g = garbleRelus(count, layerRng, { ...params, delta, clientZeroLabels: zero, firstGateId: nextGateId });
           nextGateId += count * and;
           channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, start, count, serializeGarbledCircuit(g.circuit, g.garbled)));
           garblings.push({ start, count, g });
+          info.onProgress?.(garblings.length / all.length);
         }
         return {
-          async online(serverShare) {
+          async online(serverShare, onProgress) {
             if (serverShare.length !== info.count) throw new InvalidArgumentError(`garbled activations: layer ${info.index} expects ${info.count} shares`);
-            for (const { start, count, g } of garblings) {
+            garblings.forEach(({ start, count, g }, i) => {
               const labels = reluServerLabels(g, serverShare.subarray(start, start + count), masks.subarray(start, start + count));
               channel.send(frame(GC_ACTIVATION_TAG.LABELS, info.index, start, count, serializeLabels(labels)));
-            }
+              onProgress?.((i + 1) / garblings.length);
+            });
           },
         };
       },
@@ -132,21 +135,25 @@ export const garbledActivations: ActivationBackend = Object.freeze<ActivationBac
         const circuit = reluCircuit(params);
         const context = `garbled activations, layer ${info.index}`;
         const prepared: { start: number; count: number; garbled: GarbledCircuit; labels: Uint32Array }[] = [];
-        for (const [start, count] of batches(info.count)) {
+        const all = batches(info.count);
+        for (const [start, count] of all) {
           const labels = await ot.receiveRandomCorrelated(reluClientChoiceBits(clientShare.subarray(start, start + count)));
           const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.TABLES, info.index, start, count, context);
           const { garbled } = deserializeGarbledCircuit(body, circuit);
           if (garbled.instances !== count) throw new ProtocolError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
           prepared.push({ start, count, garbled, labels });
+          info.onProgress?.(prepared.length / all.length);
         }
         const garblerBits = circuit.inputBits('garbler');
         return {
-          async online() {
+          async online(onProgress) {
             const out = new Float64Array(info.count);
+            let done = 0;
             for (const { start, count, garbled, labels } of prepared) {
               const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.LABELS, info.index, start, count, context);
               const serverLabels = deserializeLabels(body, garblerBits * count);
               out.set(evaluateRelus(params, garbled, serverLabels, labels), start);
+              onProgress?.(++done / prepared.length);
             }
             return out;
           },

@@ -178,7 +178,7 @@ export async function clientOnline(
       const material = pre.layers[k];
       await acct.step({ label: layerLabel(k, layer), layer: k, op: layer.op, elements: shapeSize(layer.shape) }, async () => {
         if (material.kind === 'activation') {
-          const z = await material.backend.online();
+          const z = await material.backend.online((x) => acct.progress(x));
           if (!(z instanceof Float64Array) || z.length !== material.mask.length) {
             throw new ProtocolError(`${layerLabel(k, layer)}: the activation backend returned a wrong-sized vector`);
           }
@@ -273,7 +273,7 @@ export async function serverOnline(session: ServerSession, pre: ServerPreprocess
           case 'relu':
           case 'relu6': {
             if (material.kind !== 'activation') throw new InvalidArgumentError('serverOnline: material does not match the model');
-            await material.backend.online(shareOf(u));
+            await material.backend.online(shareOf(u), (x) => acct.progress(x));
             const reshare = await receiveFieldVector(channel, PROTOCOL_TAG.RESHARE, k, n, `RESHARE of ${layerLabel(k, layer)}`);
             return subVectors(reshare, material.mask);
           }

@@ -71,8 +71,10 @@ export function layerLabel(k: number, layer: ArchitectureLayer): string {
   return `layer ${k} ${layer.op} ${JSON.stringify(layer.name)}`;
 }
 
-function activationInfo(k: number, layer: ArchitectureLayer, f: number): ActivationLayerInfo {
+/** The activation backend's view of layer k; `onProgress` feeds the accountant's step progress. */
+export function activationInfo(k: number, layer: ArchitectureLayer, f: number, onProgress?: (fraction: number) => void): ActivationLayerInfo {
   return {
+    ...(onProgress ? { onProgress } : {}),
     index: k,
     kind: layer.op === 'relu6' ? 'relu6' : 'relu',
     count: shapeSize(layer.shape),
@@ -142,7 +144,7 @@ export async function clientPreprocess(session: ClientSession, options: PhaseOpt
           case 'relu':
           case 'relu6': {
             const mask = sampleFieldVector(layerRng, n);
-            const backend = await session.activations.preprocess(activationInfo(k, layer, f), shareOf(u), layerRng.fork('backend'));
+            const backend = await session.activations.preprocess(activationInfo(k, layer, f, (x) => acct.progress(x)), shareOf(u), layerRng.fork('backend'));
             shares.push(mask);
             layers.push({ kind: 'activation', backend, mask });
             break;
@@ -201,7 +203,7 @@ export async function serverPreprocess(session: ServerSession, options: PhaseOpt
           case 'relu':
           case 'relu6': {
             const mask = sampleFieldVector(layerRng, n);
-            const backend = await session.activations.preprocess(activationInfo(k, layer, f), mask, layerRng.fork('backend'));
+            const backend = await session.activations.preprocess(activationInfo(k, layer, f, (x) => acct.progress(x)), mask, layerRng.fork('backend'));
             layers.push({ kind: 'activation', backend, mask });
             break;
           }

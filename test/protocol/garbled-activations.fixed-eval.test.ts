@@ -21,6 +21,7 @@ import {
   runLocalInference,
   serveInference,
   type ProtocolBackend,
+  type ProtocolProgress,
 } from '../../src/protocol/index.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
@@ -36,9 +37,16 @@ const small = bfv.createBfvParameters({
 });
 const heGcBackend: ProtocolBackend = { ...insecureDealer, linear: bfvLinear({ parameters: small }), activations: garbledActivations };
 
-async function check(fp: FixedPointModel, rng: Rng, backend: ProtocolBackend, label: string) {
+async function check(fp: FixedPointModel, rng: Rng, backend: ProtocolBackend, label: string, onProgress?: (e: ProtocolProgress) => void) {
   const x = randomInput(rng, fp.inputShape.reduce((a, b) => a * b, 1), -1, 1);
-  const r = await runLocalInference(fp, x, { backend, allowInsecure: true, clientRng: rng.fork('c'), serverRng: rng.fork('s'), recordShares: true });
+  const r = await runLocalInference(fp, x, {
+    backend,
+    allowInsecure: true,
+    clientRng: rng.fork('c'),
+    serverRng: rng.fork('s'),
+    recordShares: true,
+    ...(onProgress ? { onProgress } : {}),
+  });
   const shares = r.shares!;
   const walk = referenceWalk(fp, encodeInput(fp, x).map((v) => toSigned(Number(v))), shares);
   fp.layers.forEach((layer, k) => {
@@ -84,7 +92,14 @@ describe('garbled-circuit activations in the protocol', () => {
       ],
     });
     const fp = compile(model);
-    const r = await check(fp, rng, gcBackend, 'batches');
+    const events: ProtocolProgress[] = [];
+    const r = await check(fp, rng, gcBackend, 'batches', (e) => events.push(e));
+    // The backend reports each of the two batches inside the ReLU step, in both phases.
+    for (const phase of ['preprocessing', 'online'] as const) {
+      const done = events.filter((e) => e.phase === phase).map((e) => e.done);
+      expect(done.filter((d) => !Number.isInteger(d)).length, phase).toBeGreaterThanOrEqual(1);
+      expect(done).toEqual([...done].sort((a, b) => a - b));
+    }
     const n = 8 * 26 * 26;
     expect(n).toBeGreaterThan(GC_BATCH);
     const cost = reluCost({ kind: 'relu', shift: 8 });
