@@ -103,7 +103,7 @@ export function buildReluCircuit(params: ReluParams = {}): Circuit {
   // z = c + s̃ (42 bits).
   const add = addBits(b, c, s);
   const z = [...add.sum, add.carry];
-  // t = z − p and the borrow: below = [z < p]; over = [z ≥ p] selects u = z − over·p.
+  // (t, borrow) = z − p; over = ¬borrow = [z ≥ p], so u = z − over·p = (y + 2^36 − 1) mod p.
   const sub = subtractBits(b, z, b.constantBits(P_BIG, n + 1));
   const over = b.not(sub.borrow);
   const t = sub.difference;
@@ -111,7 +111,8 @@ export function buildReluCircuit(params: ReluParams = {}): Circuit {
   const u = (i: number): Wire => b.select(over, z[i], t[i]);
   const u36to39 = [36, 37, 38, 39].map(u);
   const pos = b.and(b.not(u(40)), b.or(b.or(u36to39[0], u36to39[1]), b.or(u36to39[2], u36to39[3])));
-  // V = ⌊(u + over)/2^f⌋ = (z − 15·over·2^37) >> f: z's bits f..36, then z37..z40 + 17·over (mod 16).
+  // V = ⌊(u + over)/2^f⌋ = (z − 15·over·2^37) >> f: z's bits f..36, then (z37..z40) + over (mod 16),
+  // since −15 ≡ 17 (mod 32) and only bits up to 40 are needed.
   const high: Wire[] = [];
   let carry = over;
   for (let i = 37; i <= 40; i++) {
@@ -140,7 +141,8 @@ export function buildReluCircuit(params: ReluParams = {}): Circuit {
       capBits = b.constantBits(D, w);
     }
   }
-  // V′ = sel·V ⊕ capSel·(6·2^f + K) ⊕ ¬pos·K, one AND per bit; cin = sel ∧ e.
+  // V′ = sel·V ⊕ capSel·D ⊕ ¬pos·K, one AND per bit (the constant terms are XORs of selectors);
+  // cin = sel ∧ e. Then V′ + cin = r + K.
   const notPos = b.not(pos);
   const Vp = V.map((v, i) => {
     let constPart: Wire = ZERO;
