@@ -16,7 +16,7 @@ import { fromTextSeed, uniformBelow, type Rng } from '../random/index.js';
 import { DEFAULT_COST_MODEL, estimateModelCost, type CostModel, type ModelCost } from './cost-model.js';
 import type { Dataset } from './dataset.js';
 import { TrainableNetwork } from './network.js';
-import { evaluateAccuracy, train } from './train.js';
+import { evaluateAccuracy, train, TrainingDivergedError } from './train.js';
 
 /** The choice for one activation layer. Spec: §10.4.2 */
 export type ActivationKind = 'relu6' | 'quadratic';
@@ -89,6 +89,8 @@ export interface FineTuneOptions {
 export interface Candidate {
   readonly plan: Plan;
   readonly label: string;
+  /** Whether fine-tuning diverged (the candidate then scores accuracy 0 and keeps its starting weights). */
+  readonly diverged: boolean;
   /** Accuracy on the validation data after fine-tuning. */
   readonly accuracy: number;
   readonly reward: number;
@@ -148,12 +150,22 @@ function scorePlan(start: Model, plan: Plan, sites: readonly ActivationSite[], o
   const before = activationSites(start).map((s, i) => ({ ...s, kind: validateModel(start).nodes.find((n) => n.layer.name === s.name)!.layer.type, i }));
   const applied = applyPlan(start, plan);
   const fresh = before.filter((s) => plan[s.i] === 'quadratic' && s.kind !== 'quadratic').map((s) => s.name);
-  const network = fineTunePlan(applied, fresh, options.train, rng, options.fineTune);
-  const accuracy = evaluateAccuracy(network, options.validation);
+  let network: TrainableNetwork;
+  let diverged = false;
+  try {
+    network = fineTunePlan(applied, fresh, options.train, rng, options.fineTune);
+  } catch (e) {
+    if (!(e instanceof TrainingDivergedError)) throw e;
+    // A plan whose fine-tuning blows up scores 0 and keeps the weights it started from.
+    network = new TrainableNetwork(applied, { maxBatch: 100 });
+    diverged = true;
+  }
+  const accuracy = diverged ? 0 : evaluateAccuracy(network, options.validation);
   const model = network.toModel();
   return {
     plan,
     label: planLabel(plan),
+    diverged,
     accuracy,
     reward: planReward(accuracy, plan, sites),
     cost: estimateModelCost(model, options.costModel ?? DEFAULT_COST_MODEL),

@@ -14,6 +14,17 @@ import { argmax, softmaxCrossEntropy } from './loss.js';
 import { TrainableNetwork } from './network.js';
 import { SgdMomentum } from './optimizer.js';
 
+/**
+ * Training produced a non-finite loss (the learning rate is too high for the network, or a
+ * quadratic activation blew up). Spec: §10.2.5
+ */
+export class TrainingDivergedError extends InvalidArgumentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
 /** How the learning rate changes over the run. Spec: §10.2.5 */
 export type LearningRateSchedule = 'constant' | 'cosine';
 
@@ -136,7 +147,7 @@ export function train(network: TrainableNetwork, data: Dataset, options: TrainOp
       const logits = network.forward(batchInput, batch);
       const result = softmaxCrossEntropy(logits, batchLabels, 0, batch, classes, grad);
       if (!Number.isFinite(result.loss)) {
-        throw new InvalidArgumentError(`training diverged at epoch ${epoch}, step ${step + 1}: loss is ${result.loss} (lower the learning rate)`);
+        throw new TrainingDivergedError(`training diverged at epoch ${epoch}, step ${step + 1}: loss is ${result.loss} (lower the learning rate)`);
       }
       network.backward(grad);
       maxNorm = Math.max(maxNorm, optimizer.step(lr));

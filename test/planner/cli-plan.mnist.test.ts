@@ -60,6 +60,7 @@ describe('delphi plan', () => {
     const chosen = parseModel(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(countActivations(chosen).relu6).toBeLessThanOrEqual(100);
     expect((chosen.metadata as { plan: { plan: string } }).plan.plan).toBe(doc.chosen);
+    expect((chosen.metadata as { plan: { rangeFits: boolean } }).plan.rangeFits).toBe(true);
     const svg = readFileSync(join(out, 'frontier.svg'), 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);

@@ -9,6 +9,7 @@ const candidate = (label: string, accuracy: number, relus: number, reward: numbe
   ({
     plan: [],
     label,
+    diverged: false,
     accuracy,
     reward,
     model: null as never,

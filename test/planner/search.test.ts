@@ -112,6 +112,13 @@ describe('searchPlans on a synthetic task', () => {
     expect(again.map((c) => [c.label, c.accuracy])).toEqual(p.map((c) => [c.label, c.accuracy]));
   });
 
+  it('a plan whose fine-tuning diverges scores 0 instead of stopping the search', () => {
+    const wild = searchPlans(base, { ...options, strategy: 'exhaustive', fineTune: { epochs: 1, batchSize: 32, learningRate: 1e12 } });
+    expect(wild).toHaveLength(4);
+    for (const c of wild.filter((x) => x.diverged)) expect(c.accuracy).toBe(0);
+    expect(wild.some((c) => c.diverged)).toBe(true);
+  });
+
   it('rejects exhaustive search beyond four activation layers and unknown strategies', () => {
     expect(() => searchPlans(base, { ...options, strategy: 'annealing' as never })).toThrow(/unknown strategy/);
     const deep = createModel({

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseModel, serializeModel } from '../../nn/index.js';
+import { analyzeRange, compileFixedPoint, parseModel, serializeModel } from '../../nn/index.js';
 import {
   calibrateCostModel,
   candidateCost,
@@ -220,6 +220,14 @@ export const planCommand: CliCommand = {
       io.err(`fixed-point evaluation of ${chosen.label} failed: ${(e as Error).message}\n`);
     }
     progress.finish();
+    // Whether no input in [0, 1] can overflow the share field (§8.11): quadratics square their inputs.
+    let rangeFits: boolean | null = null;
+    try {
+      rangeFits = analyzeRange(compileFixedPoint(chosen.model), { min: 0, max: 1 }).fits;
+      if (!rangeFits) io.err(`warning: range analysis cannot rule out overflow of the share field for ${chosen.label} (§8.11)\n`);
+    } catch (e) {
+      io.err(`range analysis of ${chosen.label} failed: ${(e as Error).message}\n`);
+    }
     const exported = {
       ...chosen.model,
       name: `${model.name}-${chosen.label}`,
@@ -238,6 +246,7 @@ export const planCommand: CliCommand = {
           preprocessingMs: chosen.cost.preprocessing.ms,
           onlineBytes: chosen.cost.online.bytes,
           preprocessingBytes: chosen.cost.preprocessing.bytes,
+          rangeFits,
         },
         accuracy: {
           dataset: 'mnist-t10k',
