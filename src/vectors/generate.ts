@@ -14,13 +14,14 @@ import { vectorSchema } from './schema.js';
 import { beaverFamily } from './families/beaver.js';
 import { bfvFamily } from './families/bfv.js';
 import { garblingFamily } from './families/garbling.js';
+import { inferenceFamily } from './families/inference.js';
 import { nttFamily, rnsFamily } from './families/math.js';
 import { otFamily } from './families/ot.js';
 import { sharingFamily } from './families/sharing.js';
 import { randomFamily } from './families/random.js';
 
 /** Every family, in the order `delphi vectors list` prints them. Spec: §12.6 */
-export const VECTOR_FAMILIES: readonly VectorFamily[] = Object.freeze([randomFamily, nttFamily, rnsFamily, sharingFamily, beaverFamily, otFamily, bfvFamily, garblingFamily]);
+export const VECTOR_FAMILIES: readonly VectorFamily[] = Object.freeze([randomFamily, nttFamily, rnsFamily, sharingFamily, beaverFamily, otFamily, bfvFamily, garblingFamily, inferenceFamily]);
 
 /** Files whose text exceeds this many bytes are written gzip-compressed (`.json.gz`). Spec: §12.6 */
 export const GZIP_THRESHOLD_BYTES = 2 ** 20;
