@@ -69,7 +69,13 @@ describe('delphi train', () => {
     const first = join(dir, 'first.json');
     const tuned = join(dir, 'tuned.json');
     expect(await runCli(['train', ...quick, '--out', first, '--no-fixed-point'], captureIo(), [trainCommand])).toBe(0);
-    expect(await runCli(['train', ...quick, '--model', first, '--out', tuned, '--no-fixed-point'], captureIo(), [trainCommand])).toBe(0);
+    const tty = { ...captureIo(), errIsTty: true, stderr: '' };
+    tty.err = (s: string) => {
+      tty.stderr += s;
+    };
+    expect(await runCli(['train', ...quick, '--model', first, '--out', tuned, '--no-fixed-point'], tty, [trainCommand])).toBe(0);
+    // On a terminal the bar is redrawn in place with the running loss and accuracy.
+    expect(tty.stderr).toMatch(/\repoch 1\/1 · loss \d\.\d{4}, accuracy \d+\.\d\d% [█░]+ +\d+%/);
     const meta = parseModel(readFileSync(tuned, 'utf8')).metadata as Record<string, Record<string, unknown>>;
     expect(meta.training.fineTuned).toBe(true);
   });
