@@ -37,6 +37,7 @@ export interface Locator {
   scrollIntoViewIfNeeded(): Promise<void>;
   evaluate<R, A>(fn: (el: Element, arg: A) => R, arg: A): Promise<R>;
   selectOption(value: string): Promise<string[]>;
+  check(): Promise<void>;
 }
 
 export interface Page {

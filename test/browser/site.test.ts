@@ -9,13 +9,16 @@
  * (`npm ci --prefix website`); without them the suite fails with a message saying so — .ci/run
  * installs both. Set DELPHI_SCREENSHOTS=<dir> to keep screenshots of the pages visited.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bitLength, fromSeed, fromTextSeed, sampleCenteredBinomial, uniformBelow, type Rng } from '../../src/random/index.js';
+import * as bfv from '../../src/bfv/index.js';
+import { compileFixedPoint, evaluateFixedPoint, parseModel } from '../../src/nn/index.js';
+import { PRESET_DIGITS, rasterize } from '../../website/src/components/viz/digits.js';
 import { launchChromium, type BrowserContext, type Page } from './chromium.js';
 import { serveStatic } from './static-server.js';
 
@@ -30,18 +33,25 @@ let page: Page;
 let opened: Page | undefined;
 let problems: string[] = [];
 
+/** The build started by {@link buildSite}, while it runs (killed if the suite ends first). */
+let building: ChildProcess | undefined;
+
 /** Runs scripts/docs-build.mjs --if-stale; rejects with the end of its log if the build fails. */
 function buildSite(): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'scripts/docs-build.mjs'), '--if-stale', '--no-install'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that stopping it also stops the Docusaurus process it runs.
+      detached: true,
     });
+    building = child;
     let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
+      building = undefined;
       if (code === 0) resolve();
       else reject(new Error(`the website build failed (node scripts/docs-build.mjs, exit ${code}):\n${log.slice(-4000)}`));
     });
@@ -61,9 +71,11 @@ beforeAll(async () => {
   } catch (e) {
     setupError = e;
   }
-}, 360_000);
+  // A full build takes 1–3 minutes on an idle machine, several times that on a loaded one.
+}, 1_200_000);
 
 afterAll(async () => {
+  if (building?.pid !== undefined) process.kill(-building.pid, 'SIGTERM');
   await browser?.close();
   await closeServer?.();
 });
@@ -140,8 +152,12 @@ describe('documentation website in chromium', () => {
     const specLink = page.locator('article a[href="/spec/02-randomness-and-channels"]').first();
     expect(await specLink.count()).toBe(1);
     await specLink.click();
-    await page.locator('article h1').first().waitFor();
-    expect(await page.locator('article h1').first().textContent()).toBe('§2 Randomness and channels');
+    // Client-side navigation: wait until the spec page has replaced the README.
+    await page.waitForFunction(
+      (title: string) => location.pathname === '/spec/02-randomness-and-channels' && document.querySelector('article h1')?.textContent === title,
+      '§2 Randomness and channels',
+      { timeout: 30_000 },
+    );
     // GitHub-compatible heading anchors, so links written for GitHub work on the site too.
     expect(await page.locator('h2[id="21-the-random-generator"]').count()).toBe(1);
     await shoot('home');
@@ -289,6 +305,80 @@ describe('documentation website in chromium', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('visualization: the BFV noise budget after each operation is the library’s, and toy parameters need an opt-in', async () => {
+    await open('/visualizations');
+    const viz = page.locator('[data-viz="noise-budget"]');
+    // Heavy visualizations start computing when scrolled into view.
+    expect(await viz.locator('[data-viz-waiting]').count()).toBe(1);
+    await viz.scrollIntoViewIfNeeded();
+    const readRows = async () =>
+      viz
+        .locator('table[data-table="noise-budget"]')
+        .evaluate((t: Element) => Array.from(t.querySelectorAll('tbody tr')).map((r) => Array.from(r.children).map((c) => c.textContent ?? '')), null);
+    const waitFor = (inputs: object) =>
+      page.waitForFunction(
+        (want: string) => document.querySelector('[data-viz="noise-budget"] [data-viz-ready]')?.getAttribute('data-viz-inputs') === want,
+        JSON.stringify(inputs),
+        { timeout: 240_000 },
+      );
+
+    // Reference, written independently of the page's code: SEAL's 4(x² + 1)(x + 1)² on x = 6, with
+    // one generator per parameter set drawn in the order sk, pk, relinearization keys, encryption.
+    const reference = (seed: string, x: number, set: { id: string; options: bfv.BfvParameterOptions }) => {
+      const params = bfv.createBfvParameters(set.options);
+      const ctx = bfv.createBfvContext(params);
+      const t = BigInt(params.plainModulus);
+      const rng = fromTextSeed(`${seed} ${set.id}`);
+      const sk = bfv.generateSecretKey(ctx, rng);
+      const pk = bfv.generatePublicKey(ctx, sk, rng);
+      const rk = bfv.generateRelinKeys(ctx, sk, rng);
+      const plain = (v: bigint) => ({ coeffs: Float64Array.from([Number(v % t)]) });
+      const rows: string[][] = [];
+      const rec = (op: string, ct: bfv.Ciphertext, value: bigint) => {
+        const c = bfv.bfvDecrypt(ctx, sk, ct).coeffs;
+        const constant = Array.from(c).every((v, i) => i === 0 || v === 0);
+        const shown = constant ? String(c[0] ?? 0) : 'not a constant';
+        const row = [set.id, String(rows.length), op, String(bfv.invariantNoiseBudget(ctx, sk, ct)), shown, String(value % t)];
+        rows.push([...row, shown === String(value % t) ? 'yes' : 'no']);
+        return { ct, value: value % t };
+      };
+      const mul = (a: { ct: bfv.Ciphertext; value: bigint }, b: { ct: bfv.Ciphertext; value: bigint }, op: string) =>
+        rec(op, bfv.bfvRelinearize(ctx, bfv.bfvMultiply(ctx, a.ct, b.ct), rk), a.value * b.value);
+      const xe = rec('encrypt x (public key)', bfv.bfvEncrypt(ctx, pk, plain(BigInt(x)), rng), BigInt(x));
+      const x2 = mul(xe, xe, 'x² (multiply, relinearize)');
+      const x2p1 = rec('x² + 1 (add plaintext)', bfv.bfvAddPlain(ctx, x2.ct, plain(1n)), x2.value + 1n);
+      const xp1 = rec('x + 1 (add plaintext)', bfv.bfvAddPlain(ctx, xe.ct, plain(1n)), xe.value + 1n);
+      const xp1sq = mul(xp1, xp1, '(x + 1)² (multiply, relinearize)');
+      const prod = mul(x2p1, xp1sq, '(x² + 1)(x + 1)² (multiply, relinearize)');
+      rec('4(x² + 1)(x + 1)² (multiply by plaintext)', bfv.bfvMultiplyPlain(ctx, prod.ct, plain(4n)), prod.value * 4n);
+      return rows;
+    };
+    const seal = { id: 'seal-4096', options: { polyModulusDegree: 4096, coeffModulus: bfv.bfvDefaultCoeffModulus(4096), plainModulus: 1024 } };
+    const delphi = {
+      id: 'delphi-8192',
+      options: { polyModulusDegree: 8192, coeffModulus: bfv.createCoeffModulus(8192, [30, 30, 30, 30, 30, 30, 30]), plainModulus: 2061584302081 },
+    };
+    const toy = {
+      id: 'toy-1024',
+      options: { polyModulusDegree: 1024, coeffModulus: bfv.createCoeffModulus(1024, [30, 30, 30]), plainModulus: 1024, insecure: true },
+    };
+
+    // By default only the secure sets run; no insecure warning.
+    await waitFor({ seed: 'delphi', x: 6, program: 'seal-example', sets: ['seal-4096', 'delphi-8192'] });
+    const secureRows = [...reference('delphi', 6, seal), ...reference('delphi', 6, delphi)];
+    expect(await readRows()).toEqual(secureRows);
+    expect(secureRows.at(-1)!.slice(4)).toEqual(['7252', '7252', 'yes']); // t = p: no wrap-around
+    expect(secureRows[6].slice(4)).toEqual(['84', '84', 'yes']); // t = 1024: 7252 mod 1024
+    expect(await viz.locator('[data-insecure-warning]').count()).toBe(0);
+    await shoot('visualization-noise-budget');
+
+    // Opting in adds the toy set, with its warning.
+    await viz.locator('input[name="insecure"]').check();
+    await waitFor({ seed: 'delphi', x: 6, program: 'seal-example', sets: ['seal-4096', 'delphi-8192', 'toy-1024'] });
+    expect(await readRows()).toEqual([...secureRows, ...reference('delphi', 6, toy)]);
+    expect(await viz.locator('[data-insecure-warning]').count()).toBe(1);
+  });
+
   it('the API reference links each Spec: citation to its section', async () => {
     await open('/api/random/functions/uniformBelow');
     const citation = page.locator('article a[href="/spec/02-randomness-and-channels#22-samplers"]');
@@ -297,5 +387,42 @@ describe('documentation website in chromium', () => {
     await shoot('api-uniformBelow');
   });
 
-  it.todo('runs a private inference in the page over the in-memory transport (once src/protocol exists)');
+  it('runs an inference through the protocol in the page (in-memory channel): the logits are the plaintext model’s', async () => {
+    await open('/visualizations');
+    const viz = page.locator('[data-viz="private-inference"]');
+    await viz.scrollIntoViewIfNeeded();
+    const model = compileFixedPoint(parseModel(readFileSync(path.join(root, 'models/mnist-small.json'), 'utf8')));
+    const check = async (inputs: object) => {
+      await page.waitForFunction(
+        (want: string) => document.querySelector('[data-viz="private-inference"] [data-viz-ready]')?.getAttribute('data-viz-inputs') === want,
+        JSON.stringify(inputs),
+        { timeout: 240_000 },
+      );
+      const ready = viz.locator('[data-viz-ready]');
+      const pixels = JSON.parse((await ready.getAttribute('data-pixels'))!) as number[];
+      const rows = await viz
+        .locator('table[data-table="inference-logits"]')
+        .evaluate((t: Element) => Array.from(t.querySelectorAll('tbody tr')).map((r) => Array.from(r.children).map((c) => c.textContent ?? '')), null);
+      // Reference: the plaintext fixed-point evaluator, in Node, on the pixels the page used.
+      const reference = evaluateFixedPoint(model, pixels).logits.map(String);
+      expect(rows.map((r) => r[1])).toEqual(reference);
+      expect(await viz.locator('[data-stat="agrees"] dd').textContent()).toBe('yes, exactly');
+      const phases = await viz
+        .locator('table[data-table="inference-phases"]')
+        .evaluate((t: Element) => Array.from(t.querySelectorAll('tbody tr')).map((r) => r.children[0].textContent), null);
+      expect(phases).toEqual(['setup', 'preprocessing', 'online']);
+      return pixels;
+    };
+    // The preset 7, rasterized by the page exactly as digits.ts does in Node.
+    const pixels = await check({ digit: 'preset 7', backend: 'dealer', run: 0 });
+    expect(pixels).toEqual(rasterize(PRESET_DIGITS['7']));
+    expect(await viz.locator('[data-stat="prediction"] dd').textContent()).toBe('7');
+    await shoot('visualization-private-inference');
+
+    // Linear layers under BFV (small insecure ring, for speed), another digit.
+    await viz.locator('select[name="backend"]').selectOption('bfv-small');
+    await check({ digit: 'preset 7', backend: 'bfv-small', run: 0 });
+    await viz.locator('select[name="digit"]').selectOption('0');
+    await check({ digit: 'preset 0', backend: 'bfv-small', run: 0 });
+  });
 });

@@ -2,7 +2,7 @@
  * Places a visualization by id: frame, title and summary are rendered on the server; the
  * component itself is loaded and run only in the browser, where it calls the library.
  */
-import React, { lazy, Suspense, useMemo, type ReactNode } from 'react';
+import React, { lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import BrowserOnly from '@docusaurus/BrowserOnly';
 import ErrorBoundary from '@docusaurus/ErrorBoundary';
 import { libraryVersion } from '@generated/delphi-library/default/live-modules.js';
@@ -31,8 +31,31 @@ function Loading(): ReactNode {
   return <div className={styles.loading}>Computing in your browser…</div>;
 }
 
+/** True once the element has come within 200 px of the viewport (and from then on). */
+function useSeen(enabled: boolean): [React.RefObject<HTMLDivElement | null>, boolean] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [seen, setSeen] = useState(!enabled);
+  useEffect(() => {
+    if (seen || !ref.current) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setSeen(true);
+    }, { rootMargin: '200px' });
+    observer.observe(ref.current);
+    return () => observer.disconnect();
+  }, [seen]);
+  return [ref, seen];
+}
+
 function Body({ info, params }: { info: VisualizationInfo; params: Record<string, string> }): ReactNode {
   const Component = useMemo(() => lazy(info.load), [info]);
+  const [ref, seen] = useSeen(info.heavy === true);
+  if (!seen) {
+    return (
+      <div ref={ref} className={styles.loading} data-viz-waiting="">
+        Computes in your browser when scrolled into view.
+      </div>
+    );
+  }
   return (
     <ErrorBoundary
       fallback={({ error, tryAgain }) => (

@@ -70,6 +70,17 @@ export function SelectField<T extends string | number>(props: {
   );
 }
 
+/** A checkbox (e.g. an explicit opt-in). */
+export function CheckboxField(props: { label: string; name: string; checked: boolean; onChange(checked: boolean): void }): ReactNode {
+  const id = useId();
+  return (
+    <label className={styles.checkbox} htmlFor={id}>
+      <input id={id} name={props.name} type="checkbox" checked={props.checked} onChange={(e) => props.onChange(e.target.checked)} />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
 /** A row of labelled figures (e.g. measured vs expected statistics). */
 export function Stats({ items }: { items: { label: string; value: string; name: string }[] }): ReactNode {
   return (

@@ -25,6 +25,11 @@ export interface VisualizationInfo {
   summary: string;
   /** Library modules the visualization computes with (shown in its footer). */
   uses: string[];
+  /**
+   * Computes for seconds on the page's thread: mounted only once the frame scrolls into view, so
+   * that a page with several visualizations stays responsive.
+   */
+  heavy?: boolean;
   load(): Promise<{ default: ComponentType<VizProps> }>;
 }
 
@@ -47,6 +52,28 @@ export const visualizations: VisualizationInfo[] = [
       'Measured here: random words consumed per sample, for every bound, against the expected 2^k / bound.',
     uses: ['delphi-ts/random'],
     load: () => import('./RejectionViz'),
+  },
+  {
+    id: 'noise-budget',
+    title: 'BFV: the noise budget along a computation',
+    summary:
+      'Every BFV ciphertext carries noise, and every operation makes it grow; when the invariant noise budget ' +
+      'reaches zero, decryption returns garbage. Here x is encrypted under real parameter sets and a small ' +
+      'program runs on it: the budget after each operation, and whether the ciphertext still decrypts correctly.',
+    uses: ['delphi-ts/bfv', 'delphi-ts/random'],
+    heavy: true,
+    load: () => import('./NoiseBudgetViz'),
+  },
+  {
+    id: 'private-inference',
+    title: 'An inference through the Delphi protocol, in this page',
+    summary:
+      'Draw a digit: the client sends it through the protocol to a server holding a trained MNIST network ' +
+      '(98.5 % accurate), over an in-memory channel with fresh randomness. The client learns the logits — and they ' +
+      'equal the plaintext fixed-point evaluation exactly. Traffic and time are measured per phase.',
+    uses: ['delphi-ts/protocol', 'delphi-ts/nn', 'delphi-ts/bfv', 'delphi-ts/random'],
+    heavy: true,
+    load: () => import('./PrivateInferenceViz'),
   },
 ];
 
