@@ -5,6 +5,7 @@
  * Node's OpenSSL, ristretto255 from @noble/curves, the ChaCha20 stream from OpenSSL — down to the
  * base-OT keys, the IKNP matrices, the u and y messages and the hashed outputs.
  */
+import { createHash } from 'node:crypto';
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +93,10 @@ describe('vectors/ot/prg.v1.json', () => {
 const sent = (tr: TranscriptEntry[], from: string) => tr.filter((m) => m.from === from).map((m) => unhex(m.bytes));
 
 describe('vectors/ot/base-ot.v1.json', () => {
+  it('the SHA-256 of the reference KDF is FIPS 180-4 SHA-256 ("abc", Appendix B.1)', () => {
+    expect(createHash('sha256').update('abc').digest('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
   for (const { group, test } of allTests(loadVectors('ot/base-ot.v1.json'))) {
     it(`tcId ${test.tcId} (${group.type}): ${test.comment}`, async () => {
       const i = test.input;
