@@ -17,14 +17,18 @@ const data = createDataset(test.images, test.labels, [1, 28, 28]);
 interface Meta {
   training: { recipe: string; seed: string; trainSamples: number; epochs: number; history: { accuracy: number }[] };
   accuracy: { dataset: string; samples: number; float: number; fixedPoint: number; fractionalBits: number };
+  /** Written by delphi plan (§10.4.5). */
+  plan?: { plan: string; strategy: string; relus: number; quadratics: number; rangeFits: boolean };
 }
 
-const SHIPPED: { file: string; relus: number; fixedPointSamples: number; minAccuracy: number }[] = [
-  { file: 'mnist-small.json', relus: 1216, fixedPointSamples: 2000, minAccuracy: 0.98 },
-  { file: 'mnist-delphi.json', relus: 10340, fixedPointSamples: 500, minAccuracy: 0.985 },
+const SHIPPED: { file: string; relus: number; quadratics: number; fixedPointSamples: number; minAccuracy: number }[] = [
+  { file: 'mnist-small.json', relus: 1216, quadratics: 0, fixedPointSamples: 2000, minAccuracy: 0.98 },
+  { file: 'mnist-delphi.json', relus: 10340, quadratics: 0, fixedPointSamples: 500, minAccuracy: 0.985 },
+  // mnist-small after `delphi plan --budget 100relus`: the first activation layer is quadratic.
+  { file: 'mnist-small-qr.json', relus: 64, quadratics: 1152, fixedPointSamples: 2000, minAccuracy: 0.975 },
 ];
 
-for (const { file, relus, fixedPointSamples, minAccuracy } of SHIPPED) {
+for (const { file, relus, quadratics, fixedPointSamples, minAccuracy } of SHIPPED) {
   describe(`models/${file}`, () => {
     const url = new URL(`../../models/${file}`, import.meta.url);
     let model: Model;
@@ -35,13 +39,14 @@ for (const { file, relus, fixedPointSamples, minAccuracy } of SHIPPED) {
       model = parseModel(readFileSync(url, 'utf8'));
       meta = model.metadata as unknown as Meta;
       const recipe = getRecipe(meta.training.recipe);
-      expect(model.name).toBe(recipe.name);
+      expect(model.name).toBe(meta.plan ? `${recipe.name}-${meta.plan.plan}` : recipe.name);
       expect(meta.training).toMatchObject({ seed: recipe.seed, trainSamples: 60000, epochs: recipe.hyperparameters.epochs });
       expect(meta.training.history).toHaveLength(recipe.hyperparameters.epochs);
-      expect(countActivations(model)).toMatchObject({ relu6: relus });
+      expect(countActivations(model)).toMatchObject({ relu6: relus, quadratic: quadratics });
       expect(meta.accuracy).toMatchObject({ dataset: 'mnist-t10k', samples: 10000, fractionalBits: 8 });
       expect(meta.accuracy.float).toBeGreaterThanOrEqual(minAccuracy);
       expect(meta.accuracy.fixedPoint).toBeGreaterThanOrEqual(minAccuracy);
+      if (meta.plan) expect(meta.plan).toMatchObject({ plan: 'QR', strategy: 'exhaustive', relus, quadratics, rangeFits: true });
     });
 
     it('the recorded float accuracy is reproduced exactly on the 10,000 test images', () => {
