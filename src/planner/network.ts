@@ -325,7 +325,7 @@ export class TrainableNetwork {
     const dy = this.#grads[i];
     const from = node.inputs[0];
     // ∂loss/∂input accumulates into the producer's gradient; the model input needs none.
-    const dx = from < 0 ? null : this.#gradTarget(from);
+    const dx = from < 0 ? null : this.#grads[from];
     const x = this.#output(from);
     const inSize = shapeSize(node.inputShapes[0]);
     const size = step.size;
@@ -416,7 +416,7 @@ export class TrainableNetwork {
         if (dx) for (let j = 0; j < total; j++) dx[j] += dy[j];
         const other = node.inputs[1];
         if (other >= 0) {
-          const db = this.#gradTarget(other);
+          const db = this.#grads[other];
           for (let j = 0; j < total; j++) db[j] += dy[j];
         }
         return;
@@ -429,11 +429,6 @@ export class TrainableNetwork {
         return;
       }
     }
-  }
-
-  /** The gradient buffer that ∂loss/∂(output of layer i) accumulates in (flatten passes through). */
-  #gradTarget(i: number): Float32Array {
-    return this.#grads[i];
   }
 }
 

@@ -174,7 +174,7 @@ export function train(network: TrainableNetwork, data: Dataset, options: TrainOp
   return reports;
 }
 
-/** Options of {@link trainModel}: those of {@link train} plus the batch buffer size. */
+/** Options of {@link trainModel}: those of {@link train} plus the name of the trained model. */
 export interface TrainModelOptions extends TrainOptions {
   /** Name of the trained model (default: the input model's). */
   name?: string;
