@@ -29,7 +29,11 @@ describe('cost model', () => {
     // Two 6-byte openings per element plus one message header each way, spread over 128 elements.
     expect(m.quadratic.online.bytes).toBeGreaterThanOrEqual(12);
     expect(m.quadratic.online.bytes).toBeLessThan(13);
-    for (const u of [m.relu.preprocessing, m.relu.online, m.quadratic.online]) expect(u.ms).toBeGreaterThan(0);
+    // BFV square pairs: the client's request and the server's response, one ciphertext each per
+    // 8192 slots — more than the online openings, far less than a ReLU.
+    expect(m.quadratic.preprocessing.bytes).toBeGreaterThan(12);
+    expect(m.quadratic.preprocessing.bytes).toBeLessThan(b.relu.online);
+    for (const u of [m.relu.preprocessing, m.relu.online, m.quadratic.online, m.quadratic.preprocessing]) expect(u.ms).toBeGreaterThan(0);
     expect(parseCostModel(JSON.stringify(m))).toEqual(m);
   });
 
