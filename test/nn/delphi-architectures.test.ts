@@ -1,7 +1,8 @@
 /**
  * The reference networks (§8.14) against the architectures in Delphi's code
  * (rust/experiments/src/mnist.rs, minionn.rs): layer shapes, the 10,340 activations of the MNIST
- * network, MiniONN's 173,056, and reproducible Kaiming-uniform weights.
+ * network, MiniONN's 173,056, delphi-ts's small demo network (1,216), and reproducible
+ * Kaiming-uniform weights.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,11 +13,32 @@ import {
   evaluateFloat,
   kaimingUniform,
   minionnCifar10Network,
+  smallMnistNetwork,
   uniformUnit,
   validateModel,
 } from '../../src/nn/index.js';
 import { loadMnist } from '../../src/cli/mnist.js';
 import { fromTextSeed } from '../../src/random/index.js';
+
+describe('smallMnistNetwork', () => {
+  it('conv 8×5×5 stride 2 → act → avgPool 2 → dense 64 → act → dense 10: 1,216 activations', () => {
+    const model = smallMnistNetwork(fromTextSeed('arch/small'), { activations: ['relu6', 'quadratic'] });
+    const shapes = validateModel(model).nodes.map((n) => `${n.layer.type} ${n.layer.name} [${n.shape.join(',')}]`);
+    expect(shapes).toEqual([
+      'conv2d conv1 [8,12,12]',
+      'relu6 relu1 [8,12,12]',
+      'avgPool2d pool1 [8,6,6]',
+      'flatten flatten [288]',
+      'dense fc1 [64]',
+      'quadratic quad2 [64]',
+      'dense fc2 [10]',
+    ]);
+    expect(model.layers[0]).toMatchObject({ stride: [2, 2], padding: [0, 0, 0, 0] });
+    expect(countActivations(model)).toEqual({ relu: 0, relu6: 1152, quadratic: 64, total: 1216 });
+    expect(smallMnistNetwork(fromTextSeed('arch/small'), { activations: ['relu6', 'quadratic'] }).layers).toEqual(model.layers);
+    expect(() => smallMnistNetwork(fromTextSeed('x'), { activations: ['relu', 'tanh' as never] })).toThrow(/"relu", "relu6" or "quadratic"/);
+  });
+});
 
 describe('delphiMnistNetwork', () => {
   const model = delphiMnistNetwork(fromTextSeed('arch/mnist'));
