@@ -121,7 +121,8 @@ async function runLiveBlock(i: number): Promise<{ status: string; text: string }
       return out !== null && out !== undefined && out.getAttribute('data-live-status') !== 'running';
     },
     i,
-    { timeout: 30_000 },
+    // A whole protocol run (tutorial 6) takes seconds in Node and several times that in a loaded browser.
+    { timeout: 180_000 },
   );
   const output = block.locator('[data-live-output]');
   return {
@@ -387,7 +388,7 @@ describe('documentation website in chromium', () => {
     await shoot('api-uniformBelow');
   });
 
-  it('runs an inference through the protocol in the page (in-memory channel): the logits are the plaintext model’s', async () => {
+  it('runs a private inference in the page (in-memory channel, Delphi’s backend): the logits are the plaintext model’s', async () => {
     await open('/visualizations');
     const viz = page.locator('[data-viz="private-inference"]');
     await viz.scrollIntoViewIfNeeded();
@@ -413,16 +414,21 @@ describe('documentation website in chromium', () => {
       expect(phases).toEqual(['setup', 'preprocessing', 'online']);
       return pixels;
     };
-    // The preset 7, rasterized by the page exactly as digits.ts does in Node.
-    const pixels = await check({ digit: 'preset 7', backend: 'dealer', run: 0 });
+    // The preset 7, rasterized by the page exactly as digits.ts does in Node; Delphi's protocol on a small ring.
+    const pixels = await check({ digit: 'preset 7', backend: 'delphi-small', run: 0 });
     expect(pixels).toEqual(rasterize(PRESET_DIGITS['7']));
     expect(await viz.locator('[data-stat="prediction"] dd').textContent()).toBe('7');
     await shoot('visualization-private-inference');
 
-    // Linear layers under BFV (small insecure ring, for speed), another digit.
-    await viz.locator('select[name="backend"]').selectOption('bfv-small');
-    await check({ digit: 'preset 7', backend: 'bfv-small', run: 0 });
+    // Delphi's protocol at Delphi's parameters (BFV n = 8192, garbled ReLUs, OT extension): secure, slow.
+    await viz.locator('select[name="backend"]').selectOption('delphi');
+    await check({ digit: 'preset 7', backend: 'delphi', run: 0 });
+    expect(await viz.locator('[data-backend-note="delphi"]').count()).toBe(1);
+
+    // The insecure dealer, another digit.
+    await viz.locator('select[name="backend"]').selectOption('dealer');
     await viz.locator('select[name="digit"]').selectOption('0');
-    await check({ digit: 'preset 0', backend: 'bfv-small', run: 0 });
+    await check({ digit: 'preset 0', backend: 'dealer', run: 0 });
+    expect(await viz.locator('[data-stat="prediction"] dd').textContent()).toBe('0');
   });
 });

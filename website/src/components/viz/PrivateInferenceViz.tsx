@@ -5,10 +5,9 @@
  * client's output, the traffic and time of each phase, and a check against the plaintext
  * fixed-point evaluation of the same model (they must agree exactly: ReLU networks, §9.12).
  *
- * Backends: the ones the library has. Linear layers can run under BFV (Delphi's parameters, or a
- * small insecure ring for speed); activations and Beaver pairs use the insecure dealer until the
- * garbled-circuit backend is wired into the protocol — the page says so, and nothing here is
- * private in that mode.
+ * Backends: Delphi's (BFV linear layers, garbled ReLUs with labels by OT extension, BFV square
+ * pairs) at Delphi's parameters or on a small insecure ring for speed, and the insecure dealer. The
+ * page says which guarantees each one gives; with both parties in one page, none protects anything.
  */
 import React, { useCallback, useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { useLibrary } from './useLibrary';
@@ -31,27 +30,36 @@ const loadLibrary = async () => {
 };
 type Library = Awaited<ReturnType<typeof loadLibrary>>;
 
-const BACKENDS = ['dealer', 'bfv-small', 'bfv-delphi'] as const;
+const BACKENDS = ['delphi-small', 'delphi', 'dealer'] as const;
 type BackendChoice = (typeof BACKENDS)[number];
 const BACKEND_LABELS: Record<BackendChoice, string> = {
-  dealer: 'insecure dealer for everything (fast)',
-  'bfv-small': 'BFV linear layers, n = 1024 (insecure ring) + dealer',
-  'bfv-delphi': "BFV linear layers at Delphi's parameters, n = 8192 (slow) + dealer",
+  'delphi-small': "Delphi's protocol on a small BFV ring (n = 1024, insecure; quicker)",
+  delphi: "Delphi's protocol at Delphi's parameters (n = 8192; tens of seconds)",
+  dealer: 'the insecure dealer (not private; fastest)',
+};
+const BACKEND_NOTES: Record<BackendChoice, string> = {
+  'delphi-small':
+    'Garbled circuits, oblivious transfer and homomorphic encryption exactly as in Delphi — but on a BFV ring far ' +
+    'too small to be secure (n = 1024, created with insecure: true), so that the demo is quick.',
+  delphi:
+    "Delphi's protocol with Delphi's parameters: secure against semi-honest parties (§11). Since both parties run " +
+    'in this one page, it demonstrates the protocol and protects nothing here.',
+  dealer:
+    'Not private: the server acts as a trusted dealer and sees the client\'s masks (§9.9.2). It runs the same ' +
+    'protocol logic and online messages, fast.',
 };
 
 function backendFor(lib: Library, choice: BackendChoice) {
   const { protocol, bfv } = lib;
   if (choice === 'dealer') return protocol.insecureDealer;
-  const parameters =
-    choice === 'bfv-delphi'
-      ? protocol.delphiBfvParameters()
-      : bfv.createBfvParameters({
-          polyModulusDegree: 1024,
-          coeffModulus: bfv.createCoeffModulus(1024, [30, 30, 30, 30, 30, 30, 30]),
-          plainModulus: 2061584302081,
-          insecure: true,
-        });
-  return { ...protocol.insecureDealer, linear: protocol.bfvLinear({ parameters }) };
+  if (choice === 'delphi') return protocol.delphiBackend();
+  const parameters = bfv.createBfvParameters({
+    polyModulusDegree: 1024,
+    coeffModulus: bfv.createCoeffModulus(1024, [30, 30, 30, 30, 30, 30, 30]),
+    plainModulus: 2061584302081,
+    insecure: true,
+  });
+  return protocol.delphiBackend({ parameters });
 }
 
 interface RunResult {
@@ -121,7 +129,7 @@ function DrawingPad(props: { pixels: number[]; onStroke(stroke: Stroke, done: bo
 export default function PrivateInferenceViz({ params }: VizProps): ReactNode {
   const lib = useLibrary(loadLibrary);
   const [digit, setDigit] = useState(PRESET_NAMES.includes(params.digit ?? '') ? params.digit! : '7');
-  const [backend, setBackend] = useState<BackendChoice>(BACKENDS.find((b) => b === params.backend) ?? 'dealer');
+  const [backend, setBackend] = useState<BackendChoice>(BACKENDS.find((b) => b === params.backend) ?? 'delphi-small');
   const [strokes, setStrokes] = useState<readonly Stroke[]>(PRESET_DIGITS[digit]);
   const [drawing, setDrawing] = useState<Stroke | null>(null);
   const [runCount, setRunCount] = useState(0);
@@ -135,7 +143,11 @@ export default function PrivateInferenceViz({ params }: VizProps): ReactNode {
   const keyFor = (run: number) => JSON.stringify({ digit: source, backend, run });
   const key = keyFor(runCount);
 
+  /** Id of the latest run: results of runs overtaken by a newer one are dropped. */
+  const latest = useRef(0);
+
   const run = useCallback(async (runKey: string) => {
+    const id = ++latest.current;
     setRunning(true);
     setFailure(null);
     try {
@@ -146,9 +158,10 @@ export default function PrivateInferenceViz({ params }: VizProps): ReactNode {
         allowInsecure: true,
         clientRng: lib.random.systemRng(),
         serverRng: lib.random.systemRng(),
-        onProgress: (p) => setProgress(`${p.phase}: ${p.item} (${p.done}/${p.total}), ${((performance.now() - started) / 1000).toFixed(1)} s`),
+        onProgress: (p) => id === latest.current && setProgress(`${p.phase}: ${p.item} (${p.done}/${p.total}), ${((performance.now() - started) / 1000).toFixed(1)} s`),
       });
       const reference = lib.nn.evaluateFixedPoint(lib.fixedPoint, input).logits.map(String);
+      if (id !== latest.current) return;
       setResult({
         key: runKey,
         pixels: input,
@@ -165,9 +178,9 @@ export default function PrivateInferenceViz({ params }: VizProps): ReactNode {
         })),
       });
     } catch (e) {
-      setFailure(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+      if (id === latest.current) setFailure(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     } finally {
-      setRunning(false);
+      if (id === latest.current) setRunning(false);
     }
   }, [lib, strokes, backend]);
 
@@ -197,10 +210,8 @@ export default function PrivateInferenceViz({ params }: VizProps): ReactNode {
         />
         <SelectField<BackendChoice> label="Backends" name="backend" value={backend} options={BACKENDS} format={(b) => BACKEND_LABELS[b]} onChange={setBackend} />
       </Controls>
-      <p className={styles.warning} data-insecure-warning="">
-        Not private yet: the ReLU layers and Beaver pairs come from the <em>insecure dealer</em> (§9.9.2), in which
-        the server sees the client's masks. The garbled-circuit backend will replace it. Both parties also run in
-        this one page. What is real: the protocol's messages, their sizes, and the arithmetic on shares.
+      <p className={backend === 'delphi' ? styles.note : styles.warning} data-backend-note={backend}>
+        {BACKEND_NOTES[backend]}
       </p>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: '1.5rem', alignItems: 'flex-start' }}>
         <div>

@@ -66,11 +66,12 @@ export const visualizations: VisualizationInfo[] = [
   },
   {
     id: 'private-inference',
-    title: 'An inference through the Delphi protocol, in this page',
+    title: 'A private inference in this page',
     summary:
-      'Draw a digit: the client sends it through the protocol to a server holding a trained MNIST network ' +
-      '(98.5 % accurate), over an in-memory channel with fresh randomness. The client learns the logits — and they ' +
-      'equal the plaintext fixed-point evaluation exactly. Traffic and time are measured per phase.',
+      'Draw a digit: the client sends it through Delphi’s protocol — homomorphic encryption, oblivious transfer and ' +
+      'garbled circuits — to a server holding a trained MNIST network (98.5 % accurate), over an in-memory channel ' +
+      'with fresh randomness. The client learns the logits, and they equal the plaintext fixed-point evaluation ' +
+      'exactly. Traffic and time are measured per phase.',
     uses: ['delphi-ts/protocol', 'delphi-ts/nn', 'delphi-ts/bfv', 'delphi-ts/random'],
     heavy: true,
     load: () => import('./PrivateInferenceViz'),
