@@ -8,16 +8,23 @@ import { MalformedInputError } from '../errors.js';
 import type { HandshakeOptions } from '../net/handshake.js';
 import type { TcpChannelOptions } from '../net/tcp.js';
 import { compileFixedPoint, importOnnx, parseModel, type FixedPointModel } from '../nn/index.js';
-import { backendIds, insecureDealer, type ProtocolBackend } from '../protocol/index.js';
+import { backendIds, delphiBackend, insecureDealer, type ProtocolBackend } from '../protocol/index.js';
 import { UsageError } from './command.js';
 
 /** Protocol backends the CLI can run, by name. */
 export const CLI_BACKENDS: Readonly<Record<string, { backend: ProtocolBackend; summary: string }>> = {
+  delphi: {
+    backend: delphiBackend(),
+    summary: "Delphi's: BFV linear layers (n = 8192, t = p, flooded), garbled ReLUs with OT, BFV square pairs",
+  },
   'insecure-dealer': {
     backend: insecureDealer,
     summary: 'a trusted dealer stands in for HE, garbled circuits and OT: fast, but NOT private (needs --insecure)',
   },
 };
+
+/** The backend `delphi serve` and `delphi infer` use unless told otherwise. */
+export const DEFAULT_BACKEND = 'delphi';
 
 /** The backend named `name`, or a UsageError listing the available ones. */
 export function resolveBackend(name: string): ProtocolBackend {
@@ -30,7 +37,7 @@ export function resolveBackend(name: string): ProtocolBackend {
 }
 
 /** Usage lines of the backend options. */
-export const BACKEND_USAGE = `  --backend NAME          protocol backend; both ends must use the same (default insecure-dealer):
+export const BACKEND_USAGE = `  --backend NAME          protocol backend; both ends must use the same (default delphi):
 ${Object.entries(CLI_BACKENDS)
   .map(([n, e]) => `                            ${n}: ${e.summary}`)
   .join('\n')}

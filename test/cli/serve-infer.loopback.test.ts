@@ -77,7 +77,7 @@ beforeAll(async () => {
   let listening!: (p: number) => void;
   const ready = new Promise<number>((r) => (listening = r));
   const serve = createServeCommand({ signal: stop.signal, onListening: (a) => listening(a.port) });
-  served = runCli(['serve', '--model', join(dir, 'model.json'), '--port', '0', '--insecure', '--seed', SEED], serveIo, [serve]);
+  served = runCli(['serve', '--model', join(dir, 'model.json'), '--port', '0', '--backend', 'insecure-dealer', '--insecure', '--seed', SEED], serveIo, [serve]);
   port = await Promise.race([ready, served.then((code) => Promise.reject(new Error(`serve exited with ${code}: ${serveIo.stderr}`)))]);
 });
 
@@ -87,7 +87,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const infer = (args: string[], io = captureIo()) => runCli(['infer', '--server', `127.0.0.1:${port}`, '--insecure', ...args], io, [inferCommand]).then((code) => ({ code, io }));
+const infer = (args: string[], io = captureIo()) => runCli(['infer', '--server', `127.0.0.1:${port}`, '--backend', 'insecure-dealer', '--insecure', ...args], io, [inferCommand]).then((code) => ({ code, io }));
 
 describe('delphi serve + delphi infer', () => {
   it('prints where it listens', () => {
@@ -157,7 +157,7 @@ describe('delphi serve + delphi infer', () => {
 describe('command-line mistakes and unreachable servers', () => {
   it('infer refuses an insecure backend without --insecure (exit 2)', async () => {
     const io = captureIo();
-    const code = await runCli(['infer', '--server', 'localhost:1', '--input', 'x.png'], io, [inferCommand]);
+    const code = await runCli(['infer', '--server', 'localhost:1', '--input', 'x.png', '--backend', 'insecure-dealer'], io, [inferCommand]);
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/not private .* Pass --insecure/);
   });
@@ -173,17 +173,26 @@ describe('command-line mistakes and unreachable servers', () => {
     const p = await closedPort();
     const png = join(tmpdir(), `delphi-missing-${p}.png`);
     const io = captureIo();
-    expect(await runCli(['infer', '--server', `127.0.0.1:${p}`, '--input', png, '--insecure'], io, [inferCommand])).toBe(1);
+    expect(await runCli(['infer', '--server', `127.0.0.1:${p}`, '--input', png, '--backend', 'insecure-dealer', '--insecure'], io, [inferCommand])).toBe(1);
     expect(io.stderr).toMatch(/ENOENT/);
     const model = join(dir, 'digit0.png');
     const io2 = captureIo();
-    expect(await runCli(['infer', '--server', `127.0.0.1:${p}`, '--input', model, '--insecure'], io2, [inferCommand])).toBe(1);
+    expect(await runCli(['infer', '--server', `127.0.0.1:${p}`, '--input', model, '--backend', 'insecure-dealer', '--insecure'], io2, [inferCommand])).toBe(1);
     expect(io2.stderr).toMatch(/connection refused.*\[TRANSPORT_ERROR\]/);
+  });
+
+  it('the default backend is Delphi\'s (secure: no --insecure needed) and unknown backends are usage errors', async () => {
+    const io = captureIo();
+    expect(await runCli(['infer', '--help'], io, [inferCommand])).toBe(0);
+    expect(io.stdout + io.stderr).toMatch(/default delphi/);
+    const io2 = captureIo();
+    expect(await runCli(['infer', '--server', 'localhost:1', '--input', 'x.png', '--backend', 'nope'], io2, [inferCommand])).toBe(2);
+    expect(io2.stderr).toMatch(/unknown backend "nope".*\n.*delphi:/s);
   });
 
   it('serve refuses an insecure backend without --insecure, and a missing model', async () => {
     const io = captureIo();
-    expect(await runCli(['serve', '--model', join(dir, 'model.json'), '--port', '0'], io, [createServeCommand()])).toBe(2);
+    expect(await runCli(['serve', '--model', join(dir, 'model.json'), '--port', '0', '--backend', 'insecure-dealer'], io, [createServeCommand()])).toBe(2);
     expect(io.stderr).toMatch(/Pass --insecure/);
     const io2 = captureIo();
     expect(await runCli(['serve', '--port', '0'], io2, [createServeCommand()])).toBe(2);
@@ -193,12 +202,12 @@ describe('command-line mistakes and unreachable servers', () => {
     const io = captureIo();
     let listening!: (p: number) => void;
     const ready = new Promise<number>((r) => (listening = r));
-    const once = runCli(['serve', '--model', join(dir, 'model.json'), '--port', '0', '--insecure', '--once'], io, [
+    const once = runCli(['serve', '--model', join(dir, 'model.json'), '--port', '0', '--backend', 'insecure-dealer', '--insecure', '--once'], io, [
       createServeCommand({ onListening: (a) => listening(a.port) }),
     ]);
     const p = await ready;
     const client = captureIo();
-    expect(await runCli(['infer', '--server', `127.0.0.1:${p}`, '--input', join(dir, 'digit0.png'), '--insecure'], client, [inferCommand])).toBe(0);
+    expect(await runCli(['infer', '--server', `127.0.0.1:${p}`, '--input', join(dir, 'digit0.png'), '--backend', 'insecure-dealer', '--insecure'], client, [inferCommand])).toBe(0);
     expect(await once).toBe(0);
     expect(io.stderr).toMatch(/stopped after 1 session\n/);
   });

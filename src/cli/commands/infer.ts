@@ -30,7 +30,7 @@ import {
   formatMs,
   helloOptions,
   positiveNumber,
-  resolveBackend,
+  DEFAULT_BACKEND, resolveBackend,
   TRANSPORT_OPTIONS,
   TRANSPORT_USAGE,
   transportOptions,
@@ -88,7 +88,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   }
   const background = values.background ?? 'black';
   if (background !== 'black' && background !== 'white') throw new UsageError(`--background is black or white, got "${background}"`);
-  const backendName = values.backend ?? 'insecure-dealer';
+  const backendName = values.backend ?? DEFAULT_BACKEND;
   const backend = resolveBackend(backendName);
   const allowInsecure = values.insecure === true;
   if (!allowInsecure) {

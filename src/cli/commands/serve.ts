@@ -19,7 +19,7 @@ import {
   loadServedModel,
   positiveInteger,
   positiveNumber,
-  resolveBackend,
+  DEFAULT_BACKEND, resolveBackend,
   TRANSPORT_OPTIONS,
   TRANSPORT_USAGE,
   transportOptions,
@@ -88,7 +88,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const sessionSeconds = values['session-timeout'] === undefined ? 3600 : positiveNumber(values['session-timeout'], '--session-timeout');
   if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
   const fractionalBits = values['fractional-bits'] === undefined ? undefined : positiveInteger(values['fractional-bits'], '--fractional-bits');
-  const backend = resolveBackend(values.backend ?? 'insecure-dealer');
+  const backend = resolveBackend(values.backend ?? DEFAULT_BACKEND);
   const allowInsecure = values.insecure === true;
   const transport = transportOptions(values);
   const master: Rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
@@ -134,7 +134,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   io.out(`listening on ${where}\n`);
   io.err(
     `serving "${architecture.name}" (input ${formatShape(architecture.inputShape)}, ${architecture.layers.length} layers, ` +
-      `fingerprint ${fingerprint.slice(0, 16)}…) with backend ${values.backend ?? 'insecure-dealer'}${allowInsecure ? ' (INSECURE)' : ''}\n`,
+      `fingerprint ${fingerprint.slice(0, 16)}…) with backend ${values.backend ?? DEFAULT_BACKEND}${allowInsecure ? ' (INSECURE)' : ''}\n`,
   );
   hooks.onListening?.(server.address);
 
