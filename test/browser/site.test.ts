@@ -17,6 +17,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bitLength, fromSeed, fromTextSeed, sampleCenteredBinomial, uniformBelow, type Rng } from '../../src/random/index.js';
 import * as bfv from '../../src/bfv/index.js';
+import * as gc from '../../src/gc/index.js';
 import { compileFixedPoint, evaluateFixedPoint, parseModel } from '../../src/nn/index.js';
 import { PRESET_DIGITS, rasterize } from '../../website/src/components/viz/digits.js';
 import { launchChromium, type BrowserContext, type Page } from './chromium.js';
@@ -378,6 +379,50 @@ describe('documentation website in chromium', () => {
     await waitFor({ seed: 'delphi', x: 6, program: 'seal-example', sets: ['seal-4096', 'delphi-8192', 'toy-1024'] });
     expect(await readRows()).toEqual([...secureRows, ...reference('delphi', 6, toy)]);
     expect(await viz.locator('[data-insecure-warning]').count()).toBe(1);
+  });
+
+  it('visualization: a garbled AND gate shows the library’s labels, table and evaluation', async () => {
+    await open('/visualizations');
+    const viz = page.locator('[data-viz="garbled-gate"]');
+    const table = (name: string) =>
+      viz.locator(`table[data-table="${name}"]`).evaluate((t: Element) => Array.from(t.querySelectorAll('tbody tr')).map((r) => r.children[1].textContent ?? ''), null);
+    // Reference in Node: the same one-gate circuit, garbled from the same seed.
+    const reference = (seed: string, a: number, b: number) => {
+      const builder = new gc.CircuitBuilder();
+      const [wa] = builder.input('garbler', 1);
+      const [wb] = builder.input('evaluator', 1);
+      builder.output([builder.and(wa, wb)]);
+      const circuit = builder.build();
+      const { garbled, secrets } = gc.garble(circuit, fromTextSeed(seed));
+      const hex = (w: Uint32Array, k = 0) => bytesToHex(new Uint8Array(w.buffer, w.byteOffset + 16 * k, 16));
+      const one = (w: Uint32Array) => w.map((x, i) => x ^ secrets.delta[i]);
+      const za = gc.inputZeroLabels(circuit, secrets, 'garbler');
+      const zb = gc.inputZeroLabels(circuit, secrets, 'evaluator');
+      const la = gc.encodeInputs(circuit, secrets, 'garbler', new Uint8Array([a]));
+      const lb = gc.encodeInputs(circuit, secrets, 'evaluator', new Uint8Array([b]));
+      const out = gc.evaluateGarbled(circuit, garbled, la, lb);
+      return {
+        secrets: [hex(secrets.delta), hex(za), hex(one(za)), hex(zb), hex(one(zb))],
+        sent: [hex(garbled.tables, 0), hex(garbled.tables, 1), String(garbled.decoding[0]), hex(la), hex(lb)],
+        out: hex(out),
+        bit: gc.decodeOutputs(garbled, out)[0],
+      };
+    };
+    for (const [a, b] of [[0, 0], [1, 1], [1, 0]]) {
+      await viz.locator('select[name="a"]').selectOption(String(a));
+      await viz.locator('select[name="b"]').selectOption(String(b));
+      await page.waitForFunction(
+        (want: string) => document.querySelector('[data-viz="garbled-gate"] [data-viz-ready]')?.getAttribute('data-viz-inputs') === want,
+        JSON.stringify({ seed: 'delphi', a, b }),
+        { timeout: 30_000 },
+      );
+      const ref = reference('delphi', a, b);
+      expect(await table('garbler-secrets')).toEqual(ref.secrets);
+      expect(await table('garbled-table')).toEqual(ref.sent);
+      expect(await viz.locator('[data-stat="output-label"] dd').textContent()).toBe(ref.out);
+      expect(ref.bit).toBe(a & b);
+      expect(await viz.locator('[data-stat="output-bit"] dd').textContent()).toBe(`${a & b} = ${a} AND ${b}`);
+    }
   });
 
   it('the API reference links each Spec: citation to its section', async () => {

@@ -54,6 +54,16 @@ export const visualizations: VisualizationInfo[] = [
     load: () => import('./RejectionViz'),
   },
   {
+    id: 'garbled-gate',
+    title: 'Garbled circuits: one AND gate under half-gates',
+    summary:
+      'The garbler picks a secret Δ and two labels per wire; an AND gate becomes two 16-byte ciphertexts. The ' +
+      'evaluator, holding one label per input wire, computes one label of the output wire and decodes only that ' +
+      'bit. Pick the inputs and watch which labels travel.',
+    uses: ['delphi-ts/gc', 'delphi-ts/random'],
+    load: () => import('./GarbledGateViz'),
+  },
+  {
     id: 'noise-budget',
     title: 'BFV: the noise budget along a computation',
     summary:
