@@ -8,29 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/command.js';
 import { sealCommand } from '../../src/cli/commands/seal.js';
 import { runCli } from '../../src/cli/run.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { loadSeal } from './seal.js';
+import { captureIo } from '../cli/capture-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'delphi-seal-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(s: string) {
-      io.stdout += s;
-    },
-    err(s: string) {
-      io.stderr += s;
-    },
-  };
-  return io;
-}
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = captureIo();

@@ -2,24 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runCli } from '../../src/cli/run.js';
 import { VERSION } from '../../src/version.js';
-import type { CliCommand, CliIo } from '../../src/cli/command.js';
+import type { CliCommand } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/command.js';
 import { OutOfRangeError } from '../../src/errors.js';
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(s: string) {
-      io.stdout += s;
-    },
-    err(s: string) {
-      io.stderr += s;
-    },
-  };
-  return io;
-}
+import { captureIo } from './capture-io.js';
 
 const failing: CliCommand = {
   name: 'fail',

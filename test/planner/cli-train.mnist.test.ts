@@ -8,27 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/command.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
 import { loadMnist } from '../../src/cli/mnist.js';
 import { runCli } from '../../src/cli/run.js';
 import { parseModel } from '../../src/nn/index.js';
 import { createDataset, measureAccuracy } from '../../src/planner/index.js';
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(s: string) {
-      io.stdout += s;
-    },
-    err(s: string) {
-      io.stderr += s;
-    },
-  };
-  return io;
-}
+import { captureIo } from '../cli/capture-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'delphi-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
