@@ -12,11 +12,7 @@
  * @module
  */
 import { MalformedInputError, ProtocolError } from '../errors.js';
-import { P as SHARE_FIELD_P } from '../math/share-field.js';
-
-// Module-local aliases: some module loaders (e.g. Vitest's) turn every use of an imported
-// binding into a property read, which keeps hot loops from being optimised.
-const P = SHARE_FIELD_P;
+import { FIELD_ELEMENT_BYTES, readFieldElements, writeFieldElements } from '../sharing/field-vector.js';
 
 /** Message tags (one byte) of the Beaver protocols. Spec: §7.7 */
 export const BEAVER_TAG = {
@@ -26,8 +22,7 @@ export const BEAVER_TAG = {
   OPEN_SQUARE: 0x52,
 } as const;
 
-/** Bytes of one field element on the wire. Spec: §7.7 */
-export const FIELD_ELEMENT_BYTES = 6;
+export { FIELD_ELEMENT_BYTES };
 
 /** Bytes of the header of an opening message. Spec: §7.7 */
 export const OPEN_HEADER_BYTES = 16;
@@ -64,19 +59,7 @@ export function encodeOpening(tag: number, columns: readonly Float64Array[], sta
   writeU32(msg, 8, start >>> 0);
   writeU32(msg, 12, Math.floor(start / TWO_32));
   let o = OPEN_HEADER_BYTES;
-  for (const column of columns) {
-    for (let i = start, end = start + count; i < end; i++, o += FIELD_ELEMENT_BYTES) {
-      const v = column[i];
-      const lo = v >>> 0;
-      const hi = (v - lo) / TWO_32;
-      msg[o] = lo;
-      msg[o + 1] = lo >>> 8;
-      msg[o + 2] = lo >>> 16;
-      msg[o + 3] = lo >>> 24;
-      msg[o + 4] = hi;
-      msg[o + 5] = hi >>> 8;
-    }
-  }
+  for (const column of columns) o = writeFieldElements(msg, o, column, start, count);
   return msg;
 }
 
@@ -118,14 +101,7 @@ export function decodeOpening(
   let o = OPEN_HEADER_BYTES;
   for (let c = 0; c < columnCount; c++) {
     const column = new Float64Array(count);
-    for (let i = 0; i < count; i++, o += FIELD_ELEMENT_BYTES) {
-      const lo = (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
-      const v = (msg[o + 4] | (msg[o + 5] << 8)) * TWO_32 + lo;
-      if (v >= P) {
-        throw new MalformedInputError(`${context}: element ${start + i} of column ${c} is ${v}, not below p`);
-      }
-      column[i] = v;
-    }
+    o = readFieldElements(msg, o, count, column, 0, (i) => `${context}: element ${start + i} of column ${c}`);
     columns.push(column);
   }
   return columns;

@@ -8,10 +8,8 @@
  * @module
  */
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
-import { P as SHARE_FIELD_P } from '../math/share-field.js';
 import type { Channel } from '../net/channel.js';
-
-const P = SHARE_FIELD_P;
+import { FIELD_ELEMENT_BYTES, readFieldElements, writeFieldElements } from '../sharing/field-vector.js';
 
 /** Version carried in both hellos. Spec: §9.4 */
 export const PROTOCOL_VERSION = 1;
@@ -40,8 +38,8 @@ export const PROTOCOL_TAG = {
 export const FIELD_MESSAGE_HEADER_BYTES = 16;
 /** Largest number of entries per field-vector message. Spec: §9.4 */
 export const FIELD_CHUNK = 65536;
-/** Bytes per field element on the wire (p < 2^41 fits 48 bits). Spec: §9.4 */
-export const FIELD_ELEMENT_BYTES = 6;
+/** Bytes per field element on the wire (p < 2^41 fits 48 bits; encoding of §7.7). Spec: §9.4 */
+export { FIELD_ELEMENT_BYTES };
 /** The `layer` of MASKED_INPUT. Spec: §9.4 */
 export const INPUT_LAYER = 0xffffffff;
 /** Longest backend identifier. Spec: §9.2 */
@@ -121,18 +119,7 @@ export function encodeFieldMessage(tag: number, layer: number, values: Float64Ar
   writeU32(msg, 4, layer);
   writeU32(msg, 8, start);
   writeU32(msg, 12, count);
-  let o = FIELD_MESSAGE_HEADER_BYTES;
-  for (let i = start, end = start + count; i < end; i++, o += FIELD_ELEMENT_BYTES) {
-    const v = values[i];
-    const lo = v >>> 0;
-    const hi = (v - lo) / TWO_32;
-    msg[o] = lo;
-    msg[o + 1] = lo >>> 8;
-    msg[o + 2] = lo >>> 16;
-    msg[o + 3] = lo >>> 24;
-    msg[o + 4] = hi;
-    msg[o + 5] = hi >>> 8;
-  }
+  writeFieldElements(msg, FIELD_MESSAGE_HEADER_BYTES, values, start, count);
   return msg;
 }
 
@@ -165,13 +152,7 @@ export function decodeFieldMessage(
   }
   const expected = FIELD_MESSAGE_HEADER_BYTES + FIELD_ELEMENT_BYTES * count;
   if (msg.length !== expected) throw new MalformedInputError(`${context}: message is ${msg.length} bytes, expected ${expected}`);
-  let o = FIELD_MESSAGE_HEADER_BYTES;
-  for (let i = 0; i < count; i++, o += FIELD_ELEMENT_BYTES) {
-    const lo = (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
-    const v = (msg[o + 4] | (msg[o + 5] << 8)) * TWO_32 + lo;
-    if (v >= P) throw new MalformedInputError(`${context}: element ${start + i} is ${v}, not below p`);
-    out[start + i] = v;
-  }
+  readFieldElements(msg, FIELD_MESSAGE_HEADER_BYTES, count, out, start, (i) => `${context}: element ${start + i}`);
 }
 
 function layerName(layer: number): string {

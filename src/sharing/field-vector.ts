@@ -9,7 +9,7 @@
  * Spec: §7.1
  * @module
  */
-import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../errors.js';
+import { InvalidArgumentError, MalformedInputError, OutOfRangeError, SizeMismatchError } from '../errors.js';
 import { P as SHARE_FIELD_P } from '../math/share-field.js';
 import type { Rng } from '../random/rng.js';
 
@@ -124,4 +124,51 @@ function describe(x: unknown): string {
   if (x === null) return 'null';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return typeof x;
+}
+
+/** Bytes of one field element on the wire: 48-bit little-endian (p < 2^41). Spec: §7.7 */
+export const FIELD_ELEMENT_BYTES = 6;
+
+
+/**
+ * Writes values[start .. start + count) into `msg` from byte `offset`, {@link FIELD_ELEMENT_BYTES}
+ * little-endian bytes each; returns the offset after the last one. Spec: §7.7
+ */
+export function writeFieldElements(msg: Uint8Array, offset: number, values: Float64Array, start: number, count: number): number {
+  let o = offset;
+  for (let i = start, end = start + count; i < end; i++, o += FIELD_ELEMENT_BYTES) {
+    const v = values[i];
+    const lo = v >>> 0;
+    const hi = (v - lo) / TWO_32;
+    msg[o] = lo;
+    msg[o + 1] = lo >>> 8;
+    msg[o + 2] = lo >>> 16;
+    msg[o + 3] = lo >>> 24;
+    msg[o + 4] = hi;
+    msg[o + 5] = hi >>> 8;
+  }
+  return o;
+}
+
+/**
+ * Reads `count` field elements from `msg` at byte `offset` into out[outStart ..]; returns the
+ * offset after the last one. An element ≥ p is a {@link MalformedInputError} whose message starts
+ * with `name(i)` for the i-th element read. Spec: §7.7
+ */
+export function readFieldElements(
+  msg: Uint8Array,
+  offset: number,
+  count: number,
+  out: Float64Array,
+  outStart: number,
+  name: (i: number) => string,
+): number {
+  let o = offset;
+  for (let i = 0; i < count; i++, o += FIELD_ELEMENT_BYTES) {
+    const lo = (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
+    const v = (msg[o + 4] | (msg[o + 5] << 8)) * TWO_32 + lo;
+    if (v >= P) throw new MalformedInputError(`${name(i)} is ${v}, not below p`);
+    out[outStart + i] = v;
+  }
+  return o;
 }
