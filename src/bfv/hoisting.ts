@@ -16,60 +16,12 @@
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { galoisEltFromStep, galoisNttPermutation } from './galois.js';
+import { mulAccPair } from './keyswitch.js';
 import { mulModWideFast, nttForwardAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys } from './types.js';
 
 const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
-
-/**
- * acc0[j] += x[perm[j]]·y0[off + j] and acc1[j] += x[perm[j]]·y1[off + j] (mod q), j < n.
- * `perm` null means the identity.
- */
-function mulAccPairGather(
-  wide: boolean,
-  acc0: RnsPoly,
-  acc1: RnsPoly,
-  x: RnsPoly,
-  perm: Uint32Array | null,
-  y0: RnsPoly,
-  y1: RnsPoly,
-  off: number,
-  n: number,
-  q: number,
-): void {
-  const qInv = 1 / q;
-  if (wide) {
-    const q1 = Math.floor(q * INV_TWO_26);
-    const q0 = q - q1 * TWO_26;
-    for (let j = 0; j < n; j++) {
-      const a = x[perm === null ? j : perm[j]];
-      const s0 = acc0[j] + mulModWideFast(a, y0[off + j], q, qInv, q1, q0);
-      acc0[j] = s0 >= q ? s0 - q : s0;
-      const s1 = acc1[j] + mulModWideFast(a, y1[off + j], q, qInv, q1, q0);
-      acc1[j] = s1 >= q ? s1 - q : s1;
-    }
-    return;
-  }
-  for (let j = 0; j < n; j++) {
-    const a = x[perm === null ? j : perm[j]];
-    const aq = a * qInv;
-    const b0 = y0[off + j];
-    let r0 = (Math.imul(a, b0) - Math.imul(Math.floor(aq * b0), q)) | 0;
-    r0 += (r0 >> 31) & q;
-    r0 -= q;
-    r0 += (r0 >> 31) & q;
-    let s = (acc0[j] + r0 - q) | 0;
-    acc0[j] = s + ((s >> 31) & q);
-    const b1 = y1[off + j];
-    let r1 = (Math.imul(a, b1) - Math.imul(Math.floor(aq * b1), q)) | 0;
-    r1 += (r1 >> 31) & q;
-    r1 -= q;
-    r1 += (r1 >> 31) & q;
-    s = (acc1[j] + r1 - q) | 0;
-    acc1[j] = s + ((s >> 31) & q);
-  }
-}
 
 /** out = (a − b)·w mod q over n residues (one prime). */
 function subScale(ctx: BfvContext, a: RnsPoly, b: RnsPoly, w: number, q: number, out: RnsPoly): void {
@@ -181,7 +133,7 @@ export function bfvApplyGaloisHoisted(
       const a1 = acc[1].subarray(r * n, (r + 1) * n);
       for (let i = 0; i < k; i++) {
         const kc = key[i].ciphertext.polys;
-        mulAccPairGather(ctx.wide, a0, a1, digits[i].subarray(r * n, (r + 1) * n), perm, kc[0], kc[1], keyIndex * n, n, q);
+        mulAccPair(ctx.wide, a0, a1, digits[i].subarray(r * n, (r + 1) * n), perm, kc[0], kc[1], keyIndex * n, n, q);
       }
     }
     const out: RnsPoly[] = [];

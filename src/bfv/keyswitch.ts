@@ -16,14 +16,16 @@ const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
 
 /**
- * acc0[j] += x[j]·y0[off + j] and acc1[j] += x[j]·y1[off + j] (mod q) for j < n, in one pass over x
- * (one prime; narrow or wide).
+ * acc0[j] += x[perm[j]]·y0[off + j] and acc1[j] += x[perm[j]]·y1[off + j] (mod q), j < n.
+ * `perm` null means the identity (plain key switching); hoisted rotations (§4.15) pass the Galois
+ * permutation of the NTT slots. Spec: §4.8
  */
-function mulAccPair(
+export function mulAccPair(
   wide: boolean,
   acc0: RnsPoly,
   acc1: RnsPoly,
   x: RnsPoly,
+  perm: Uint32Array | null,
   y0: RnsPoly,
   y1: RnsPoly,
   off: number,
@@ -35,31 +37,31 @@ function mulAccPair(
     const q1 = Math.floor(q * INV_TWO_26);
     const q0 = q - q1 * TWO_26;
     for (let j = 0; j < n; j++) {
-      const a = x[j];
+      const a = x[perm === null ? j : perm[j]];
       const s0 = acc0[j] + mulModWideFast(a, y0[off + j], q, qInv, q1, q0);
       acc0[j] = s0 >= q ? s0 - q : s0;
       const s1 = acc1[j] + mulModWideFast(a, y1[off + j], q, qInv, q1, q0);
       acc1[j] = s1 >= q ? s1 - q : s1;
     }
-  } else {
-    for (let j = 0; j < n; j++) {
-      const a = x[j];
-      const aq = a * qInv;
-      const b0 = y0[off + j];
-      let r0 = (Math.imul(a, b0) - Math.imul(Math.floor(aq * b0), q)) | 0;
-      r0 += (r0 >> 31) & q;
-      r0 -= q;
-      r0 += (r0 >> 31) & q;
-      let s0 = (acc0[j] + r0 - q) | 0;
-      acc0[j] = s0 + ((s0 >> 31) & q);
-      const b1 = y1[off + j];
-      let r1 = (Math.imul(a, b1) - Math.imul(Math.floor(aq * b1), q)) | 0;
-      r1 += (r1 >> 31) & q;
-      r1 -= q;
-      r1 += (r1 >> 31) & q;
-      s0 = (acc1[j] + r1 - q) | 0;
-      acc1[j] = s0 + ((s0 >> 31) & q);
-    }
+    return;
+  }
+  for (let j = 0; j < n; j++) {
+    const a = x[perm === null ? j : perm[j]];
+    const aq = a * qInv;
+    const b0 = y0[off + j];
+    let r0 = (Math.imul(a, b0) - Math.imul(Math.floor(aq * b0), q)) | 0;
+    r0 += (r0 >> 31) & q;
+    r0 -= q;
+    r0 += (r0 >> 31) & q;
+    let s = (acc0[j] + r0 - q) | 0;
+    acc0[j] = s + ((s >> 31) & q);
+    const b1 = y1[off + j];
+    let r1 = (Math.imul(a, b1) - Math.imul(Math.floor(aq * b1), q)) | 0;
+    r1 += (r1 >> 31) & q;
+    r1 -= q;
+    r1 += (r1 >> 31) & q;
+    s = (acc1[j] + r1 - q) | 0;
+    acc1[j] = s + ((s >> 31) & q);
   }
 }
 
@@ -99,7 +101,7 @@ export function switchKeyInPlace(ctx: BfvContext, ct: Ciphertext, target: RnsPol
       }
       nttForwardAt(ctx, tmp, keyIndex);
       const kc = key[i].ciphertext.polys;
-      mulAccPair(ctx.wide, acc0, acc1, tmp, kc[0], kc[1], keyIndex * n, n, q);
+      mulAccPair(ctx.wide, acc0, acc1, tmp, null, kc[0], kc[1], keyIndex * n, n, q);
     }
   }
   const invSpecial = ctx.keyLevel.invLastMod;
