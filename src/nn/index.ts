@@ -22,6 +22,7 @@ export * from './compile.js';
 export * from './fixed-eval.js';
 export * from './reference.js';
 export * from './range.js';
+export * from './precision.js';
 export * from './protobuf.js';
 export * from './onnx.js';
 export * from './mnist.js';

@@ -12,6 +12,7 @@ import {
   evaluateFixedPoint,
   evaluateFloat,
   importOnnx,
+  importOnnxReport,
   UnsupportedError,
   type Model,
 } from '../../src/nn/index.js';
@@ -109,9 +110,11 @@ describe('protoc-mlp.onnx (encoded by protoc)', () => {
     expectSameFunction(imported, direct, 'onnx/mlp', 1e-6);
   });
 
-  it('rejects the final Softmax unless asked to strip it', () => {
-    expect(() => importOnnx(fixture('protoc-mlp.onnx'))).toThrow(UnsupportedError);
-    expect(() => importOnnx(fixture('protoc-mlp.onnx'))).toThrow(/node 11 \(Softmax "softmax"\).*stripSoftmax/);
+  it('drops the final Softmax with a note by default, and refuses it with stripSoftmax: false', () => {
+    const report = importOnnxReport(fixture('protoc-mlp.onnx'));
+    expect(report.notes).toEqual([expect.stringMatching(/node 11 \(Softmax "softmax"\): the final Softmax is dropped/)]);
+    expect(() => importOnnx(fixture('protoc-mlp.onnx'), { stripSoftmax: false })).toThrow(UnsupportedError);
+    expect(() => importOnnx(fixture('protoc-mlp.onnx'), { stripSoftmax: false })).toThrow(/node 11 \(Softmax "softmax"\).*stripSoftmax/);
   });
 });
 
@@ -172,7 +175,7 @@ describe('variants and rejections', () => {
   it('rejects unsupported operators and attributes with UnsupportedError naming the node', () => {
     const maxPool = smallNet({ activation: [node({ op: 'MaxPool', name: 'mp', inputs: ['c'], outputs: ['a'], attrs: [attr.ints('kernel_shape', [1, 1])] })] });
     expect(() => importOnnx(maxPool)).toThrow(UnsupportedError);
-    expect(() => importOnnx(maxPool)).toThrow(/ONNX node 1 \(MaxPool "mp"\): operator MaxPool is not supported/);
+    expect(() => importOnnx(maxPool)).toThrow(/^ONNX node 1 \(MaxPool "mp"\): operator MaxPool is not supported; use AvgPool2d/);
     const grouped = smallNet({ conv: [attr.int('group', 2)] });
     expect(() => importOnnx(grouped)).toThrow(/node 0 \(Conv "conv"\): grouped or depthwise/);
     const dilated = smallNet({ conv: [attr.ints('dilations', [2, 2]), attr.ints('pads', [2, 2, 2, 2])] });
