@@ -4,10 +4,9 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { MalformedInputError } from '../errors.js';
 import type { HandshakeOptions } from '../net/handshake.js';
 import type { TcpChannelOptions } from '../net/tcp.js';
-import { compileFixedPoint, importOnnx, parseModel, type FixedPointModel } from '../nn/index.js';
+import { loadModelBytes, type FixedPointModel, type LoadModelOptions } from '../nn/index.js';
 import { backendIds, delphiBackend, insecureDealer, type ProtocolBackend } from '../protocol/index.js';
 import { UsageError } from './command.js';
 
@@ -90,23 +89,22 @@ function seconds(text: string, flag: string): number {
 
 /**
  * Loads a model for serving: a delphi-ts JSON model, or an ONNX file (a final softmax is dropped,
- * since it does not change the prediction), compiled to fixed point (§8.8).
+ * since it does not change the prediction), compiled to fixed point (§8.8) with the precision
+ * chosen for it (§8.13) unless `fractionalBits` forces one; warnings go to `onWarning`.
  */
-export async function loadServedModel(path: string, fractionalBits?: number): Promise<FixedPointModel> {
-  const bytes = new Uint8Array(await readFile(path));
-  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-  let model;
-  if (first === 0x7b /* { */) {
-    model = parseModel(new TextDecoder().decode(bytes));
-  } else {
-    try {
-      model = importOnnx(bytes, { stripSoftmax: true });
-    } catch (e) {
-      if (e instanceof MalformedInputError) throw new MalformedInputError(`${path} is neither a delphi-ts JSON model nor an ONNX model (${e.message})`);
-      throw e;
-    }
+export async function loadServedModel(
+  path: string,
+  fractionalBits?: number,
+  options: Omit<LoadModelOptions, 'fractionalBits'> & { onWarning?: (line: string) => void } = {},
+): Promise<FixedPointModel> {
+  const loaded = loadModelBytes(new Uint8Array(await readFile(path)), path, { ...options, fractionalBits });
+  for (const n of loaded.notes) options.onWarning?.(`note: ${n}`);
+  if (loaded.precision !== null && loaded.warnings.length === 0) {
+    const p = loaded.precision;
+    options.onWarning?.(`note: ${p.fractionalBits} fractional bits (max logit error ${p.maxLogitError.toExponential(1)} on ${p.calibrationInputs} ${p.calibration} calibration inputs)`);
   }
-  return compileFixedPoint(model, fractionalBits === undefined ? {} : { fractionalBits });
+  for (const w of loaded.warnings) options.onWarning?.(`warning: ${w}`);
+  return loaded.fixedPoint;
 }
 
 /** Session parameter carrying the backend identifiers; both HELLOs must agree on it (§2.5). */

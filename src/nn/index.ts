@@ -23,6 +23,7 @@ export * from './fixed-eval.js';
 export * from './reference.js';
 export * from './range.js';
 export * from './precision.js';
+export * from './loader.js';
 export * from './protobuf.js';
 export * from './onnx.js';
 export * from './mnist.js';

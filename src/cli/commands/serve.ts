@@ -93,7 +93,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const transport = transportOptions(values);
   const master: Rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
 
-  const model = await loadServedModel(values.model, fractionalBits);
+  const model = await loadServedModel(values.model, fractionalBits, { onWarning: (line) => io.err(`${line}\n`) });
   const architecture = publicArchitecture(model);
   const fingerprint = architectureFingerprint(architecture);
   // Fail now, not at the first client, when the backend is insecure and --insecure is missing.
