@@ -38,28 +38,35 @@ export interface ActivationUnitCost {
 export const COST_MODEL_FORMAT = 'delphi-ts-cost-model';
 
 /**
- * Milliseconds of the BFV linear layers (both parties together), per operation of a layer's
- * packing plan (§4.15) and per Galois key. Spec: §10.4.2
+ * Milliseconds of a whole inference with Delphi's backend (§10.4.2), wall-clock with both parties
+ * on one machine: per operation of a weighted layer's packing plan (§4.15), per activation element
+ * and layer as measured inside the full protocol (which costs more than the isolated kernels that
+ * {@link CostModel.relu} times), and per Galois key of the setup. Spec: §10.4.2
  */
-export interface LinearUnitCosts {
-  /** Fixed cost of one weighted layer (planning, encoding, messages). */
-  readonly perLayerMs: number;
-  /** Per ciphertext the client encrypts and sends. */
-  readonly encryptMs: number;
-  /** Per ciphertext the server returns (flooding, modulus switch, decryption). */
-  readonly decryptMs: number;
+export interface InferenceTimeCosts {
+  /** Preprocessing, per weighted layer: fixed part. */
+  readonly linearLayerMs: number;
   /** Per Galois automorphism with key switching. */
   readonly rotationMs: number;
   /** Per digit decomposition of a rotated ciphertext. */
   readonly decompositionMs: number;
-  /** Per ciphertext × plaintext product. */
+  /** Per ciphertext × plaintext product (weights encoded on the fly). */
   readonly plainProductMs: number;
-  /** Online: the server's plaintext product M·(x − r), per weight. */
-  readonly onlineMsPerWeight: number;
-  /** Setup: key generation and transfer, fixed part. */
-  readonly setupMs: number;
-  /** Setup: per Galois key (generation, serialization, the server's parsing). */
+  /** Online: the server's M·(x − r), per multiply-accumulate. */
+  readonly onlineMsPerMac: number;
+  /** ReLU preprocessing (garbling, OT extension): per element and per layer. */
+  readonly reluPreprocessingMs: number;
+  readonly reluPreprocessingLayerMs: number;
+  /** ReLU online (labels, evaluation, reshare): per element and per layer. */
+  readonly reluOnlineMs: number;
+  readonly reluOnlineLayerMs: number;
+  /** Quadratic preprocessing: per ciphertext batch of BFV square pairs. */
+  readonly squareBatchMs: number;
+  /** Quadratic online, per element. */
+  readonly quadraticOnlineMs: number;
+  /** Setup: per Galois key (generation, transfer, the server's parsing), and the fixed part. */
   readonly galoisKeyMs: number;
+  readonly setupMs: number;
 }
 
 /** Per-element costs of ReLU6 and quadratic activations, and the linear layers' per-operation costs. Spec: §10.4.1, §10.4.2 */
@@ -68,8 +75,8 @@ export interface CostModel {
   readonly version: 1;
   readonly relu: ActivationUnitCost;
   readonly quadratic: ActivationUnitCost;
-  /** Linear layers (§10.4.2); absent in files written before it existed (the default is used). */
-  readonly linear?: LinearUnitCosts;
+  /** Whole-inference timing (§10.4.2); absent in files written before it existed (the default is used). */
+  readonly inference?: InferenceTimeCosts;
   /** How the numbers were obtained (free text and settings). */
   readonly calibration: { readonly elements: number; readonly software: string; readonly note: string };
 }
@@ -90,21 +97,26 @@ export function activationBytes(): { relu: { preprocessing: number; online: numb
 }
 
 /**
- * Linear-layer milliseconds fitted to in-process runs of the shipped models with Delphi's backend
- * (see test/planner/inference-cost.real-run.test.ts) on the project's 2-core development machine
- * (Linux x86-64, Node 20, 2 cores shared with other jobs). Spec: §10.4.2
+ * Whole-inference timing fitted to in-process runs (memory channel, both parties in one Node 20
+ * process) of models/mnist-small.json, mnist-small-qr.json and mnist-delphi.json with Delphi's
+ * backend on the project's development machine (Linux x86-64, 2 cores shared with other jobs;
+ * the same layer took up to 3× longer from one run to the next there). Rerun on yours. Spec: §10.4.2
  */
-export const DEFAULT_LINEAR_COSTS: LinearUnitCosts = {
-  perLayerMs: 0,
-  encryptMs: 0,
-  decryptMs: 0,
-  rotationMs: 0,
-  decompositionMs: 0,
-  plainProductMs: 0,
-  onlineMsPerWeight: 0,
+export const DEFAULT_INFERENCE_TIME_COSTS: InferenceTimeCosts = Object.freeze({
+  linearLayerMs: 200,
+  rotationMs: 20,
+  decompositionMs: 60,
+  plainProductMs: 40,
+  onlineMsPerMac: 0.001,
+  reluPreprocessingMs: 2.15,
+  reluPreprocessingLayerMs: 400,
+  reluOnlineMs: 1.45,
+  reluOnlineLayerMs: 60,
+  squareBatchMs: 280,
+  quadraticOnlineMs: 0.022,
+  galoisKeyMs: 500,
   setupMs: 0,
-  galoisKeyMs: 0,
-};
+});
 
 /**
  * The default cost model: bytes from {@link activationBytes}; milliseconds and the BFV square-pair
@@ -123,7 +135,7 @@ export const DEFAULT_COST_MODEL: CostModel = Object.freeze({
     preprocessing: Object.freeze({ ms: 0.063, bytes: 128 }),
     online: Object.freeze({ ms: 0.023, bytes: activationBytes().quadratic.online }),
   }),
-  linear: Object.freeze(DEFAULT_LINEAR_COSTS),
+  inference: DEFAULT_INFERENCE_TIME_COSTS,
   calibration: Object.freeze({ elements: 2000, software: `delphi-ts ${VERSION}`, note: 'default: see DEFAULT_COST_MODEL' }),
 }) as CostModel;
 
@@ -195,11 +207,22 @@ export function parseCostModel(json: string | unknown): CostModel {
     return { preprocessing: unit(e.preprocessing, `${what}.preprocessing`), online: unit(e.online, `${what}.online`) };
   };
   const cal = (o.calibration ?? {}) as Record<string, unknown>;
+  let inference: InferenceTimeCosts | undefined;
+  if (o.inference !== undefined) {
+    const t = o.inference as Record<string, unknown>;
+    if (typeof t !== 'object' || t === null) throw new MalformedInputError('cost model: "inference" must be an object');
+    for (const key of Object.keys(DEFAULT_INFERENCE_TIME_COSTS)) {
+      const v = t[key];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new MalformedInputError(`cost model inference.${key}: needs a finite number ≥ 0`);
+    }
+    inference = Object.fromEntries(Object.keys(DEFAULT_INFERENCE_TIME_COSTS).map((k) => [k, t[k]])) as unknown as InferenceTimeCosts;
+  }
   return {
     format: COST_MODEL_FORMAT,
     version: 1,
     relu: entry(o.relu, 'relu'),
     quadratic: entry(o.quadratic, 'quadratic'),
+    ...(inference ? { inference } : {}),
     calibration: {
       elements: typeof cal.elements === 'number' ? cal.elements : 0,
       software: typeof cal.software === 'string' ? cal.software : 'unknown',

@@ -5,7 +5,7 @@
  * (planLinearLayer: how many ciphertexts go each way, at which level), the SEAL serialization of
  * ciphertexts and keys (sizes measured by serializing objects of this context once), the message
  * framing (encodeBlobs, encodeFieldMessage) and the garbled circuit's sizes (reluCost).
- * Milliseconds come from per-operation costs in the cost model (calibrated on one machine).
+ * Milliseconds come from the per-operation costs of {@link InferenceTimeCosts} (calibrated on one machine).
  *
  * Spec: §10.4.2
  * @module
@@ -31,7 +31,8 @@ import { BFV_CIPHERTEXTS_PER_MESSAGE, BFV_GALOIS_KEYS_PER_MESSAGE, bfvLinearShap
 import { encodeBlobs } from '../protocol/blobs.js';
 import { encodeFieldMessage, FIELD_CHUNK } from '../protocol/messages.js';
 import { fromTextSeed } from '../random/index.js';
-import { DEFAULT_COST_MODEL, type CostModel, type UnitCost } from './cost-model.js';
+import type { InferenceTimeCosts } from './cost-model.js';
+import { DEFAULT_COST_MODEL, DEFAULT_INFERENCE_TIME_COSTS, type CostModel, type UnitCost } from './cost-model.js';
 
 /** Serialized sizes of one BFV context's objects. Spec: §10.4.2 */
 export interface BfvSizes {
@@ -139,7 +140,7 @@ export function fieldVectorBytes(n: number): number {
  */
 export function estimateInferenceCost(model: FixedPointModel, costs: CostModel = DEFAULT_COST_MODEL, sizes: BfvSizes = measureBfvSizes()): InferenceCostEstimate {
   const arch = publicArchitecture(model);
-  const lin = costs.linear ?? DEFAULT_COST_MODEL.linear!;
+  const t = costs.inference ?? DEFAULT_INFERENCE_TIME_COSTS;
   const ctx = contextFor(sizes);
   const steps: StepEstimate[] = [];
   const galois = new Set<number>();
@@ -157,31 +158,26 @@ export function estimateInferenceCost(model: FixedPointModel, costs: CostModel =
       const bytes =
         blobMessagesBytes(plan.inputCiphertexts, sizes.ciphertextBytes(plan.level), BFV_CIPHERTEXTS_PER_MESSAGE) +
         blobMessagesBytes(plan.returnedCiphertexts, sizes.ciphertextBytes(plan.returnLevel), BFV_CIPHERTEXTS_PER_MESSAGE);
-      const ms =
-        lin.perLayerMs +
-        lin.encryptMs * plan.inputCiphertexts +
-        lin.decryptMs * plan.returnedCiphertexts +
-        lin.rotationMs * plan.cost.rotations +
-        lin.decompositionMs * plan.cost.decompositions +
-        lin.plainProductMs * plan.cost.plainProducts;
+      const ms = t.linearLayerMs + t.rotationMs * plan.cost.rotations + t.decompositionMs * plan.cost.decompositions + t.plainProductMs * plan.cost.plainProducts;
       pre = { ms, bytes };
       const weighted = model.layers[k];
       const weights = weighted.op === 'scale' ? weighted.factors.length : weighted.op === 'conv2d' || weighted.op === 'dense' ? weighted.weights.length : 0;
-      on = { ms: lin.onlineMsPerWeight * weights * (weighted.op === 'conv2d' ? shapeSize(layer.shape) / layer.shape[0] : 1), bytes: 0 };
+      const macs = weighted.op === 'conv2d' ? (weights / weighted.outChannels) * elements : weighted.op === 'scale' ? elements : weights;
+      on = { ms: t.onlineMsPerMac * macs, bytes: 0 };
     } else if (layer.op === 'relu' || layer.op === 'relu6') {
       relus += elements;
       const relu = reluCost({ kind: layer.op });
       // Garbled tables (S → C) and one correlated OT per client input bit (16 bytes from the receiver, §6).
-      pre = { ms: costs.relu.preprocessing.ms * elements, bytes: elements * (relu.tableBytes + 16 * relu.clientOts) };
-      on = { ms: costs.relu.online.ms * elements, bytes: elements * relu.serverLabelBytes + fieldVectorBytes(elements) };
+      pre = { ms: t.reluPreprocessingLayerMs + t.reluPreprocessingMs * elements, bytes: elements * (relu.tableBytes + 16 * relu.clientOts) };
+      on = { ms: t.reluOnlineLayerMs + t.reluOnlineMs * elements, bytes: elements * relu.serverLabelBytes + fieldVectorBytes(elements) };
     } else if (layer.op === 'quadratic') {
       quadratics += elements;
       const batches = Math.ceil(elements / sizes.n);
       pre = {
-        ms: costs.quadratic.preprocessing.ms * elements,
+        ms: t.squareBatchMs * batches,
         bytes: blobMessagesBytes(batches, sizes.ciphertextBytes(triples.level), BFV_CIPHERTEXTS_PER_MESSAGE) + blobMessagesBytes(batches, sizes.ciphertextBytes(triples.returnLevel), BFV_CIPHERTEXTS_PER_MESSAGE),
       };
-      on = { ms: costs.quadratic.online.ms * elements, bytes: 3 * fieldVectorBytes(elements) };
+      on = { ms: t.quadraticOnlineMs * elements, bytes: 3 * fieldVectorBytes(elements) };
     }
     steps.push({ name: layer.name, op: layer.op, elements, preprocessing: pre, online: on });
   });
@@ -195,8 +191,9 @@ export function estimateInferenceCost(model: FixedPointModel, costs: CostModel =
     galoisBytes += blobMessagesBytes(1, sizes.galoisBase + m * sizes.galoisPerKey, 1);
   }
   const setup: UnitCost = {
-    ms: lin.setupMs + lin.galoisKeyMs * galois.size,
-    bytes: keyMessage + galoisBytes + (quadratics > 0 ? keyMessage : 0),
+    ms: t.setupMs + t.galoisKeyMs * galois.size,
+    // The linear backend's KEYS and GALOIS_KEYS; the triple backend's KEYS (always sent).
+    bytes: keyMessage + galoisBytes + keyMessage,
   };
   return { setup, preprocessing, online, total: add(setup, add(preprocessing, online)), steps, relus, quadratics, galoisKeys: galois.size };
 }
