@@ -90,7 +90,7 @@ function seconds(text: string, flag: string): number {
 /**
  * Loads a model for serving: a delphi-ts JSON model, or an ONNX file (a final softmax is dropped,
  * since it does not change the prediction), compiled to fixed point (§8.8) with the precision
- * chosen for it (§8.13) unless `fractionalBits` forces one; warnings go to `onWarning`.
+ * chosen for it (§8.15) unless `fractionalBits` forces one; warnings go to `onWarning`.
  */
 export async function loadServedModel(
   path: string,
@@ -101,7 +101,7 @@ export async function loadServedModel(
   for (const n of loaded.notes) options.onWarning?.(`note: ${n}`);
   if (loaded.precision !== null && loaded.warnings.length === 0) {
     const p = loaded.precision;
-    options.onWarning?.(`note: ${p.fractionalBits} fractional bits (max logit error ${p.maxLogitError.toExponential(1)} on ${p.calibrationInputs} ${p.calibration} calibration inputs)`);
+    options.onWarning?.(`note: ${p.fractionalBits} fractional bits (max logit error ${p.maxLogitError.toExponential(1)} on ${p.calibrationInputs} ${p.calibration === 'inputs' ? 'given' : 'synthetic'} calibration inputs)`);
   }
   for (const w of loaded.warnings) options.onWarning?.(`warning: ${w}`);
   return loaded.fixedPoint;

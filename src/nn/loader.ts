@@ -1,9 +1,9 @@
 /**
- * Loading a model to serve or inspect (§8.13): a delphi-ts JSON model or an ONNX file, its
+ * Loading a model to serve or inspect (§8.15): a delphi-ts JSON model or an ONNX file, its
  * precision (chosen for ONNX models unless forced; a JSON model keeps the precision it records)
  * and the compiled fixed-point program, with the notes and warnings the user should read.
  *
- * Spec: §8.13
+ * Spec: §8.15
  * @module
  */
 import { MalformedInputError } from '../errors.js';
@@ -14,7 +14,7 @@ import type { Model } from './layers.js';
 import { importOnnxReport } from './onnx.js';
 import { checkFixedPointPrecision, chooseFixedPointPrecision, type PrecisionChoice, type PrecisionOptions } from './precision.js';
 
-/** Options of {@link loadModelBytes}. Spec: §8.13 */
+/** Options of {@link loadModelBytes}. Spec: §8.15 */
 export interface LoadModelOptions extends Omit<PrecisionOptions, 'candidates'> {
   /** Force f (`--fractional-bits N`): checked, broken bounds become warnings. */
   fractionalBits?: number;
@@ -22,7 +22,7 @@ export interface LoadModelOptions extends Omit<PrecisionOptions, 'candidates'> {
   choosePrecision?: boolean;
 }
 
-/** A loaded model. Spec: §8.13 */
+/** A loaded model. Spec: §8.15 */
 export interface LoadedModel {
   readonly format: 'json' | 'onnx';
   readonly model: Model;
@@ -42,8 +42,8 @@ export function isJsonModelBytes(bytes: Uint8Array): boolean {
 }
 
 /**
- * Reads a JSON or ONNX model, settles its precision (§8.13) and compiles it (§8.8). `what` names
- * the source in messages (e.g. the file path). Spec: §8.13
+ * Reads a JSON or ONNX model, settles its precision (§8.15) and compiles it (§8.8). `what` names
+ * the source in messages (e.g. the file path). Spec: §8.15
  */
 export function loadModelBytes(bytes: Uint8Array, what: string, options: LoadModelOptions = {}): LoadedModel {
   let model: Model;

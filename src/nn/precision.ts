@@ -1,12 +1,12 @@
 /**
- * Choosing the fixed-point precision for the user (§8.13): for every candidate number of
+ * Choosing the fixed-point precision for the user (§8.15): for every candidate number of
  * fractional bits f, three checks — a worst-case overflow bound per layer (range analysis,
  * §8.11), a bound on the probability that a local truncation of the protocol fails somewhere in
  * one inference (§7.4.1), and agreement with the float model on calibration inputs (given by the
- * user, or synthetic ones drawn from the declared input range) — then the candidate with the
- * smallest logit error among those that pass.
+ * user, or synthetic ones drawn from the declared input range) — then the smallest f that passes
+ * them all with a logit error within the target.
  *
- * Spec: §8.13
+ * Spec: §8.15
  * @module
  */
 import { InvalidArgumentError, OutOfRangeError } from '../errors.js';
@@ -24,10 +24,10 @@ import { fieldToSigned } from './fixed-point.js';
 import { shapeSize } from './tensor.js';
 import { fromTextSeed } from '../random/index.js';
 
-/** The truncation-failure bound a chosen precision should keep (§7.4.1): 2^−20 per inference. Spec: §8.13 */
+/** The truncation-failure bound a chosen precision should keep (§7.4.1): 2^−20 per inference. Spec: §8.15 */
 export const MAX_TRUNCATION_FAILURE = 2 ** -20;
 
-/** Options of {@link chooseFixedPointPrecision}. Spec: §8.13 */
+/** Options of {@link chooseFixedPointPrecision}. Spec: §8.15 */
 export interface PrecisionOptions {
   /** Calibration inputs (reals, one array per input); default: synthetic inputs from `inputRange`. */
   calibration?: readonly ArrayLike<number>[];
@@ -41,7 +41,7 @@ export interface PrecisionOptions {
   maxTruncationFailure?: number;
 }
 
-/** How one precision fares. Spec: §8.13 */
+/** How one precision fares. Spec: §8.15 */
 export interface PrecisionCandidate {
   readonly fractionalBits: number;
   /** Fewest bits of room left below (p−1)/2 over every layer's worst-case bound (negative: may overflow). */
@@ -63,7 +63,7 @@ export interface PrecisionCandidate {
   readonly problems: readonly string[];
 }
 
-/** The chosen precision and the evidence. Spec: §8.13 */
+/** The chosen precision and the evidence. Spec: §8.15 */
 export interface PrecisionChoice extends PrecisionCandidate {
   readonly calibration: 'inputs' | 'synthetic';
   readonly inputRange: { readonly min: number; readonly max: number };
@@ -78,7 +78,7 @@ export interface PrecisionChoice extends PrecisionCandidate {
  * a2·x_f² + a1·x_f (scale 2f), each failing with probability |x̃|/p; ReLUs truncate inside the
  * garbled circuit and never fail. `inputMagnitude(k)` bounds |x̃| of quadratic layer k's input
  * (scale 2f): the worst case of the range analysis, or the largest value seen on calibration
- * inputs. Spec: §8.13
+ * inputs. Spec: §8.15
  */
 export function truncationFailureBound(model: FixedPointModel, inputMagnitude: (layer: number) => number): number {
   const f = model.fractionalBits;
@@ -94,7 +94,7 @@ export function truncationFailureBound(model: FixedPointModel, inputMagnitude: (
   return Math.min(1, total);
 }
 
-/** Checks one precision f (§8.13). Spec: §8.13 */
+/** Checks one precision f (§8.15). Spec: §8.15 */
 export function evaluatePrecision(
   model: Model,
   fractionalBits: number,
@@ -152,20 +152,20 @@ export function evaluatePrecision(
 /**
  * The logit error a chosen precision aims at: 1 % of the largest |float logit| on the
  * calibration inputs, at least 2^−12 (five times tighter than the acceptance tolerance
- * max(0.02, 5 %) of the PyTorch fixtures). Spec: §8.13
+ * max(0.02, 5 %) of the PyTorch fixtures). Spec: §8.15
  */
 export function targetLogitError(maxLogit: number): number {
   return Math.max(2 ** -12, 0.01 * maxLogit);
 }
 
 /**
- * Chooses f for a model (§8.13). Candidates are tried from the smallest f up (the smaller f, the
+ * Chooses f for a model (§8.15). Candidates are tried from the smallest f up (the smaller f, the
  * more headroom and the smaller the truncation risk); the first one is chosen whose worst-case
  * bounds fit the field, whose predictions equal the float model's on every calibration input,
  * whose logit error is within {@link targetLogitError} and whose truncation-failure probability
  * is ≤ 2^−20. If none is, the truncation bound, then the error target, are relaxed (with a
  * warning): the smallest f that still fits and agrees, else the most accurate one. Throws
- * {@link UnsupportedError} when no candidate fits the field and agrees on every input. Spec: §8.13
+ * {@link UnsupportedError} when no candidate fits the field and agrees on every input. Spec: §8.15
  */
 export function chooseFixedPointPrecision(model: Model, options: PrecisionOptions = {}): PrecisionChoice {
   const inputRange = options.inputRange ?? { min: 0, max: 1 };
@@ -195,7 +195,7 @@ export function chooseFixedPointPrecision(model: Model, options: PrecisionOption
 
 /**
  * Checks a precision the user forces (`--fractional-bits N`): the same evidence as
- * {@link chooseFixedPointPrecision}, with every broken bound as a warning. Spec: §8.13
+ * {@link chooseFixedPointPrecision}, with every broken bound as a warning. Spec: §8.15
  */
 export function checkFixedPointPrecision(model: Model, fractionalBits: number, options: PrecisionOptions = {}): PrecisionChoice {
   const inputRange = options.inputRange ?? { min: 0, max: 1 };

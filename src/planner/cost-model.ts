@@ -38,10 +38,10 @@ export interface ActivationUnitCost {
 export const COST_MODEL_FORMAT = 'delphi-ts-cost-model';
 
 /**
- * Milliseconds of a whole inference with Delphi's backend (§10.4.2), wall-clock with both parties
+ * Milliseconds of a whole inference with Delphi's backend (§10.4.6), wall-clock with both parties
  * on one machine: per operation of a weighted layer's packing plan (§4.15), per activation element
  * and layer as measured inside the full protocol (which costs more than the isolated kernels that
- * {@link CostModel.relu} times), and per Galois key of the setup. Spec: §10.4.2
+ * {@link CostModel.relu} times), and per Galois key of the setup. Spec: §10.4.6
  */
 export interface InferenceTimeCosts {
   /** Preprocessing, per weighted layer: fixed part. */
@@ -69,13 +69,13 @@ export interface InferenceTimeCosts {
   readonly setupMs: number;
 }
 
-/** Per-element costs of ReLU6 and quadratic activations, and the linear layers' per-operation costs. Spec: §10.4.1, §10.4.2 */
+/** Per-element costs of ReLU6 and quadratic activations, and whole-inference timing. Spec: §10.4.1, §10.4.6 */
 export interface CostModel {
   readonly format: typeof COST_MODEL_FORMAT;
   readonly version: 1;
   readonly relu: ActivationUnitCost;
   readonly quadratic: ActivationUnitCost;
-  /** Whole-inference timing (§10.4.2); absent in files written before it existed (the default is used). */
+  /** Whole-inference timing (§10.4.6); absent in files written before it existed (the default is used). */
   readonly inference?: InferenceTimeCosts;
   /** How the numbers were obtained (free text and settings). */
   readonly calibration: { readonly elements: number; readonly software: string; readonly note: string };
@@ -100,7 +100,7 @@ export function activationBytes(): { relu: { preprocessing: number; online: numb
  * Whole-inference timing fitted to in-process runs (memory channel, both parties in one Node 20
  * process) of models/mnist-small.json, mnist-small-qr.json and mnist-delphi.json with Delphi's
  * backend on the project's development machine (Linux x86-64, 2 cores shared with other jobs;
- * the same layer took up to 3× longer from one run to the next there). Rerun on yours. Spec: §10.4.2
+ * the same layer took up to 3× longer from one run to the next there). Rerun on yours. Spec: §10.4.6
  */
 export const DEFAULT_INFERENCE_TIME_COSTS: InferenceTimeCosts = Object.freeze({
   linearLayerMs: 200,

@@ -1,5 +1,5 @@
 /**
- * The whole-inference cost model (§10.4.2): predicted bytes and milliseconds of setup,
+ * The whole-inference cost model (§10.4.6): predicted bytes and milliseconds of setup,
  * preprocessing and online for a compiled model under Delphi's backend, linear layers included.
  * Bytes come from the code's own formulas: the BFV packing plan of every weighted layer
  * (planLinearLayer: how many ciphertexts go each way, at which level), the SEAL serialization of
@@ -7,7 +7,7 @@
  * framing (encodeBlobs, encodeFieldMessage) and the garbled circuit's sizes (reluCost).
  * Milliseconds come from the per-operation costs of {@link InferenceTimeCosts} (calibrated on one machine).
  *
- * Spec: §10.4.2
+ * Spec: §10.4.6
  * @module
  */
 import { bfvTripleSetup } from '../beaver/index.js';
@@ -34,7 +34,7 @@ import { fromTextSeed } from '../random/index.js';
 import type { InferenceTimeCosts } from './cost-model.js';
 import { DEFAULT_COST_MODEL, DEFAULT_INFERENCE_TIME_COSTS, type CostModel, type UnitCost } from './cost-model.js';
 
-/** Serialized sizes of one BFV context's objects. Spec: §10.4.2 */
+/** Serialized sizes of one BFV context's objects. Spec: §10.4.6 */
 export interface BfvSizes {
   readonly n: number;
   /** Bytes of a size-2 ciphertext with k primes. */
@@ -52,7 +52,7 @@ const contexts = new WeakMap<BfvSizes, BfvContext>();
 /**
  * Measures the serialized sizes of a context's objects by serializing them (one public key, one
  * and two Galois keys, zero ciphertexts): sizes follow the code, not a copied formula. Takes a
- * fraction of a second (the keys are generated); cached per parameter object. Spec: §10.4.2
+ * fraction of a second (the keys are generated); cached per parameter object. Spec: §10.4.6
  */
 export function measureBfvSizes(params: BfvParameters = delphiBfvParameters()): BfvSizes {
   const cached = sizeCache.get(params);
@@ -86,7 +86,7 @@ export function measureBfvSizes(params: BfvParameters = delphiBfvParameters()): 
   return sizes;
 }
 
-/** One step of the estimate. Spec: §10.4.2 */
+/** One step of the estimate. Spec: §10.4.6 */
 export interface StepEstimate {
   readonly name: string;
   readonly op: string;
@@ -95,7 +95,7 @@ export interface StepEstimate {
   readonly online: UnitCost;
 }
 
-/** The predicted cost of one inference. Spec: §10.4.2 */
+/** The predicted cost of one inference. Spec: §10.4.6 */
 export interface InferenceCostEstimate {
   readonly setup: UnitCost;
   readonly preprocessing: UnitCost;
@@ -136,7 +136,7 @@ export function fieldVectorBytes(n: number): number {
  * (BFV linear layers, garbled ReLUs, BFV square pairs): setup (the client's public and Galois
  * keys), preprocessing (per weighted layer the plan's ciphertexts each way; per activation the
  * garbled circuits and OTs or the square pairs) and online (masked input, reshares, the server's
- * labels, the output share). Spec: §10.4.2
+ * labels, the output share). Spec: §10.4.6
  */
 export function estimateInferenceCost(model: FixedPointModel, costs: CostModel = DEFAULT_COST_MODEL, sizes: BfvSizes = measureBfvSizes()): InferenceCostEstimate {
   const arch = publicArchitecture(model);

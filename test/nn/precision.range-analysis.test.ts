@@ -1,5 +1,5 @@
 /**
- * The precision chooser (§8.13) against independent evidence: the worst-case bound of the range
+ * The precision chooser (§8.15) against independent evidence: the worst-case bound of the range
  * analysis (§8.11) and fixed-point evaluation, the truncation-failure formula of §7.4.1 computed
  * here by hand, and models built so that no precision (or only some) can work.
  */
@@ -17,7 +17,7 @@ import {
 
 const P = 2061584302081;
 
-describe('chooseFixedPointPrecision (§8.13)', () => {
+describe('chooseFixedPointPrecision (§8.15)', () => {
   it('picks the smallest f whose logit error meets the target, and that f fits the worst case', () => {
     // y = 0.3·x1 − 0.7·x2 + 0.01: f = 6 rounds 0.3 to 19/64, 0.01 to 41/4096 at 2f.
     const model = createModel({ inputShape: [2], layers: [{ type: 'dense', outFeatures: 2, weights: [0.3, -0.7, -0.3, 0.7], bias: [0.01, -0.01] }] });

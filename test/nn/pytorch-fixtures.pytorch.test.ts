@@ -1,7 +1,7 @@
 /**
  * The PyTorch fixtures of test/fixtures/nn/pytorch/ (exported by scripts/export-pytorch-fixtures.py
  * with torch.onnx.export, opsets 11–17) against PyTorch's own logits for four fixed inputs:
- * imported with default flags (the precision chosen by §8.13), the fixed-point evaluator and —
+ * imported with default flags (the precision chosen by §8.15), the fixed-point evaluator and —
  * for two models — a private inference (the protocol with the insecure dealer backend) give
  * PyTorch's prediction, with logits within max(0.02, 5 % of the largest |logit|).
  */

@@ -1,5 +1,5 @@
 /**
- * The whole-inference cost model (§10.4.2) against real runs: one live in-process inference with
+ * The whole-inference cost model (§10.4.6) against real runs: one live in-process inference with
  * Delphi's backend on a small PyTorch-exported model (so the comparison follows the protocol code
  * as it changes), and the recorded runs of the three shipped models
  * (test/fixtures/planner/real-runs.json, with the machine they ran on). Bytes must be within

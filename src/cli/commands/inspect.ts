@@ -1,8 +1,8 @@
 /**
  * `delphi inspect --model M`: what a model is and what it will cost before serving it — its
  * layers with shapes, ReLU and quadratic counts, the fixed-point precision (chosen as `serve`
- * chooses it, §8.13) with its overflow margin and truncation risk, and the predicted bytes and
- * time of every phase from the cost model (§10.4.2), linear layers included.
+ * chooses it, §8.15) with its overflow margin and truncation risk, and the predicted bytes and
+ * time of every phase from the cost model (§10.4.6), linear layers included.
  * @module
  */
 import { readFile } from 'node:fs/promises';
@@ -155,7 +155,7 @@ export function formatInspectReport(r: InspectReport): string {
   for (const l of r.layers) lines.push(`  ${l.name.padEnd(28)} ${l.type.padEnd(10)} ${formatShape(l.shape)}`);
   lines.push(`activations: ${r.relus} ReLU, ${r.quadratics} quadratic`);
   const p = r.precision;
-  const how = p.chosen ? `chosen on ${p.calibration} calibration inputs` : p.calibration ? 'forced' : "the model's own";
+  const how = p.chosen ? `chosen on ${p.calibration === 'inputs' ? 'the given' : 'synthetic'} calibration inputs` : p.calibration ? 'forced' : "the model's own";
   lines.push(`precision: ${p.fractionalBits} fractional bits (${how})`);
   if (p.maxLogitError !== null) {
     lines.push(`  max logit error ${exp(p.maxLogitError)}, overflow headroom ${p.overflowHeadroomBits!.toFixed(1)} bits, truncation failure ${exp(p.truncationFailure)} per inference (worst case ${exp(p.worstCaseTruncationFailure)})`);

@@ -26,7 +26,7 @@ export interface OnnxImportOptions {
   foldBatchNorm?: boolean;
   /** Drop a final Softmax/LogSoftmax with a note (default true); false refuses it. */
   stripSoftmax?: boolean;
-  /** fractionalBits recorded in the model (default 8; see chooseFixedPointPrecision, §8.13). */
+  /** fractionalBits recorded in the model (default 8; see chooseFixedPointPrecision, §8.15). */
   fractionalBits?: number;
 }
 
