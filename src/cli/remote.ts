@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { HandshakeOptions } from '../net/handshake.js';
 import type { TcpChannelOptions } from '../net/tcp.js';
-import { loadModelBytes, type FixedPointModel, type LoadModelOptions } from '../nn/index.js';
+import { loadModelBytes, modelInputShape, type FixedPointModel, type LoadModelOptions } from '../nn/index.js';
+import { loadCalibrationInputs } from './calibration.js';
 import { backendIds, delphiBackend, insecureDealer, type ProtocolBackend } from '../protocol/index.js';
 import { UsageError } from './command.js';
 
@@ -95,9 +96,11 @@ function seconds(text: string, flag: string): number {
 export async function loadServedModel(
   path: string,
   fractionalBits?: number,
-  options: Omit<LoadModelOptions, 'fractionalBits'> & { onWarning?: (line: string) => void } = {},
+  options: Omit<LoadModelOptions, 'fractionalBits' | 'calibration'> & { calibrate?: string; onWarning?: (line: string) => void } = {},
 ): Promise<FixedPointModel> {
-  const loaded = loadModelBytes(new Uint8Array(await readFile(path)), path, { ...options, fractionalBits });
+  const bytes = new Uint8Array(await readFile(path));
+  const calibration = options.calibrate === undefined ? undefined : await loadCalibrationInputs(options.calibrate, modelInputShape(bytes));
+  const loaded = loadModelBytes(bytes, path, { ...options, fractionalBits, ...(calibration ? { calibration } : {}) });
   for (const n of loaded.notes) options.onWarning?.(`note: ${n}`);
   if (loaded.precision !== null && loaded.warnings.length === 0) {
     const p = loaded.precision;

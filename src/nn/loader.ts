@@ -41,6 +41,11 @@ export function isJsonModelBytes(bytes: Uint8Array): boolean {
   return first === 0x7b;
 }
 
+/** The input shape of a JSON or ONNX model file (to read calibration inputs before loading). Spec: §8.15 */
+export function modelInputShape(bytes: Uint8Array): readonly number[] {
+  return (isJsonModelBytes(bytes) ? parseModel(new TextDecoder().decode(bytes)) : importOnnxReport(bytes).model).inputShape;
+}
+
 /**
  * Reads a JSON or ONNX model, settles its precision (§8.15) and compiles it (§8.8). `what` names
  * the source in messages (e.g. the file path). Spec: §8.15

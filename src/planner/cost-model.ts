@@ -13,12 +13,13 @@ import { InvalidArgumentError, MalformedInputError } from '../errors.js';
 import { evaluateRelus, garbleRelus, reluClientChoiceBits, reluClientZeroLabels, reluCost, reluServerLabels } from '../gc/relu.js';
 import { P } from '../math/share-field.js';
 import { memoryChannelPair } from '../net/channel.js';
-import { countActivations, validateModel, type Model } from '../nn/index.js';
+import { compileFixedPoint, countActivations, validateModel, type Model } from '../nn/index.js';
 import { shapeSize } from '../nn/tensor.js';
 import { cotReceive, cotSend } from '../ot/index.js';
 import { delphiBfvParameters } from '../protocol/bfv-linear.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../random/index.js';
 import { VERSION } from '../version.js';
+import { estimateInferenceCost } from './inference-cost.js';
 
 /** Time and traffic of one activation element in one phase. Spec: §10.4.1 */
 export interface UnitCost {
@@ -148,11 +149,19 @@ export interface LayerCost {
   readonly online: UnitCost;
 }
 
-/** Cost of a model's activations; linear layers are the same for every plan and not counted. Spec: §10.4.1 */
+/**
+ * Cost of a model: its activations (per-element unit costs, what plans change) plus its linear
+ * layers and the protocol's fixed messages (§10.4.6; the same for every plan). Spec: §10.4.1, §10.4.6
+ */
 export interface ModelCost {
+  /** The activation layers. */
   readonly layers: readonly LayerCost[];
   readonly relus: number;
   readonly quadratics: number;
+  /** The linear layers, the masked input and the output share (§10.4.6), included in the phases below. */
+  readonly linear: { readonly preprocessing: UnitCost; readonly online: UnitCost };
+  /** Setup (keys; once per client, not in `total`). */
+  readonly setup: UnitCost;
   readonly preprocessing: UnitCost;
   readonly online: UnitCost;
   /** preprocessing + online. */
@@ -162,7 +171,11 @@ export interface ModelCost {
 const sum = (a: UnitCost, b: UnitCost): UnitCost => ({ ms: a.ms + b.ms, bytes: a.bytes + b.bytes });
 const times = (u: UnitCost, n: number): UnitCost => ({ ms: u.ms * n, bytes: u.bytes * n });
 
-/** Costs every activation layer of a model (ReLU and ReLU6 alike: both are one garbled circuit). Spec: §10.4.1 */
+/**
+ * Costs every activation layer of a model (ReLU and ReLU6 alike: both are one garbled circuit)
+ * with the unit costs of `costs`, and adds the linear layers and fixed messages of the
+ * whole-inference model (§10.4.6) of the model compiled at its own precision. Spec: §10.4.1, §10.4.6
+ */
 export function estimateModelCost(model: Model, costs: CostModel = DEFAULT_COST_MODEL): ModelCost {
   const graph = validateModel(model);
   const layers: LayerCost[] = [];
@@ -174,10 +187,16 @@ export function estimateModelCost(model: Model, costs: CostModel = DEFAULT_COST_
     layers.push({ name: layer.name, kind: layer.type, elements: n, preprocessing: times(unit.preprocessing, n), online: times(unit.online, n) });
   }
   const zero: UnitCost = { ms: 0, bytes: 0 };
-  const preprocessing = layers.reduce((a, l) => sum(a, l.preprocessing), zero);
-  const online = layers.reduce((a, l) => sum(a, l.online), zero);
+  const whole = estimateInferenceCost(compileFixedPoint(model), costs);
+  const activationSteps = whole.steps.filter((st) => st.op === 'relu' || st.op === 'relu6' || st.op === 'quadratic');
+  const linear = {
+    preprocessing: whole.steps.filter((st) => !activationSteps.includes(st)).reduce((a, st) => sum(a, st.preprocessing), zero),
+    online: activationSteps.reduce((a, st) => ({ ms: a.ms - st.online.ms, bytes: a.bytes - st.online.bytes }), whole.online),
+  };
+  const preprocessing = sum(linear.preprocessing, layers.reduce((a, l) => sum(a, l.preprocessing), zero));
+  const online = sum(linear.online, layers.reduce((a, l) => sum(a, l.online), zero));
   const counts = countActivations(model);
-  return { layers, relus: counts.relu + counts.relu6, quadratics: counts.quadratic, preprocessing, online, total: sum(preprocessing, online) };
+  return { layers, relus: counts.relu + counts.relu6, quadratics: counts.quadratic, linear, setup: whole.setup, preprocessing, online, total: sum(preprocessing, online) };
 }
 
 /** Reads and checks a cost-model JSON document. Spec: §10.4.1 */

@@ -17,6 +17,8 @@ const candidate = (label: string, accuracy: number, relus: number, reward: numbe
       layers: [],
       relus,
       quadratics: 100 - relus,
+      linear: { preprocessing: { ms: 0, bytes: 0 }, online: { ms: 0, bytes: 0 } },
+      setup: { ms: 0, bytes: 0 },
       online: { ms: relus, bytes: 1000 * relus },
       preprocessing: { ms: 2 * relus, bytes: 10 },
       total: { ms: 3 * relus, bytes: 1000 * relus + 10 },

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { createModel, evaluateFloat, type LayerSpec } from '../../src/nn/index.js';
+import { compileFixedPoint, createModel, evaluateFloat, type LayerSpec } from '../../src/nn/index.js';
 import {
   activationSites,
   applyPlan,
   DEFAULT_COST_MODEL,
   estimateModelCost,
+  estimateInferenceCost,
   paretoFrontier,
   planLabel,
   planReward,
@@ -45,13 +46,21 @@ describe('plans', () => {
     expect(planReward(0.5, ['quadratic', 'quadratic'], sites)).toBeCloseTo(1, 12);
   });
 
-  it('cost: ReLU6 elements cost the ReLU unit, quadratic elements the quadratic unit', () => {
+  it('cost: ReLU6 elements cost the ReLU unit, quadratic elements the quadratic unit, plus the linear layers', () => {
     const c = estimateModelCost(applyPlan(base, ['relu6', 'quadratic']));
     expect(c.relus).toBe(144);
     expect(c.quadratics).toBe(8);
     const { relu, quadratic } = DEFAULT_COST_MODEL;
-    expect(c.online.bytes).toBeCloseTo(144 * relu.online.bytes + 8 * quadratic.online.bytes, 9);
-    expect(c.total.ms).toBeCloseTo(144 * (relu.online.ms + relu.preprocessing.ms) + 8 * (quadratic.online.ms + quadratic.preprocessing.ms), 9);
+    expect(c.online.bytes - c.linear.online.bytes).toBeCloseTo(144 * relu.online.bytes + 8 * quadratic.online.bytes, 9);
+    const linearMs = c.linear.online.ms + c.linear.preprocessing.ms;
+    expect(c.total.ms - linearMs).toBeCloseTo(144 * (relu.online.ms + relu.preprocessing.ms) + 8 * (quadratic.online.ms + quadratic.preprocessing.ms), 6);
+    // The linear part is the same for every plan and is that of the whole-inference model (§10.4.6).
+    const other = estimateModelCost(applyPlan(base, ['quadratic', 'relu6']));
+    expect(other.linear.preprocessing).toEqual(c.linear.preprocessing);
+    const whole = estimateInferenceCost(compileFixedPoint(base));
+    const weighted = whole.steps.filter((s) => s.op === 'conv2d' || s.op === 'dense' || s.op === 'scale');
+    expect(c.linear.preprocessing.bytes).toBe(weighted.reduce((a, s) => a + s.preprocessing.bytes, 0));
+    expect(c.setup).toEqual(whole.setup);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { importOnnxReport, isJsonModelBytes, loadModelBytes, parseModel, validateModel, type LoadedModel, type Model } from '../../nn/index.js';
+import { loadModelBytes, modelInputShape, validateModel, type LoadedModel } from '../../nn/index.js';
 import { formatShape } from '../../nn/tensor.js';
 import { DEFAULT_COST_MODEL, estimateInferenceCost, parseCostModel, type InferenceCostEstimate } from '../../planner/index.js';
 import { formatBytes } from '../../protocol/index.js';
@@ -83,7 +83,7 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
   if (values.model === undefined) throw new UsageError('--model FILE is required');
   const bytes = new Uint8Array(await readFile(values.model));
   const inputRange = values['input-range'] === undefined ? undefined : parseRange(values['input-range']);
-  const shape = peekInputShape(bytes);
+  const shape = modelInputShape(bytes);
   const calibration = values.calibrate === undefined ? undefined : await loadCalibrationInputs(values.calibrate, shape);
   const loaded = loadModelBytes(bytes, values.model, {
     ...(values['fractional-bits'] === undefined ? {} : { fractionalBits: positiveInteger(values['fractional-bits'], '--fractional-bits') }),
@@ -97,12 +97,6 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
   else io.out(formatInspectReport(report));
   for (const w of report.warnings) io.err(`warning: ${w}\n`);
   return EXIT.OK;
-}
-
-/** The input shape of a model file (without compiling it). */
-function peekInputShape(bytes: Uint8Array): readonly number[] {
-  const model: Model = isJsonModelBytes(bytes) ? parseModel(new TextDecoder().decode(bytes)) : importOnnxReport(bytes).model;
-  return model.inputShape;
 }
 
 function parseRange(text: string): { min: number; max: number } {

@@ -36,7 +36,8 @@ The server learns nothing about a client's input or result (with a secure backen
   --max-clients N         sessions served at once (default 8)
   --session-timeout SEC   close a session after this long, whatever it is doing (default 3600)
   --once                  serve one session, then exit
-  --fractional-bits F     fixed-point precision (default: the model's)
+  --fractional-bits F     fixed-point precision (default: the JSON model's; chosen for ONNX, §8.15)
+  --calibrate DIR|FILE    inputs on which an ONNX model's precision is chosen (default: synthetic)
   --seed HEX              seed the server's randomness (reproducible transcripts; never in production)
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
@@ -74,6 +75,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       'session-timeout': { type: 'string' },
       once: { type: 'boolean' },
       'fractional-bits': { type: 'string' },
+      calibrate: { type: 'string' },
       seed: { type: 'string' },
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
@@ -93,7 +95,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const transport = transportOptions(values);
   const master: Rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
 
-  const model = await loadServedModel(values.model, fractionalBits, { onWarning: (line) => io.err(`${line}\n`) });
+  const model = await loadServedModel(values.model, fractionalBits, { calibrate: values.calibrate, onWarning: (line) => io.err(`${line}\n`) });
   const architecture = publicArchitecture(model);
   const fingerprint = architectureFingerprint(architecture);
   // Fail now, not at the first client, when the backend is insecure and --insecure is missing.
