@@ -107,7 +107,7 @@ export const DEFAULT_INFERENCE_TIME_COSTS: InferenceTimeCosts = Object.freeze({
   linearLayerMs: 200,
   rotationMs: 20,
   decompositionMs: 60,
-  plainProductMs: 40,
+  plainProductMs: 33,
   onlineMsPerMac: 0.001,
   reluPreprocessingMs: 2.15,
   reluPreprocessingLayerMs: 400,

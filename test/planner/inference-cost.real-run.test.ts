@@ -3,8 +3,8 @@
  * Delphi's backend on a small PyTorch-exported model (so the comparison follows the protocol code
  * as it changes), and the recorded runs of the three shipped models
  * (test/fixtures/planner/real-runs.json, with the machine they ran on). Bytes must be within
- * ±10 % per phase. Times are not asserted (they depend on the machine; the recorded ratios are
- * reported by the closing note of issue #23).
+ * ±10 % per phase; predicted times within a factor 1.5 of the recorded ones (the default timing
+ * constants were calibrated on that machine; nothing is timed here).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -19,12 +19,14 @@ const recorded = JSON.parse(readFileSync(new URL('../fixtures/planner/real-runs.
 
 describe('estimateInferenceCost vs real runs (Delphi backend)', () => {
   for (const name of ['mnist-small', 'mnist-small-qr', 'mnist-delphi']) {
-    it(`${name}: per-phase bytes within ±10 % of the recorded run`, () => {
+    it(`${name}: per-phase bytes within ±10 % and time within 1.5× of the recorded run`, () => {
       const fp = compileFixedPoint(parseModel(readFileSync(new URL(`../../models/${name}.json`, import.meta.url), 'utf8')));
       const e = estimateInferenceCost(fp);
       for (const phase of PHASES) {
         const real = recorded.runs[name][phase].bytes;
         expect(Math.abs(e[phase].bytes - real) / real, `${name} ${phase}: predicted ${e[phase].bytes}, measured ${real}`).toBeLessThanOrEqual(0.1);
+        const ratio = e[phase].ms / recorded.runs[name][phase].ms;
+        expect(Math.max(ratio, 1 / ratio), `${name} ${phase}: predicted ${e[phase].ms} ms, recorded ${recorded.runs[name][phase].ms} ms`).toBeLessThanOrEqual(1.5);
       }
     });
   }
