@@ -195,7 +195,8 @@ export function chooseFixedPointPrecision(model: Model, options: PrecisionOption
 
 /**
  * Checks a precision the user forces (`--fractional-bits N`): the same evidence as
- * {@link chooseFixedPointPrecision}, with every broken bound as a warning. Spec: §8.15
+ * {@link chooseFixedPointPrecision}, with every broken bound (and a logit error above
+ * {@link targetLogitError}) as a warning. Spec: §8.15
  */
 export function checkFixedPointPrecision(model: Model, fractionalBits: number, options: PrecisionOptions = {}): PrecisionChoice {
   const inputRange = options.inputRange ?? { min: 0, max: 1 };
@@ -205,7 +206,12 @@ export function checkFixedPointPrecision(model: Model, fractionalBits: number, o
     calibration: options.calibration ? 'inputs' : 'synthetic',
     inputRange,
     candidates: [c],
-    warnings: c.problems.map((p) => `--fractional-bits ${fractionalBits}: ${p}`),
+    warnings: [
+      ...c.problems,
+      ...(Number.isFinite(c.maxLogitError) && c.maxLogitError > targetLogitError(c.maxLogit)
+        ? [`the logit error ${c.maxLogitError.toExponential(1)} exceeds the target ${targetLogitError(c.maxLogit).toExponential(1)}`]
+        : []),
+    ].map((p) => `--fractional-bits ${fractionalBits}: ${p}`),
   };
 }
 

@@ -41,6 +41,14 @@ describe('delphi inspect', () => {
     expect(io.stdout).toMatch(/preprocessing +[\d.]+ MB/);
   });
 
+  it('--fractional-bits 8 on the RGB model is kept, with a warning that the logit error exceeds the target', async () => {
+    const io = captureIo();
+    const code = await runCli(['inspect', '--model', path('rgb-global-pool.onnx'), '--fractional-bits', '8'], io, [inspectCommand]);
+    expect(code, io.stderr).toBe(0);
+    expect(io.stdout).toMatch(/precision: 8 fractional bits \(given\)/);
+    expect(io.stderr).toMatch(/^warning: --fractional-bits 8: the logit error [\d.e+-]+ exceeds the target [\d.e+-]+$/m);
+  });
+
   it('refuses a MaxPool model with one line naming MaxPool and no stack trace', async () => {
     const io = captureIo();
     const code = await runCli(['inspect', '--model', path('maxpool.onnx')], io, [inspectCommand]);

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadModelBytes, modelInputShape, validateModel, type LoadedModel } from '../../nn/index.js';
+import { checkFixedPointPrecision, loadModelBytes, modelInputShape, validateModel, type LoadedModel } from '../../nn/index.js';
 import { formatShape } from '../../nn/tensor.js';
 import { DEFAULT_COST_MODEL, estimateInferenceCost, parseCostModel, type InferenceCostEstimate } from '../../planner/index.js';
 import { formatBytes } from '../../protocol/index.js';
@@ -92,7 +92,9 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
     choosePrecision: values['choose-precision'] === true,
   });
   const costs = values['cost-model'] === undefined ? DEFAULT_COST_MODEL : parseCostModel(await readFile(values['cost-model'], 'utf8'));
-  const report = inspectReport(loaded, estimateInferenceCost(loaded.fixedPoint, costs), values['choose-precision'] === true || (loaded.format === 'onnx' && values['fractional-bits'] === undefined));
+  // A JSON model keeps its own precision; show the same evidence for it.
+  const evidence = loaded.precision ?? checkFixedPointPrecision(loaded.model, loaded.model.fractionalBits, { ...(calibration ? { calibration } : {}), ...(inputRange ? { inputRange } : {}) });
+  const report = inspectReport({ ...loaded, precision: evidence, warnings: loaded.precision ? loaded.warnings : evidence.problems.map((w) => `the model's ${evidence.fractionalBits} fractional bits: ${w}`) }, estimateInferenceCost(loaded.fixedPoint, costs), values['choose-precision'] === true || (loaded.format === 'onnx' && values['fractional-bits'] === undefined));
   if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else io.out(formatInspectReport(report));
   for (const w of report.warnings) io.err(`warning: ${w}\n`);
@@ -149,7 +151,7 @@ export function formatInspectReport(r: InspectReport): string {
   for (const l of r.layers) lines.push(`  ${l.name.padEnd(28)} ${l.type.padEnd(10)} ${formatShape(l.shape)}`);
   lines.push(`activations: ${r.relus} ReLU, ${r.quadratics} quadratic`);
   const p = r.precision;
-  const how = p.chosen ? `chosen on ${p.calibration === 'inputs' ? 'the given' : 'synthetic'} calibration inputs` : p.calibration ? 'forced' : "the model's own";
+  const how = p.chosen ? `chosen on ${p.calibration === 'inputs' ? 'the given' : 'synthetic'} calibration inputs` : 'given';
   lines.push(`precision: ${p.fractionalBits} fractional bits (${how})`);
   if (p.maxLogitError !== null) {
     lines.push(`  max logit error ${exp(p.maxLogitError)}, overflow headroom ${p.overflowHeadroomBits!.toFixed(1)} bits, truncation failure ${exp(p.truncationFailure)} per inference (worst case ${exp(p.worstCaseTruncationFailure)})`);
