@@ -19,9 +19,9 @@ export default function PrivateInferencePage(): ReactNode {
         </p>
         <p>
           The server accepts pages served from this machine by default (<code>--ws-origin</code> adds others). Each run does the whole
-          protocol, setup included: with Delphi&apos;s parameters the browser uploads about 190 MB in setup (mostly BFV keys), so a run
-          takes a minute or more; the insecure dealer runs in a second but protects nothing. Preprocessed material is not kept between runs
-          yet.
+          protocol, setup included: with Delphi&apos;s parameters the browser uploads well over a hundred megabytes in setup (mostly
+          the BFV keys the server needs), so a run takes a minute or more; the insecure dealer runs in a second but protects nothing. Preprocessed material is not kept between runs
+          yet: each run is one whole session.
         </p>
         <BrowserOnly fallback={<p>Loading the client…</p>}>{() => <RemoteInference />}</BrowserOnly>
       </main>

@@ -77,6 +77,7 @@ const FAILURE_TITLES: Record<FailureKind, string> = {
 };
 
 interface Result {
+  backend: RemoteBackend;
   prediction: number;
   decoded: readonly number[];
   totalMs: number;
@@ -125,6 +126,7 @@ export default function RemoteInference(): ReactNode {
     setDone({});
     setServer(null);
     setStatus('starting the client…');
+    const request: PageRequest = { type: 'run', url: url.trim(), pixels: rasterize(strokes), backend };
     const w = new Worker(new URL('./inference.worker.ts', import.meta.url), { name: 'delphi-client' });
     worker.current = w;
     w.onmessage = (event: MessageEvent<WorkerMessage>) => {
@@ -140,12 +142,13 @@ export default function RemoteInference(): ReactNode {
           break;
         case 'progress':
           setProgress((p) => ({ ...p, [m.progress.phase]: m.progress }));
+          setStatus(`${m.progress.phase}: ${m.progress.item}`);
           break;
         case 'phase-done':
           setDone((d) => ({ ...d, [m.summary.phase]: m.summary }));
           break;
         case 'result':
-          setResult(m);
+          setResult({ ...m, backend: request.backend });
           setStatus('');
           stop();
           break;
@@ -162,7 +165,6 @@ export default function RemoteInference(): ReactNode {
       setFailure({ kind: 'other', message: `the client's worker failed: ${e.message || 'unknown error'}` });
       stop();
     };
-    const request: PageRequest = { type: 'run', url: url.trim(), pixels: rasterize(strokes), backend };
     w.postMessage(request);
   }, [url, strokes, backend, stop]);
 
@@ -284,9 +286,10 @@ export default function RemoteInference(): ReactNode {
           <h2>The server&apos;s view</h2>
           <p>
             What the server received from this browser, in {result.transportReceived.length + result.phases.reduce((n, p) => n + p.serverReceived.length, 0)}{' '}
-            messages and {formatBytes(serverTotal + result.transportReceived.reduce((a, b) => a + b, 0))}: sizes only, because their contents are
-            ciphertexts, oblivious-transfer messages and values masked with fresh randomness the server never sees. The pixels, the logits and
-            the prediction never leave the browser in the clear; the server logs only that it served an inference, and these sizes.
+            messages and {formatBytes(serverTotal + result.transportReceived.reduce((a, b) => a + b, 0))}.{' '}
+            {result.backend === 'delphi'
+              ? 'Only their sizes tell the server anything: their contents are the HELLO, ciphertexts, oblivious-transfer messages and values masked with fresh randomness the server never sees. The pixels, the logits and the prediction never leave the browser in the clear; the server logs only that it served an inference, and these sizes.'
+              : 'With the insecure dealer these messages are NOT private: the dealer knows the masks, so the server could recover the input from them. Choose Delphi\'s backend (and restart the server without --backend) for a private run.'}
           </p>
           <table>
             <thead>
