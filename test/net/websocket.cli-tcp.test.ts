@@ -87,6 +87,19 @@ describe('delphi infer over WebSocket', () => {
     expect(io.stdout).toMatch(/^prediction: 3\n/);
   });
 
+  it('serve refuses a bad --ws-port or --ws-origin before listening', async () => {
+    for (const [flags, message] of [
+      [['--ws-port', '70000'], '--ws-port takes 0 to 65535, got "70000"'],
+      [['--ws-port', '0', '--ws-origin', 'example.org'], 'allowed origin "example.org" is not an http(s) origin'],
+    ] as const) {
+      const io = captureIo();
+      const code = await runCli(['serve', '--model', modelPath, ...flags, ...DEALER], io, [createServeCommand({ signal: AbortSignal.abort() })]);
+      expect(code, flags.join(' ')).not.toBe(0);
+      expect(io.stderr).toContain(message);
+      expect(io.stdout).toBe('');
+    }
+  });
+
   it('no server, or a TCP port given as ws://, fails with a clear message', async () => {
     const port = await closedPort();
     const down = await infer(`ws://127.0.0.1:${port}`, ['--input', join(dir, 'digit3.json')]);
