@@ -28,7 +28,8 @@ import {
 
 const usage = `Usage: delphi serve --model FILE [options]
 
-Serves private inference on a model over TCP: clients run "delphi infer --server HOST:PORT".
+Serves private inference on a model over TCP and/or WebSocket: clients run
+"delphi infer --server HOST:PORT" (or ws://HOST:PORT), or a browser page (see --ws-port).
 The server learns nothing about a client's input or result (with a secure backend).
 
   --model FILE            model: delphi-ts JSON or ONNX
