@@ -12,14 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const website = path.join(root, 'website');
 const stampFile = path.join(website, 'build', '.inputs-sha256');
-const SKIP = new Set(['node_modules', 'build', '.docusaurus', 'generated', '.cache']);
+const SKIP = new Set(['node_modules', 'build', '.docusaurus', 'generated', '.cache', '.build-lock']);
 
 function walk(dir, out) {
   if (!existsSync(dir)) return out;
@@ -59,7 +59,66 @@ function run(cmd, args, cwd) {
   return r.status ?? 1;
 }
 
+/**
+ * One build at a time: test files that need the site (run in parallel by vitest) each call this
+ * script; the first builds, the others wait here and then find the build up to date. The lock is
+ * a directory holding the builder's pid; a lock whose process is gone is taken over.
+ */
+const lockDir = path.join(website, '.build-lock');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+function acquireLock() {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  let said = false;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+    } catch {
+      // being written: look again
+    }
+    let age = 0;
+    try {
+      age = Date.now() - statSync(lockDir).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    const orphan = Number.isInteger(holder) && holder > 0 ? !alive(holder) : age > 10_000;
+    if (orphan) {
+      rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (!said) console.log(`docs-build: another build (pid ${holder}) is running; waiting for it`);
+    said = true;
+    Atomics.wait(sleeper, 0, 0, 500);
+  }
+}
+
 function main() {
+  acquireLock();
+  try {
+    return build();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function build() {
   const args = new Set(process.argv.slice(2));
   const hash = inputsHash();
   if (args.has('--if-stale') && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === hash) {

@@ -140,6 +140,7 @@ const config: Config = {
         { type: 'docSidebar', docsPluginId: 'api', sidebarId: 'api', label: 'API', position: 'left' },
         { to: '/visualizations', label: 'Visualizations', position: 'left' },
         { to: '/playground', label: 'Playground', position: 'left' },
+        { to: '/private-inference', label: 'Against a server', position: 'left' },
       ],
     },
     footer: {

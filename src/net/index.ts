@@ -7,3 +7,4 @@
 export * from './channel.js';
 export * from './framing.js';
 export * from './handshake.js';
+export * from './websocket.js';

@@ -6,3 +6,5 @@
 export * from './index.js';
 export * from './tcp.js';
 export * from './server.js';
+export * from './websocket-node.js';
+export * from './websocket-server.js';

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { connectTcp, parseHostPort, performHandshake, type TcpChannel } from '../../net/node.js';
+import { connectTcp, connectWebSocketNode, parseHostPort, performHandshake, type HostPort, type TcpChannel, type WebSocketChannel } from '../../net/node.js';
 import {
   clientHandshake,
   clientOnline,
@@ -36,12 +36,13 @@ import {
   transportOptions,
 } from '../remote.js';
 
-const usage = `Usage: delphi infer --server HOST:PORT --input FILE [options]
+const usage = `Usage: delphi infer --server HOST:PORT|ws://HOST:PORT --input FILE [options]
 
 Runs one private inference against "delphi serve": the server learns nothing about the input or
 the result (with a secure backend), the client learns the prediction and nothing else about the model.
 
-  --server HOST:PORT      the server (e.g. localhost:7000 or [::1]:7000)
+  --server HOST:PORT      the server over TCP (e.g. localhost:7000 or [::1]:7000), or over WebSocket
+                          as ws://HOST:PORT (a server started with --ws-port)
   --input FILE            a PNG image (grey or colour; scaled to [0, 1] like MNIST) or a JSON tensor
                           ({"shape": [1, 28, 28], "data": [...]} or nested arrays)
   --invert                use 1 − v: for dark digits drawn on a light background
@@ -80,9 +81,9 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   });
   if (values.server === undefined) throw new UsageError('--server HOST:PORT is required');
   if (values.input === undefined) throw new UsageError('--input FILE is required');
-  let address;
+  let address: HostPort | string;
   try {
-    address = parseHostPort(values.server, 'localhost');
+    address = /^wss?:\/\//i.test(values.server) ? new URL(values.server).href : parseHostPort(values.server, 'localhost');
   } catch (e) {
     throw new UsageError(`--server: ${(e as Error).message}`);
   }
@@ -107,7 +108,8 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const started = performance.now();
-  const channel: TcpChannel = await connectTcp(address, { ...transport, connectTimeoutMs });
+  const channel: TcpChannel | WebSocketChannel =
+    typeof address === 'string' ? await connectWebSocketNode(address, { ...transport, connectTimeoutMs }) : await connectTcp(address, { ...transport, connectTimeoutMs });
   try {
     const hello = await performHandshake(channel, { role: 'client', ...helloOptions(backend) });
     const announced = hello.peer.params.get(FINGERPRINT_PARAM);

@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { listenTcp, type ServerEvent } from '../../net/node.js';
+import { listenTcp, listenWebSocket, type ConnectionInfo, type ServerEvent } from '../../net/node.js';
+import type { Channel } from '../../net/index.js';
 import { architectureFingerprint, formatBytes, publicArchitecture, serveInference } from '../../protocol/index.js';
 import { fromSeed, seedFromHex, systemRng, type Rng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
@@ -27,11 +28,16 @@ import {
 
 const usage = `Usage: delphi serve --model FILE [options]
 
-Serves private inference on a model over TCP: clients run "delphi infer --server HOST:PORT".
+Serves private inference on a model over TCP and/or WebSocket: clients run
+"delphi infer --server HOST:PORT" (or ws://HOST:PORT), or a browser page (see --ws-port).
 The server learns nothing about a client's input or result (with a secure backend).
 
   --model FILE            model: delphi-ts JSON or ONNX
-  --port N                TCP port (default 7000; 0 picks a free one)
+  --port N                TCP port (default 7000, or none when only --ws-port is given; 0 picks a free one)
+  --ws-port N             also (or only) accept WebSocket clients on this port: browsers, and
+                          "delphi infer --server ws://HOST:N"
+  --ws-origin ORIGIN      a browser page origin allowed on the WebSocket port (repeatable; "*" for any;
+                          default: pages served from localhost, 127.0.0.1 or [::1])
   --host ADDR             interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --max-clients N         sessions served at once (default 8)
   --session-timeout SEC   close a session after this long, whatever it is doing (default 3600)
@@ -70,6 +76,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     options: {
       model: { type: 'string' },
       port: { type: 'string' },
+      'ws-port': { type: 'string' },
+      'ws-origin': { type: 'string', multiple: true },
       host: { type: 'string' },
       'max-clients': { type: 'string' },
       'session-timeout': { type: 'string' },
@@ -84,8 +92,10 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     strict: true,
   });
   if (values.model === undefined) throw new UsageError('--model FILE is required');
-  const port = values.port === undefined ? 7000 : Number(values.port);
-  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes 0 to 65535, got "${values.port}"`);
+  const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
+  if (wsPort !== undefined && (!Number.isSafeInteger(wsPort) || wsPort < 0 || wsPort > 65535)) throw new UsageError(`--ws-port takes 0 to 65535, got "${values['ws-port']}"`);
+  const port = values.port === undefined ? (wsPort === undefined ? 7000 : undefined) : Number(values.port);
+  if (port !== undefined && (!Number.isSafeInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port takes 0 to 65535, got "${values.port}"`);
   const maxClients = values['max-clients'] === undefined ? 8 : positiveInteger(values['max-clients'], '--max-clients');
   const sessionSeconds = values['session-timeout'] === undefined ? 3600 : positiveNumber(values['session-timeout'], '--session-timeout');
   if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
@@ -106,39 +116,57 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   let sessionsServed = 0;
   const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
 
-  const server = await listenTcp({
-    port,
+  const handler = async (channel: Channel & { flush(): Promise<void> }, connection: ConnectionInfo) => {
+    const rng = master.fork(`delphi-ts/cli/serve/session/${connection.id}`);
+    try {
+      const result = await serveInference(channel, model, { backend, allowInsecure, rng });
+      await channel.flush();
+      sessionsServed++;
+      const [setup, pre, online] = result.report.phases;
+      const recv = result.report.phases.reduce((n, p) => n + p.clientToServer.bytes, 0);
+      const sent = result.report.phases.reduce((n, p) => n + p.serverToClient.bytes, 0);
+      log(
+        `#${connection.id} inference served: setup ${formatMs(setup.ms)}, preprocessing ${formatMs(pre.ms)}, ` +
+          `online ${formatMs(online.ms)}; received ${formatBytes(recv)}, sent ${formatBytes(sent)}`,
+      );
+    } finally {
+      if (values.once) stopRequested();
+    }
+  };
+  const listenOptions = {
     host: values.host ?? '127.0.0.1',
     maxConnections: maxClients,
     sessionTimeoutMs: Math.round(sessionSeconds * 1000),
     ...transport,
     handshake: helloOptions(backend, fingerprint),
-    onEvent: (e) => logEvent(e, log),
-    handler: async (channel, connection) => {
-      const rng = master.fork(`delphi-ts/cli/serve/session/${connection.id}`);
-      try {
-        const result = await serveInference(channel, model, { backend, allowInsecure, rng });
-        await channel.flush();
-        sessionsServed++;
-        const [setup, pre, online] = result.report.phases;
-        const recv = result.report.phases.reduce((n, p) => n + p.clientToServer.bytes, 0);
-        const sent = result.report.phases.reduce((n, p) => n + p.serverToClient.bytes, 0);
-        log(
-          `#${connection.id} inference served: setup ${formatMs(setup.ms)}, preprocessing ${formatMs(pre.ms)}, ` +
-            `online ${formatMs(online.ms)}; received ${formatBytes(recv)}, sent ${formatBytes(sent)}`,
-        );
-      } finally {
-        if (values.once) stopRequested();
-      }
-    },
-  });
-  const where = `${server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host}:${server.address.port}`;
-  io.out(`listening on ${where}\n`);
+    onEvent: (e: ServerEvent) => logEvent(e, log),
+    handler,
+  };
+  const servers: { close(o: { graceMs: number }): Promise<void> }[] = [];
+  let listening: { host: string; port: number } | undefined;
+  try {
+    if (port !== undefined) {
+      const server = await listenTcp({ ...listenOptions, port });
+      servers.push(server);
+      const where = `${server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host}:${server.address.port}`;
+      io.out(`listening on ${where}\n`);
+      listening = server.address;
+    }
+    if (wsPort !== undefined) {
+      const ws = await listenWebSocket({ ...listenOptions, port: wsPort, ...(values['ws-origin'] ? { allowedOrigins: values['ws-origin'] } : {}) });
+      servers.push(ws);
+      io.out(`listening on ${ws.url}\n`);
+      listening ??= ws.address;
+    }
+  } catch (e) {
+    for (const s of servers) await s.close({ graceMs: 0 });
+    throw e;
+  }
   io.err(
     `serving "${architecture.name}" (input ${formatShape(architecture.inputShape)}, ${architecture.layers.length} layers, ` +
       `fingerprint ${fingerprint.slice(0, 16)}…) with backend ${values.backend ?? DEFAULT_BACKEND}${allowInsecure ? ' (INSECURE)' : ''}\n`,
   );
-  hooks.onListening?.(server.address);
+  if (listening) hooks.onListening?.(listening);
 
   const onSignal = () => stopRequested();
   const useProcessSignals = hooks.signal === undefined && typeof process !== 'undefined';
@@ -153,7 +181,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   try {
     await stopped;
     log('shutting down');
-    await server.close({ graceMs: values.once ? 0 : 10_000 });
+    await Promise.all(servers.map((s) => s.close({ graceMs: values.once ? 0 : 10_000 })));
   } finally {
     if (useProcessSignals) {
       process.off('SIGINT', onSignal);

@@ -82,7 +82,7 @@ function softmax(v: number[]): number[] {
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** The 28 × 28 drawing surface: pointer strokes in pixel units. */
-function DrawingPad(props: { pixels: number[]; onStroke(stroke: Stroke, done: boolean): void }): ReactNode {
+export function DrawingPad(props: { pixels: number[]; onStroke(stroke: Stroke, done: boolean): void }): ReactNode {
   const canvas = useRef<HTMLCanvasElement>(null);
   const current = useRef<[number, number][] | null>(null);
   const scale = 8;
