@@ -64,7 +64,7 @@ function eventsOf(events: ServerEvent[], type: ServerEvent['type']) {
 
 describe('listenTcp', () => {
   it('serves many clients concurrently, each with its own channel', async () => {
-    const { server, events, address } = await echoServer();
+    const { server, events, address } = await echoServer({ maxConnectionsPerAddress: 24 });
     await Promise.all(Array.from({ length: 24 }, (_, i) => goodClient(address, `client ${i}`)));
     await waitFor(() => server.activeConnections === 0);
     expect(eventsOf(events, 'connected')).toHaveLength(24);
