@@ -159,10 +159,23 @@ export class FrameDecoder {
 
   /** Consumes `chunk` and returns the frames it completes, in order. */
   push(chunk: Uint8Array): Frame[] {
+    return this.#consume(chunk, false).frames;
+  }
+
+  /**
+   * Like {@link FrameDecoder.push}, but stops right after the first complete data frame and
+   * returns the bytes after it unparsed (`rest`), so that the layer above can change the limit
+   * before the next header is read (the handshake raises it once the HELLO is checked). Spec: §2.6
+   */
+  pushUntilData(chunk: Uint8Array): { frames: Frame[]; rest: Uint8Array } {
+    return this.#consume(chunk, true);
+  }
+
+  #consume(chunk: Uint8Array, stopAfterData: boolean): { frames: Frame[]; rest: Uint8Array } {
     if (this.#failed) throw this.#failed;
     const frames: Frame[] = [];
+    let at = 0;
     try {
-      let at = 0;
       while (at < chunk.length) {
         if (this.#length < 0) {
           const take = Math.min(FRAME_HEADER_BYTES - this.#headerFill, chunk.length - at);
@@ -178,13 +191,17 @@ export class FrameDecoder {
         this.#payloadFill += take;
         if (!this.#control) this.#dataBytes += take;
         at += take;
-        if (this.#payloadFill === this.#length) frames.push(this.#finishFrame());
+        if (this.#payloadFill === this.#length) {
+          const frame = this.#finishFrame();
+          frames.push(frame);
+          if (stopAfterData && frame.kind === 'data') break;
+        }
       }
     } catch (e) {
       this.#failed = e as Error;
       throw e;
     }
-    return frames;
+    return { frames, rest: chunk.subarray(at) };
   }
 
   #startFrame(): void {

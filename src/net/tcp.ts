@@ -142,6 +142,8 @@ export class TcpChannel implements Channel {
   /** Bytes handed to the OS at the last write-progress check, and when they last grew. */
   #flushedBytes = 0;
   #lastWriteProgress = Date.now();
+  /** Bytes received after a data frame while the limit was staged, parsed once the layer above is ready. */
+  #held: Uint8Array | null = null;
   /** Start (time, bytes received) of the frame in progress, for the receive-progress deadline. */
   #frameStart: { at: number; received: number } | null = null;
 
@@ -211,7 +213,23 @@ export class TcpChannel implements Channel {
   setMaxMessageBytes(bytes: number): number {
     const previous = this.#decoder.maxMessageBytes;
     this.#decoder.maxMessageBytes = bytes;
+    this.#releaseHeld();
     return previous;
+  }
+
+  /**
+   * Parses bytes held back after a data frame (see #process) on a later turn of the event loop,
+   * once the layer above had the chance to change the limit.
+   */
+  #releaseHeld(): void {
+    if (this.#held === null) return;
+    setImmediate(() => {
+      const held = this.#held;
+      if (held === null || this.#closedReason !== null) return;
+      this.#held = null;
+      if (!this.#pausedForBackpressure) this.#socket.resume();
+      this.#process(held);
+    });
   }
 
   /** Bytes this end holds for the connection: unread messages, the frame in progress and unsent writes. */
@@ -267,6 +285,7 @@ export class TcpChannel implements Channel {
       return Promise.resolve(m);
     }
     if (this.#closedReason !== null) return Promise.reject(new TransportError(this.#closedReason));
+    this.#releaseHeld();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
       if (this.#recvTimeoutMs > 0) {
@@ -310,11 +329,31 @@ export class TcpChannel implements Channel {
   #onData(chunk: Uint8Array): void {
     if (this.#closedReason !== null) return;
     this.wire.bytesReceived += chunk.length;
+    this.#process(chunk);
+  }
+
+  /**
+   * Decodes `chunk` and dispatches its frames. While the receive limit is lowered below the
+   * configured maximum (before the handshake, or a phase that asked for less), parsing stops after
+   * each data frame: the rest (at most one socket read) is copied aside and the socket paused
+   * until the layer above receives again or changes the limit, so a frame sent right after the
+   * HELLO is checked against the limit of the next stage, not the HELLO's.
+   */
+  #process(chunk: Uint8Array): void {
     const now = Date.now();
     const dataBefore = this.#decoder.dataBytes;
     let frames;
     try {
-      frames = this.#decoder.push(chunk);
+      if (this.#decoder.maxMessageBytes < this.#maxMessageBytes) {
+        const { frames: some, rest } = this.#decoder.pushUntilData(chunk);
+        frames = some;
+        if (rest.length > 0) {
+          this.#held = rest.slice();
+          this.#socket.pause();
+        }
+      } else {
+        frames = this.#decoder.push(chunk);
+      }
     } catch (e) {
       let message = e instanceof DelphiError ? e.message : String(e);
       if (this.wire.bytesReceived === chunk.length) message += foreignProtocolHint(chunk);
