@@ -24,6 +24,8 @@ import {
   TRANSPORT_USAGE,
   transportOptions,
 } from '../remote.js';
+import { checkSeedFlag } from '../security-flags.js';
+import { SERVER_LIMITS_OPTIONS, SERVER_LIMITS_USAGE, serverLimits } from '../server-limits.js';
 
 const usage = `Usage: delphi serve --model FILE [options]
 
@@ -37,9 +39,10 @@ The server learns nothing about a client's input or result (with a secure backen
   --session-timeout SEC   close a session after this long, whatever it is doing (default 3600)
   --once                  serve one session, then exit
   --fractional-bits F     fixed-point precision (default: the model's)
-  --seed HEX              seed the server's randomness (reproducible transcripts; never in production)
+  --seed HEX              seed the server's randomness (reproducible transcripts; needs --insecure)
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
+${SERVER_LIMITS_USAGE}
 
 Stop with Ctrl-C: running sessions get 10 seconds to finish.`;
 
@@ -78,10 +81,12 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
       ...TRANSPORT_OPTIONS,
+      ...SERVER_LIMITS_OPTIONS,
     },
     strict: true,
   });
   if (values.model === undefined) throw new UsageError('--model FILE is required');
+  checkSeedFlag(values.seed, values.insecure);
   const port = values.port === undefined ? 7000 : Number(values.port);
   if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes 0 to 65535, got "${values.port}"`);
   const maxClients = values['max-clients'] === undefined ? 8 : positiveInteger(values['max-clients'], '--max-clients');
@@ -110,6 +115,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     maxConnections: maxClients,
     sessionTimeoutMs: Math.round(sessionSeconds * 1000),
     ...transport,
+    ...serverLimits(values),
     handshake: helloOptions(backend, fingerprint),
     onEvent: (e) => logEvent(e, log),
     handler: async (channel, connection) => {
