@@ -76,6 +76,12 @@ export const TCP_DEFAULTS = Object.freeze({
   receiveGraceMs: 10_000,
   /** Pongs are sent only while fewer bytes than this wait in the write buffer. */
   controlWriteBudgetBytes: 64 * 1024,
+  /**
+   * Control frames (pings, pongs) accepted at once, and per second on average; a peer sending
+   * more is dropped ("control-frame flood"). A heartbeat sends at most one per interval.
+   */
+  controlBurst: 256,
+  controlFramesPerSecond: 64,
 });
 
 /** Bytes on the wire, including frame headers, pings and the close frame. */
@@ -139,6 +145,9 @@ export class TcpChannel implements Channel {
   /** Sequence number carried by our last ping, while its pong is awaited. */
   #pingSeq = 0;
   #awaitingPong = -1;
+  /** Token bucket of the control-frame rate limit. */
+  #controlTokens: number = TCP_DEFAULTS.controlBurst;
+  #controlRefilledAt = Date.now();
   /** Bytes handed to the OS at the last write-progress check, and when they last grew. */
   #flushedBytes = 0;
   #lastWriteProgress = Date.now();
@@ -367,6 +376,7 @@ export class TcpChannel implements Channel {
     else if (!this.#frameStart || frames.length > 0) this.#frameStart = { at: now, received: 0 };
     for (const frame of frames) {
       if (this.#closedReason !== null) return;
+      if ((frame.kind === 'ping' || frame.kind === 'pong') && !this.#takeControlToken(now)) return;
       if (frame.kind === 'data') this.#deliver(frame.payload);
       else if (frame.kind === 'ping') this.#onPing(frame.payload);
       else if (frame.kind === 'pong') {
@@ -379,6 +389,19 @@ export class TcpChannel implements Channel {
         this.#endAndLinger(); // a peer that sends CLOSE but keeps the connection open is dropped
       }
     }
+  }
+
+  /** Spends a token of the control-frame budget; when none is left, drops the peer and returns false. */
+  #takeControlToken(now: number): boolean {
+    const { controlBurst, controlFramesPerSecond } = TCP_DEFAULTS;
+    this.#controlTokens = Math.min(controlBurst, this.#controlTokens + ((now - this.#controlRefilledAt) / 1000) * controlFramesPerSecond);
+    this.#controlRefilledAt = now;
+    if (this.#controlTokens < 1) {
+      this.#shutdown(`control-frame flood: more than ${controlBurst} pings or pongs at once or ${controlFramesPerSecond} per second`, true);
+      return false;
+    }
+    this.#controlTokens -= 1;
+    return true;
   }
 
   /**

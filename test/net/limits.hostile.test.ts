@@ -98,8 +98,8 @@ describe('FrameDecoder allocates as bytes arrive', () => {
 });
 
 describe('TcpChannel under a hostile peer', () => {
-  it('a ping flood from a peer that does not read gets bounded pongs, then the write-stall deadline', async () => {
-    const { channel, peer } = await channelAgainstRaw({ writeStallTimeoutMs: 300, heartbeatIntervalMs: 0 });
+  it('a ping flood is dropped as a control-frame flood, with bounded pongs meanwhile', async () => {
+    const { channel, peer } = await channelAgainstRaw({ heartbeatIntervalMs: 0 });
     peer.pause(); // never reads
     const ping = encodePingFrame('ping', new Uint8Array(1024));
     const burst = new Uint8Array(ping.length * 4096);
@@ -111,8 +111,26 @@ describe('TcpChannel under a hostile peer', () => {
       peak = Math.max(peak, channel.bufferedBytes);
     }
     await waitFor(() => channel.closed);
-    expect(channel.closeReason).toMatch(/the peer does not read/);
+    expect(channel.closeReason).toMatch(/control-frame flood: more than 256 pings or pongs at once or 64 per second/);
     expect(peak).toBeLessThanOrEqual(64 * 1024 + 2 * ping.length + FRAME_SLACK);
+  });
+
+  it('pings at the allowed rate are answered', async () => {
+    const { channel, peer } = await channelAgainstRaw({ heartbeatIntervalMs: 0 });
+    const got = collectFrames(peer);
+    for (let i = 0; i < 100; i++) peer.write(encodePingFrame('ping', Uint8Array.of(i)));
+    await waitFor(() => got.frames.length === 100);
+    expect(got.frames.every((f, i) => f.kind === 'pong' && f.payload[0] === i)).toBe(true);
+    expect(channel.closed).toBe(false);
+  });
+
+  it('a peer that leaves our writes unread is dropped by the write-stall deadline', async () => {
+    const { channel, peer } = await channelAgainstRaw({ writeStallTimeoutMs: 300, heartbeatIntervalMs: 0, idleTimeoutMs: 0 });
+    peer.pause();
+    const message = new Uint8Array(2 ** 20);
+    for (let i = 0; i < 64 && channel.bufferedBytes < 8 * 2 ** 20; i++) channel.send(message);
+    await waitFor(() => channel.closed);
+    expect(channel.closeReason).toMatch(/the peer does not read: \d+ bytes unsent for 300 ms/);
   });
 
   it("the peer's pings do not reset the idle timer", async () => {
