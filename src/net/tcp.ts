@@ -145,6 +145,7 @@ export class TcpChannel implements Channel {
   /** Sequence number carried by our last ping, while its pong is awaited. */
   #pingSeq = 0;
   #awaitingPong = -1;
+  #discardedAfterClose = 0;
   /** Token bucket of the control-frame rate limit. */
   #controlTokens: number = TCP_DEFAULTS.controlBurst;
   #controlRefilledAt = Date.now();
@@ -336,7 +337,12 @@ export class TcpChannel implements Channel {
   }
 
   #onData(chunk: Uint8Array): void {
-    if (this.#closedReason !== null) return;
+    if (this.#closedReason !== null) {
+      // While lingering for the peer's FIN, read and discard a little, then cut a peer that keeps sending.
+      this.#discardedAfterClose += chunk.length;
+      if (this.#discardedAfterClose > DISCARD_AFTER_CLOSE_BYTES) this.#socket.destroy();
+      return;
+    }
     this.wire.bytesReceived += chunk.length;
     this.#process(chunk);
   }
@@ -555,6 +561,9 @@ export class TcpChannel implements Channel {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Bytes read and dropped after this end closed before the socket is destroyed without waiting for the FIN. */
+const DISCARD_AFTER_CLOSE_BYTES = 256 * 1024;
 
 function u32(n: number): Uint8Array {
   return Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
