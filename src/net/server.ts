@@ -148,7 +148,8 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   };
   const sessions = new Set<Session>();
   const perAddressCount = new Map<string, number>();
-  let pending = 0;
+  /** Connections in the handshake, oldest first, with their client address. */
+  const waiting = new Map<TcpChannel, string>();
   let active = 0;
   let nextId = 1;
   let closing = false;
@@ -170,7 +171,7 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
           emit({ type: 'handshake-failed', connection, error: asError(e) });
           return;
         } finally {
-          pending--;
+          waiting.delete(channel);
         }
         connection = { ...connection, handshake: result };
         if (active >= maxConnections) {
@@ -198,6 +199,29 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
     }
   };
 
+  /**
+   * Makes room in a full handshake queue for a connection from `key`: closes the oldest waiting
+   * connection of the address holding the most waiting ones, when that address holds more than
+   * `key` does. A legitimate HELLO takes a round trip, so connections that idle in the handshake
+   * are the ones that go; one address cannot evict another down below its own share. Spec: §2.7
+   */
+  function evictWaiting(key: string): boolean {
+    const counts = new Map<string, number>();
+    for (const k of waiting.values()) counts.set(k, (counts.get(k) ?? 0) + 1);
+    let top = key;
+    for (const [k, n] of counts) if (n > (counts.get(top) ?? 0)) top = k;
+    if (top === key || (counts.get(top) ?? 0) <= (counts.get(key) ?? 0) + 1) return false;
+    for (const [victim, k] of waiting) {
+      if (k !== top) continue;
+      waiting.delete(victim);
+      const reason = busy(`${maxPending} connections in the handshake; the oldest from ${top} made room`);
+      emit({ type: 'rejected', remote: victim.remote, reason });
+      victim.close(reason);
+      return true;
+    }
+    return false;
+  }
+
   const server = createServer((socket: Socket) => {
     // Until the socket is wrapped, an error on it must still have a listener.
     socket.on('error', () => {});
@@ -208,7 +232,7 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
       ? 'server shutting down'
       : fromAddress >= perAddress
         ? busy(`${perAddress} connections from ${key}`)
-        : handshake && pending >= maxPending
+        : handshake && waiting.size >= maxPending && !evictWaiting(key)
           ? busy(`${maxPending} connections in the handshake`)
           : !handshake && active >= maxConnections
             ? busy(`${maxConnections} connections`)
@@ -229,7 +253,7 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
       emit({ type: 'error', error: asError(e) });
       return;
     }
-    if (handshake) pending++;
+    if (handshake) waiting.set(channel, key);
     perAddressCount.set(key, fromAddress + 1);
     const session: Session = { channel, done: Promise.resolve() };
     const done = serve(channel, nextId++).finally(() => {

@@ -220,6 +220,29 @@ describe('listenTcp slots and staged limits', () => {
     silent.forEach((s) => s.destroy());
   });
 
+  it('a full handshake queue makes room for another address by closing the oldest of the busiest one', async () => {
+    const { server } = await echoServer({ maxPendingHandshakes: 4 });
+    const port = server.address.port;
+    const silent = [];
+    for (let i = 0; i < 4; i++) silent.push(await rawClient(port, '127.0.0.2'));
+    silent.forEach((s) => s.on('error', () => {}));
+    await waitFor(() => server.activeConnections === 4);
+    const reasons = silent.map((s) => closeReasonOf(s));
+    const good = await connectTcp(`127.0.0.1:${port}`);
+    cleanups.push(() => good.close());
+    await performHandshake(good, { role: 'client', ...HANDSHAKE });
+    good.send(Uint8Array.of(9));
+    expect(await good.recv()).toEqual(Uint8Array.of(9));
+    const evicted = await Promise.race(reasons);
+    expect(evicted).toBe('server busy (4 connections in the handshake; the oldest from 127.0.0.2 made room); retry in 5 s');
+    // The same address cannot evict its own connections: with the queue full again, one more from 127.0.0.2 is turned away.
+    silent.push(await rawClient(port, '127.0.0.2'));
+    silent.at(-1)!.on('error', () => {});
+    await waitFor(() => server.activeConnections === 5);
+    expect(await closeReasonOf(await rawClient(port, '127.0.0.2'))).toBe('server busy (4 connections in the handshake); retry in 5 s');
+    silent.forEach((s) => s.destroy());
+  });
+
   it('bounds connections in the handshake, and sessions after it', async () => {
     const { server } = await echoServer({ maxPendingHandshakes: 2, maxConnections: 1 });
     const port = server.address.port;
