@@ -101,6 +101,8 @@ const sampler = setInterval(() => (peak = Math.max(peak, rss())), 100);
 const KINDS = ['garbage', 'huge-prefix', 'silent', 'slow-drip', 'ping-flood', 'drop-mid-frame'];
 const stats = Object.fromEntries(KINDS.map((k) => [k, { connections: 0, bytes: 0, busy: 0 }]));
 let stopping = false;
+/** Open hostile sockets, destroyed at once when the run stops. */
+const live = new Set();
 const hello = encodeDataFrame(encodeHello(helloFromOptions({ role: 'client' })));
 let noise = 0x9e3779b9;
 const junk = (n) => {
@@ -120,9 +122,11 @@ function hostileOnce(kind, localAddress) {
   return new Promise((done) => {
     const s = stats[kind];
     const socket = connect({ host: '127.0.0.1', port, localAddress });
+    live.add(socket);
     const timers = [];
     const finish = () => {
       timers.forEach(clearInterval);
+      live.delete(socket);
       socket.destroy();
       done();
     };
@@ -219,6 +223,7 @@ for (let i = 0; i < INFERENCES; i++) {
 }
 const hostileMs = Date.now() - started;
 stopping = true;
+for (const socket of live) socket.destroy();
 await Promise.all(hostile);
 clearInterval(sampler);
 const closedAt = Date.now();
