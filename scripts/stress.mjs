@@ -262,16 +262,16 @@ report.ok = ok;
 if (values.json) {
   process.stdout.write(JSON.stringify(report) + '\n');
 } else {
-  const rows = KINDS.map((k) => `| ${k.padEnd(15)} | ${String(stats[k].connections).padStart(11)} | ${String(stats[k].busy).padStart(11)} | ${String(stats[k].bytes).padStart(13)} |`);
+  const rows = KINDS.map((k) => `| ${k.padEnd(15)} | ${String(stats[k].connections).padStart(11)} | ${String(stats[k].busy).padStart(12)} | ${String(stats[k].bytes).padStart(13)} |`);
   process.stdout.write(
     [
       `| kind            | connections | busy replies | bytes sent    |`,
-      `|-----------------|-------------|-------------|---------------|`,
+      `|-----------------|-------------|--------------|---------------|`,
       ...rows,
       '',
       `hostile clients: ${HOSTILE_PER_KIND} per kind for ${report.hostileSeconds} s, ${report.connections} connections, ${report.bytesTried} bytes tried`,
       `inferences served: ${served} of ${INFERENCES} (prediction ${expected}), ${report.inferenceMs.join(', ')} ms`,
-      `server RSS: at start ${mib(coldBaseline)}, baseline (after one inference) ${mib(baseline)}, peak ${mib(peak)} (bound ${mib(MAX_RSS)}), ${SETTLE_MS / 1000} s after close ${mib(after)} (${((after / baseline - 1) * 100).toFixed(1)} % over baseline; bound ${((SETTLE_RATIO - 1) * 100).toFixed(0)} %)`,
+      `server RSS: at start ${mib(coldBaseline)}, baseline (after one inference) ${mib(baseline)}, peak ${mib(peak)} (bound ${mib(MAX_RSS)}), ${SETTLE_MS / 1000} s after close ${mib(after)} (${((after / baseline - 1) * 100).toFixed(1)} % against the baseline; bound +${((SETTLE_RATIO - 1) * 100).toFixed(0)} %)`,
       ok ? 'OK' : 'FAILED',
       '',
     ].join('\n'),
