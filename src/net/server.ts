@@ -70,6 +70,12 @@ export interface TcpServerOptions extends TcpChannelOptions {
   maxPendingHandshakes?: number;
   /** Connections from one client address at once, in the handshake or in a session (default 8). */
   maxConnectionsPerAddress?: number;
+  /**
+   * Sessions (past the handshake) from one client address at once (default: half of
+   * `maxConnections`, at least 1), so that one address cannot take every session slot by sending
+   * valid HELLOs and then nothing.
+   */
+  maxSessionsPerAddress?: number;
   /** Seconds a turned-away client is told to wait before retrying (default 5). */
   retryAfterSeconds?: number;
   /**
@@ -129,6 +135,7 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   const maxConnections = positiveInteger(options.maxConnections ?? SERVER_DEFAULTS.maxConnections, 'maxConnections');
   const maxPending = positiveInteger(options.maxPendingHandshakes ?? SERVER_DEFAULTS.maxPendingHandshakes, 'maxPendingHandshakes');
   const perAddress = positiveInteger(options.maxConnectionsPerAddress ?? SERVER_DEFAULTS.maxConnectionsPerAddress, 'maxConnectionsPerAddress');
+  const sessionsPerAddress = positiveInteger(options.maxSessionsPerAddress ?? Math.max(1, Math.floor(maxConnections / 2)), 'maxSessionsPerAddress');
   const retryAfter = options.retryAfterSeconds ?? SERVER_DEFAULTS.retryAfterSeconds;
   if (!Number.isFinite(retryAfter) || retryAfter < 0) throw new InvalidArgumentError(`retryAfterSeconds must be ≥ 0, got ${retryAfter}`);
   const sessionMaxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -155,7 +162,8 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   let closing = false;
   const busy = (what: string) => `server busy (${what}); retry in ${retryAfter} s`;
 
-  const serve = async (channel: TcpChannel, id: number): Promise<void> => {
+  const sessionCount = new Map<string, number>();
+  const serve = async (channel: TcpChannel, id: number, key: string): Promise<void> => {
     const started = Date.now();
     let connection: ConnectionInfo = { id, remote: channel.remote };
     let failed = false;
@@ -174,8 +182,9 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
           waiting.delete(channel);
         }
         connection = { ...connection, handshake: result };
-        if (active >= maxConnections) {
-          const reason = busy(`${maxConnections} sessions`);
+        const fromAddress = sessionCount.get(key) ?? 0;
+        if (active >= maxConnections || fromAddress >= sessionsPerAddress) {
+          const reason = busy(active >= maxConnections ? `${maxConnections} sessions` : `${sessionsPerAddress} sessions from ${key}`);
           channel.close(reason);
           emit({ type: 'rejected', remote: channel.remote, reason });
           return;
@@ -183,10 +192,14 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
         channel.setMaxMessageBytes(sessionMaxMessageBytes);
       }
       active++;
+      sessionCount.set(key, (sessionCount.get(key) ?? 0) + 1);
       try {
         await handler(channel, connection);
       } finally {
         active--;
+        const left = (sessionCount.get(key) ?? 1) - 1;
+        if (left > 0) sessionCount.set(key, left);
+        else sessionCount.delete(key);
       }
     } catch (e) {
       failed = true;
@@ -256,7 +269,7 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
     if (handshake) waiting.set(channel, key);
     perAddressCount.set(key, fromAddress + 1);
     const session: Session = { channel, done: Promise.resolve() };
-    const done = serve(channel, nextId++).finally(() => {
+    const done = serve(channel, nextId++, key).finally(() => {
       sessions.delete(session);
       const left = (perAddressCount.get(key) ?? 1) - 1;
       if (left > 0) perAddressCount.set(key, left);

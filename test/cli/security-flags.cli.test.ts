@@ -48,9 +48,10 @@ describe('--seed needs --insecure', () => {
 
 describe('serve limit flags', () => {
   it('parse into server options and reject bad values', () => {
-    expect(serverLimits({ 'max-pending': '16', 'max-per-address': '2', 'retry-after': '0', 'write-stall-timeout': '1.5', 'min-recv-rate': '0' })).toEqual({
+    expect(serverLimits({ 'max-pending': '16', 'max-per-address': '2', 'max-sessions-per-address': '1', 'retry-after': '0', 'write-stall-timeout': '1.5', 'min-recv-rate': '0' })).toEqual({
       maxPendingHandshakes: 16,
       maxConnectionsPerAddress: 2,
+      maxSessionsPerAddress: 1,
       retryAfterSeconds: 0,
       writeStallTimeoutMs: 1500,
       minReceiveBytesPerSecond: 0,

@@ -244,6 +244,24 @@ describe('listenTcp slots and staged limits', () => {
     silent.forEach((s) => s.destroy());
   });
 
+  it('bounds the sessions of one address, so that valid HELLOs followed by silence cannot take every slot', async () => {
+    const { server } = await echoServer({ maxConnections: 4 });
+    const port = server.address.port;
+    const silent = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await connectTcp(`127.0.0.1:${port}`);
+      cleanups.push(() => c.close());
+      await performHandshake(c, { role: 'client', ...HANDSHAKE });
+      silent.push(c);
+    }
+    await waitFor(() => server.sessions === 2);
+    const third = await connectTcp(`127.0.0.1:${port}`);
+    await performHandshake(third, { role: 'client', ...HANDSHAKE });
+    await expect(third.recv()).rejects.toThrow('peer closed the connection: server busy (2 sessions from 127.0.0.1); retry in 5 s');
+    expect(server.sessions).toBe(2);
+    silent.forEach((c) => c.close());
+  });
+
   it('bounds connections in the handshake, and sessions after it', async () => {
     const { server } = await echoServer({ maxPendingHandshakes: 2, maxConnections: 1 });
     const port = server.address.port;
