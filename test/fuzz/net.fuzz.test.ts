@@ -54,7 +54,7 @@ describe('FrameDecoder under fast-check', () => {
         // A push that throws returns none of its frames, so only an error-free stream is compared frame by frame.
         if (whole.error === undefined) expect(split.frames).toEqual(whole.frames);
       }),
-      fuzzParams(1500),
+      fuzzParams(800),
     );
   });
 
@@ -77,7 +77,7 @@ describe('FrameDecoder under fast-check', () => {
         }
         if (all.ok) expect(frames).toEqual(all.value);
       }),
-      fuzzParams(1000),
+      fuzzParams(600),
     );
   });
 });

@@ -48,7 +48,7 @@ describe('protocol message decoders under fast-check', () => {
         const r = parsesOrThrowsTyped(() => decodeServerHello(bytes));
         if (r.ok) expect(encodeServerHello(r.value.ids, r.value.architecture)).toEqual(bytes);
       }),
-      fuzzParams(1000),
+      fuzzParams(400),
     );
   });
 
