@@ -35,6 +35,12 @@ export interface Channel {
    * with `await channel.flush?.()`. Spec: §2.6
    */
   flush?(): Promise<void>;
+  /**
+   * Optional staged limit: sets the largest message this end accepts from now on and returns the
+   * previous limit, so the layer above can accept only a HELLO before the handshake and raise the
+   * limit to what each protocol phase needs (`channel.setMaxMessageBytes?.(n)`). Spec: §2.6
+   */
+  setMaxMessageBytes?(bytes: number): number;
 }
 
 /** Returns a copy of `stats`, for computing what a phase cost. */

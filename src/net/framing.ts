@@ -100,46 +100,84 @@ export interface FrameDecoderOptions {
   maxMessageBytes?: number;
 }
 
+/** First allocation for a data payload; the buffer then doubles as bytes arrive. Spec: §2.4 */
+export const INITIAL_PAYLOAD_BUFFER_BYTES = 64 * 1024;
+
 /**
  * Incremental frame parser: feed it the chunks of a byte stream, in order and split anywhere, and
- * it returns the complete frames. A data payload is allocated once, when its header has been read
- * and checked against the limit, so a peer cannot make it buffer more than one limit's worth.
+ * it returns the complete frames. A data payload's header is checked against the limit before
+ * anything is allocated, and its buffer grows with the bytes that actually arrived (at most twice
+ * them, starting at {@link INITIAL_PAYLOAD_BUFFER_BYTES}), never to the announced size up front:
+ * a peer that announces a large frame and stalls holds only what it sent. Received bytes are
+ * copied, so a byte-at-a-time sender cannot pin the transport's larger read buffers. The limit
+ * can change between frames ({@link FrameDecoder.maxMessageBytes}), e.g. raised after the handshake.
  *
  * Throws {@link OutOfRangeError} for a data frame above the limit and {@link MalformedInputError}
  * for a bad control frame; after a throw the decoder stays failed. Spec: §2.4
  */
 export class FrameDecoder {
-  readonly maxMessageBytes: number;
+  #maxMessageBytes: number;
   readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
   #headerFill = 0;
   #control = false;
-  #payload: Uint8Array | null = null;
+  /** Announced payload length of the frame in progress, or −1 between payloads. */
+  #length = -1;
+  #payload: Uint8Array = EMPTY;
   #payloadFill = 0;
   #failed: Error | null = null;
+  #dataBytes = 0;
 
   constructor(options: FrameDecoderOptions = {}) {
-    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (!Number.isSafeInteger(max) || max < 0 || max > MAX_FRAME_PAYLOAD) {
-      throw new InvalidArgumentError(`maxMessageBytes must be an integer in [0, 2^31 − 1], got ${max}`);
-    }
-    this.maxMessageBytes = max;
+    this.#maxMessageBytes = checkLimit(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  /** Largest data payload accepted; a new value applies from the next frame header on. Spec: §2.6 */
+  get maxMessageBytes(): number {
+    return this.#maxMessageBytes;
+  }
+
+  set maxMessageBytes(bytes: number) {
+    this.#maxMessageBytes = checkLimit(bytes);
   }
 
   /** Bytes of a frame received so far and the frame's announced size, or null between frames. */
   get partial(): { received: number; expected: number } | null {
-    if (this.#payload) return { received: FRAME_HEADER_BYTES + this.#payloadFill, expected: FRAME_HEADER_BYTES + this.#payload.length };
+    if (this.#length >= 0) return { received: FRAME_HEADER_BYTES + this.#payloadFill, expected: FRAME_HEADER_BYTES + this.#length };
     if (this.#headerFill > 0) return { received: this.#headerFill, expected: FRAME_HEADER_BYTES };
     return null;
   }
 
+  /** Payload bytes of data frames received so far, complete or not (control frames excluded). */
+  get dataBytes(): number {
+    return this.#dataBytes;
+  }
+
+  /** Bytes this decoder holds for the frame in progress (its buffer's capacity). */
+  get bufferedBytes(): number {
+    return this.#payload.length + (this.#headerFill > 0 ? FRAME_HEADER_BYTES : 0);
+  }
+
   /** Consumes `chunk` and returns the frames it completes, in order. */
   push(chunk: Uint8Array): Frame[] {
+    return this.#consume(chunk, false).frames;
+  }
+
+  /**
+   * Like {@link FrameDecoder.push}, but stops right after the first complete data frame and
+   * returns the bytes after it unparsed (`rest`), so that the layer above can change the limit
+   * before the next header is read (the handshake raises it once the HELLO is checked). Spec: §2.6
+   */
+  pushUntilData(chunk: Uint8Array): { frames: Frame[]; rest: Uint8Array } {
+    return this.#consume(chunk, true);
+  }
+
+  #consume(chunk: Uint8Array, stopAfterData: boolean): { frames: Frame[]; rest: Uint8Array } {
     if (this.#failed) throw this.#failed;
     const frames: Frame[] = [];
+    let at = 0;
     try {
-      let at = 0;
       while (at < chunk.length) {
-        if (this.#payload === null) {
+        if (this.#length < 0) {
           const take = Math.min(FRAME_HEADER_BYTES - this.#headerFill, chunk.length - at);
           this.#header.set(chunk.subarray(at, at + take), this.#headerFill);
           this.#headerFill += take;
@@ -147,18 +185,23 @@ export class FrameDecoder {
           if (this.#headerFill < FRAME_HEADER_BYTES) break;
           this.#startFrame();
         }
-        const payload = this.#payload!;
-        const take = Math.min(payload.length - this.#payloadFill, chunk.length - at);
-        payload.set(chunk.subarray(at, at + take), this.#payloadFill);
+        const take = Math.min(this.#length - this.#payloadFill, chunk.length - at);
+        this.#reserve(this.#payloadFill + take);
+        this.#payload.set(chunk.subarray(at, at + take), this.#payloadFill);
         this.#payloadFill += take;
+        if (!this.#control) this.#dataBytes += take;
         at += take;
-        if (this.#payloadFill === payload.length) frames.push(this.#finishFrame());
+        if (this.#payloadFill === this.#length) {
+          const frame = this.#finishFrame();
+          frames.push(frame);
+          if (stopAfterData && frame.kind === 'data') break;
+        }
       }
     } catch (e) {
       this.#failed = e as Error;
       throw e;
     }
-    return frames;
+    return { frames, rest: chunk.subarray(at) };
   }
 
   #startFrame(): void {
@@ -170,16 +213,28 @@ export class FrameDecoder {
       if (length < 1 || length > MAX_CONTROL_PAYLOAD) {
         throw new MalformedInputError(`control frame of ${length} bytes (a control frame holds 1 to ${MAX_CONTROL_PAYLOAD} bytes)`);
       }
-    } else if (length > this.maxMessageBytes) {
-      throw new OutOfRangeError(`peer announced a message of ${length} bytes, above the limit of ${this.maxMessageBytes} bytes`);
+    } else if (length > this.#maxMessageBytes) {
+      throw new OutOfRangeError(`peer announced a message of ${length} bytes, above the limit of ${this.#maxMessageBytes} bytes`);
     }
-    this.#payload = new Uint8Array(length);
+    this.#length = length;
+    this.#payload = EMPTY;
     this.#payloadFill = 0;
   }
 
+  /** Grows the payload buffer (doubling, capped at the announced length) to hold `needed` bytes. */
+  #reserve(needed: number): void {
+    if (needed <= this.#payload.length) return;
+    let capacity = Math.max(this.#payload.length * 2, Math.min(this.#length, INITIAL_PAYLOAD_BUFFER_BYTES));
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(Math.min(capacity, this.#length));
+    grown.set(this.#payload.subarray(0, this.#payloadFill));
+    this.#payload = grown;
+  }
+
   #finishFrame(): Frame {
-    const payload = this.#payload!;
-    this.#payload = null;
+    const payload = this.#payload.length === this.#length ? this.#payload : this.#payload.slice(0, this.#length);
+    this.#payload = EMPTY;
+    this.#length = -1;
     this.#payloadFill = 0;
     this.#headerFill = 0;
     if (!this.#control) return { kind: 'data', payload };
@@ -194,4 +249,13 @@ export class FrameDecoder {
         throw new MalformedInputError(`unknown control frame type ${payload[0]}`);
     }
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function checkLimit(max: number): number {
+  if (!Number.isSafeInteger(max) || max < 0 || max > MAX_FRAME_PAYLOAD) {
+    throw new InvalidArgumentError(`maxMessageBytes must be an integer in [0, 2^31 − 1], got ${max}`);
+  }
+  return max;
 }

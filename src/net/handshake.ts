@@ -262,7 +262,8 @@ function describeValue(value: Uint8Array): string {
 
 /**
  * Runs the handshake on `channel` (Spec: §2.5): sends this end's HELLO, waits for the peer's (at
- * most `timeoutMs`), decodes and checks it. On any failure the channel is closed with the reason
+ * most `timeoutMs`, accepting frames of at most {@link MAX_HELLO_BYTES} meanwhile when the
+ * channel has `setMaxMessageBytes`), decodes and checks it. On any failure the channel is closed with the reason
  * (so the peer learns it too) and the error is rethrown: {@link ProtocolError} for a mismatch or a
  * non-delphi peer, {@link MalformedInputError} for a garbled HELLO, {@link TransportError} for a
  * timeout or a closed connection.
@@ -275,6 +276,8 @@ export async function performHandshake(channel: Channel, options: HandshakeOptio
     if (!ours.params.has(key)) throw new InvalidArgumentError(`mustMatch names "${key}", which this end does not announce`);
   }
   const encoded = encodeHello(ours);
+  // Until the peer's HELLO has been checked, accept no frame larger than a HELLO (§2.6).
+  const previousLimit = channel.setMaxMessageBytes?.(MAX_HELLO_BYTES);
   try {
     channel.send(encoded);
     const bytes = await withTimeout(channel.recv(), timeoutMs, () => {
@@ -284,6 +287,7 @@ export async function performHandshake(channel: Channel, options: HandshakeOptio
     });
     const peer = decodeHello(bytes);
     const version = checkHello(ours, peer, options.mustMatch);
+    if (previousLimit !== undefined) channel.setMaxMessageBytes?.(previousLimit);
     return { peer, version };
   } catch (e) {
     if (!(e instanceof TransportError)) channel.close(`handshake failed: ${(e as Error).message}`);

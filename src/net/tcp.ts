@@ -1,9 +1,11 @@
 /**
  * A {@link Channel} over a TCP socket (node:net), so that the protocol code written against
  * `Channel` runs unchanged between two machines: length-prefixed frames (§2.4), a message size
- * limit, receive and idle timeouts with heartbeats to notice half-open connections, backpressure
- * through `flush()`, and a {@link TransportError} with a clear reason when the connection drops or
- * the peer sends garbage (§2.6). Node-only; the browser-safe pieces are in ./framing.ts.
+ * limit the layer above can change per phase, receive, idle, progress and write-stall deadlines,
+ * heartbeats to notice half-open connections, backpressure in both directions (`flush()`, a capped
+ * write buffer, control replies only while the peer reads), and a {@link TransportError} with a
+ * clear reason when the connection drops or the peer sends garbage (§2.6). Node-only; the
+ * browser-safe pieces are in ./framing.ts.
  *
  * Spec: §2.6
  * @module
@@ -15,13 +17,33 @@ import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePin
 
 /** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */
 export interface TcpChannelOptions {
-  /** Largest message sent or accepted, in bytes (default 256 MiB, at most 2^31 − 1). */
+  /**
+   * Largest message sent, and accepted until {@link TcpChannel.setMaxMessageBytes} says otherwise,
+   * in bytes (default 256 MiB, at most 2^31 − 1).
+   */
   maxMessageBytes?: number;
   /** A `recv` that waits longer than this fails and closes the channel (default 0: no limit). */
   recvTimeoutMs?: number;
-  /** Close when nothing at all (not even a ping) arrived for this long (default 300 000; 0 disables). */
+  /**
+   * Close when the peer showed no sign of progress for this long: no data-frame byte, close frame
+   * or answer to our heartbeat (default 300 000; 0 disables). The peer's own pings do not count.
+   */
   idleTimeoutMs?: number;
-  /** Send a ping after this long without sending anything (default 15 000; 0 disables). */
+  /**
+   * Close when bytes wait in the write buffer and none of them left for this long: the peer does
+   * not read (default 60 000; 0 disables).
+   */
+  writeStallTimeoutMs?: number;
+  /** `send` fails and the channel closes when more than this many bytes would wait to be written (default 1 GiB). */
+  maxWriteBufferBytes?: number;
+  /**
+   * A frame in progress must arrive at this average rate once `receiveGraceMs` have passed since
+   * its first byte (default 1024 bytes/s; 0 disables): a slow drip cannot hold a connection.
+   */
+  minReceiveBytesPerSecond?: number;
+  /** Grace before {@link TcpChannelOptions.minReceiveBytesPerSecond} applies to a frame (default 10 000). */
+  receiveGraceMs?: number;
+  /** Send a ping after this long without progress from the peer (default 15 000; 0 disables). */
   heartbeatIntervalMs?: number;
   /** After `close`, how long to wait for the peer to finish before destroying the socket (default 2 000). */
   closeLingerMs?: number;
@@ -48,6 +70,18 @@ export const TCP_DEFAULTS = Object.freeze({
   closeLingerMs: 2_000,
   connectTimeoutMs: 10_000,
   minQueuedBytes: 2 ** 20,
+  writeStallTimeoutMs: 60_000,
+  maxWriteBufferBytes: 2 ** 30,
+  minReceiveBytesPerSecond: 1024,
+  receiveGraceMs: 10_000,
+  /** Pongs are sent only while fewer bytes than this wait in the write buffer. */
+  controlWriteBudgetBytes: 64 * 1024,
+  /**
+   * Control frames (pings, pongs) accepted at once, and per second on average; a peer sending
+   * more is dropped ("control-frame flood"). A heartbeat sends at most one per interval.
+   */
+  controlBurst: 256,
+  controlFramesPerSecond: 64,
 });
 
 /** Bytes on the wire, including frame headers, pings and the close frame. */
@@ -90,6 +124,10 @@ export class TcpChannel implements Channel {
   readonly #idleTimeoutMs: number;
   readonly #heartbeatMs: number;
   readonly #lingerMs: number;
+  readonly #writeStallMs: number;
+  readonly #maxWriteBuffer: number;
+  readonly #minRate: number;
+  readonly #graceMs: number;
   readonly #inbox: Uint8Array[] = [];
   #inboxHead = 0;
   #queuedBytes = 0;
@@ -101,9 +139,23 @@ export class TcpChannel implements Channel {
   #closedReason: string | null = null;
   #resolveClosed!: (reason: string) => void;
   #lastReceived = Date.now();
-  #lastSent = Date.now();
+  #lastPing = 0;
   #ticker: ReturnType<typeof setInterval> | null = null;
   #idleCheckQueued = false;
+  /** Sequence number carried by our last ping, while its pong is awaited. */
+  #pingSeq = 0;
+  #awaitingPong = -1;
+  #discardedAfterClose = 0;
+  /** Token bucket of the control-frame rate limit. */
+  #controlTokens: number = TCP_DEFAULTS.controlBurst;
+  #controlRefilledAt = Date.now();
+  /** Bytes handed to the OS at the last write-progress check, and when they last grew. */
+  #flushedBytes = 0;
+  #lastWriteProgress = Date.now();
+  /** Bytes received after a data frame while the limit was staged, parsed once the layer above is ready. */
+  #held: Uint8Array | null = null;
+  /** Start (time, bytes received) of the frame in progress, for the receive-progress deadline. */
+  #frameStart: { at: number; received: number } | null = null;
 
   constructor(socket: Socket, options: TcpChannelOptions = {}) {
     const max = options.maxMessageBytes ?? TCP_DEFAULTS.maxMessageBytes;
@@ -115,6 +167,16 @@ export class TcpChannel implements Channel {
     this.#idleTimeoutMs = checkMs(options.idleTimeoutMs, TCP_DEFAULTS.idleTimeoutMs, 'idleTimeoutMs');
     this.#heartbeatMs = checkMs(options.heartbeatIntervalMs, TCP_DEFAULTS.heartbeatIntervalMs, 'heartbeatIntervalMs');
     this.#lingerMs = checkMs(options.closeLingerMs, TCP_DEFAULTS.closeLingerMs, 'closeLingerMs');
+    this.#writeStallMs = checkMs(options.writeStallTimeoutMs, TCP_DEFAULTS.writeStallTimeoutMs, 'writeStallTimeoutMs');
+    this.#graceMs = checkMs(options.receiveGraceMs, TCP_DEFAULTS.receiveGraceMs, 'receiveGraceMs');
+    this.#maxWriteBuffer = options.maxWriteBufferBytes ?? TCP_DEFAULTS.maxWriteBufferBytes;
+    if (!Number.isSafeInteger(this.#maxWriteBuffer) || this.#maxWriteBuffer < 1) {
+      throw new InvalidArgumentError(`maxWriteBufferBytes must be a positive integer, got ${this.#maxWriteBuffer}`);
+    }
+    this.#minRate = options.minReceiveBytesPerSecond ?? TCP_DEFAULTS.minReceiveBytesPerSecond;
+    if (!Number.isFinite(this.#minRate) || this.#minRate < 0) {
+      throw new InvalidArgumentError(`minReceiveBytesPerSecond must be a number ≥ 0, got ${this.#minRate}`);
+    }
     const queued = options.maxQueuedBytes ?? Math.max(max, TCP_DEFAULTS.minQueuedBytes);
     if (!Number.isSafeInteger(queued) || queued < 1) throw new InvalidArgumentError(`maxQueuedBytes must be a positive integer, got ${queued}`);
     this.#maxQueuedBytes = queued;
@@ -136,7 +198,7 @@ export class TcpChannel implements Channel {
       this.#shutdown('socket is not connected', false);
       return;
     }
-    const periods = [this.#heartbeatMs, this.#idleTimeoutMs / 4].filter((t) => t > 0);
+    const periods = [this.#heartbeatMs, this.#idleTimeoutMs / 4, this.#writeStallMs / 4, this.#minRate > 0 ? Math.min(1000, this.#graceMs / 2 || 1000) : 0].filter((t) => t > 0);
     if (periods.length > 0) {
       this.#ticker = setInterval(() => this.#tick(), Math.max(1, Math.min(...periods)));
       this.#ticker.unref?.();
@@ -146,6 +208,43 @@ export class TcpChannel implements Channel {
   /** Whether the channel has closed (sends fail; queued messages can still be received). */
   get closed(): boolean {
     return this.#closedReason !== null;
+  }
+
+  /** Largest message accepted from the peer now (see {@link TcpChannel.setMaxMessageBytes}). Spec: §2.6 */
+  get maxMessageBytes(): number {
+    return this.#decoder.maxMessageBytes;
+  }
+
+  /**
+   * Sets the largest message accepted from the peer, from the next frame on, and returns the
+   * previous limit: the server accepts only HELLO-sized frames before the handshake and the layer
+   * above may raise or lower the limit per protocol phase. Spec: §2.6
+   */
+  setMaxMessageBytes(bytes: number): number {
+    const previous = this.#decoder.maxMessageBytes;
+    this.#decoder.maxMessageBytes = bytes;
+    this.#releaseHeld();
+    return previous;
+  }
+
+  /**
+   * Parses bytes held back after a data frame (see #process) on a later turn of the event loop,
+   * once the layer above had the chance to change the limit.
+   */
+  #releaseHeld(): void {
+    if (this.#held === null) return;
+    setImmediate(() => {
+      const held = this.#held;
+      if (held === null || this.#closedReason !== null) return;
+      this.#held = null;
+      if (!this.#pausedForBackpressure) this.#socket.resume();
+      this.#process(held);
+    });
+  }
+
+  /** Bytes this end holds for the connection: unread messages, the frame in progress and unsent writes. */
+  get bufferedBytes(): number {
+    return this.#queuedBytes + this.#decoder.bufferedBytes + (this.#socket.destroyed ? 0 : this.#socket.writableLength);
   }
 
   /** Bytes of received messages not yet taken by `recv` (reading pauses above `maxQueuedBytes`). */
@@ -165,6 +264,11 @@ export class TcpChannel implements Channel {
     if (message.length > this.#maxMessageBytes) {
       throw new TransportError(`message of ${message.length} bytes exceeds the limit of ${this.#maxMessageBytes}`);
     }
+    if (this.#socket.writableLength + message.length > this.#maxWriteBuffer) {
+      const reason = `write buffer full: more than ${this.#maxWriteBuffer} bytes wait for the peer to read`;
+      this.#shutdown(reason, false, new TransportError(reason));
+      throw new TransportError(reason);
+    }
     const frame = encodeDataFrame(message, this.#maxMessageBytes);
     this.stats.bytesSent += message.length;
     this.stats.messagesSent++;
@@ -183,12 +287,15 @@ export class TcpChannel implements Channel {
       if (this.#pausedForBackpressure && this.#queuedBytes * 2 <= this.#maxQueuedBytes) {
         this.#pausedForBackpressure = false;
         this.#lastReceived = Date.now(); // the silence while paused was ours, not the peer's
+        const partial = this.#decoder.partial;
+        this.#frameStart = partial ? { at: this.#lastReceived, received: partial.received } : null;
         if (this.#closedReason === null) this.#socket.resume();
       }
       this.#count(m);
       return Promise.resolve(m);
     }
     if (this.#closedReason !== null) return Promise.reject(new TransportError(this.#closedReason));
+    this.#releaseHeld();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
       if (this.#recvTimeoutMs > 0) {
@@ -218,7 +325,6 @@ export class TcpChannel implements Channel {
   #write(frame: Uint8Array): void {
     this.#pendingWrites++;
     this.wire.bytesSent += frame.length;
-    this.#lastSent = Date.now();
     this.#socket.write(frame, (error) => {
       this.#pendingWrites--;
       if (error) {
@@ -231,27 +337,86 @@ export class TcpChannel implements Channel {
   }
 
   #onData(chunk: Uint8Array): void {
-    if (this.#closedReason !== null) return;
+    if (this.#closedReason !== null) {
+      // While lingering for the peer's FIN, read and discard a little, then cut a peer that keeps sending.
+      this.#discardedAfterClose += chunk.length;
+      if (this.#discardedAfterClose > DISCARD_AFTER_CLOSE_BYTES) this.#socket.destroy();
+      return;
+    }
     this.wire.bytesReceived += chunk.length;
-    this.#lastReceived = Date.now();
+    this.#process(chunk);
+  }
+
+  /**
+   * Decodes `chunk` and dispatches its frames. While the receive limit is lowered below the
+   * configured maximum (before the handshake, or a phase that asked for less), parsing stops after
+   * each data frame: the rest (at most one socket read) is copied aside and the socket paused
+   * until the layer above receives again or changes the limit, so a frame sent right after the
+   * HELLO is checked against the limit of the next stage, not the HELLO's.
+   */
+  #process(chunk: Uint8Array): void {
+    const now = Date.now();
+    const dataBefore = this.#decoder.dataBytes;
     let frames;
     try {
-      frames = this.#decoder.push(chunk);
+      if (this.#decoder.maxMessageBytes < this.#maxMessageBytes) {
+        const { frames: some, rest } = this.#decoder.pushUntilData(chunk);
+        frames = some;
+        if (rest.length > 0) {
+          this.#held = rest.slice();
+          this.#socket.pause();
+        }
+      } else {
+        frames = this.#decoder.push(chunk);
+      }
     } catch (e) {
       let message = e instanceof DelphiError ? e.message : String(e);
       if (this.wire.bytesReceived === chunk.length) message += foreignProtocolHint(chunk);
       this.#shutdown(`malformed data from the peer: ${message}`, true, e, message);
       return;
     }
+    // Progress is data (even a partial frame's), or the answer to our own heartbeat; not pings.
+    if (this.#decoder.dataBytes > dataBefore || frames.some((f) => f.kind === 'data')) this.#lastReceived = now;
+    const partial = this.#decoder.partial;
+    if (!partial) this.#frameStart = null;
+    else if (!this.#frameStart || frames.length > 0) this.#frameStart = { at: now, received: 0 };
     for (const frame of frames) {
       if (this.#closedReason !== null) return;
+      if ((frame.kind === 'ping' || frame.kind === 'pong') && !this.#takeControlToken(now)) return;
       if (frame.kind === 'data') this.#deliver(frame.payload);
-      else if (frame.kind === 'ping') this.#write(encodePingFrame('pong', frame.payload));
-      else if (frame.kind === 'close') {
+      else if (frame.kind === 'ping') this.#onPing(frame.payload);
+      else if (frame.kind === 'pong') {
+        if (this.#awaitingPong >= 0 && frame.payload.length === 4 && readU32(frame.payload) === this.#awaitingPong) {
+          this.#awaitingPong = -1;
+          this.#lastReceived = now;
+        }
+      } else if (frame.kind === 'close') {
         this.#shutdown(`peer closed the connection: ${frame.reason || 'no reason given'}`, false);
         this.#endAndLinger(); // a peer that sends CLOSE but keeps the connection open is dropped
       }
     }
+  }
+
+  /** Spends a token of the control-frame budget; when none is left, drops the peer and returns false. */
+  #takeControlToken(now: number): boolean {
+    const { controlBurst, controlFramesPerSecond } = TCP_DEFAULTS;
+    this.#controlTokens = Math.min(controlBurst, this.#controlTokens + ((now - this.#controlRefilledAt) / 1000) * controlFramesPerSecond);
+    this.#controlRefilledAt = now;
+    if (this.#controlTokens < 1) {
+      this.#shutdown(`control-frame flood: more than ${controlBurst} pings or pongs at once or ${controlFramesPerSecond} per second`, true);
+      return false;
+    }
+    this.#controlTokens -= 1;
+    return true;
+  }
+
+  /**
+   * Answers a ping with a pong, but only while the write buffer holds less than the control budget:
+   * a peer that pings without reading gets no growing queue of pongs, and the write-stall deadline
+   * then drops it.
+   */
+  #onPing(payload: Uint8Array): void {
+    if (this.#socket.writableLength < TCP_DEFAULTS.controlWriteBudgetBytes) this.#write(encodePingFrame('pong', payload));
   }
 
   #onEnd(): void {
@@ -288,11 +453,23 @@ export class TcpChannel implements Channel {
   #tick(): void {
     if (this.#closedReason !== null) return;
     const now = Date.now();
-    if (this.#heartbeatMs > 0 && now - this.#lastSent >= this.#heartbeatMs && this.#socket.writable) {
-      this.#write(encodePingFrame('ping'));
+    // Probe when the peer showed no progress for a heartbeat interval (its pong then proves it alive).
+    const quiet = now - Math.max(this.#lastReceived, this.#lastPing);
+    if (this.#heartbeatMs > 0 && quiet >= this.#heartbeatMs && this.#socket.writable) {
+      this.#lastPing = now;
+      if (this.#socket.writableLength < TCP_DEFAULTS.controlWriteBudgetBytes) {
+        this.#pingSeq = (this.#pingSeq + 1) >>> 0;
+        if (this.#awaitingPong < 0) this.#awaitingPong = this.#pingSeq;
+        this.#write(encodePingFrame('ping', u32(this.#awaitingPong)));
+      }
     }
+    this.#checkWriteProgress(now);
     // While this end does not read (backpressure), the peer's silence proves nothing.
-    if (this.#pausedForBackpressure) this.#lastReceived = now;
+    if (this.#pausedForBackpressure) {
+      this.#lastReceived = now;
+    } else if (this.#frameStart && this.#minRate > 0) {
+      this.#checkReceiveRate(now);
+    }
     if (this.#idleTimeoutMs > 0 && now - this.#lastReceived >= this.#idleTimeoutMs && !this.#idleCheckQueued) {
       // After a long synchronous computation timers run before pending socket reads: look again
       // once the event loop has polled the socket, so buffered data is not mistaken for silence.
@@ -304,6 +481,43 @@ export class TcpChannel implements Channel {
         }
       });
     }
+  }
+
+  /** Drops a peer that leaves bytes in our write buffer without reading any for the stall timeout. */
+  #checkWriteProgress(now: number): void {
+    const socket = this.#socket;
+    const flushed = socket.bytesWritten - socket.writableLength;
+    if (socket.writableLength === 0 || flushed !== this.#flushedBytes) {
+      this.#flushedBytes = flushed;
+      this.#lastWriteProgress = now;
+    } else if (this.#writeStallMs > 0 && now - this.#lastWriteProgress >= this.#writeStallMs) {
+      const reason = `the peer does not read: ${socket.writableLength} bytes unsent for ${this.#writeStallMs} ms`;
+      this.#shutdown(reason, false, new TransportError(reason));
+    }
+  }
+
+  /**
+   * The receive-progress deadline (§2.6): a frame in progress must have arrived at
+   * `minReceiveBytesPerSecond` on average once the grace time has passed. Checked after pending
+   * socket reads, as for the idle timeout.
+   */
+  #checkReceiveRate(now: number): void {
+    const start = this.#frameStart!;
+    const elapsed = now - start.at;
+    if (elapsed <= this.#graceMs) return;
+    const partial = this.#decoder.partial;
+    if (!partial || partial.received - start.received >= (this.#minRate * (elapsed - this.#graceMs)) / 1000) return;
+    setImmediate(() => {
+      const p = this.#decoder.partial;
+      if (this.#closedReason !== null || this.#frameStart !== start || !p || this.#pausedForBackpressure) return;
+      const t = Date.now() - start.at;
+      if (p.received - start.received < (this.#minRate * (t - this.#graceMs)) / 1000) {
+        this.#shutdown(
+          `receive too slow: ${p.received} of ${p.expected} bytes of a frame in ${t} ms (at least ${this.#minRate} bytes/s required after ${this.#graceMs} ms)`,
+          true,
+        );
+      }
+    });
   }
 
   /**
@@ -347,6 +561,17 @@ export class TcpChannel implements Channel {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Bytes read and dropped after this end closed before the socket is destroyed without waiting for the FIN. */
+const DISCARD_AFTER_CLOSE_BYTES = 256 * 1024;
+
+function u32(n: number): Uint8Array {
+  return Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+}
+
+function readU32(b: Uint8Array): number {
+  return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+}
 
 /** When a stream opens with printable text (an HTTP request, an SSH banner), says so. */
 function foreignProtocolHint(first: Uint8Array): string {

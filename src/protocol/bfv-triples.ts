@@ -17,6 +17,7 @@ import {
   type BfvContext,
   type BfvParameters,
 } from '../bfv/index.js';
+import { DEFAULT_FLOOD_LAMBDA } from '../bfv/noise.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
 import { P } from '../math/share-field.js';
 import type { ProtocolBackend, TripleBackend } from './backend.js';
@@ -59,7 +60,7 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
   const extra = options.lambda === undefined ? {} : { lambda: options.lambda };
   return Object.freeze<TripleBackend>({
     id: 'bfv',
-    secure: params.securityLevel !== null,
+    secure: params.securityLevel !== null && !weakLambda(options.lambda),
     async client(channel, rng): Promise<TripleSource> {
       const ctx = contextFor(params);
       const secretKey = generateSecretKey(ctx, rng);
@@ -82,18 +83,25 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
   });
 }
 
+/** A flooding parameter below the default 40 bits weakens circuit privacy: insecure (§11.5). */
+function weakLambda(lambda: number | undefined): boolean {
+  return lambda !== undefined && !(lambda >= DEFAULT_FLOOD_LAMBDA);
+}
+
 /** Options of {@link delphiBackend}. */
 export interface DelphiBackendOptions extends BfvLinearOptions {}
 
 /**
  * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs and
  * {@link bfvTriples} for quadratic layers, all at Delphi's BFV parameters unless `parameters` says
- * otherwise. Secure (semi-honest, §11) with the default parameters. Spec: §9.9.5
+ * otherwise. Secure (semi-honest, §11) with the default parameters; a flooding `lambda` below 40
+ * marks the linear and triple backends insecure, so both parties then need `allowInsecure`. Spec: §9.9.5
  */
 export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBackend {
   const parameters = options.parameters ?? delphiBfvParameters();
+  const linear = bfvLinear({ ...options, parameters });
   return Object.freeze({
-    linear: bfvLinear({ ...options, parameters }),
+    linear: weakLambda(options.lambda) ? Object.freeze({ ...linear, secure: false }) : linear,
     activations: garbledActivations,
     triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
   });

@@ -30,10 +30,10 @@ export async function rawServer(
   };
 }
 
-/** A raw client socket to 127.0.0.1:port, connected. */
-export function rawClient(port: number): Promise<Socket> {
+/** A raw client socket to 127.0.0.1:port, connected (from `localAddress`, e.g. 127.0.0.2, when given). */
+export function rawClient(port: number, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) }, () => resolve(socket));
     socket.on('error', reject);
   });
 }

@@ -64,7 +64,7 @@ function eventsOf(events: ServerEvent[], type: ServerEvent['type']) {
 
 describe('listenTcp', () => {
   it('serves many clients concurrently, each with its own channel', async () => {
-    const { server, events, address } = await echoServer();
+    const { server, events, address } = await echoServer({ maxConnectionsPerAddress: 24, maxSessionsPerAddress: 24 });
     await Promise.all(Array.from({ length: 24 }, (_, i) => goodClient(address, `client ${i}`)));
     await waitFor(() => server.activeConnections === 0);
     expect(eventsOf(events, 'connected')).toHaveLength(24);
@@ -244,7 +244,7 @@ describe('listenTcp', () => {
   });
 
   it('survives a crowd of hostile clients while serving good ones (fuzz)', async () => {
-    const { server, events, address } = await echoServer({ maxMessageBytes: 1 << 16, handshake: { ...HANDSHAKE, timeoutMs: 3000 } });
+    const { server, events, address } = await echoServer({ maxMessageBytes: 1 << 16, maxSessionsPerAddress: 64, handshake: { ...HANDSHAKE, timeoutMs: 3000 } });
     const rng = fromTextSeed('server fuzz');
     const hostile = async (i: number) => {
       const socket = await rawClient(server.address.port);

@@ -6,7 +6,6 @@
  * bytes sent each way.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
@@ -22,7 +21,7 @@ import {
 import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { MAX_INPUT_FILE_BYTES, parseInputTensor } from '../image.js';
+import { parseInputTensor } from '../image.js';
 import { progressPrinter } from '../progress.js';
 import {
   BACKEND_USAGE,
@@ -35,6 +34,8 @@ import {
   TRANSPORT_USAGE,
   transportOptions,
 } from '../remote.js';
+import { precheckInput } from '../input-check.js';
+import { checkSeedFlag } from '../security-flags.js';
 
 const usage = `Usage: delphi infer --server HOST:PORT|ws://HOST:PORT --input FILE [options]
 
@@ -50,7 +51,7 @@ the result (with a secure backend), the client learns the prediction and nothing
   --expect-fingerprint H  refuse a server whose architecture fingerprint is not H
   --json                  print the report as JSON on stdout
   --connect-timeout SEC   give up connecting after this long (default 10)
-  --seed HEX              seed the client's randomness (reproducible transcripts; never in production)
+  --seed HEX              seed the client's randomness (reproducible transcripts; needs --insecure)
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}`;
 
@@ -81,6 +82,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   });
   if (values.server === undefined) throw new UsageError('--server HOST:PORT is required');
   if (values.input === undefined) throw new UsageError('--input FILE is required');
+  checkSeedFlag(values.seed, values.insecure);
   let address: HostPort | string;
   try {
     address = /^wss?:\/\//i.test(values.server) ? new URL(values.server).href : parseHostPort(values.server, 'localhost');
@@ -102,8 +104,8 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const transport = transportOptions(values);
   const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
 
-  // Read the file first: a missing or oversized input fails before any network traffic.
-  const bytes = await readInputFile(values.input);
+  // Check the input first: a missing, oversized or out-of-range input fails before any network traffic.
+  const { bytes } = await precheckInput(values.input, { invert: values.invert === true, background });
 
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
@@ -165,12 +167,6 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     progress.finish();
     if (!channel.closed) channel.close('client finished');
   }
-}
-
-async function readInputFile(path: string): Promise<Uint8Array> {
-  const bytes = new Uint8Array(await readFile(path));
-  if (bytes.length > MAX_INPUT_FILE_BYTES) throw new UsageError(`--input ${path} has more than ${MAX_INPUT_FILE_BYTES} bytes`);
-  return bytes;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

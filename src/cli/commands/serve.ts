@@ -25,6 +25,8 @@ import {
   TRANSPORT_USAGE,
   transportOptions,
 } from '../remote.js';
+import { checkSeedFlag } from '../security-flags.js';
+import { SERVER_LIMITS_OPTIONS, SERVER_LIMITS_USAGE, serverLimits } from '../server-limits.js';
 
 const usage = `Usage: delphi serve --model FILE [options]
 
@@ -44,9 +46,10 @@ The server learns nothing about a client's input or result (with a secure backen
   --once                  serve one session, then exit
   --fractional-bits F     fixed-point precision (default: the JSON model's; chosen for ONNX, §8.15)
   --calibrate DIR|FILE    inputs on which an ONNX model's precision is chosen (default: synthetic)
-  --seed HEX              seed the server's randomness (reproducible transcripts; never in production)
+  --seed HEX              seed the server's randomness (reproducible transcripts; needs --insecure)
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
+${SERVER_LIMITS_USAGE}
 
 Stop with Ctrl-C: running sessions get 10 seconds to finish.`;
 
@@ -88,10 +91,12 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
       ...TRANSPORT_OPTIONS,
+      ...SERVER_LIMITS_OPTIONS,
     },
     strict: true,
   });
   if (values.model === undefined) throw new UsageError('--model FILE is required');
+  checkSeedFlag(values.seed, values.insecure);
   const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
   if (wsPort !== undefined && (!Number.isSafeInteger(wsPort) || wsPort < 0 || wsPort > 65535)) throw new UsageError(`--ws-port takes 0 to 65535, got "${values['ws-port']}"`);
   const port = values.port === undefined ? (wsPort === undefined ? 7000 : undefined) : Number(values.port);
@@ -138,6 +143,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     maxConnections: maxClients,
     sessionTimeoutMs: Math.round(sessionSeconds * 1000),
     ...transport,
+    ...serverLimits(values),
     handshake: helloOptions(backend, fingerprint),
     onEvent: (e: ServerEvent) => logEvent(e, log),
     handler,
