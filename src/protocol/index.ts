@@ -40,3 +40,8 @@ export * from './online.js';
 export * from './client.js';
 export * from './server.js';
 export * from './local.js';
+export * from './slot-store.js';
+export * from './slot.js';
+export * from './service-messages.js';
+export * from './service-server.js';
+export * from './service-client.js';
