@@ -6,10 +6,11 @@ import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
 import { inferCommand } from './infer.js';
 import { planCommand } from './plan.js';
+import { preprocessCommand } from './preprocess.js';
 import { sealCommand } from './seal.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 import { gcCommand } from './gc.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand, gcCommand, planCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, preprocessCommand, inferCommand, gcCommand, planCommand];
