@@ -29,7 +29,8 @@ export class SlotWriter {
   }
 
   u8(v: number): this {
-    this.#buf[this.#reserve(1)] = v;
+    const o = this.#reserve(1); // may replace #buf: reserve before reading it
+    this.#buf[o] = v;
     return this;
   }
 

@@ -5,6 +5,7 @@
  * and the faults of the one-time rule — a reused slot (a copied client store), a state for another
  * model, a damaged or newer-format slot, too many slots, two clients at once.
  */
+import { blake2b } from '@noble/hashes/blake2.js';
 import { describe, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/net/channel.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
@@ -22,6 +23,7 @@ import {
   type SlotStore,
 } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
+import { decodeArchitecture, decodeServiceMessage, encodeArchitecture, encodeServiceMessage } from '../../src/protocol/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, randomNetwork } from './helpers.js';
 
@@ -108,4 +110,83 @@ describe('service connections (§9.14)', () => {
     c4.close();
     expect((await again.served).refused).toHaveLength(2);
   });
+
+  it('a stored slot gives the same output as the same slot kept in memory (quadratic layers, dealer; same seeds)', async () => {
+    const fp = compile(randomNetwork(fromTextSeed('service/quadratic'), ['relu', 'quadratic']));
+    const x = inputs(fp, 'quadratic', 1)[0];
+    const run = async (stored: boolean) => {
+      const store = stored ? new MemorySlotStore() : undefined;
+      const { channel, served } = connect(fp, { backend: dealer, rng: fromTextSeed('server'), ...(store ? { store: new MemorySlotStore() } : {}) });
+      const client = await ServiceClient.open(channel, { backend: dealer, allowInsecure: true, rng: fromTextSeed('client'), ...(store ? { store } : {}) });
+      await client.preprocess(1);
+      const out = await client.infer(x);
+      client.close();
+      await served;
+      return out.logits;
+    };
+    const memory = await run(false);
+    expect(await run(true)).toEqual(memory);
+  });
+
+  it('slot records: newer version, another model, session or backend, damaged bytes are typed errors naming the record', async () => {
+    const fp = compile(NETWORKS.lenetLike(fromTextSeed('service/records')));
+    const store = new MemorySlotStore();
+    const { channel, served } = connect(fp, { backend: dealer });
+    const client = await ServiceClient.open(channel, { backend: dealer, allowInsecure: true, store });
+    await client.preprocess(1);
+    client.close();
+    await served;
+    const id = client.sessionId;
+    const arch = decodeArchitecture(encodeArchitecture(client.architecture));
+    const taken = await store.takeSlot(id, 0);
+    if (taken.status !== 'ok') throw new Error('no slot');
+    const bytes = taken.bytes;
+    const binding = { sessionId: id, fingerprint: client.fingerprint, backend: dealer };
+    expect(decodeClientSlot(bytes, arch, binding, 0, 'f.slot').inputMask.length).toBe(fp.inputShape.reduce((a, b) => a * b, 1));
+    const resealed = (edit: (b: Uint8Array) => void) => {
+      const b = bytes.slice();
+      edit(b);
+      b.set(blake2b(b.subarray(0, b.length - 32), { dkLen: 32 }), b.length - 32);
+      return b;
+    };
+    expect(() => decodeClientSlot(resealed((b) => (b[4] = SLOT_FORMAT_VERSION + 1)), arch, binding, 0, 'f.slot')).toThrow(/^f\.slot: format version 2 is newer .*upgrade/);
+    expect(() => decodeClientSlot(resealed((b) => (b[5] = 0)), arch, binding, 0, 'f.slot')).toThrow(/a server record, expected a client one/);
+    expect(() => decodeClientSlot(bytes, arch, { ...binding, fingerprint: 'ab'.repeat(32) }, 0, 'f.slot')).toThrow(/f\.slot: made for another model/);
+    expect(() => decodeClientSlot(bytes, arch, { ...binding, sessionId: '0'.repeat(32) }, 0, 'f.slot')).toThrow(/belongs to session/);
+    expect(() => decodeClientSlot(bytes, arch, { ...binding, backend: gc }, 0, 'f.slot')).toThrow(/made with backends/);
+    expect(() => decodeClientSlot(bytes, arch, binding, 1, 'f.slot')).toThrow(/holds slot 0, expected 1/);
+    for (const cut of [0, 10, 40, bytes.length - 1]) {
+      expect(() => decodeClientSlot(bytes.subarray(0, cut), arch, binding, 0, 'f.slot')).toThrow(/^f\.slot: (truncated|checksum mismatch)/);
+    }
+    // A hostile length inside a correctly sealed record is caught before allocating.
+    const hostile = resealed((b) => b.set([0xff, 0xff, 0xff, 0x7f], 6));
+    expect(() => decodeClientSlot(hostile, arch, binding, 0, 'f.slot')).toThrow(/truncated/);
+  });
+
+  it('a client killed after READY burns the slot on both sides; the next slot still works; 10^6 slots are refused', async () => {
+    const fp = compile(NETWORKS.lenetLike(fromTextSeed('service/killed')));
+    const serverStore = new MemorySlotStore();
+    const clientStore = new MemorySlotStore();
+    const first = connect(fp, { backend: dealer, store: serverStore });
+    const c1 = await ServiceClient.open(first.channel, { backend: dealer, allowInsecure: true, store: clientStore });
+    await expect(c1.preprocess(1_000_000)).rejects.toThrow(/refused to preprocess: asked for 1000000 slots; .*at most 16 per session/);
+    expect(await c1.preprocess(2)).toMatchObject({ slots: [0, 1] });
+    // Consume slot 0 by hand, as infer does, then die after READY.
+    expect((await clientStore.takeSlot(c1.sessionId, 0)).status).toBe('ok');
+    first.channel.send(encodeServiceMessage({ type: 'ONLINE', slot: 0 }));
+    expect(decodeServiceMessage(await first.channel.recv(), ['READY'], 'test')).toEqual({ type: 'READY', slot: 0 });
+    first.channel.close('killed');
+    await expect(first.served).rejects.toThrow(/closed|killed/);
+    expect(await serverStore.takeSlot(c1.sessionId, 0)).toEqual({ status: 'used' });
+    const later = connect(fp, { backend: dealer, store: serverStore });
+    const c2 = await ServiceClient.resume(later.channel, { backend: dealer, allowInsecure: true, store: clientStore, sessionId: c1.sessionId });
+    const x = inputs(fp, 'killed', 1)[0];
+    const out = await c2.infer(x);
+    expect(out.slot).toBe(1);
+    expect(out.logits).toEqual(evaluateFixedPoint(fp, x).logits);
+    await expect(c2.preprocess(1)).rejects.toThrow(/resumed session cannot preprocess/);
+    c2.close();
+    await later.served;
+  });
 });
+
