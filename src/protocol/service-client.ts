@@ -82,7 +82,7 @@ export class ServiceClient {
   }
 
   /**
-   * Opens a new session: OPEN, the §9.5 handshake and setup, SESSION. With a store, the session
+   * Opens a new session: OPEN, ACCEPTED, the §9.5 handshake and setup, SESSION. With a store, the session
    * record (architecture, fingerprint, backends) is saved for {@link resume}. Spec: §9.14.1
    */
   static async open(channel: Channel, options: ServiceClientOptions): Promise<ServiceClient> {
@@ -90,6 +90,8 @@ export class ServiceClient {
     checkBackendSecurity(options.backend, options.allowInsecure, 'client');
     const rng = options.rng ?? systemRng();
     channel.send(encodeServiceMessage({ type: 'OPEN' }));
+    const accepted = decodeServiceMessage(await channel.recv(), ['ACCEPTED', 'REFUSED'], 'service: OPEN');
+    if (accepted.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${accepted.reason}`);
     const live = await clientHandshake(channel, { ...options, rng });
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: OPEN');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${reply.reason}`);

@@ -30,6 +30,8 @@ export const SERVICE_TAG = {
   REFUSED: 0xc7,
   /** C → S: the client is done. */
   BYE: 0xc8,
+  /** S → C: OPEN is accepted; the §9.5 handshake follows. */
+  ACCEPTED: 0xc9,
 } as const;
 
 /** One decoded service message. Spec: §9.14.1 */
@@ -42,7 +44,8 @@ export type ServiceMessage =
   | { readonly type: 'ONLINE'; readonly slot: number }
   | { readonly type: 'READY'; readonly slot: number }
   | { readonly type: 'REFUSED'; readonly reason: string }
-  | { readonly type: 'BYE' };
+  | { readonly type: 'BYE' }
+  | { readonly type: 'ACCEPTED' };
 
 /** Longest session id or refusal reason accepted. Spec: §9.14.1 */
 export const MAX_SERVICE_STRING = 1024;

@@ -171,6 +171,7 @@ async function openSession(
     const sessions = await sweepSessions(store, { backend: options.backend, now: options.now, ttlMs: limits.sessionTtlMs });
     if (sessions.length >= limits.maxSessions) throw new Refusal(`the server keeps at most ${limits.maxSessions} sessions and is full; try again later`);
   }
+  channel.send(encodeServiceMessage({ type: 'ACCEPTED' }));
   const rng = options.rng ?? systemRng();
   const live = await serverHandshake(channel, model, { ...options, rng });
   phases.push(live.setup);

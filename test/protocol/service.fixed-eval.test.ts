@@ -188,5 +188,45 @@ describe('service connections (§9.14)', () => {
     c2.close();
     await later.served;
   });
+
+  it('limits: sessions, bytes in the store, expiry', async () => {
+    const fp = compile(NETWORKS.lenetLike(fromTextSeed('service/limits')));
+    // Bytes of one session record and one slot, measured on a throwaway store.
+    const probe = new MemorySlotStore();
+    const p = connect(fp, { backend: dealer, store: probe });
+    const cp = await ServiceClient.open(p.channel, { backend: dealer, allowInsecure: true });
+    await cp.preprocess(1);
+    cp.close();
+    await p.served;
+    const store = new MemorySlotStore();
+    let now = 1_000_000;
+    const limits = { maxSessions: 1, maxStoreBytes: await probe.bytes(), sessionTtlMs: 1000 };
+    const a = connect(fp, { backend: dealer, store, limits, now: () => now });
+    const ca = await ServiceClient.open(a.channel, { backend: dealer, allowInsecure: true, store: new MemorySlotStore() });
+    await ca.preprocess(1);
+    // The store is now at its limit: more slots are refused, the connection goes on.
+    await expect(ca.preprocess(1)).rejects.toThrow(/slot storage is full/);
+    ca.close();
+    expect((await a.served).refused).toHaveLength(1);
+    // One session is the most: a second OPEN is refused before any setup.
+    const b = connect(fp, { backend: dealer, store, limits, now: () => now });
+    await expect(ServiceClient.open(b.channel, { backend: dealer, allowInsecure: true })).rejects.toThrow(/refused a new session: .*at most 1 sessions/);
+    await b.served;
+    // After the TTL the session is dropped: resuming it is refused, and a new one can open.
+    now += 1001;
+    const c = connect(fp, { backend: dealer, store, limits, now: () => now });
+    await expect(ServiceClient.resume(c.channel, { backend: dealer, allowInsecure: true, store: await storeWith(ca.sessionId, store), sessionId: ca.sessionId })).rejects.toThrow(/expired/);
+    await c.served;
+    expect(await store.sessions()).toEqual([]);
+  });
 });
+
+/** A client store holding a copy of the server's session record, re-labelled as a client record. */
+async function storeWith(sessionId: string, server: MemorySlotStore): Promise<MemorySlotStore> {
+  const { decodeSessionRecord, encodeSessionRecord } = await import('../../src/protocol/index.js');
+  const record = decodeSessionRecord((await server.getSession(sessionId))!, 'server', dealer, 'server record');
+  const out = new MemorySlotStore();
+  await out.putSession(sessionId, encodeSessionRecord('client', record, dealer));
+  return out;
+}
 
