@@ -20,6 +20,10 @@
  * console.log(output.prediction, formatReport(report));
  * ```
  *
+ * As a service (§9.14): `ServiceClient.open` (setup once), `preprocess(n)` (one-time slots, kept in a
+ * `SlotStore`), `infer(input)` (the online phase alone), `ServiceClient.resume` on a later connection;
+ * the server runs `serveConnection` per connection.
+ *
  * Spec: §9
  * @module
  */

@@ -155,4 +155,11 @@ describe('delphi preprocess, then delphi infer --state', () => {
     });
     expect(await s.stop()).toBe(0);
   });
+
+  it('infer --state with a missing directory says to run delphi preprocess, before connecting', async () => {
+    const missing = join(dir, 'never-made');
+    const { code, io } = await cli(['infer', '--server', '127.0.0.1:1', '--state', missing, '--input', join(dir, 'x0.json'), ...INSECURE]);
+    expect(code).toBe(1);
+    expect(io.stderr).toBe(`delphi infer: ${missing} does not exist: run "delphi preprocess --server HOST:PORT --count N --state ${missing}" first [PROTOCOL_ERROR]\n`);
+  });
 });

@@ -6,6 +6,7 @@
  * `--state DIR` it runs the online phase only, spending slots that `delphi preprocess` stored.
  * @module
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
@@ -102,6 +103,9 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const connectTimeoutMs = values['connect-timeout'] === undefined ? undefined : Math.round(positiveNumber(values['connect-timeout'], '--connect-timeout') * 1000);
   const transport = transportOptions(values);
   const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
+  if (values.state !== undefined && !existsSync(values.state)) {
+    throw new NoSlotLeftError(`${values.state} does not exist: run "delphi preprocess --server HOST:PORT --count N --state ${values.state}" first`);
+  }
   const store = values.state === undefined ? undefined : new FileSlotStore(values.state);
   const sessionId = store ? await storedSession(store, values.state!, files.length) : undefined;
 
