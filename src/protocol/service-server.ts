@@ -183,6 +183,10 @@ async function openSession(
     nextSlot: 0,
     server: '',
   };
+  if (store && (await store.getSession(record.sessionId)) !== undefined) {
+    // Only a seeded server restarted on the same store can draw an id twice; never reuse its slots.
+    throw new Refusal(`session id ${record.sessionId} is already stored (a server seeded with --seed restarted on the same state?)`);
+  }
   await store?.putSession(record.sessionId, encodeSessionRecord('server', record, options.backend));
   channel.send(encodeServiceMessage({ type: 'SESSION', sessionId: record.sessionId }));
   return { record, live, memory: new Map(), used: new Set() };

@@ -218,6 +218,14 @@ describe('service connections (§9.14)', () => {
     await expect(ServiceClient.resume(c.channel, { backend: dealer, allowInsecure: true, store: await storeWith(ca.sessionId, store), sessionId: ca.sessionId })).rejects.toThrow(/expired/);
     await c.served;
     expect(await store.sessions()).toEqual([]);
+    // A seeded server that restarts on the same store draws the same session id: refused, not reused.
+    for (const expected of [/^[0-9a-f]{32}$/, /refused a new session: session id [0-9a-f]{32} is already stored/]) {
+      const e = connect(fp, { backend: dealer, store, rng: fromTextSeed('seeded server'), now: () => now });
+      const opened = ServiceClient.open(e.channel, { backend: dealer, allowInsecure: true }).then((cl) => (cl.close(), cl.sessionId));
+      if (expected.source.startsWith('^')) expect(await opened).toMatch(expected);
+      else await expect(opened).rejects.toThrow(expected);
+      await e.served;
+    }
   });
 });
 
