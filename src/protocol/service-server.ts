@@ -63,8 +63,15 @@ export interface ServiceConnectionReport {
   readonly refused: readonly string[];
 }
 
-/** A refusal: sent as REFUSED, logged, and the connection goes on. */
-class Refusal extends Error {}
+/** A refusal: sent as REFUSED, logged (with `detail`, e.g. a file name the client must not see), and the connection goes on. */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Session ids are 128 random bits in hex. */
 const SESSION_ID = /^[0-9a-f]{32}$/;
@@ -112,17 +119,17 @@ export async function serveConnection(channel: Channel, model: FixedPointModel, 
   const fingerprint = architectureFingerprint(architecture);
   const phases: PhaseCost[] = [];
   const refused: string[] = [];
-  const refuse = (reason: string): void => {
-    refused.push(reason);
-    options.onRefused?.(reason);
-    channel.send(encodeServiceMessage({ type: 'REFUSED', reason }));
+  const refuse = (e: Refusal): void => {
+    refused.push(e.message);
+    options.onRefused?.(e.detail === undefined ? e.message : `${e.message} [${e.detail}]`);
+    channel.send(encodeServiceMessage({ type: 'REFUSED', reason: e.message }));
   };
   let served: Served | null = null;
   try {
     served = await openSession(channel, model, architecture, fingerprint, limits, options, phases);
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
-    refuse(e.message);
+    refuse(e);
     return { sessionId: null, phases, refused };
   }
   for (;;) {
@@ -133,7 +140,7 @@ export async function serveConnection(channel: Channel, model: FixedPointModel, 
       else await serveOnlineSlot(channel, served, req.slot, model, architecture, options, phases);
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
-      refuse(e.message);
+      refuse(e);
     }
   }
   return { sessionId: served.record.sessionId, phases, refused };
@@ -156,9 +163,9 @@ async function openSession(
     if (bytes === undefined) throw new Refusal(`unknown or expired session ${first.sessionId}: run "delphi preprocess" for a new one`);
     let record: SessionRecord;
     try {
-      record = decodeSessionRecord(bytes, 'server', options.backend, store.describe(first.sessionId), { sessionId: first.sessionId, fingerprint });
+      record = decodeSessionRecord(bytes, 'server', options.backend, `the server's session record`, { sessionId: first.sessionId, fingerprint });
     } catch (e) {
-      throw new Refusal(`session ${first.sessionId} cannot be resumed here: ${(e as Error).message}`);
+      throw new Refusal(`session ${first.sessionId} cannot be resumed here: ${(e as Error).message}`, store.describe(first.sessionId));
     }
     if ((options.now ?? Date.now)() - record.createdMs > limits.sessionTtlMs) {
       await store.dropSession(first.sessionId);
@@ -236,9 +243,9 @@ async function serveOnlineSlot(
     const taken = await store.takeSlot(sessionId, slot);
     if (taken.status !== 'ok') throw new Refusal(`slot ${slot} of session ${sessionId} ${taken.status === 'used' ? 'was already used (a slot serves one inference)' : 'is unknown'}`);
     try {
-      pre = decodeServerSlot(taken.bytes, architecture, { sessionId, fingerprint: served.record.fingerprint, backend: options.backend }, slot, store.describe(sessionId, slot));
+      pre = decodeServerSlot(taken.bytes, architecture, { sessionId, fingerprint: served.record.fingerprint, backend: options.backend }, slot, `slot ${slot}`);
     } catch (e) {
-      if (e instanceof DelphiError) throw new Refusal(`the server's state for slot ${slot} is damaged (${e.message}); the slot is discarded`);
+      if (e instanceof DelphiError) throw new Refusal(`the server's state for slot ${slot} is damaged (${e.message}); the slot is discarded`, store.describe(sessionId, slot));
       throw e;
     }
   } else {

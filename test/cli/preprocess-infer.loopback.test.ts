@@ -128,6 +128,22 @@ describe('delphi preprocess, then delphi infer --state', () => {
       expect(io.stderr, name).toMatch(pattern);
       expect(io.stderr, name).not.toMatch(/\n\s+at /);
     }
+    // The server's own slot damaged: a refusal naming nothing secret, and the server keeps serving.
+    const sState = join(dir, 'c-server-damaged');
+    expect((await prep(sState)).code).toBe(0);
+    const sSession = readdirSync(sState).find((n) => /^[0-9a-f]{32}$/.test(n))!;
+    const serverSlot = join(sdir, sSession, 'slot-0.slot');
+    const sb = readFileSync(serverSlot);
+    sb[sb.length - 1] ^= 1;
+    writeFileSync(serverSlot, sb);
+    const damaged = await infer(sState);
+    expect(damaged.code).toBe(1);
+    expect(damaged.io.stderr).toMatch(/the server refused slot 0: the server's state for slot 0 is damaged \(.*checksum mismatch.*\); the slot is discarded \[PROTOCOL_ERROR\]\n$/);
+    expect(damaged.io.stderr).not.toContain(sdir);
+    expect(s.io.stderr).toContain(serverSlot); // the server's log names its file
+    const fresh = await cli(['infer', '--server', `127.0.0.1:${s.port}`, '--input', join(dir, 'x1.json'), '--json', ...INSECURE]);
+    expect(fresh.code, fresh.io.stderr).toBe(0);
+    expect(JSON.parse(fresh.io.stdout).logits).toEqual(evaluateFixedPoint(fixed, inputs[1]).decoded);
     // Another model on the same state directory: the session cannot be resumed there.
     const state = join(dir, 'c-other');
     expect((await prep(state)).code).toBe(0);
