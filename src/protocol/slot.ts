@@ -55,7 +55,7 @@ function seal(body: Uint8Array): Uint8Array {
  * Checks magic, checksum, version, party and binding; returns a reader positioned after the
  * binding. `context` names the record (a file name) in every error. Spec: §9.14.3
  */
-function open(bytes: Uint8Array, magic: string, party: 'client' | 'server', binding: SlotBinding | undefined, context: string): { r: SlotReader; sessionId: string; fingerprint: string } {
+function openRecord(bytes: Uint8Array, magic: string, party: 'client' | 'server', binding: SlotBinding | undefined, context: string): { r: SlotReader; sessionId: string; fingerprint: string; ids: string[] } {
   if (!(bytes instanceof Uint8Array) || bytes.length < 6 + SLOT_CHECKSUM_BYTES) throw new MalformedInputError(`${context}: truncated (${bytes?.length ?? 0} bytes)`);
   if (new TextDecoder().decode(bytes.subarray(0, 4)) !== magic) throw new MalformedInputError(`${context}: not a delphi-ts ${magic === SLOT_MAGIC ? 'slot' : 'session'} file`);
   const body = bytes.subarray(0, bytes.length - SLOT_CHECKSUM_BYTES);
@@ -75,12 +75,16 @@ function open(bytes: Uint8Array, magic: string, party: 'client' | 'server', bind
   if (binding) {
     if (sessionId !== binding.sessionId) throw new ProtocolError(`${context}: belongs to session ${sessionId}, not ${binding.sessionId}`);
     if (fingerprint !== binding.fingerprint) throw new ProtocolError(`${context}: made for another model (fingerprint ${fingerprint.slice(0, 16)}…, this one is ${binding.fingerprint.slice(0, 16)}…)`);
-    const want = backendIds(binding.backend);
-    if (ids[0] !== want.linear || ids[1] !== want.activations || ids[2] !== want.triples) {
-      throw new ProtocolError(`${context}: made with backends ${ids.join('/')}, this party uses ${want.linear}/${want.activations}/${want.triples}`);
-    }
+    checkBackendIds(ids, binding.backend, context);
   }
-  return { r, sessionId, fingerprint };
+  return { r, sessionId, fingerprint, ids };
+}
+
+function checkBackendIds(ids: readonly string[], backend: ProtocolBackend, context: string): void {
+  const want = backendIds(backend);
+  if (ids[0] !== want.linear || ids[1] !== want.activations || ids[2] !== want.triples) {
+    throw new ProtocolError(`${context}: made with backends ${ids.join('/')}, this party uses ${want.linear}/${want.activations}/${want.triples}`);
+  }
 }
 
 const KIND = { local: 0, weighted: 1, activation: 2, quadratic: 3 } as const;
@@ -98,7 +102,7 @@ export function encodeClientSlot(pre: ClientPreprocessed, binding: SlotBinding, 
 
 /** Reads {@link encodeClientSlot} for `architecture`; typed errors name `context`. Spec: §9.14.3 */
 export function decodeClientSlot(bytes: Uint8Array, architecture: Architecture, binding: SlotBinding, slotId: number, context: string): ClientPreprocessed {
-  const { r } = open(bytes, SLOT_MAGIC, 'client', binding, context);
+  const { r } = openRecord(bytes, SLOT_MAGIC, 'client', binding, context);
   const id = r.u64('slot id');
   if (id !== slotId) throw new MalformedInputError(`${context}: holds slot ${id}, expected ${slotId}`);
   const inputMask = r.field('input mask', shapeSize(architecture.inputShape));
@@ -140,7 +144,7 @@ export function encodeServerSlot(pre: ServerPreprocessed, binding: SlotBinding, 
 
 /** Reads {@link encodeServerSlot}. Spec: §9.14.3 */
 export function decodeServerSlot(bytes: Uint8Array, architecture: Architecture, binding: SlotBinding, slotId: number, context: string): ServerPreprocessed {
-  const { r } = open(bytes, SLOT_MAGIC, 'server', binding, context);
+  const { r } = openRecord(bytes, SLOT_MAGIC, 'server', binding, context);
   const id = r.u64('slot id');
   if (id !== slotId) throw new MalformedInputError(`${context}: holds slot ${id}, expected ${slotId}`);
   const count = r.u32('layer count');
@@ -185,12 +189,8 @@ export function encodeSessionRecord(party: 'client' | 'server', record: SessionR
 
 /** Reads {@link encodeSessionRecord}; with `backend`, checks the backend ids. Spec: §9.14.3 */
 export function decodeSessionRecord(bytes: Uint8Array, party: 'client' | 'server', backend: ProtocolBackend, context: string, expected?: { sessionId?: string; fingerprint?: string }): SessionRecord {
-  const { r, sessionId, fingerprint } = open(bytes, SESSION_MAGIC, party, undefined, context);
-  const want = backendIds(backend);
-  const check = header(SESSION_MAGIC, party, { sessionId, fingerprint, backend }).finish();
-  if (bytes.length < check.length || check.some((b, i) => b !== bytes[i])) {
-    throw new ProtocolError(`${context}: made with other backends than this party's (${want.linear}/${want.activations}/${want.triples})`);
-  }
+  const { r, sessionId, fingerprint, ids } = openRecord(bytes, SESSION_MAGIC, party, undefined, context);
+  checkBackendIds(ids, backend, context);
   if (expected?.sessionId !== undefined && expected.sessionId !== sessionId) throw new ProtocolError(`${context}: belongs to session ${sessionId}, not ${expected.sessionId}`);
   if (expected?.fingerprint !== undefined && expected.fingerprint !== fingerprint) {
     throw new ProtocolError(`${context}: made for another model (fingerprint ${fingerprint.slice(0, 16)}…, this one is ${expected.fingerprint.slice(0, 16)}…)`);
