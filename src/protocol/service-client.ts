@@ -95,6 +95,10 @@ export class ServiceClient {
     const live = await clientHandshake(channel, { ...options, rng });
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: OPEN');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${reply.reason}`);
+    if (options.store && !reply.persistent) {
+      channel.send(encodeServiceMessage({ type: 'BYE' }));
+      throw new ProtocolError('the server keeps no slots beyond this connection, so stored slots could never be used: start it with "delphi serve --state-dir DIR"');
+    }
     const binding = { sessionId: reply.sessionId, fingerprint: live.fingerprint, backend: options.backend };
     const record: SessionRecord = {
       sessionId: reply.sessionId,

@@ -16,7 +16,7 @@ export const SERVICE_TAG = {
   OPEN: 0xc0,
   /** C → S: resume session `id` from stored state (no setup). */
   RESUME: 0xc1,
-  /** S → C: the session id (reply to OPEN after the setup, and to RESUME). */
+  /** S → C: the session id and whether the server keeps slots beyond the connection (reply to OPEN after the setup, and to RESUME). */
   SESSION: 0xc2,
   /** C → S: preprocess `count` slots. */
   PREPROCESS: 0xc3,
@@ -38,7 +38,7 @@ export const SERVICE_TAG = {
 export type ServiceMessage =
   | { readonly type: 'OPEN' }
   | { readonly type: 'RESUME'; readonly sessionId: string }
-  | { readonly type: 'SESSION'; readonly sessionId: string }
+  | { readonly type: 'SESSION'; readonly sessionId: string; readonly persistent: boolean }
   | { readonly type: 'PREPROCESS'; readonly count: number }
   | { readonly type: 'SLOTS'; readonly first: number; readonly count: number }
   | { readonly type: 'ONLINE'; readonly slot: number }
@@ -55,8 +55,10 @@ export function encodeServiceMessage(m: ServiceMessage): Uint8Array {
   const w = new SlotWriter().u8(SERVICE_TAG[m.type]);
   switch (m.type) {
     case 'RESUME':
-    case 'SESSION':
       w.string(m.sessionId);
+      break;
+    case 'SESSION':
+      w.string(m.sessionId).u8(m.persistent ? 1 : 0);
       break;
     case 'PREPROCESS':
       w.u32(m.count);
@@ -98,9 +100,15 @@ export function decodeServiceMessage<T extends ServiceMessage['type']>(msg: Uint
   let out: ServiceMessage;
   switch (type) {
     case 'RESUME':
-    case 'SESSION':
       out = { type, sessionId: str('session id') };
       break;
+    case 'SESSION': {
+      const sessionId = str('session id');
+      const flag = r.u8('persistent');
+      if (flag > 1) throw new MalformedInputError(`${context}: SESSION flag ${flag} is not 0 or 1`);
+      out = { type, sessionId, persistent: flag === 1 };
+      break;
+    }
     case 'PREPROCESS':
       out = { type, count: r.u32('count') };
       break;

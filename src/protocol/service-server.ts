@@ -158,7 +158,8 @@ async function openSession(
   const first = decodeServiceMessage(await channel.recv(), ['OPEN', 'RESUME'], 'service: first request');
   const { store } = options;
   if (first.type === 'RESUME') {
-    if (!store || !SESSION_ID.test(first.sessionId)) throw new Refusal(`unknown session ${first.sessionId.slice(0, 64)}: run "delphi preprocess" for a new one`);
+    if (!store) throw new Refusal('this server keeps no sessions between connections (it runs without a state directory: "delphi serve --state-dir DIR")');
+    if (!SESSION_ID.test(first.sessionId)) throw new Refusal(`unknown session ${first.sessionId.slice(0, 64)}: run "delphi preprocess" for a new one`);
     const bytes = await store.getSession(first.sessionId);
     if (bytes === undefined) throw new Refusal(`unknown or expired session ${first.sessionId}: run "delphi preprocess" for a new one`);
     let record: SessionRecord;
@@ -171,7 +172,7 @@ async function openSession(
       await store.dropSession(first.sessionId);
       throw new Refusal(`session ${first.sessionId} has expired: run "delphi preprocess" for a new one`);
     }
-    channel.send(encodeServiceMessage({ type: 'SESSION', sessionId: record.sessionId }));
+    channel.send(encodeServiceMessage({ type: 'SESSION', sessionId: record.sessionId, persistent: true }));
     return { record, live: null, memory: new Map(), used: new Set() };
   }
   if (store) {
@@ -195,7 +196,7 @@ async function openSession(
     throw new Refusal(`session id ${record.sessionId} is already stored (a server seeded with --seed restarted on the same state?)`);
   }
   await store?.putSession(record.sessionId, encodeSessionRecord('server', record, options.backend));
-  channel.send(encodeServiceMessage({ type: 'SESSION', sessionId: record.sessionId }));
+  channel.send(encodeServiceMessage({ type: 'SESSION', sessionId: record.sessionId, persistent: store !== undefined }));
   return { record, live, memory: new Map(), used: new Set() };
 }
 

@@ -131,7 +131,7 @@ describe('service connections (§9.14)', () => {
   it('slot records: newer version, another model, session or backend, damaged bytes are typed errors naming the record', async () => {
     const fp = compile(NETWORKS.lenetLike(fromTextSeed('service/records')));
     const store = new MemorySlotStore();
-    const { channel, served } = connect(fp, { backend: dealer });
+    const { channel, served } = connect(fp, { backend: dealer, store: new MemorySlotStore() });
     const client = await ServiceClient.open(channel, { backend: dealer, allowInsecure: true, store });
     await client.preprocess(1);
     client.close();
@@ -189,6 +189,19 @@ describe('service connections (§9.14)', () => {
     await later.served;
   });
 
+  it('a client that stores slots refuses a server that keeps none; such a server refuses RESUME', async () => {
+    const fp = compile(NETWORKS.lenetLike(fromTextSeed('service/stateless')));
+    const clientStore = new MemorySlotStore();
+    const a = connect(fp, { backend: dealer });
+    await expect(ServiceClient.open(a.channel, { backend: dealer, allowInsecure: true, store: clientStore })).rejects.toThrow(/keeps no slots beyond this connection.*--state-dir/);
+    expect((await a.served).phases.map((p) => p.phase)).toEqual(['setup']);
+    expect(await clientStore.sessions()).toEqual([]);
+    const b = connect(fp, { backend: dealer });
+    const c = ServiceClient.resume(b.channel, { backend: dealer, allowInsecure: true, store: await storeWith('cd'.repeat(16), await serverStoreWith(fp)), sessionId: 'cd'.repeat(16) });
+    await expect(c).rejects.toThrow(/refused to resume .*keeps no sessions between connections/);
+    await b.served;
+  });
+
   it('limits: sessions, bytes in the store, expiry', async () => {
     const fp = compile(NETWORKS.lenetLike(fromTextSeed('service/limits')));
     // Bytes of one session record and one slot, measured on a throwaway store.
@@ -238,3 +251,12 @@ async function storeWith(sessionId: string, server: MemorySlotStore): Promise<Me
   return out;
 }
 
+/** A server store holding one (empty) session 'cd'×16 for `fp`. */
+async function serverStoreWith(fp: FixedPointModel): Promise<MemorySlotStore> {
+  const { architectureFingerprint, encodeSessionRecord, publicArchitecture } = await import('../../src/protocol/index.js');
+  const arch = publicArchitecture(fp);
+  const store = new MemorySlotStore();
+  const record = { sessionId: 'cd'.repeat(16), fingerprint: architectureFingerprint(arch), architecture: encodeArchitecture(arch), createdMs: 0, nextSlot: 0, server: '' };
+  await store.putSession(record.sessionId, encodeSessionRecord('server', record, dealer));
+  return store;
+}

@@ -36,9 +36,9 @@ The server learns nothing about a client's input or result (with a secure backen
   --model FILE            model: delphi-ts JSON or ONNX
   --port N                TCP port (default 7000; 0 picks a free one)
   --host ADDR             interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-  --max-clients N         sessions served at once (default 8)
-  --session-timeout SEC   close a session after this long, whatever it is doing (default 3600)
-  --once                  serve one session, then exit
+  --max-clients N         connections served at once (default 8)
+  --session-timeout SEC   close a connection after this long, whatever it is doing (default 3600)
+  --once                  serve one connection, then exit
   --fractional-bits F     fixed-point precision (default: the model's)
   --seed HEX              seed the server's randomness (reproducible transcripts; never in production)
   --state-dir DIR         keep sessions and preprocessed slots in DIR (files 0600), so that clients can
