@@ -1,14 +1,15 @@
 /**
- * What `delphi serve` and `delphi infer` share: loading a model file, choosing a protocol backend,
+ * What `delphi serve`, `delphi preprocess` and `delphi infer` share: loading a model file, choosing a protocol backend,
  * the transport options (limits and timeouts of §2.6) and the HELLO each side sends (§2.5).
  * @module
  */
 import { readFile } from 'node:fs/promises';
 import type { HandshakeOptions } from '../net/handshake.js';
 import type { TcpChannelOptions } from '../net/tcp.js';
+import { connectTcp, connectWebSocketNode, parseHostPort, performHandshake, type HostPort, type TcpChannel, type WebSocketChannel } from '../net/node.js';
 import { loadModelBytes, modelInputShape, type FixedPointModel, type LoadModelOptions } from '../nn/index.js';
 import { loadCalibrationInputs } from './calibration.js';
-import { backendIds, delphiBackend, insecureDealer, type ProtocolBackend } from '../protocol/index.js';
+import { backendIds, delphiBackend, insecureDealer, type PhaseCost, type ProtocolBackend } from '../protocol/index.js';
 import { UsageError } from './command.js';
 
 /** Protocol backends the CLI can run, by name. */
@@ -130,4 +131,64 @@ export function helloOptions(backend: ProtocolBackend, fingerprint?: string): Om
 /** "1.23 s" or "45.6 ms". */
 export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+/** Options `delphi infer` and `delphi preprocess` share for reaching a server. */
+export interface ClientConnectOptions {
+  readonly server: string;
+  readonly backend: ProtocolBackend;
+  readonly connectTimeoutMs?: number;
+  readonly transport: TcpChannelOptions;
+}
+
+/** Parses --server HOST:PORT (a UsageError on mistakes). */
+export function serverAddress(server: string | undefined): HostPort | string {
+  if (server === undefined) throw new UsageError('--server HOST:PORT (or ws://HOST:PORT) is required');
+  try {
+    return /^wss?:\/\//i.test(server) ? new URL(server).href : parseHostPort(server, 'localhost');
+  } catch (e) {
+    throw new UsageError(`--server: ${(e as Error).message}`);
+  }
+}
+
+/** A connected client channel: TCP, or WebSocket for a `ws://` server (§2.8). */
+export type ClientChannel = TcpChannel | WebSocketChannel;
+
+/**
+ * Connects and passes the transport HELLO (§2.5); returns the channel and the architecture
+ * fingerprint the server announced in its HELLO (checked later against the protocol's).
+ */
+export async function connectToServer(options: ClientConnectOptions): Promise<{ channel: ClientChannel; announced: string | undefined }> {
+  const address = serverAddress(options.server);
+  const connectOptions = { ...options.transport, ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}) };
+  const channel: ClientChannel = typeof address === 'string' ? await connectWebSocketNode(address, connectOptions) : await connectTcp(address, connectOptions);
+  try {
+    const hello = await performHandshake(channel, { role: 'client', ...helloOptions(options.backend) });
+    const announced = hello.peer.params.get(FINGERPRINT_PARAM);
+    return { channel, announced: announced ? new TextDecoder().decode(announced) : undefined };
+  } catch (e) {
+    channel.close('handshake failed');
+    throw e;
+  }
+}
+
+/** UsageError unless the backend is private or --insecure was given. */
+export function checkCliBackend(backend: ProtocolBackend, allowInsecure: boolean): void {
+  if (allowInsecure) return;
+  const insecure = (['linear', 'activations', 'triples'] as const).filter((k) => !backend[k].secure);
+  if (insecure.length > 0) {
+    throw new UsageError(`the backend is not private (${insecure.map((k) => backend[k].id).join(', ')}): the server would learn your input. Pass --insecure to run it anyway (tests, teaching)`);
+  }
+}
+
+/** One phase in a JSON report. */
+export function phaseJson(p: PhaseCost, input?: number): { phase: string; ms: number; clientToServerBytes: number; serverToClientBytes: number; messages: number; input?: number } {
+  return {
+    phase: p.phase,
+    ...(input === undefined ? {} : { input }),
+    ms: Math.round(p.ms * 1000) / 1000,
+    clientToServerBytes: p.clientToServer.bytes,
+    serverToClientBytes: p.serverToClient.bytes,
+    messages: p.clientToServer.messages + p.serverToClient.messages,
+  };
 }

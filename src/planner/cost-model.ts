@@ -85,14 +85,15 @@ export interface CostModel {
 /**
  * Bytes fixed by the circuit and message formats: a ReLU6's garbled tables (32 bytes per AND gate,
  * half gates) and 41 correlated OTs (IKNP: 16 bytes from the receiver and 16 from the sender each)
- * in preprocessing, the server's 82 input labels online; a quadratic opens d = x − a online (one
+ * and the labels of the server's 41 mask bits in preprocessing, the labels of its 41 share bits
+ * online (§9.9.4); a quadratic opens d = x − a online (one
  * 6-byte field element each way). A quadratic's preprocessing (BFV square pairs) depends on the BFV
  * parameters and is measured by {@link calibrateCostModel}. Spec: §10.4.1
  */
 export function activationBytes(): { relu: { preprocessing: number; online: number }; quadratic: { online: number } } {
   const c = reluCost({ kind: 'relu6' });
   return {
-    relu: { preprocessing: c.tableBytes + 32 * c.clientOts, online: c.serverLabelBytes },
+    relu: { preprocessing: c.tableBytes + 32 * c.clientOts + c.serverLabelBytes / 2, online: c.serverLabelBytes / 2 },
     quadratic: { online: 2 * 6 },
   };
 }

@@ -71,16 +71,24 @@ export interface ActivationLayerInfo {
   readonly onProgress?: (fraction: number) => void;
 }
 
-/** Server state of one preprocessed activation layer. Spec: §9.9.1 */
+/**
+ * Server state of one preprocessed activation layer. It holds data only: the online phase runs on
+ * the channel it is given, so a layer restored from a stored slot (§9.14) runs on a new connection.
+ * Spec: §9.9.1
+ */
 export interface ActivationServerLayer {
   /** Runs with the client's `online()`, given the server's share of the layer input; MAY report progress. */
-  online(serverShare: Float64Array, onProgress?: (fraction: number) => void): Promise<void>;
+  online(channel: Channel, serverShare: Float64Array, onProgress?: (fraction: number) => void): Promise<void>;
+  /** The layer's state for a stored slot (§9.14.3); {@link ActivationBackend.decodeServerLayer} reads it. */
+  encode(): Uint8Array;
 }
 
-/** Client state of one preprocessed activation layer. Spec: §9.9.1 */
+/** Client state of one preprocessed activation layer (data only, like {@link ActivationServerLayer}). Spec: §9.9.1 */
 export interface ActivationClientLayer {
   /** Resolves with act(y) + m (mod p), y the shared layer input; MAY report progress. */
-  online(onProgress?: (fraction: number) => void): Promise<Float64Array>;
+  online(channel: Channel, onProgress?: (fraction: number) => void): Promise<Float64Array>;
+  /** The layer's state for a stored slot (§9.14.3). */
+  encode(): Uint8Array;
 }
 
 /** Server half of an activation session. Spec: §9.9.1 */
@@ -99,6 +107,10 @@ export interface ActivationBackend {
   readonly secure: boolean;
   server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<ActivationServerSession>;
   client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<ActivationClientSession>;
+  /** Restores a server layer from {@link ActivationServerLayer.encode}; malformed bytes throw MalformedInputError. */
+  decodeServerLayer(info: ActivationLayerInfo, bytes: Uint8Array, masks: Float64Array): ActivationServerLayer;
+  /** Restores a client layer from {@link ActivationClientLayer.encode}. */
+  decodeClientLayer(info: ActivationLayerInfo, bytes: Uint8Array): ActivationClientLayer;
 }
 
 /** Where Beaver square pairs come from: a session is a {@link TripleSource} of role 0 (server) or 1. Spec: §9.9.1 */

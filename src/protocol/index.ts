@@ -20,6 +20,10 @@
  * console.log(output.prediction, formatReport(report));
  * ```
  *
+ * As a service (§9.14): `ServiceClient.open` (setup once), `preprocess(n)` (one-time slots, kept in a
+ * `SlotStore`), `infer(input)` (the online phase alone), `ServiceClient.resume` on a later connection;
+ * the server runs `serveConnection` per connection.
+ *
  * Spec: §9
  * @module
  */
@@ -40,3 +44,8 @@ export * from './online.js';
 export * from './client.js';
 export * from './server.js';
 export * from './local.js';
+export * from './slot-store.js';
+export * from './slot.js';
+export * from './service-messages.js';
+export * from './service-server.js';
+export * from './service-client.js';

@@ -14,13 +14,16 @@ import { shapeSize } from '../nn/tensor.js';
 import { sampleFieldVector } from '../sharing/field-vector.js';
 import type {
   ActivationBackend,
+  ActivationClientLayer,
   ActivationLayerInfo,
+  ActivationServerLayer,
   LinearBackend,
   ProtocolBackend,
   TripleBackend,
 } from './backend.js';
 import { applyLinearModP } from './linear.js';
 import { decodeTagged, encodeTagged, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from './messages.js';
+import { SlotReader, SlotWriter } from './slot-bytes.js';
 
 const P = SHARE_FIELD_P;
 const P_HALF = SHARE_FIELD_P_HALF;
@@ -90,13 +93,8 @@ export const insecureDealerActivations: ActivationBackend = Object.freeze<Activa
   async server(channel) {
     return {
       async preprocess(info, masks) {
-        const context = `insecure dealer, layer ${info.index}`;
-        const c = await receiveFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_SHARE, info.index, info.count, context);
-        return {
-          async online(serverShare) {
-            sendFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_RESULT, info.index, activationPlusMask(info, serverShare, c, masks));
-          },
-        };
+        const c = await receiveFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_SHARE, info.index, info.count, `insecure dealer, layer ${info.index}`);
+        return dealerServerLayer(info, c, masks);
       },
     };
   },
@@ -104,15 +102,40 @@ export const insecureDealerActivations: ActivationBackend = Object.freeze<Activa
     return {
       async preprocess(info, clientShare) {
         sendFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_SHARE, info.index, clientShare);
-        return {
-          online() {
-            return receiveFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_RESULT, info.index, info.count, `insecure dealer, layer ${info.index}`);
-          },
-        };
+        return dealerClientLayer(info);
       },
     };
   },
+  decodeServerLayer(info, bytes, masks) {
+    const r = new SlotReader(bytes, `insecure dealer, stored layer ${info.index}`);
+    const c = r.field('client share', info.count);
+    r.end();
+    return dealerServerLayer(info, c, masks);
+  },
+  decodeClientLayer(info, bytes) {
+    new SlotReader(bytes, `insecure dealer, stored layer ${info.index}`).end();
+    return dealerClientLayer(info);
+  },
 });
+
+/** The dealer's state of one layer: the client's share c (the mask m is the protocol's). */
+function dealerServerLayer(info: ActivationLayerInfo, c: Float64Array, masks: Float64Array): ActivationServerLayer {
+  return {
+    async online(channel, serverShare) {
+      sendFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_RESULT, info.index, activationPlusMask(info, serverShare, c, masks));
+    },
+    encode: () => new SlotWriter().field(c).finish(),
+  };
+}
+
+function dealerClientLayer(info: ActivationLayerInfo): ActivationClientLayer {
+  return {
+    online(channel) {
+      return receiveFieldVector(channel, PROTOCOL_TAG.DEALER_ACTIVATION_RESULT, info.index, info.count, `insecure dealer, layer ${info.index}`);
+    },
+    encode: () => new Uint8Array(0),
+  };
+}
 
 /**
  * Square pairs by a dealer both parties simulate from a seed the server picks and sends

@@ -51,6 +51,15 @@ export interface ShareRecord {
   readonly quadratic: readonly (QuadraticShareRecord | undefined)[];
 }
 
+/**
+ * What the online phase needs of a session: the channel and the architecture (and, on the server,
+ * the model). A live session is one; so is a session resumed from stored slots (§9.14), which
+ * never ran a setup in this process. Spec: §9.14
+ */
+export type ClientOnlineContext = Pick<ClientSession, 'channel' | 'architecture' | 'onProgress'>;
+/** The server's {@link ClientOnlineContext}. Spec: §9.14 */
+export type ServerOnlineContext = Pick<ServerSession, 'channel' | 'architecture' | 'model' | 'onProgress'>;
+
 /** Result of {@link clientOnline}. Spec: §9.8.5 */
 export interface ClientOutput {
   /** The output as field elements (bigints in [0, p)), comparable with `evaluateFixedPoint`'s logits. */
@@ -156,7 +165,7 @@ async function quadraticShares(
  * reconstructs the output from OUTPUT_SHARE. Spec: §9.8
  */
 export async function clientOnline(
-  session: ClientSession,
+  session: ClientOnlineContext,
   pre: ClientPreprocessed,
   input: ClientInput,
   options: PhaseOptions = {},
@@ -178,7 +187,7 @@ export async function clientOnline(
       const material = pre.layers[k];
       await acct.step({ label: layerLabel(k, layer), layer: k, op: layer.op, elements: shapeSize(layer.shape) }, async () => {
         if (material.kind === 'activation') {
-          const z = await material.backend.online((x) => acct.progress(x));
+          const z = await material.backend.online(channel, (x) => acct.progress(x));
           if (!(z instanceof Float64Array) || z.length !== material.mask.length) {
             throw new ProtocolError(`${layerLabel(k, layer)}: the activation backend returned a wrong-sized vector`);
           }
@@ -218,7 +227,7 @@ export async function clientOnline(
  * The server's online phase (§9.8): receives x − r_in, computes its share of every layer, and
  * sends its share of the output. Its clock starts when MASKED_INPUT arrives (§9.11). Spec: §9.8
  */
-export async function serverOnline(session: ServerSession, pre: ServerPreprocessed, options: PhaseOptions = {}): Promise<ServerOutput> {
+export async function serverOnline(session: ServerOnlineContext, pre: ServerPreprocessed, options: PhaseOptions = {}): Promise<ServerOutput> {
   const { channel, architecture: arch, model } = session;
   if (pre?.party !== 'server' || pre.layers.length !== arch.layers.length) {
     throw new InvalidArgumentError('serverOnline: material from another session');
@@ -273,7 +282,7 @@ export async function serverOnline(session: ServerSession, pre: ServerPreprocess
           case 'relu':
           case 'relu6': {
             if (material.kind !== 'activation') throw new InvalidArgumentError('serverOnline: material does not match the model');
-            await material.backend.online(shareOf(u), (x) => acct.progress(x));
+            await material.backend.online(channel, shareOf(u), (x) => acct.progress(x));
             const reshare = await receiveFieldVector(channel, PROTOCOL_TAG.RESHARE, k, n, `RESHARE of ${layerLabel(k, layer)}`);
             return subVectors(reshare, material.mask);
           }

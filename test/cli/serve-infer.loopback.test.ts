@@ -97,6 +97,21 @@ describe('delphi serve + delphi infer', () => {
     expect(report.model.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('several inputs: one setup, then a preprocessing and an online phase per input', async () => {
+    const files = [1, 2, 3].map((i) => join(dir, `digit${i}.png`));
+    const { code, io } = await infer(['--input', ...files, '--json']);
+    expect(code, io.stderr).toBe(0);
+    const report = JSON.parse(io.stdout);
+    expect(report.phases.map((p: { phase: string; input?: number }) => `${p.phase}${p.input ?? ''}`)).toEqual(['setup', 'preprocessing0', 'online0', 'preprocessing1', 'online1', 'preprocessing2', 'online2']);
+    report.inputs.forEach((r: { logits: number[]; input: string }, k: number) => {
+      expect(r.input).toBe(files[k]);
+      expect(r.logits).toEqual(evaluateFixedPoint(fixed, normalizeIdxImage(images, k + 1)).decoded);
+    });
+    const human = await infer(['--input', ...files]);
+    expect(human.io.stdout).toMatch(/digit3\.png:\nprediction: \d/);
+    expect(human.io.stdout).toMatch(/\nonline #3 /);
+  });
+
   it('serves several clients at once', async () => {
     const runs = await Promise.all([1, 2, 3].map((i) => infer(['--input', join(dir, `digit${i}.png`), '--json'])));
     runs.forEach(({ code, io }, k) => {
@@ -134,7 +149,8 @@ describe('delphi serve + delphi infer', () => {
 
   it('the server logs sessions without inputs or predictions', () => {
     expect(serveIo.stderr).toMatch(/#1 connected from 127\.0\.0\.1:\d+/);
-    expect(serveIo.stderr).toMatch(/#1 inference served: setup .*, preprocessing .*, online .*; received .*, sent /);
+    expect(serveIo.stderr).toMatch(/#1 session [0-9a-f]{8} slot 0: preprocessing .*, received .*, sent /);
+    expect(serveIo.stderr).toMatch(/#1 session [0-9a-f]{8} slot 0: online .*, received .*, sent /);
     expect(serveIo.stderr).not.toMatch(/prediction/);
   });
 });

@@ -63,7 +63,7 @@ describe('delphi plan', () => {
     const io = captureIo();
     expect(await runCli(['plan', '--recalibrate', '--elements', '64', '--out', file], io, [planCommand])).toBe(0);
     const costs = parseCostModel(readFileSync(file, 'utf8'));
-    expect(costs.relu.online.bytes).toBe(1312);
+    expect(costs.relu.online.bytes).toBe(656);
     expect(io.stdout).toMatch(/per ReLU6: preprocessing/);
   });
 

@@ -9,13 +9,13 @@ import { reluCost } from '../../src/gc/relu.js';
 import { activationBytes, calibrateCostModel, DEFAULT_COST_MODEL, parseCostModel } from '../../src/planner/index.js';
 
 describe('cost model', () => {
-  it('analytic bytes: garbled tables + 41 correlated OTs, 82 server labels, two field elements', () => {
+  it('analytic bytes: garbled tables + 41 correlated OTs + 41 mask labels, 41 share labels online, two field elements', () => {
     const c = reluCost({ kind: 'relu6' });
     expect(c.clientOts).toBe(41);
     expect(c.serverLabelBytes).toBe(82 * 16);
     const b = activationBytes();
-    expect(b.relu.preprocessing).toBe(c.tableBytes + 41 * 32);
-    expect(b.relu.online).toBe(1312);
+    expect(b.relu.preprocessing).toBe(c.tableBytes + 41 * 32 + 41 * 16);
+    expect(b.relu.online).toBe(656);
     expect(b.quadratic.online).toBe(12);
   });
 

@@ -107,14 +107,17 @@ describe('garbled-circuit activations in the protocol', () => {
     const pre = r.report.phases[1].steps.find((s) => s.op === 'relu')!;
     const online = r.report.phases[2].steps.find((s) => s.op === 'relu')!;
     // Preprocessing S→C: per batch a 16-byte frame, the 48-byte table header, 32 bytes per AND gate,
-    // ⌈41·count/8⌉ decoding bytes. C→S: the OT extension's u matrices (16 bytes per OT, 16-byte
-    // chunk headers) and nothing else.
-    const tables = batchesOf.reduce((s, c) => s + 16 + 48 + cost.tableBytes * c + Math.ceil((41 * c) / 8), 0);
+    // ⌈41·count/8⌉ decoding bytes; then the mask labels (frame 16 + label header 8 + 41·16 per
+    // activation). C→S: the OT extension's u matrices (16 bytes per OT, 16-byte chunk headers) and
+    // nothing else.
+    const tables = batchesOf.reduce((s, c) => s + 16 + 48 + cost.tableBytes * c + Math.ceil((41 * c) / 8) + 16 + 8 + 41 * 16 * c, 0);
     expect(pre.serverToClient.bytes).toBe(tables);
     expect(pre.clientToServer.bytes).toBeGreaterThanOrEqual(16 * 41 * n);
     expect(pre.clientToServer.bytes).toBeLessThan(16 * 41 * n * 1.02);
-    // Online: labels (frame 16 + label header 8 + 16 per garbler input bit) S→C, the RESHARE C→S.
-    expect(online.serverToClient.bytes).toBe(batchesOf.reduce((s, c) => s + 16 + 8 + cost.serverLabelBytes * c, 0));
+    // Online: the labels of the server share only (frame 16 + label header 8 + 16 per share bit,
+    // half of the garbler's inputs: the floor of 656 bytes per ReLU) S→C, the RESHARE C→S.
+    expect(cost.serverLabelBytes).toBe(2 * 41 * 16);
+    expect(online.serverToClient.bytes).toBe(batchesOf.reduce((s, c) => s + 16 + 8 + 41 * 16 * c, 0));
     expect(online.clientToServer.bytes).toBe(16 + 6 * n);
   });
 

@@ -6,6 +6,7 @@ import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
 import { inferCommand } from './infer.js';
 import { planCommand } from './plan.js';
+import { preprocessCommand } from './preprocess.js';
 import { sealCommand } from './seal.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
@@ -13,4 +14,4 @@ import { vectorsCommand } from './vectors.js';
 import { gcCommand } from './gc.js';
 import { inspectCommand } from './inspect.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, inferCommand, gcCommand, planCommand, inspectCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, preprocessCommand, inferCommand, gcCommand, planCommand, inspectCommand];

@@ -1,35 +1,34 @@
 /**
- * `delphi infer --server HOST:PORT --input IMAGE`: the client of `delphi serve`. Connects, passes
- * the transport HELLO (§2.5) and the protocol handshake (§9.5), reads the input (a PNG image or a
- * JSON tensor) in the shape the server's architecture announces, runs preprocessing and the online
- * phase with a progress bar for each, and reports the prediction, each phase's latency and the
- * bytes sent each way.
+ * `delphi infer --server HOST:PORT --input FILE...`: the client of `delphi serve`. Connects, passes
+ * the transport HELLO (§2.5), opens a service session (§9.14: setup once) and, for each input (a
+ * PNG image or a JSON tensor in the shape the server announces), runs a preprocessing and an
+ * online phase, reporting each prediction, each phase's latency and the bytes sent each way. With
+ * `--state DIR` it runs the online phase only, spending slots that `delphi preprocess` stored.
  * @module
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { connectTcp, connectWebSocketNode, parseHostPort, performHandshake, type HostPort, type TcpChannel, type WebSocketChannel } from '../../net/node.js';
-import {
-  clientHandshake,
-  clientOnline,
-  clientPreprocess,
-  formatBytes,
-  type PhaseCost,
-  type ProtocolProgress,
-} from '../../protocol/index.js';
+import { formatBytes, NoSlotLeftError, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgress } from '../../protocol/index.js';
 import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { FileSlotStore } from '../file-slot-store.js';
 import { parseInputTensor } from '../image.js';
 import { progressPrinter } from '../progress.js';
 import {
   BACKEND_USAGE,
-  FINGERPRINT_PARAM,
+  checkCliBackend,
+  type ClientChannel,
+  connectToServer,
   formatMs,
-  helloOptions,
+  phaseJson,
   positiveNumber,
-  DEFAULT_BACKEND, resolveBackend,
+  DEFAULT_BACKEND,
+  resolveBackend,
+  serverAddress,
   TRANSPORT_OPTIONS,
   TRANSPORT_USAGE,
   transportOptions,
@@ -37,15 +36,18 @@ import {
 import { precheckInput } from '../input-check.js';
 import { checkSeedFlag } from '../security-flags.js';
 
-const usage = `Usage: delphi infer --server HOST:PORT|ws://HOST:PORT --input FILE [options]
+const usage = `Usage: delphi infer --server HOST:PORT|ws://HOST:PORT --input FILE... [options]
 
-Runs one private inference against "delphi serve": the server learns nothing about the input or
-the result (with a secure backend), the client learns the prediction and nothing else about the model.
+Runs private inferences against "delphi serve": the server learns nothing about the inputs or
+the results (with a secure backend), the client learns the predictions and nothing else about the model.
+One setup, then a preprocessing and an online phase per input. With --state, only the online phase
+runs, from slots stored by "delphi preprocess".
 
   --server HOST:PORT      the server over TCP (e.g. localhost:7000 or [::1]:7000), or over WebSocket
                           as ws://HOST:PORT (a server started with --ws-port)
-  --input FILE            a PNG image (grey or colour; scaled to [0, 1] like MNIST) or a JSON tensor
-                          ({"shape": [1, 28, 28], "data": [...]} or nested arrays)
+  --input FILE...         PNG images (grey or colour; scaled to [0, 1] like MNIST) or JSON tensors
+                          ({"shape": [1, 28, 28], "data": [...]} or nested arrays); one prediction each
+  --state DIR             spend preprocessed slots from DIR ("delphi preprocess --state DIR"): online only
   --invert                use 1 − v: for dark digits drawn on a light background
   --background COLOR      black (default) or white: what shows through transparent pixels
   --expect-fingerprint H  refuse a server whose architecture fingerprint is not H
@@ -57,17 +59,27 @@ ${TRANSPORT_USAGE}`;
 
 export const inferCommand: CliCommand = {
   name: 'infer',
-  summary: 'run a private inference against a delphi server',
+  summary: 'run private inferences against a delphi server',
   usage,
   run: runInfer,
 };
 
+/** The result of one input. */
+interface InputResult {
+  input: string;
+  description: string;
+  prediction: number;
+  logits: number[];
+  slot: number;
+}
+
 async function runInfer(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
     options: {
       server: { type: 'string' },
-      input: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      state: { type: 'string' },
       invert: { type: 'boolean' },
       background: { type: 'string' },
       'expect-fingerprint': { type: 'string' },
@@ -78,88 +90,81 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       insecure: { type: 'boolean' },
       ...TRANSPORT_OPTIONS,
     },
+    allowPositionals: true,
     strict: true,
   });
-  if (values.server === undefined) throw new UsageError('--server HOST:PORT is required');
-  if (values.input === undefined) throw new UsageError('--input FILE is required');
+  serverAddress(values.server);
   checkSeedFlag(values.seed, values.insecure);
-  let address: HostPort | string;
-  try {
-    address = /^wss?:\/\//i.test(values.server) ? new URL(values.server).href : parseHostPort(values.server, 'localhost');
-  } catch (e) {
-    throw new UsageError(`--server: ${(e as Error).message}`);
-  }
+  // "--input a.png b.png": b.png is a positional (infer takes no other).
+  const files = [...(values.input ?? []), ...positionals];
+  if (values.input === undefined || files.length === 0) throw new UsageError('--input FILE is required');
   const background = values.background ?? 'black';
   if (background !== 'black' && background !== 'white') throw new UsageError(`--background is black or white, got "${background}"`);
   const backendName = values.backend ?? DEFAULT_BACKEND;
   const backend = resolveBackend(backendName);
   const allowInsecure = values.insecure === true;
-  if (!allowInsecure) {
-    const insecure = (['linear', 'activations', 'triples'] as const).filter((k) => !backend[k].secure);
-    if (insecure.length > 0) {
-      throw new UsageError(`the backend is not private (${insecure.map((k) => backend[k].id).join(', ')}): the server would learn your input. Pass --insecure to run it anyway (tests, teaching)`);
-    }
-  }
+  checkCliBackend(backend, allowInsecure);
   const connectTimeoutMs = values['connect-timeout'] === undefined ? undefined : Math.round(positiveNumber(values['connect-timeout'], '--connect-timeout') * 1000);
   const transport = transportOptions(values);
   const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
+  if (values.state !== undefined && !existsSync(values.state)) {
+    throw new NoSlotLeftError(`${values.state} does not exist: run "delphi preprocess --server HOST:PORT --count N --state ${values.state}" first`);
+  }
+  const store = values.state === undefined ? undefined : new FileSlotStore(values.state);
+  const sessionId = store ? await storedSession(store, values.state!, files.length) : undefined;
 
-  // Check the input first: a missing, oversized or out-of-range input fails before any network traffic.
-  const { bytes } = await precheckInput(values.input, { invert: values.invert === true, background });
+  // Check the inputs first: a missing, oversized or out-of-range input fails before any network traffic.
+  const inputs = await Promise.all(files.map(async (file) => (await precheckInput(file, { invert: values.invert === true, background })).bytes));
 
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const started = performance.now();
-  const channel: TcpChannel | WebSocketChannel =
-    typeof address === 'string' ? await connectWebSocketNode(address, { ...transport, connectTimeoutMs }) : await connectTcp(address, { ...transport, connectTimeoutMs });
+  const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...(connectTimeoutMs ? { connectTimeoutMs } : {}) });
   try {
-    const hello = await performHandshake(channel, { role: 'client', ...helloOptions(backend) });
-    const announced = hello.peer.params.get(FINGERPRINT_PARAM);
-    const session = await clientHandshake(channel, {
-      backend,
-      allowInsecure,
-      rng,
-      onProgress,
-      ...(values['expect-fingerprint'] ? { expectedFingerprint: values['expect-fingerprint'] } : {}),
-    });
-    if (announced && new TextDecoder().decode(announced) !== session.fingerprint) {
-      throw new InvalidArgumentError('the server announced one architecture fingerprint in its HELLO and sent another architecture');
+    const client =
+      store && sessionId
+        ? await ServiceClient.resume(channel, { backend, allowInsecure, store, sessionId, onProgress })
+        : await ServiceClient.open(channel, {
+            backend,
+            allowInsecure,
+            rng,
+            onProgress,
+            server: values.server!,
+            ...(values['expect-fingerprint'] ? { expectedFingerprint: values['expect-fingerprint'] } : {}),
+          });
+    if (announced !== undefined && announced !== client.fingerprint) {
+      throw new InvalidArgumentError(`the server announced architecture fingerprint ${announced.slice(0, 16)}… in its HELLO, and ${client.fingerprint.slice(0, 16)}… ${store ? `is stored in ${values.state}` : 'in the protocol'}`);
     }
-    const arch = session.architecture;
-    let input;
+    const arch = client.architecture;
+    let tensors;
     try {
-      input = parseInputTensor(bytes, { expectedShape: arch.inputShape, invert: values.invert === true, background });
+      tensors = inputs.map((bytes) => parseInputTensor(bytes, { expectedShape: arch.inputShape, invert: values.invert === true, background }));
     } catch (e) {
       channel.close('the client could not use its input');
       throw e;
     }
     progress.finish();
     if (!values.json) {
-      io.err(`server ${channel.remote}: model "${arch.name}" (input ${formatShape(arch.inputShape)}, fingerprint ${session.fingerprint.slice(0, 16)}…)\n`);
-      io.err(`input: ${input.description}\n`);
+      io.err(`server ${channel.remote}: model "${arch.name}" (input ${formatShape(arch.inputShape)}, fingerprint ${client.fingerprint.slice(0, 16)}…)${store ? `, session ${client.sessionId.slice(0, 8)} from ${values.state}` : ''}\n`);
     }
-    const pre = await clientPreprocess(session, { onProgress });
-    progress.finish();
-    const out = await clientOnline(session, pre, input.data, { onProgress });
-    progress.finish();
+    const phases: ReturnType<typeof phaseJson>[] = client.setup ? [phaseJson(client.setup)] : [];
+    const results: InputResult[] = [];
+    for (let i = 0; i < tensors.length; i++) {
+      if (!values.json) io.err(tensors.length === 1 ? `input: ${tensors[i].description}\n` : `input ${i + 1} (${files[i]}): ${tensors[i].description}\n`);
+      if (!store) {
+        const { costs } = await client.preprocess(1);
+        progress.finish();
+        phases.push(phaseJson(costs[0], i));
+      }
+      const out = await client.infer(tensors[i].data);
+      progress.finish();
+      phases.push(phaseJson(out.cost, i));
+      results.push({ input: files[i], description: tensors[i].description, prediction: out.prediction, logits: out.decoded, slot: out.slot });
+    }
+    client.close();
+    await channel.flush?.();
     channel.close('inference complete');
-    const phases: PhaseCost[] = [session.setup, pre.cost, out.cost];
-    const report = {
-      prediction: out.prediction,
-      logits: out.decoded,
-      model: { name: arch.name, fingerprint: session.fingerprint, inputShape: [...arch.inputShape] },
-      input: input.description,
-      backend: backendName,
-      phases: phases.map((p) => ({
-        phase: p.phase,
-        ms: round(p.ms),
-        clientToServerBytes: p.clientToServer.bytes,
-        serverToClientBytes: p.serverToClient.bytes,
-        messages: p.clientToServer.messages + p.serverToClient.messages,
-      })),
-      totalMs: round(performance.now() - started),
-      wire: { sentBytes: channel.wire.bytesSent, receivedBytes: channel.wire.bytesReceived },
-    };
+    const report = buildReport(results, phases, client, backendName, channel, started);
     if (values.json) io.out(JSON.stringify(report, null, 1) + '\n');
     else io.out(formatInferReport(report));
     return EXIT.OK;
@@ -169,26 +174,59 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The stored session with enough unused slots for `needed` inputs, or a one-line error. */
+async function storedSession(store: FileSlotStore, dir: string, needed: number): Promise<string> {
+  let best: { id: string; slots: number } | undefined;
+  for (const id of await store.sessions()) {
+    const slots = (await store.slots(id)).length;
+    if (slots > 0 && (!best || slots > best.slots)) best = { id, slots };
+  }
+  if (!best) throw new NoSlotLeftError(`no preprocessed slot left in ${dir}: run "delphi preprocess --server HOST:PORT --count N --state ${dir}" first`);
+  if (best.slots < needed) throw new NoSlotLeftError(`${dir} holds ${best.slots} preprocessed slot${best.slots === 1 ? '' : 's'}, ${needed} inputs were given: run "delphi preprocess --state ${dir}" for more`);
+  return best.id;
+}
+
+function buildReport(results: InputResult[], phases: ReturnType<typeof phaseJson>[], client: ServiceClient, backend: string, channel: ClientChannel, started: number) {
+  const arch = client.architecture;
+  return {
+    prediction: results[0].prediction,
+    logits: results[0].logits,
+    input: results[0].description,
+    inputs: results,
+    model: { name: arch.name, fingerprint: client.fingerprint, inputShape: [...arch.inputShape] },
+    session: client.sessionId,
+    backend,
+    phases,
+    totalMs: round(performance.now() - started),
+    wire: { sentBytes: channel.wire.bytesSent, receivedBytes: channel.wire.bytesReceived },
+  };
+}
+
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 interface InferReport {
-  prediction: number;
-  logits: number[];
-  phases: { phase: string; ms: number; clientToServerBytes: number; serverToClientBytes: number }[];
+  inputs: { input: string; prediction: number; logits: number[] }[];
+  phases: { phase: string; input?: number; ms: number; clientToServerBytes: number; serverToClientBytes: number }[];
   totalMs: number;
   wire: { sentBytes: number; receivedBytes: number };
 }
 
 /** The human-readable report of `delphi infer`. */
 export function formatInferReport(report: InferReport): string {
-  const lines = [`prediction: ${report.prediction}`, `logits: [${report.logits.map((v) => v.toFixed(3)).join(', ')}]`, ''];
-  lines.push(`${'phase'.padEnd(14)} ${'latency'.padStart(10)} ${'client→server'.padStart(14)} ${'server→client'.padStart(14)}`);
+  const lines: string[] = [];
+  for (const r of report.inputs) {
+    if (report.inputs.length > 1) lines.push(`${r.input}:`);
+    lines.push(`prediction: ${r.prediction}`, `logits: [${r.logits.map((v) => v.toFixed(3)).join(', ')}]`);
+  }
+  lines.push('');
+  lines.push(`${'phase'.padEnd(18)} ${'latency'.padStart(10)} ${'client→server'.padStart(14)} ${'server→client'.padStart(14)}`);
   for (const p of report.phases) {
-    lines.push(`${p.phase.padEnd(14)} ${formatMs(p.ms).padStart(10)} ${formatBytes(p.clientToServerBytes).padStart(14)} ${formatBytes(p.serverToClientBytes).padStart(14)}`);
+    const name = report.inputs.length > 1 && p.input !== undefined ? `${p.phase} #${p.input + 1}` : p.phase;
+    lines.push(`${name.padEnd(18)} ${formatMs(p.ms).padStart(10)} ${formatBytes(p.clientToServerBytes).padStart(14)} ${formatBytes(p.serverToClientBytes).padStart(14)}`);
   }
   const up = report.phases.reduce((n, p) => n + p.clientToServerBytes, 0);
   const down = report.phases.reduce((n, p) => n + p.serverToClientBytes, 0);
-  lines.push(`${'total'.padEnd(14)} ${formatMs(report.totalMs).padStart(10)} ${formatBytes(up).padStart(14)} ${formatBytes(down).padStart(14)}`);
+  lines.push(`${'total'.padEnd(18)} ${formatMs(report.totalMs).padStart(10)} ${formatBytes(up).padStart(14)} ${formatBytes(down).padStart(14)}`);
   lines.push(`on the wire (frames, HELLO, heartbeats): sent ${formatBytes(report.wire.sentBytes)}, received ${formatBytes(report.wire.receivedBytes)}`);
   return lines.join('\n') + '\n';
 }

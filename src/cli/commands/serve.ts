@@ -1,8 +1,10 @@
 /**
  * `delphi serve --model MODEL --port N`: holds a model and serves private inferences over TCP,
- * several clients at once. Each connection passes the transport HELLO (§2.5), then runs one
- * Delphi session (§9.5: handshake, preprocessing, online) with its own random stream. The server
- * logs sessions to stderr; it never learns or prints a client's input or prediction.
+ * several clients at once. Each connection passes the transport HELLO (§2.5), then is a service
+ * connection (§9.14): a new session (setup once, then any number of preprocessing and online
+ * phases) or a resumed one. With `--state-dir` preprocessed slots persist, so clients can run the
+ * online phase alone later, also after a restart. The server logs phases to stderr; it never
+ * learns or prints a client's input or prediction.
  * @module
  */
 import { parseArgs } from 'node:util';
@@ -10,7 +12,8 @@ import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { listenTcp, listenWebSocket, type ConnectionInfo, type ServerEvent } from '../../net/node.js';
 import type { Channel } from '../../net/index.js';
-import { architectureFingerprint, formatBytes, publicArchitecture, serveInference } from '../../protocol/index.js';
+import { architectureFingerprint, DEFAULT_SERVICE_LIMITS, formatBytes, publicArchitecture, serveConnection, sweepSessions, type ServiceLimits } from '../../protocol/index.js';
+import { FileSlotStore } from '../file-slot-store.js';
 import { fromSeed, seedFromHex, systemRng, type Rng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import {
@@ -41,12 +44,18 @@ The server learns nothing about a client's input or result (with a secure backen
   --ws-origin ORIGIN      a browser page origin allowed on the WebSocket port (repeatable; "*" for any;
                           default: pages served from localhost, 127.0.0.1 or [::1])
   --host ADDR             interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-  --max-clients N         sessions served at once (default 8)
-  --session-timeout SEC   close a session after this long, whatever it is doing (default 3600)
-  --once                  serve one session, then exit
+  --max-clients N         connections served at once (default 8)
+  --session-timeout SEC   close a connection after this long, whatever it is doing (default 3600)
+  --once                  serve one connection, then exit
   --fractional-bits F     fixed-point precision (default: the JSON model's; chosen for ONNX, §8.15)
   --calibrate DIR|FILE    inputs on which an ONNX model's precision is chosen (default: synthetic)
   --seed HEX              seed the server's randomness (reproducible transcripts; needs --insecure)
+  --state-dir DIR         keep sessions and preprocessed slots in DIR (files 0600), so that clients can
+                          preprocess ahead ("delphi preprocess") and infer later, also after a restart
+  --max-slots N           unused slots a session may hold (default 16)
+  --max-sessions N        sessions kept in the state directory (default 64)
+  --max-state-mib N       bytes the state directory may hold, in MiB (default 4096)
+  --session-ttl-hours H   drop stored sessions older than this (default 168)
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
 ${SERVER_LIMITS_USAGE}
@@ -90,6 +99,11 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       seed: { type: 'string' },
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      'max-slots': { type: 'string' },
+      'max-sessions': { type: 'string' },
+      'max-state-mib': { type: 'string' },
+      'session-ttl-hours': { type: 'string' },
       ...TRANSPORT_OPTIONS,
       ...SERVER_LIMITS_OPTIONS,
     },
@@ -115,25 +129,42 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const fingerprint = architectureFingerprint(architecture);
   // Fail now, not at the first client, when the backend is insecure and --insecure is missing.
   serveInferenceCheck(backend, allowInsecure);
+  const limits = serviceLimits(values);
+  const store = values['state-dir'] === undefined ? undefined : new FileSlotStore(values['state-dir']);
+  if (store) {
+    const kept = await sweepSessions(store, { backend, ttlMs: limits.sessionTtlMs });
+    io.err(`state directory ${values['state-dir']}: ${kept.length} stored session${kept.length === 1 ? '' : 's'}\n`);
+  }
 
   let stopRequested!: () => void;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   let sessionsServed = 0;
   const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
 
+  // One stream per connection, numbered across both listeners (TCP and WebSocket count separately).
+  let connections = 0;
   const handler = async (channel: Channel & { flush(): Promise<void> }, connection: ConnectionInfo) => {
-    const rng = master.fork(`delphi-ts/cli/serve/session/${connection.id}`);
+    const rng = master.fork(`delphi-ts/cli/serve/session/${++connections}`);
     try {
-      const result = await serveInference(channel, model, { backend, allowInsecure, rng });
-      await channel.flush();
+      const report = await serveConnection(channel, model, {
+        backend,
+        allowInsecure,
+        rng,
+        limits,
+        ...(store ? { store } : {}),
+        onPhase: ({ sessionId, slot, cost }) =>
+          log(
+            `#${connection.id} session ${sessionId.slice(0, 8)} slot ${slot}: ${cost.phase} ${formatMs(cost.ms)}, ` +
+              `received ${formatBytes(cost.clientToServer.bytes)}, sent ${formatBytes(cost.serverToClient.bytes)}`,
+          ),
+        onRefused: (reason) => log(`#${connection.id} refused: ${reason}`),
+      });
+      // After BYE the client may already have closed; everything it needed was delivered.
+      await channel.flush().catch(() => undefined);
       sessionsServed++;
-      const [setup, pre, online] = result.report.phases;
-      const recv = result.report.phases.reduce((n, p) => n + p.clientToServer.bytes, 0);
-      const sent = result.report.phases.reduce((n, p) => n + p.serverToClient.bytes, 0);
-      log(
-        `#${connection.id} inference served: setup ${formatMs(setup.ms)}, preprocessing ${formatMs(pre.ms)}, ` +
-          `online ${formatMs(online.ms)}; received ${formatBytes(recv)}, sent ${formatBytes(sent)}`,
-      );
+      const setup = report.phases.find((p) => p.phase === 'setup');
+      if (setup) log(`#${connection.id} session ${report.sessionId?.slice(0, 8)} set up in ${formatMs(setup.ms)}, received ${formatBytes(setup.clientToServer.bytes)}`);
+      log(`#${connection.id} done: ${report.phases.filter((p) => p.phase === 'online').length} online phases, ${report.refused.length} refusals`);
     } finally {
       if (values.once) stopRequested();
     }
@@ -196,6 +227,16 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   }
   log(`stopped after ${sessionsServed} session${sessionsServed === 1 ? '' : 's'}`);
   return EXIT.OK;
+}
+
+function serviceLimits(values: { 'max-slots'?: string; 'max-sessions'?: string; 'max-state-mib'?: string; 'session-ttl-hours'?: string }): ServiceLimits {
+  const d = DEFAULT_SERVICE_LIMITS;
+  return {
+    maxSlotsPerSession: values['max-slots'] === undefined ? d.maxSlotsPerSession : positiveInteger(values['max-slots'], '--max-slots'),
+    maxSessions: values['max-sessions'] === undefined ? d.maxSessions : positiveInteger(values['max-sessions'], '--max-sessions'),
+    maxStoreBytes: values['max-state-mib'] === undefined ? d.maxStoreBytes : positiveNumber(values['max-state-mib'], '--max-state-mib') * 2 ** 20,
+    sessionTtlMs: values['session-ttl-hours'] === undefined ? d.sessionTtlMs : positiveNumber(values['session-ttl-hours'], '--session-ttl-hours') * 3600 * 1000,
+  };
 }
 
 function serveInferenceCheck(backend: ReturnType<typeof resolveBackend>, allowInsecure: boolean): void {
