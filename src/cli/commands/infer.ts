@@ -22,7 +22,7 @@ import {
 import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { MAX_INPUT_FILE_BYTES, parseInputTensor } from '../image.js';
+import { invertFromFlags, MAX_INPUT_FILE_BYTES, parseInputTensor } from '../image.js';
 import { progressPrinter } from '../progress.js';
 import {
   BACKEND_USAGE,
@@ -44,7 +44,8 @@ the result (with a secure backend), the client learns the prediction and nothing
   --server HOST:PORT      the server (e.g. localhost:7000 or [::1]:7000)
   --input FILE            a PNG image (grey or colour; scaled to [0, 1] like MNIST) or a JSON tensor
                           ({"shape": [1, 28, 28], "data": [...]} or nested arrays)
-  --invert                use 1 − v: for dark digits drawn on a light background
+  --invert, --no-invert   force (or forbid) v → 1 − v; by default an image with a light background
+                          (mean brightness > 0.5) is inverted to MNIST's light-on-dark, with a note
   --background COLOR      black (default) or white: what shows through transparent pixels
   --expect-fingerprint H  refuse a server whose architecture fingerprint is not H
   --json                  print the report as JSON on stdout
@@ -67,6 +68,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       server: { type: 'string' },
       input: { type: 'string' },
       invert: { type: 'boolean' },
+      'no-invert': { type: 'boolean' },
       background: { type: 'string' },
       'expect-fingerprint': { type: 'string' },
       json: { type: 'boolean' },
@@ -124,7 +126,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     const arch = session.architecture;
     let input;
     try {
-      input = parseInputTensor(bytes, { expectedShape: arch.inputShape, invert: values.invert === true, background });
+      input = parseInputTensor(bytes, { expectedShape: arch.inputShape, invert: invertFromFlags(values), background });
     } catch (e) {
       channel.close('the client could not use its input');
       throw e;
@@ -134,6 +136,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       io.err(`server ${channel.remote}: model "${arch.name}" (input ${formatShape(arch.inputShape)}, fingerprint ${session.fingerprint.slice(0, 16)}…)\n`);
       io.err(`input: ${input.description}\n`);
     }
+    for (const note of input.notes ?? []) io.err(`${note}\n`);
     const pre = await clientPreprocess(session, { onProgress });
     progress.finish();
     const out = await clientOnline(session, pre, input.data, { onProgress });

@@ -104,6 +104,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   let sessionsServed = 0;
   const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
 
+  let listening = false; // a failure to listen is reported once, by the rejection below
   const server = await listenTcp({
     port,
     host: values.host ?? '127.0.0.1',
@@ -111,7 +112,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     sessionTimeoutMs: Math.round(sessionSeconds * 1000),
     ...transport,
     handshake: helloOptions(backend, fingerprint),
-    onEvent: (e) => logEvent(e, log),
+    onEvent: (e) => (listening || e.type !== 'error') && logEvent(e, log),
     handler: async (channel, connection) => {
       const rng = master.fork(`delphi-ts/cli/serve/session/${connection.id}`);
       try {
@@ -130,6 +131,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       }
     },
   });
+  listening = true;
   const where = `${server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host}:${server.address.port}`;
   io.out(`listening on ${where}\n`);
   io.err(
