@@ -75,7 +75,10 @@ function reportError(e: unknown, command: CliCommand, io: CliIo, args: readonly 
 
 /** Messages are printed on one line: inner line breaks become "; ". */
 function oneLine(message: string): string {
-  return message.trim().replace(/\s*\n\s*/g, '; ');
+  return message
+    .trim()
+    .replace(/:\s*\n\s*/g, ': ')
+    .replace(/\s*\n\s*/g, '; ');
 }
 
 function isParseArgsError(e: unknown): boolean {
