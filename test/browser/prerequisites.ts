@@ -61,7 +61,7 @@ export function hasWebsiteDeps(): boolean {
 /** How to provide each prerequisite. */
 export const ENABLE = {
   website: 'npm ci --prefix website',
-  chromium: 'apt-get install chromium (or set DELPHI_CHROMIUM=/path/to/chrome)',
+  chromium: 'apt-get install chromium, or DELPHI_CHROMIUM=/path/to/chrome',
 } as const;
 
 /** The test files that need a prerequisite, relative to the repository root. */

@@ -425,6 +425,49 @@ describe('documentation website in chromium', () => {
     }
   });
 
+  it('every page of the built site: no console or page error, and a title naming the page', async () => {
+    // Every HTML page the build wrote, as the route the hosting serves it under.
+    const build = path.join(root, 'website/build');
+    const routes: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'assets') walk(p);
+        } else if (entry.name.endsWith('.html') && !(dir === build && entry.name === '404.html')) {
+          const rel = '/' + path.relative(build, p).split(path.sep).join('/');
+          routes.push(rel.replace(/(^|\/)index\.html$/, '$1').replace(/\.html$/, ''));
+        }
+      }
+    };
+    walk(build);
+    routes.sort();
+    expect(routes).toContain('/');
+    expect(routes).toContain('/api/');
+    await open('/');
+    const failures: string[] = [];
+    for (const route of routes) {
+      problems = [];
+      await page.goto(origin + route, { waitUntil: 'load' });
+      // Hydration errors are reported once React has run: wait until the page is idle.
+      await page.waitForFunction(() => document.readyState === 'complete', null, { timeout: 60_000 });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+      const title = await page.title();
+      if (route !== '/' && !/^\S.* \| delphi-ts$/.test(title)) failures.push(`${route}: title "${title}" does not name the page`);
+      for (const p of problems) failures.push(`${route}: ${p}`);
+    }
+    problems = [];
+    expect(failures, `${routes.length} pages visited`).toEqual([]);
+  }, 1_800_000);
+
+  it('the spec\'s ASCII diagrams fit the page width (§9 overview)', async () => {
+    await open('/spec/09-protocol');
+    const diagrams = page.locator('article [data-code-kind="diagram"] pre');
+    expect(await diagrams.count()).toBeGreaterThan(0);
+    const widths = await diagrams.first().evaluate((el: Element) => ({ scroll: el.scrollWidth, client: el.clientWidth }), null);
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+  });
+
   it('the API reference links each Spec: citation to its section', async () => {
     await open('/api/random/functions/uniformBelow');
     const citation = page.locator('article a[href="/spec/02-randomness-and-channels#22-samplers"]');
