@@ -5,9 +5,10 @@
  * computed must be identical), RFC 8439's ChaCha20 test vector, and the Markdown sources (titles,
  * code blocks, ```output blocks).
  *
- * Needs chromium (/usr/bin/chromium, or DELPHI_CHROMIUM) and the website's dependencies
- * (`npm ci --prefix website`); without them the suite fails with a message saying so — .ci/run
- * installs both. Set DELPHI_SCREENSHOTS=<dir> to keep screenshots of the pages visited.
+ * Needs Chromium (see prerequisites.ts) and the website's dependencies (`npm ci --prefix website`);
+ * without them vitest.config.ts leaves this file out with one line saying so, except under CI=true,
+ * where it runs and fails saying what is missing (.ci/run installs both). Set
+ * DELPHI_SCREENSHOTS=<dir> to keep screenshots of the pages visited.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
