@@ -4,7 +4,7 @@
  * Randomness, channels and errors are exported flat; every other primitive is exported as a
  * namespace (`import { math, bfv } from 'delphi-ts'`) and as its own entry point
  * (`import { forwardNtt } from 'delphi-ts/math'`).
- * @module
+ * @module delphi-ts
  */
 export * from './errors.js';
 export * from './random/index.js';

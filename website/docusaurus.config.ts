@@ -100,7 +100,8 @@ const config: Config = {
         out: apiDir,
         docsPath: apiDir,
         numberPrefixParser: false,
-        name: 'delphi-ts',
+        // The index page's title (a bare "delphi-ts" would leave the tab saying only the site's name).
+        name: 'delphi-ts API reference',
         readme: 'none',
         // Type errors are `npm run typecheck`'s business; the docs build documents what is there.
         skipErrorChecking: true,

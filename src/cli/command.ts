@@ -3,6 +3,7 @@
  * listed in src/cli/commands/index.ts.
  * @module
  */
+import { readFile } from 'node:fs/promises';
 
 /** Where a command writes; tests pass in-memory sinks. */
 export interface CliIo {
@@ -40,5 +41,22 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * Reads a file named on the command line. Node's errors do not always carry the path (a directory
+ * gives EISDIR without one); this adds it, so that the CLI's one-line message names the file and
+ * the option that gave it.
+ */
+export async function readFileArgument(path: string): Promise<Uint8Array> {
+  try {
+    const buf = await readFile(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && (e as { path?: unknown }).path === undefined) {
+      (e as { path?: string }).path = path;
+    }
+    throw e;
   }
 }

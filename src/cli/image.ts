@@ -16,7 +16,23 @@ export interface InputTensor {
   readonly data: Float32Array;
   /** What it was made from, for messages ("PNG 28×28 grey, 8-bit" or "JSON tensor"). */
   readonly description: string;
+  /** Lines worth telling the user: an automatic inversion, an input far from the model's statistics. */
+  readonly notes?: readonly string[];
 }
+
+/** Mean and standard deviation of a model's training inputs, in [0, 1] pixel units. */
+export interface InputStatistics {
+  /** The data set, for messages ("MNIST"). */
+  readonly name: string;
+  readonly mean: number;
+  readonly std: number;
+}
+
+/** MNIST's training-set pixel statistics (white digits on black): the inputs of the shipped models. Spec: §8.13 */
+export const MNIST_INPUT_STATISTICS: InputStatistics = Object.freeze({ name: 'MNIST', mean: 0.1307, std: 0.3081 });
+
+/** Mean brightness above which an image counts as having a light background (and is inverted by "auto"). */
+export const LIGHT_BACKGROUND_MEAN = 0.5;
 
 /** How an image becomes a tensor. */
 export interface ImageToTensorOptions {
@@ -24,8 +40,12 @@ export interface ImageToTensorOptions {
   channels?: 1 | 3;
   /** Colour behind transparent pixels (default "black", the background of MNIST digits). */
   background?: 'black' | 'white';
-  /** Map v to 1 − v after scaling, for dark digits drawn on a light background (default false). */
-  invert?: boolean;
+  /**
+   * Map v to 1 − v after scaling, for dark digits drawn on a light background. "auto" inverts when
+   * the mean brightness exceeds {@link LIGHT_BACKGROUND_MEAN} and adds a note saying so.
+   * Default: false for {@link imageToTensor}, "auto" for {@link parseInputTensor}.
+   */
+  invert?: boolean | 'auto';
 }
 
 /** Options of {@link parseInputTensor} and {@link loadInputTensor}. */
@@ -37,6 +57,12 @@ export interface LoadInputOptions extends ImageToTensorOptions {
   expectedShape?: Shape;
   /** Largest PNG accepted, in pixels (see decodePng). */
   maxPixels?: number;
+  /**
+   * Statistics the model was trained on: an image whose mean brightness is far from them gets a
+   * warning note. Default: {@link MNIST_INPUT_STATISTICS} when the model takes 784 values (28×28),
+   * none otherwise; `null` turns the check off. JSON tensors are never checked (they are raw values).
+   */
+  expectedStatistics?: InputStatistics | null;
 }
 
 /** Largest input file {@link loadInputTensor} reads (256 MiB). */
@@ -60,6 +86,9 @@ export function imageToTensor(image: PngImage, options: ImageToTensorOptions = {
   if (options.background !== undefined && options.background !== 'black' && options.background !== 'white') {
     throw new InvalidArgumentError(`background must be "black" or "white", got ${JSON.stringify(options.background)}`);
   }
+  if (options.invert !== undefined && options.invert !== true && options.invert !== false && options.invert !== 'auto') {
+    throw new InvalidArgumentError(`invert must be true, false or "auto", got ${JSON.stringify(options.invert)}`);
+  }
   const plane = width * height;
   const data = new Float32Array(outChannels * plane);
   const rgb = [0, 0, 0];
@@ -71,14 +100,55 @@ export function imageToTensor(image: PngImage, options: ImageToTensorOptions = {
     if (outChannels === 1) {
       // Weights in thousandths so that equal r, g, b give exactly that grey.
       const v = hasColor ? (LUMA_PER_MILLE[0] * rgb[0] + LUMA_PER_MILLE[1] * rgb[1] + LUMA_PER_MILLE[2] * rgb[2]) / 1000 : rgb[0];
-      data[i] = options.invert ? 1 - v : v;
+      data[i] = v;
     } else {
-      for (let c = 0; c < 3; c++) data[c * plane + i] = options.invert ? 1 - rgb[c] : rgb[c];
+      for (let c = 0; c < 3; c++) data[c * plane + i] = rgb[c];
     }
   }
+  const notes: string[] = [];
+  let invert = options.invert === true;
+  if (options.invert === 'auto') {
+    const brightness = mean(data);
+    invert = brightness > LIGHT_BACKGROUND_MEAN;
+    if (invert) {
+      notes.push(
+        `input: light background (mean brightness ${brightness.toFixed(2)} > ${LIGHT_BACKGROUND_MEAN}), inverted to light-on-dark like the training data; pass --no-invert to keep it as is`,
+      );
+    }
+  }
+  if (invert) for (let i = 0; i < data.length; i++) data[i] = 1 - data[i];
   const kind = ['grey', 'grey + alpha', 'RGB', 'RGBA'][channels - 1];
   const source = image.source ? `, stored as colour type ${image.source.colorType} at ${image.source.bitDepth} bits${image.source.interlaced ? ', interlaced' : ''}` : '';
-  return { shape: Object.freeze([outChannels, height, width]), data, description: `PNG ${width}×${height} ${kind}${source}` };
+  return { shape: Object.freeze([outChannels, height, width]), data, description: `PNG ${width}×${height} ${kind}${source}`, notes };
+}
+
+function mean(data: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) sum += data[i];
+  return data.length === 0 ? 0 : sum / data.length;
+}
+
+/**
+ * A warning when `tensor`'s mean brightness is further than 0.75 standard deviations from the
+ * training data's mean (MNIST: outside about [0, 0.36]; a digit's own mean is 0.05–0.3), or when
+ * the image is almost uniform; undefined when it looks like the training data.
+ */
+export function inputStatisticsWarning(tensor: Pick<InputTensor, 'data'>, stats: InputStatistics): string | undefined {
+  const m = mean(tensor.data);
+  let sq = 0;
+  for (let i = 0; i < tensor.data.length; i++) sq += (tensor.data[i] - m) ** 2;
+  const std = Math.sqrt(sq / Math.max(1, tensor.data.length));
+  const far = Math.abs(m - stats.mean) > 0.75 * stats.std;
+  const flat = std < stats.std / 4;
+  if (!far && !flat) return undefined;
+  const what = far ? `mean brightness ${m.toFixed(2)} is far from ${stats.name}'s ${stats.mean.toFixed(2)}` : `the image is almost uniform (std ${std.toFixed(2)}, ${stats.name} ${stats.std.toFixed(2)})`;
+  return `warning: ${what}; the prediction may be meaningless (${stats.name} digits are light on dark, centred, about 20×20 pixels of 28×28; --invert/--no-invert force the inversion)`;
+}
+
+/** The `invert` option from `--invert` / `--no-invert` (neither: "auto"). */
+export function invertFromFlags(flags: { invert?: boolean; 'no-invert'?: boolean }): boolean | 'auto' {
+  if (flags.invert && flags['no-invert']) throw new InvalidArgumentError('--invert and --no-invert contradict each other: pass one of them');
+  return flags.invert ? true : flags['no-invert'] ? false : 'auto';
 }
 
 /**
@@ -173,7 +243,10 @@ export function parseInputTensor(bytes: Uint8Array, options: LoadInputOptions = 
       if (c !== 1 && c !== 3) throw new SizeMismatchError(`the model expects ${c} input channels; an image gives 1 (grey) or 3 (RGB)`);
       channels = c;
     }
-    tensor = imageToTensor(image, { ...options, channels });
+    tensor = imageToTensor(image, { ...options, channels, invert: options.invert ?? 'auto' });
+    const stats = options.expectedStatistics === undefined ? (expected && shapeSize(expected) === 784 ? MNIST_INPUT_STATISTICS : undefined) : options.expectedStatistics;
+    const warning = stats ? inputStatisticsWarning(tensor, stats) : undefined;
+    if (warning) tensor = { ...tensor, notes: [...(tensor.notes ?? []), warning] };
   } else {
     const text = decodeUtf8(bytes);
     if (!/^\s*[[{]/.test(text)) throw new MalformedInputError('input is neither a PNG image nor a JSON tensor');
@@ -199,7 +272,9 @@ function fitShape(tensor: InputTensor, expected: Shape): InputTensor {
   let hint = '';
   if (tensor.description.startsWith('PNG') && expected.length === 3) hint = ` (resize the image to ${expected[2]}×${expected[1]} first)`;
   else if (tensor.description.startsWith('PNG') && expected.length === 1) hint = ` (the model takes ${expected[0]} values; the image has ${shapeSize(tensor.shape)})`;
-  throw new SizeMismatchError(`the model expects an input of shape ${formatShape(expected)}, the ${tensor.description} has shape ${formatShape(tensor.shape)}${hint}`);
+  const shape = formatShape(tensor.shape);
+  const got = tensor.description.includes(shape) ? tensor.description : `${tensor.description} of shape ${shape}`;
+  throw new SizeMismatchError(`the model expects an input of shape ${formatShape(expected)}, got a ${got}${hint}`);
 }
 
 /** Reads `path` (at most {@link MAX_INPUT_FILE_BYTES}) and parses it with {@link parseInputTensor}. */

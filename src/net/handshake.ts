@@ -254,7 +254,7 @@ export function checkHello(ours: Hello, peer: Hello, mustMatch: readonly string[
 }
 
 function describeValue(value: Uint8Array): string {
-  const printable = value.length <= 64 && value.every((b) => b >= 0x20 && b < 0x7f);
+  const printable = value.length <= 256 && value.every((b) => b >= 0x20 && b < 0x7f);
   if (printable && value.length > 0) return JSON.stringify(new TextDecoder().decode(value));
   const hex = bytesToHex(value.subarray(0, 16));
   return value.length > 16 ? `${hex}… (${value.length} bytes)` : hex || '(empty)';

@@ -1,15 +1,18 @@
 /**
- * Drives Debian's chromium with playwright-core (no browser download: the executable is the
- * system one). playwright-core is loaded from the repository root when the lead has added it
- * there, else from website/node_modules; the few calls the tests make are typed here.
+ * Drives Chromium with playwright-core (no browser download: the executable is Debian's
+ * `chromium`, another on PATH, Playwright's own, or DELPHI_CHROMIUM; see prerequisites.ts).
+ * playwright-core is loaded from the repository root, else from website/node_modules; the few
+ * calls the tests make are typed here.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENABLE, findChromium } from './prerequisites.js';
 
-export const CHROMIUM_PATH = process.env.DELPHI_CHROMIUM ?? '/usr/bin/chromium';
+/** The executable the tests drive (undefined: none found). */
+export const CHROMIUM_PATH = findChromium();
 
 /** Flags for a quiet, offline, sandbox-less headless run (CI runs as root in a container). */
 export const CHROMIUM_ARGS = [
@@ -85,16 +88,13 @@ function loadPlaywright(): PlaywrightCore {
 
 /** A fresh chromium profile in a new temporary directory; `close()` also deletes it. */
 export async function launchChromium(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` ` +
-        '(.ci/run does), or point DELPHI_CHROMIUM at a Chromium executable',
-    );
+  if (CHROMIUM_PATH === undefined || !existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found (${process.env.DELPHI_CHROMIUM ? `DELPHI_CHROMIUM=${process.env.DELPHI_CHROMIUM}` : 'not on PATH'}): ${ENABLE.chromium} (.ci/run does)`);
   }
   const { chromium } = loadPlaywright();
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'delphi-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: CHROMIUM_PATH!,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },

@@ -8,18 +8,45 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { fromMarkdown } from '../../website/node_modules/mdast-util-from-markdown/index.js';
-import { toString } from '../../website/node_modules/mdast-util-to-string/index.js';
-import { headingText, specAnchors } from '../../website/plugins/content-map.js';
-import { createSlugger } from '../../website/node_modules/@docusaurus/utils/lib/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// The website's modules are loaded at run time from variable paths, so that the repository
+// type-checks without website/node_modules (vitest.config.ts leaves this file out, with a line
+// saying so, when `npm ci --prefix website` has not been run).
+interface MdNode {
+  type: string;
+  children?: MdNode[];
+}
+interface Slugger {
+  slug(text: string): string;
+}
+let fromMarkdown: (markdown: string) => MdNode;
+let toString: (node: MdNode) => string;
+let createSlugger: () => Slugger;
+let headingText: (markdown: string) => string;
+let specAnchors: () => Map<string, { route: string; hash: string; title: string }>;
+
+beforeAll(async () => {
+  const load = async (rel: string): Promise<Record<string, unknown>> => {
+    const specifier = path.join(root, rel);
+    try {
+      return (await import(specifier)) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`cannot load ${rel}: run \`npm ci --prefix website\` (${(e as Error).message})`);
+    }
+  };
+  ({ fromMarkdown } = (await load('website/node_modules/mdast-util-from-markdown/index.js')) as { fromMarkdown: typeof fromMarkdown });
+  ({ toString } = (await load('website/node_modules/mdast-util-to-string/index.js')) as { toString: typeof toString });
+  ({ createSlugger } = (await load('website/node_modules/@docusaurus/utils/lib/index.js')) as { createSlugger: typeof createSlugger });
+  ({ headingText, specAnchors } = (await load('website/plugins/content-map.ts')) as { headingText: typeof headingText; specAnchors: typeof specAnchors });
+});
 
 /** The text mdast sees in a heading line (`## …`). */
 function mdastHeadingText(line: string): string {
   const tree = fromMarkdown(line);
-  const heading = tree.children[0];
+  const heading = tree.children?.[0];
   if (heading?.type !== 'heading') throw new Error(`not a heading: ${line}`);
   return toString(heading);
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { imageToTensor, loadInputTensor, parseInputTensor, parseJsonTensor } from '../../src/cli/image.js';
+import { imageToTensor, invertFromFlags, loadInputTensor, MNIST_INPUT_STATISTICS, parseInputTensor, parseJsonTensor } from '../../src/cli/image.js';
 import { decodePng, encodePng } from '../../src/cli/png.js';
 import { normalizeIdxImage, parseIdxImages } from '../../src/nn/index.js';
 import { MalformedInputError, SizeMismatchError } from '../../src/errors.js';
@@ -66,7 +66,7 @@ describe('PNG input', () => {
 
   it('16-bit samples divide by 65535', () => {
     const file = encodePng({ width: 2, height: 1, channels: 1, sampleDepth: 16, samples: Uint16Array.of(65535, 13107) });
-    expect(Array.from(parseInputTensor(file).data)).toEqual([1, Math.fround(0.2)]);
+    expect(Array.from(parseInputTensor(file, { invert: false }).data)).toEqual([1, Math.fround(0.2)]);
   });
 
   it('says what to do when the image does not fit the model', () => {
@@ -104,7 +104,7 @@ describe('JSON tensor input', () => {
     const bytes = new TextEncoder().encode(`  ${JSON.stringify({ shape: [1, 28, 28], data: new Array(784).fill(0.5) })}`);
     const t = parseInputTensor(bytes, { expectedShape: [1, 28, 28] });
     expect(t.data.length).toBe(784);
-    expect(() => parseInputTensor(bytes, { expectedShape: [3, 32, 32] })).toThrow(/expects an input of shape \[3, 32, 32\], the JSON tensor \[1, 28, 28\]/);
+    expect(() => parseInputTensor(bytes, { expectedShape: [3, 32, 32] })).toThrow(/^the model expects an input of shape \[3, 32, 32\], got a JSON tensor \[1, 28, 28\]$/);
   });
 
   it('names each defect', () => {
@@ -133,6 +133,59 @@ describe('JSON tensor input', () => {
   it('neither PNG nor JSON', () => {
     expect(() => parseInputTensor(new TextEncoder().encode('P5 28 28 255'))).toThrow(/neither a PNG image nor a JSON tensor/);
     expect(() => parseInputTensor(Uint8Array.of(0xff, 0xfe, 0x00))).toThrow(/neither a PNG image nor UTF-8 JSON/);
+  });
+});
+
+describe('light backgrounds and input statistics', () => {
+  const digit = (index: number) => images.pixels.subarray(index * 784, (index + 1) * 784);
+  const file = (pixels: Uint8Array) => encodePng({ width: 28, height: 28, channels: 1, sampleDepth: 8, samples: pixels });
+  const dark = (pixels: Uint8Array) => pixels.map((v) => 255 - v);
+
+  it('MNIST digits (light on dark) are taken as they are, with no note', () => {
+    for (let index = 0; index < images.count; index++) {
+      const t = parseInputTensor(file(digit(index)), { expectedShape: [1, 28, 28] });
+      expect(t.data).toEqual(normalizeIdxImage(images, index));
+      expect(t.notes).toEqual([]);
+    }
+  });
+
+  it('a dark digit on a light background is inverted back to the MNIST digit, saying so in one line', () => {
+    for (let index = 0; index < images.count; index++) {
+      const t = parseInputTensor(file(dark(digit(index))), { expectedShape: [1, 28, 28] });
+      const reference = normalizeIdxImage(images, index);
+      t.data.forEach((v, i) => expect(v).toBeCloseTo(reference[i], 6));
+      expect(t.notes).toHaveLength(1);
+      expect(t.notes![0]).toMatch(/^input: light background \(mean brightness 0\.\d\d > 0\.5\), inverted .*--no-invert/);
+    }
+  });
+
+  it('--invert and --no-invert force the choice', () => {
+    expect(invertFromFlags({})).toBe('auto');
+    expect(invertFromFlags({ invert: true })).toBe(true);
+    expect(invertFromFlags({ 'no-invert': true })).toBe(false);
+    expect(() => invertFromFlags({ invert: true, 'no-invert': true })).toThrow(/contradict/);
+    const kept = parseInputTensor(file(dark(digit(0))), { expectedShape: [1, 28, 28], invert: false });
+    expect(kept.data[0]).toBe(1); // the corner pixel stays white
+    const forced = parseInputTensor(file(digit(0)), { expectedShape: [1, 28, 28], invert: true });
+    expect(forced.data[0]).toBe(1);
+  });
+
+  it('an image far from MNIST\'s statistics gets a warning; JSON tensors and other shapes are not checked', () => {
+    // Forced to stay light (--no-invert): mean ≈ 0.9, far from MNIST's 0.13.
+    const kept = parseInputTensor(file(dark(digit(0))), { expectedShape: [1, 28, 28], invert: false });
+    expect(kept.notes).toHaveLength(1);
+    expect(kept.notes![0]).toMatch(/^warning: mean brightness 0\.[89]\d is far from MNIST's 0\.13; /);
+    // A blank (all-black) image: almost uniform.
+    const blank = parseInputTensor(file(new Uint8Array(784)), { expectedShape: [1, 28, 28] });
+    expect(blank.notes![0]).toMatch(/almost uniform/);
+    // The MNIST digits themselves are within the statistics (checked above: no note); the test set
+    // mean over these five digits is near the published training mean.
+    let sum = 0;
+    for (let i = 0; i < images.count * 784; i++) sum += images.pixels[i] / 255;
+    expect(Math.abs(sum / (images.count * 784) - MNIST_INPUT_STATISTICS.mean)).toBeLessThan(0.05);
+    const json = new TextEncoder().encode(JSON.stringify({ shape: [1, 28, 28], data: new Array(784).fill(0.9) }));
+    expect(parseInputTensor(json, { expectedShape: [1, 28, 28] }).notes).toBeUndefined();
+    expect(parseInputTensor(file(new Uint8Array(784)), { expectedShape: [1, 28, 28], expectedStatistics: null }).notes).toEqual([]);
   });
 });
 

@@ -188,7 +188,7 @@ describe('command-line mistakes and unreachable servers', () => {
     expect(io.stdout + io.stderr).toMatch(/default delphi/);
     const io2 = captureIo();
     expect(await runCli(['infer', '--server', 'localhost:1', '--input', 'x.png', '--backend', 'nope'], io2, [inferCommand])).toBe(2);
-    expect(io2.stderr).toMatch(/unknown backend "nope".*\n.*delphi:/s);
+    expect(io2.stderr).toMatch(/^delphi infer: unknown backend "nope"; available: delphi: .*\[USAGE\]; see "delphi infer --help"\n$/);
   });
 
   it('serve refuses an insecure backend without --insecure, and a missing model', async () => {

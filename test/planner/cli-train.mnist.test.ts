@@ -69,7 +69,7 @@ describe('delphi train', () => {
     for (const argv of [['--recipe', 'nope'], ['--epochs', '0'], ['--warmup', '-1'], ['--lr', '-1'], ['--weights', 'int8'], ['extra']]) {
       const io = captureIo();
       expect(await runCli(['train', ...argv], io, [trainCommand]), argv.join(' ')).toBe(2);
-      expect(io.stderr).toMatch(/Usage: delphi train/);
+      expect(io.stderr).toMatch(/^delphi train: .* \[USAGE\]; see "delphi train --help"\n$/);
     }
   });
 });

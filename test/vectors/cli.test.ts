@@ -73,7 +73,7 @@ describe('delphi vectors', () => {
     const io = memoryIo();
     expect(await runCli(argv, io, [vectorsCommand])).toBe(2);
     expect(io.stderr).toContain(message);
-    expect(io.stderr).toContain('Usage: delphi vectors');
+    expect(io.stderr).toMatch(/^delphi vectors: .* \[USAGE\]; see "delphi vectors --help"\n$/);
   });
 
   it('writes files over the threshold as .json.gz and removes a stale uncompressed copy', () => {

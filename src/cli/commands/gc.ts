@@ -10,11 +10,11 @@
  * Spec: §5.11
  * @module
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { CliCommand, CliIo } from '../command.js';
-import { EXIT, UsageError } from '../command.js';
+import { EXIT, readFileArgument, UsageError } from '../command.js';
 import { parseBristol, writeBristol, type BristolCircuit } from '../../gc/bristol.js';
 import type { Circuit, Party } from '../../gc/circuit.js';
 import { garbleAndEvaluate } from '../../gc/local.js';
@@ -51,8 +51,8 @@ Garbled circuits (half-gates, fixed-key AES TCCR) on Bristol Fashion circuit fil
 FILE may be gzip-compressed (name ending in .gz).`;
 
 async function readCircuitText(path: string): Promise<string> {
-  const buf = await readFile(path);
-  return (path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
+  const bytes = await readFileArgument(path);
+  return new TextDecoder().decode(path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
 }
 
 function parseParties(list: string | undefined, count: number): Party[] | undefined {

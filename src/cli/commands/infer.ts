@@ -16,7 +16,7 @@ import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { FileSlotStore } from '../file-slot-store.js';
-import { parseInputTensor } from '../image.js';
+import { invertFromFlags, parseInputTensor } from '../image.js';
 import { progressPrinter } from '../progress.js';
 import {
   BACKEND_USAGE,
@@ -48,7 +48,8 @@ runs, from slots stored by "delphi preprocess".
   --input FILE...         PNG images (grey or colour; scaled to [0, 1] like MNIST) or JSON tensors
                           ({"shape": [1, 28, 28], "data": [...]} or nested arrays); one prediction each
   --state DIR             spend preprocessed slots from DIR ("delphi preprocess --state DIR"): online only
-  --invert                use 1 − v: for dark digits drawn on a light background
+  --invert, --no-invert   force (or forbid) v → 1 − v; by default an image with a light background
+                          (mean brightness > 0.5) is inverted to MNIST's light-on-dark, with a note
   --background COLOR      black (default) or white: what shows through transparent pixels
   --expect-fingerprint H  refuse a server whose architecture fingerprint is not H
   --json                  print the report as JSON on stdout
@@ -81,6 +82,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       input: { type: 'string', multiple: true },
       state: { type: 'string' },
       invert: { type: 'boolean' },
+      'no-invert': { type: 'boolean' },
       background: { type: 'string' },
       'expect-fingerprint': { type: 'string' },
       json: { type: 'boolean' },
@@ -114,7 +116,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const sessionId = store ? await storedSession(store, values.state!, files.length) : undefined;
 
   // Check the inputs first: a missing, oversized or out-of-range input fails before any network traffic.
-  const inputs = await Promise.all(files.map(async (file) => (await precheckInput(file, { invert: values.invert === true, background })).bytes));
+  const inputs = await Promise.all(files.map(async (file) => (await precheckInput(file, { invert: invertFromFlags(values), background })).bytes));
 
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
@@ -138,7 +140,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     const arch = client.architecture;
     let tensors;
     try {
-      tensors = inputs.map((bytes) => parseInputTensor(bytes, { expectedShape: arch.inputShape, invert: values.invert === true, background }));
+      tensors = inputs.map((bytes) => parseInputTensor(bytes, { expectedShape: arch.inputShape, invert: invertFromFlags(values), background }));
     } catch (e) {
       channel.close('the client could not use its input');
       throw e;
@@ -151,6 +153,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     const results: InputResult[] = [];
     for (let i = 0; i < tensors.length; i++) {
       if (!values.json) io.err(tensors.length === 1 ? `input: ${tensors[i].description}\n` : `input ${i + 1} (${files[i]}): ${tensors[i].description}\n`);
+      for (const note of tensors[i].notes ?? []) io.err(`${note}\n`);
       if (!store) {
         const { costs } = await client.preprocess(1);
         progress.finish();

@@ -3,10 +3,9 @@
  * ciphertext with a SEAL secret key and prints the batch-decoded slots as JSON.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
-import { EXIT, UsageError } from '../command.js';
+import { EXIT, readFileArgument, UsageError } from '../command.js';
 import {
   batchDecode,
   batchDecodeSigned,
@@ -44,11 +43,6 @@ function parseInteger(text: string, what: string): number {
   return v;
 }
 
-async function readInput(path: string): Promise<Uint8Array> {
-  const buf = await readFile(path);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
 async function decrypt(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -68,8 +62,8 @@ async function decrypt(args: string[], io: CliIo): Promise<number> {
   if (!values.ciphertext) throw new UsageError('missing --ciphertext FILE');
   const plainModulus = values['plain-modulus'] === undefined ? undefined : parseInteger(values['plain-modulus'], '--plain-modulus');
   const coeffModulus = values['coeff-modulus']?.split(',').map((q) => parseInteger(q, '--coeff-modulus prime'));
-  const skBytes = await readInput(values['secret-key']);
-  const ctBytes = await readInput(values.ciphertext);
+  const skBytes = await readFileArgument(values['secret-key']);
+  const ctBytes = await readFileArgument(values.ciphertext);
   const ctInfo = inspectSealCiphertext(ctBytes);
   const skInfo = inspectSealSecretKey(skBytes);
   const n = ctInfo.polyModulusDegree;

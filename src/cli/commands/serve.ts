@@ -169,6 +169,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       if (values.once) stopRequested();
     }
   };
+  let serversUp = false;
   const listenOptions = {
     host: values.host ?? '127.0.0.1',
     maxConnections: maxClients,
@@ -176,7 +177,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     ...transport,
     ...serverLimits(values),
     handshake: helloOptions(backend, fingerprint),
-    onEvent: (e: ServerEvent) => logEvent(e, log),
+    // A failure to listen is reported once, by the rejection below, not also as an event.
+    onEvent: (e: ServerEvent) => (serversUp || e.type !== 'error') && logEvent(e, log),
     handler,
   };
   const servers: { close(o: { graceMs: number }): Promise<void> }[] = [];
@@ -199,6 +201,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     for (const s of servers) await s.close({ graceMs: 0 });
     throw e;
   }
+  serversUp = true;
   io.err(
     `serving "${architecture.name}" (input ${formatShape(architecture.inputShape)}, ${architecture.layers.length} layers, ` +
       `fingerprint ${fingerprint.slice(0, 16)}…) with backend ${values.backend ?? DEFAULT_BACKEND}${allowInsecure ? ' (INSECURE)' : ''}\n`,

@@ -34,7 +34,9 @@ const BACKENDS = ['delphi-small', 'delphi', 'dealer'] as const;
 type BackendChoice = (typeof BACKENDS)[number];
 const BACKEND_LABELS: Record<BackendChoice, string> = {
   'delphi-small': "Delphi's protocol on a small BFV ring (n = 1024, insecure; quicker)",
-  delphi: "Delphi's protocol at Delphi's parameters (n = 8192; tens of seconds)",
+  // Measured in Node (runLocalInference on mnist-small): about 4× the small ring; ≈ 5 s in the page
+  // on an idle 2-core machine, several times that on a busy one.
+  delphi: "Delphi's protocol at Delphi's parameters (n = 8192; ≈ 5 s, about 4× the small ring)",
   dealer: 'the insecure dealer (not private; fastest)',
 };
 const BACKEND_NOTES: Record<BackendChoice, string> = {

@@ -6,7 +6,9 @@
  * - ```ts / ```output — ordinary blocks, registered so that a live block can run the code above
  *   it and compare its result with the output block below it;
  * - ```viz — the body names a visualization (`id`, then optional `key=value` lines) that is
- *   rendered in its place, computed by the library in the browser.
+ *   rendered in its place, computed by the library in the browser;
+ * - a block without a language (the spec's ASCII diagrams) is scaled down to fit the page's width
+ *   rather than cut off (custom.css, `data-code-kind="diagram"`).
  */
 import React, { useEffect, useRef, type ReactNode } from 'react';
 import CodeBlock from '@theme-original/CodeBlock';
@@ -40,9 +42,26 @@ function Registered({ kind, text, children }: { kind: 'code' | 'output'; text: s
   );
 }
 
+/** A plain block whose font shrinks (down to a floor) so that its longest line fits the column. */
+function Diagram({ text, children }: { text: string; children: ReactNode }): ReactNode {
+  const columns = Math.max(...text.split('\n').map((line) => [...line].length));
+  return (
+    <div data-code-kind="diagram" style={{ '--diagram-columns': columns } as React.CSSProperties}>
+      {children}
+    </div>
+  );
+}
+
 export default function CodeBlockWrapper(props: Props): ReactNode {
   const language = languageOf(props);
   const text = textOf(props.children);
+  if (text !== undefined && (language === undefined || language === 'text')) {
+    return (
+      <Diagram text={text}>
+        <CodeBlock {...props} />
+      </Diagram>
+    );
+  }
   if (text === undefined || language === undefined) return <CodeBlock {...props} />;
   const live = /(?:^|\s)live(?:\s|$)/.test(props.metastring ?? '');
   if (language === 'viz') return <Visualization {...parseVizBlock(text)} />;
