@@ -35,7 +35,9 @@ const PRINTS: [RegExp, RegExp][] = [
   [/^gc eval .*--input 000102030405060708090a0b0c0d0e0f --input 00112233445566778899aabbccddeeff/, /^69c4e0d86a7b0430d8cdb78070b4c55a\n$/],
   [/^gc info --circuit examples\/aes_128/, /AND 6400, XOR 28176, INV 2087/],
   [/^seal decrypt --secret-key examples\/seal\/sk\.bin/, /^\[104,101,108,108,111,32,102,114,111,109,32,100,101,108,112,104,105,45,116,115,0,/],
-  [/^infer .*--input examples\/digit-7\.png/, /^prediction: 7\n/],
+  // One input prints its prediction first; several print each under its file name.
+  [/^infer .*--input examples\/digit-7\.png$/, /^prediction: 7\n/],
+  [/^infer .*--input examples\/digit-7\.png examples\/digit-7-on-white\.png$/, /^examples\/digit-7\.png:\nprediction: 7\n[^]*\nexamples\/digit-7-on-white\.png:\nprediction: 7\n/],
   [/^--help$/, /Usage: delphi <command>/],
 ];
 
