@@ -19,6 +19,7 @@ export * from './evaluator.js';
 export * from './galois.js';
 export * from './keyswitch.js';
 export * from './serialize.js';
+export * from './compact.js';
 export * from './noise.js';
 export * from './multiply.js';
 export * from './reference.js';

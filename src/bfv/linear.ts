@@ -24,7 +24,7 @@ import { sampleFieldVector } from '../sharing/field-vector.js';
 import type { BfvContext } from './context.js';
 import { bfvDecrypt, bfvEncrypt, bfvEncryptSymmetric } from './encrypt.js';
 import { batchDecode, batchEncode } from './encoder.js';
-import { generateGaloisKeys } from './keys.js';
+import { generateGaloisKeys, type SeededOptions } from './keys.js';
 import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './linear-conv.js';
 import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSource, type DensePlan } from './linear-dense.js';
 import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './linear-layout.js';
@@ -84,7 +84,8 @@ export function packLinearInput(plan: LinearPlan, r: ArrayLike<number>): Float64
 /**
  * The client's upload: its input r packed ({@link packLinearInput}), batch-encoded and encrypted at
  * the plan's level, one ciphertext after the other — with the secret key (symmetric encryption, as
- * SEAL's encrypt_symmetric) or with a public key. Spec: §4.15
+ * SEAL's encrypt_symmetric; `seeded` for SEAL's seeded form, half the bytes on the wire, §4.10) or
+ * with a public key. Spec: §4.15
  */
 export function encryptLinearInput(
   ctx: BfvContext,
@@ -92,6 +93,7 @@ export function encryptLinearInput(
   key: SecretKey | PublicKey,
   r: ArrayLike<number>,
   rng: Rng,
+  options: SeededOptions = {},
 ): Ciphertext[] {
   checkPlan(ctx, plan);
   const slots = packLinearInput(plan, r);
@@ -100,7 +102,7 @@ export function encryptLinearInput(
     const pt = batchEncode(ctx, v);
     return isPublic
       ? bfvEncrypt(ctx, key as PublicKey, pt, rng, { level: plan.level })
-      : bfvEncryptSymmetric(ctx, key as SecretKey, pt, rng, { level: plan.level });
+      : bfvEncryptSymmetric(ctx, key as SecretKey, pt, rng, { level: plan.level, seeded: options.seeded === true });
   });
 }
 
@@ -112,9 +114,9 @@ export function linearGaloisElements(plans: readonly LinearPlan[]): number[] {
 }
 
 /** The client's Galois keys for a set of layers: exactly {@link linearGaloisElements}(plans). Spec: §4.15 */
-export function generateLinearGaloisKeys(ctx: BfvContext, sk: SecretKey, plans: readonly LinearPlan[], rng: Rng): GaloisKeys {
+export function generateLinearGaloisKeys(ctx: BfvContext, sk: SecretKey, plans: readonly LinearPlan[], rng: Rng, options: SeededOptions = {}): GaloisKeys {
   for (const p of plans) checkPlan(ctx, p);
-  return generateGaloisKeys(ctx, sk, rng, { galoisElements: linearGaloisElements(plans) });
+  return generateGaloisKeys(ctx, sk, rng, { galoisElements: linearGaloisElements(plans), seeded: options.seeded === true });
 }
 
 /** A layer the server is ready to evaluate: its plan and weights (and possibly its encoded plaintexts). Spec: §4.15 */

@@ -12,9 +12,9 @@ import {
   createBfvParameters,
   createCoeffModulus,
   decryptLinearOutput,
-  deserializeCiphertext,
-  deserializeGaloisKeys,
-  deserializePublicKey,
+  deserializeCompactCiphertext,
+  deserializeCompactGaloisKeys,
+  deserializeCompactPublicKey,
   encryptLinearInput,
   evaluateLinearLayer,
   generateLinearGaloisKeys,
@@ -23,9 +23,9 @@ import {
   linearGaloisElements,
   planLinearLayer,
   prepareLinearLayer,
-  serializeCiphertext,
-  serializeGaloisKeys,
-  serializePublicKey,
+  serializeCompactCiphertext,
+  serializeCompactGaloisKeys,
+  serializeCompactPublicKey,
   type BfvContext,
   type BfvParameters,
   type Ciphertext,
@@ -134,7 +134,7 @@ function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefine
 function sendCiphertexts(channel: Channel, ctx: BfvContext, tag: number, layer: number, cts: readonly Ciphertext[]): void {
   for (let start = 0; start < cts.length; start += BFV_CIPHERTEXTS_PER_MESSAGE) {
     const part = cts.slice(start, start + BFV_CIPHERTEXTS_PER_MESSAGE);
-    channel.send(encodeBlobs(tag, [layer, start, part.length], part.map((ct) => serializeCiphertext(ctx, ct))));
+    channel.send(encodeBlobs(tag, [layer, start, part.length], part.map((ct) => serializeCompactCiphertext(ctx, ct))));
   }
 }
 
@@ -156,11 +156,12 @@ async function receiveCiphertexts(
     }
     if (blobs.length !== want) throw new MalformedInputError(`${context}: ${blobs.length} ciphertexts in a message announcing ${want}`);
     for (const b of blobs) {
-      const ct = deserializeCiphertext(ctx, b);
-      if (ct.coeffModulusSize !== level || ct.polys.length !== 2) {
-        throw new MalformedInputError(`${context}: expected size-2 ciphertexts with ${level} primes, got size ${ct.polys.length} with ${ct.coeffModulusSize}`);
+      try {
+        out.push(deserializeCompactCiphertext(ctx, b, { level, ntt: false }));
+      } catch (e) {
+        if (e instanceof MalformedInputError) throw new MalformedInputError(`${context}: ${e.message}`, { cause: e });
+        throw e;
       }
-      out.push(ct);
     }
   }
   return out;
@@ -186,20 +187,20 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
       const ctx = contextFor(params);
       const plans = plansFor(ctx, architecture, lambda);
       const sk = generateSecretKey(ctx, rng);
-      const pk = generatePublicKey(ctx, sk, rng);
-      const gk = generateLinearGaloisKeys(ctx, sk, [...plans.values()], rng);
+      const pk = generatePublicKey(ctx, sk, rng, { seeded: true });
+      const gk = generateLinearGaloisKeys(ctx, sk, [...plans.values()], rng, { seeded: true });
       const elements = [...gk.keys.keys()].sort((a, b) => a - b);
-      channel.send(encodeBlobs(BFV_LINEAR_TAG.KEYS, [elements.length, 0, 0], [ctx.keyLevel.parmsId, serializePublicKey(ctx, pk)]));
+      channel.send(encodeBlobs(BFV_LINEAR_TAG.KEYS, [elements.length, 0, 0], [ctx.keyLevel.parmsId, serializeCompactPublicKey(ctx, pk)]));
       for (let i = 0; i < elements.length; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
         const part = elements.slice(i, i + BFV_GALOIS_KEYS_PER_MESSAGE);
         const keys = new Map<number, KSwitchKey>(part.map((g) => [g, gk.keys.get(g)!]));
-        channel.send(encodeBlobs(BFV_LINEAR_TAG.GALOIS_KEYS, [i, part.length, 0], [serializeGaloisKeys(ctx, { keys })]));
+        channel.send(encodeBlobs(BFV_LINEAR_TAG.GALOIS_KEYS, [i, part.length, 0], [serializeCompactGaloisKeys(ctx, { keys })]));
       }
       return {
         async preprocess(layer, index, clientShare, layerRng) {
           const plan = plans.get(index);
           if (!plan) throw new InvalidArgumentError(`bfvLinear: layer ${index} is not a weighted layer`);
-          sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, encryptLinearInput(ctx, plan, sk, clientShare, layerRng));
+          sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, encryptLinearInput(ctx, plan, sk, clientShare, layerRng, { seeded: true }));
           const context = `BFV linear layer ${index}`;
           const cts = await receiveCiphertexts(channel, ctx, BFV_LINEAR_TAG.OUTPUT, index, plan.returnedCiphertexts, plan.returnLevel, context);
           return decryptLinearOutput(ctx, plan, sk, cts);
@@ -220,7 +221,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
       if (parmsId.length !== ctx.keyLevel.parmsId.length || parmsId.some((b, i) => b !== ctx.keyLevel.parmsId[i])) {
         throw new ProtocolError(`${context}: the client uses other BFV parameters (parms_id ${Array.from(parmsId, (b) => b.toString(16).padStart(2, '0')).join('')})`);
       }
-      const publicKey = deserializePublicKey(ctx, pkBytes);
+      const publicKey = deserializeCompactPublicKey(ctx, pkBytes);
       const count = first.header[0];
       const needed = linearGaloisElements([...plans.values()]);
       if (count !== needed.length) throw new ProtocolError(`${context}: the client announces ${count} Galois keys, the layers need ${needed.length}`);
@@ -229,7 +230,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
         const want = Math.min(BFV_GALOIS_KEYS_PER_MESSAGE, count - i);
         const { header, blobs } = decodeBlobs(await channel.recv(), BFV_LINEAR_TAG.GALOIS_KEYS, context);
         if (header[0] !== i || header[1] !== want || blobs.length !== 1) throw new ProtocolError(`${context}: unexpected Galois key batch`);
-        const part: GaloisKeys = deserializeGaloisKeys(ctx, blobs[0]);
+        const part: GaloisKeys = deserializeCompactGaloisKeys(ctx, blobs[0]);
         if (part.keys.size !== want) throw new MalformedInputError(`${context}: batch holds ${part.keys.size} keys, announced ${want}`);
         for (const [g, key] of part.keys) keys.set(g, key);
       }
