@@ -33,7 +33,7 @@ export interface EncryptOptions {
 export interface SymmetricEncryptOptions extends EncryptOptions {
   /**
    * SEAL's seeded symmetric encryption (`encrypt_symmetric` saved with its seed, §4.10): 64 seed
-   * bytes from the Rng, c_1 = `sampleSealUniform(BLAKE2Xb(seed))` in coefficient form directly at the
+   * bytes from the Rng, c_1 = `sampleSealUniform(SHAKE256(seed))` in coefficient form directly at the
    * level (no extra prime), then e ← χ and c_0 = −(c_1·s + e) + Δ·m. The result keeps the seed and
    * can be written in seeded form, half the size. Default false.
    */
