@@ -59,78 +59,128 @@ export function compactCiphertextSize(ctx: BfvContext, k: number, seeded: boolea
 
 /** Packs n residues (values < 2^w, w ≤ 53) LSB-first into out at byte offset `pos`; returns the end. */
 function pack(src: RnsPoly, off: number, n: number, w: number, out: Uint8Array, pos: number): number {
+  return w <= 32 ? pack32(src, off, n, w, out, pos) : packWide(src, off, n, w, out, pos);
+}
+
+/** w ≤ 32: a 32-bit buffer flushed a word at a time. */
+function pack32(src: RnsPoly, off: number, n: number, w: number, out: Uint8Array, pos: number): number {
+  let buf = 0;
+  let bits = 0;
+  let p = pos;
+  for (let j = 0; j < n; j++) {
+    const v = src[off + j] >>> 0;
+    buf = (buf | (v << bits)) >>> 0;
+    const filled = bits + w;
+    if (filled >= 32) {
+      out[p] = buf & 0xff;
+      out[p + 1] = (buf >>> 8) & 0xff;
+      out[p + 2] = (buf >>> 16) & 0xff;
+      out[p + 3] = buf >>> 24;
+      p += 4;
+      buf = bits === 0 ? 0 : v >>> (32 - bits);
+      bits = filled - 32;
+    } else bits = filled;
+  }
+  for (; bits > 0; bits -= 8, buf >>>= 8) out[p++] = buf & 0xff;
+  return p;
+}
+
+/** w > 32 (wide contexts): exact double arithmetic on a small bit accumulator. */
+function packWide(src: RnsPoly, off: number, n: number, w: number, out: Uint8Array, pos: number): number {
   let acc = 0; // pending bits, fewer than 8 + 29 of them: exact in a double
   let bits = 0;
   let p = pos;
-  if (w <= 24) {
-    for (let j = 0; j < n; j++) {
-      acc += src[off + j] * 2 ** bits;
-      bits += w;
-      while (bits >= 8) {
-        out[p++] = acc & 0xff;
-        acc = Math.floor(acc / 256);
-        bits -= 8;
-      }
+  for (let j = 0; j < n; j++) {
+    const v = src[off + j];
+    // Split v into its low 24 bits and the rest so that the accumulator never exceeds 2^53.
+    const lo = v % 16777216;
+    const hi = (v - lo) / 16777216;
+    acc += lo * 2 ** bits;
+    bits += 24;
+    while (bits >= 8) {
+      out[p++] = acc & 0xff;
+      acc = Math.floor(acc / 256);
+      bits -= 8;
     }
-  } else {
-    for (let j = 0; j < n; j++) {
-      const v = src[off + j];
-      // Split v into its low 24 bits and the rest so that the accumulator never exceeds 2^53.
-      const lo = v % 16777216;
-      const hi = (v - lo) / 16777216;
-      acc += lo * 2 ** bits;
-      bits += 24;
-      while (bits >= 8) {
-        out[p++] = acc & 0xff;
-        acc = Math.floor(acc / 256);
-        bits -= 8;
-      }
-      acc += hi * 2 ** bits;
-      bits += w - 24;
-      while (bits >= 8) {
-        out[p++] = acc & 0xff;
-        acc = Math.floor(acc / 256);
-        bits -= 8;
-      }
+    acc += hi * 2 ** bits;
+    bits += w - 24;
+    while (bits >= 8) {
+      out[p++] = acc & 0xff;
+      acc = Math.floor(acc / 256);
+      bits -= 8;
     }
   }
   if (bits > 0) out[p++] = acc & 0xff;
   return p;
 }
 
-/** Unpacks n residues of w bits from `bytes` at `pos` into dst, checking each is below q. */
+/** Unpacks n residues of w bits from `bytes` at `pos` into dst, checking each is below q; returns the end. */
 function unpack(bytes: Uint8Array, pos: number, n: number, w: number, q: number, dst: RnsPoly, off: number, what: string): number {
+  const end = pos + packedBytes(n, q);
+  if (w <= 32) unpack32(bytes, pos, end, n, w, q, dst, off, what);
+  else unpackWide(bytes, pos, n, w, q, dst, off, what);
+  return end;
+}
+
+function unpack32(bytes: Uint8Array, pos: number, end: number, n: number, w: number, q: number, dst: RnsPoly, off: number, what: string): void {
+  const mask = w === 32 ? 0xffffffff : 2 ** w - 1;
+  let buf = 0; // `bits` valid bits, LSB-first
+  let bits = 0;
+  let p = pos;
+  for (let j = 0; j < n; j++) {
+    let v: number;
+    if (bits >= w) {
+      v = (buf & mask) >>> 0;
+      buf = w === 32 ? 0 : buf >>> w;
+      bits -= w;
+    } else {
+      let word: number;
+      if (end - p >= 4) word = (bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24)) >>> 0;
+      else {
+        word = 0;
+        for (let b = 0; b < end - p; b++) word = (word | (bytes[p + b] << (8 * b))) >>> 0;
+      }
+      const avail = Math.min(32, 8 * (end - p));
+      p += Math.min(4, end - p);
+      const take = w - bits; // 1 … 32
+      v = ((buf | (take === 32 ? word : word << bits)) & mask) >>> 0;
+      buf = take === 32 ? 0 : word >>> take;
+      bits = avail - take;
+      if (bits < 0) throw new MalformedInputError(`${what}: residues run past their bytes`);
+    }
+    if (v >= q) throw new MalformedInputError(`${what}: residue ${v} at index ${j} is not below its prime ${q}`);
+    dst[off + j] = v;
+  }
+  if (buf !== 0) throw new MalformedInputError(`${what}: non-zero padding bits after the residues`);
+}
+
+function unpackWide(bytes: Uint8Array, pos: number, n: number, w: number, q: number, dst: RnsPoly, off: number, what: string): void {
   let acc = 0;
   let bits = 0;
   let p = pos;
-  const lowW = Math.min(w, 24);
-  const lowMod = 2 ** lowW;
-  const highW = w - lowW;
+  const lowMod = 2 ** 24;
+  const highW = w - 24;
   const highMod = 2 ** highW;
   for (let j = 0; j < n; j++) {
-    while (bits < lowW) {
+    while (bits < 24) {
       acc += bytes[p++] * 2 ** bits;
       bits += 8;
     }
     const lo = acc % lowMod;
     acc = (acc - lo) / lowMod;
-    bits -= lowW;
-    let v = lo;
-    if (highW > 0) {
-      while (bits < highW) {
-        acc += bytes[p++] * 2 ** bits;
-        bits += 8;
-      }
-      const hi = acc % highMod;
-      acc = (acc - hi) / highMod;
-      bits -= highW;
-      v += hi * lowMod;
+    bits -= 24;
+    while (bits < highW) {
+      acc += bytes[p++] * 2 ** bits;
+      bits += 8;
     }
+    const hi = acc % highMod;
+    acc = (acc - hi) / highMod;
+    bits -= highW;
+    const v = lo + hi * lowMod;
     if (v >= q) throw new MalformedInputError(`${what}: residue ${v} at index ${j} is not below its prime ${q}`);
     dst[off + j] = v;
   }
   if (acc !== 0) throw new MalformedInputError(`${what}: non-zero padding bits after the residues`);
-  return pos + packedBytes(n, q);
 }
 
 function writeCiphertext(ctx: BfvContext, ct: Ciphertext, seeded: boolean, out: Uint8Array, pos: number): number {
