@@ -27,6 +27,7 @@ export * from './detect.js';
 export * from './blake2xb.js';
 export * from './seal-prng.js';
 export * from './hoisting.js';
+export * from './rotation-keys.js';
 export * from './linear-shapes.js';
 export * from './linear-noise.js';
 export * from './linear-layout.js';

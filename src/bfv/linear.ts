@@ -30,6 +30,7 @@ import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSour
 import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './linear-layout.js';
 import { linearNoiseModel } from './linear-noise.js';
 import { checkLinearShape, linearWeightCount, toFieldElements, type LinearShape } from './linear-shapes.js';
+import { chooseRotationKeys, rotationRoutes, type RotationRoutes } from './rotation-keys.js';
 import type { Ciphertext, GaloisKeys, PlaintextNtt, PublicKey, SecretKey } from './types.js';
 
 /** A plan for one linear layer: what client and server must agree on. Spec: §4.15 */
@@ -43,6 +44,11 @@ export interface LinearPlanOptions {
   readonly lambda?: number;
   /** Convolutions: at most this many channel blocks per row (a power of two), see {@link ConvPlanOptions}. */
   readonly maxBlocksPerRow?: number;
+  /**
+   * Compose the row rotations from these routes' generator keys (§4.15.1); default null: one Galois
+   * key per rotation step. {@link planLinearLayers} chooses the routes for a whole model.
+   */
+  readonly routes?: RotationRoutes | null;
 }
 
 function checkContext(ctx: BfvContext): void {
@@ -65,7 +71,34 @@ export function planLinearLayer(ctx: BfvContext, shape: LinearShape, options: Li
   const level = options.level ?? ctx.firstLevel.k;
   if (ctx.level(level).k > ctx.firstLevel.k) throw new InvalidArgumentError('linear layers cannot be evaluated at the key level');
   const model = linearNoiseModel(ctx, level, options.lambda);
-  return shape.kind === 'conv' ? planConv(ctx, shape, model, { maxBlocksPerRow: options.maxBlocksPerRow }) : planDense(ctx, shape, model);
+  const routes = options.routes ?? null;
+  return shape.kind === 'conv' ? planConv(ctx, shape, model, { maxBlocksPerRow: options.maxBlocksPerRow, routes }) : planDense(ctx, shape, model, routes);
+}
+
+/** Options of {@link planLinearLayers}. */
+export interface LinearModelPlanOptions extends Omit<LinearPlanOptions, 'routes'> {
+  /**
+   * 'minimal' (default): the Galois keys are a few generators ({@link chooseRotationKeys} over the
+   * steps every layer needs) and rotations are composed along routes; 'exact': one key per step.
+   */
+  readonly rotationKeys?: 'minimal' | 'exact';
+}
+
+/**
+ * Plans all linear layers of a model together (Spec: §4.15.1): first each layer alone with one key
+ * per rotation step; with `rotationKeys: 'minimal'`, the generators for the union of those steps
+ * ({@link chooseRotationKeys}), then every layer again with the shared routes. Depends only on the
+ * shapes, the parameters and the options, so both parties get the same plans and key set.
+ */
+export function planLinearLayers(ctx: BfvContext, shapes: readonly LinearShape[], options: LinearModelPlanOptions = {}): LinearPlan[] {
+  const { rotationKeys = 'minimal', ...rest } = options;
+  if (rotationKeys !== 'minimal' && rotationKeys !== 'exact') throw new InvalidArgumentError(`rotationKeys must be 'minimal' or 'exact', got ${String(rotationKeys)}`);
+  const exact = shapes.map((shape) => planLinearLayer(ctx, shape, rest));
+  if (rotationKeys === 'exact') return exact;
+  const steps = new Set<number>();
+  for (const p of exact) for (const s of p.rotationSteps) if (s !== 0) steps.add(s);
+  const routes = rotationRoutes(ctx.n, chooseRotationKeys(ctx.n, [...steps]));
+  return shapes.map((shape) => planLinearLayer(ctx, shape, { ...rest, routes }));
 }
 
 function checkPlan(ctx: BfvContext, plan: LinearPlanBase): void {

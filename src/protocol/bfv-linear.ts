@@ -21,7 +21,7 @@ import {
   generatePublicKey,
   generateSecretKey,
   linearGaloisElements,
-  planLinearLayer,
+  planLinearLayers,
   prepareLinearLayer,
   serializeCompactCiphertext,
   serializeCompactGaloisKeys,
@@ -77,6 +77,12 @@ export interface BfvLinearOptions {
   readonly lambda?: number;
   /** Encode every weight plaintext once at setup (faster layers, more server memory). */
   readonly precompute?: boolean;
+  /**
+   * Galois keys (§4.15.1): 'minimal' (default) a few generator keys, rotations composed along shared
+   * routes; 'exact' one key per rotation step (more setup bytes, fewer key switches). Both parties
+   * MUST use the same.
+   */
+  readonly rotationKeys?: 'minimal' | 'exact';
 }
 
 const contexts = new WeakMap<BfvParameters, BfvContext>();
@@ -123,12 +129,17 @@ function weightsOf(layer: WeightedModelLayer): Float64Array {
   return layer.op === 'scale' ? layer.factors : layer.weights;
 }
 
-function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefined): Map<number, LinearPlan> {
-  const plans = new Map<number, LinearPlan>();
+function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefined, rotationKeys: 'minimal' | 'exact'): Map<number, LinearPlan> {
+  const indices: number[] = [];
+  const shapes: LinearShape[] = [];
   arch.layers.forEach((layer, k) => {
-    if (isWeightedLayer(layer)) plans.set(k, planLinearLayer(ctx, bfvLinearShape(layer), lambda === undefined ? {} : { lambda }));
+    if (isWeightedLayer(layer)) {
+      indices.push(k);
+      shapes.push(bfvLinearShape(layer));
+    }
   });
-  return plans;
+  const planned = planLinearLayers(ctx, shapes, { rotationKeys, ...(lambda === undefined ? {} : { lambda }) });
+  return new Map(indices.map((k, i) => [k, planned[i]]));
 }
 
 function sendCiphertexts(channel: Channel, ctx: BfvContext, tag: number, layer: number, cts: readonly Ciphertext[]): void {
@@ -180,12 +191,13 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     throw new InvalidArgumentError(`bfvLinear: the parameters must have t = p = ${P} with batching`);
   }
   const lambda = options.lambda;
+  const rotationKeys = options.rotationKeys ?? 'minimal';
   return Object.freeze<LinearBackend>({
     id: 'bfv',
     secure: params.securityLevel !== null,
     async client(channel, rng, { architecture }): Promise<LinearClientSession> {
       const ctx = contextFor(params);
-      const plans = plansFor(ctx, architecture, lambda);
+      const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const sk = generateSecretKey(ctx, rng);
       const pk = generatePublicKey(ctx, sk, rng, { seeded: true });
       const gk = generateLinearGaloisKeys(ctx, sk, [...plans.values()], rng, { seeded: true });
@@ -209,7 +221,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     },
     async server(channel, _rng, { architecture, model }): Promise<LinearServerSession> {
       const ctx = contextFor(params);
-      const plans = plansFor(ctx, architecture, lambda);
+      const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const prepared = new Map<number, PreparedLinearLayer>();
       for (const [k, plan] of plans) {
         prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: options.precompute === true }));
