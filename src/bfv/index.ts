@@ -20,6 +20,7 @@ export * from './galois.js';
 export * from './keyswitch.js';
 export * from './serialize.js';
 export * from './compact.js';
+export * from './seal-compression.js';
 export * from './noise.js';
 export * from './multiply.js';
 export * from './reference.js';

@@ -119,6 +119,7 @@ export class SealPrng {
 
 
 const TWO_32 = 2 ** 32;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * SEAL 4.1's `sample_poly_uniform` at the level with k primes: draw 8·k·n bytes at once, read them as
@@ -129,7 +130,9 @@ const TWO_32 = 2 ** 32;
 export function sampleSealUniform(ctx: BfvContext, prng: SealPrng, k: number): RnsPoly {
   const n = ctx.n;
   const bytes = prng.generate(8 * k * n);
-  const view = new DataView(bytes.buffer);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // On little-endian hosts the stream can be read as 32-bit words directly.
+  const words = LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : null;
   const out = ctx.allocPoly(k);
   const maxRandom = (1n << 64n) - 1n;
   for (let i = 0; i < k; i++) {
@@ -139,20 +142,29 @@ export function sampleSealUniform(ctx: BfvContext, prng: SealPrng, k: number): R
     // r ≥ maxMultiple can only happen when the high word is at least this:
     const hiThreshold = Number(maxMultiple >> 32n);
     const narrow = q < 2 ** 37;
+    const qInv = 1 / q;
     const two32 = TWO_32 % q;
     for (let j = 0; j < n; j++) {
       const o = 8 * (i * n + j);
-      let lo = view.getUint32(o, true);
-      let hi = view.getUint32(o + 4, true);
+      let lo = words ? words[o >> 2] : view.getUint32(o, true);
+      let hi = words ? words[(o >> 2) + 1] : view.getUint32(o + 4, true);
       while (hi >= hiThreshold && ((BigInt(hi) << 32n) | BigInt(lo)) >= maxMultiple) {
         const again = new DataView(prng.generate(8).buffer);
         lo = again.getUint32(0, true);
         hi = again.getUint32(4, true);
       }
       if (narrow) {
-        // (hi·2^32 + lo) mod q in exact steps of 16 bits (every intermediate < 2^53 for q < 2^37).
-        const r = ((((hi % q) * 65536 + (lo >>> 16)) % q) * 65536 + (lo & 0xffff)) % q;
-        out[i * n + j] = r;
+        // (hi·2^32 + lo) mod q in exact steps of 16 bits (every intermediate < 2^53 for q < 2^37),
+        // each reduced with a floating-point quotient and one correction.
+        let x = hi - Math.floor(hi * qInv) * q;
+        x += x < 0 ? q : x >= q ? -q : 0;
+        x = x * 65536 + (lo >>> 16);
+        x -= Math.floor(x * qInv) * q;
+        x += x < 0 ? q : x >= q ? -q : 0;
+        x = x * 65536 + (lo & 0xffff);
+        x -= Math.floor(x * qInv) * q;
+        x += x < 0 ? q : x >= q ? -q : 0;
+        out[i * n + j] = x;
       } else {
         const r = mulModAny(hi % q, two32, q) + (lo % q);
         out[i * n + j] = r >= q ? r - q : r;
