@@ -12,7 +12,7 @@
  * ciphertexts). Every size follows from the header, and it is checked against the bytes available
  * before anything is allocated; residues must be below their prime.
  *
- * Spec: §4.10
+ * Spec: §4.10.3
  * @module
  */
 import { MalformedInputError } from '../errors.js';
@@ -21,13 +21,13 @@ import { expandSealSeed } from './keys.js';
 import { SEAL_PRNG_BLAKE2XB, SEAL_PRNG_SEED_BYTES, SEAL_PRNG_SHAKE256 } from './seal-prng.js';
 import type { Ciphertext, GaloisKeys, KSwitchKey, PublicKey } from './types.js';
 
-/** First byte of every compact object. Spec: §4.10 */
+/** First byte of every compact object. Spec: §4.10.3 */
 export const COMPACT_MAGIC = 0xdc;
-/** Kind byte of a compact ciphertext (also public keys). Spec: §4.10 */
+/** Kind byte of a compact ciphertext (also public keys). Spec: §4.10.3 */
 export const COMPACT_KIND_CIPHERTEXT = 1;
-/** Kind byte of compact Galois keys. Spec: §4.10 */
+/** Kind byte of compact Galois keys. Spec: §4.10.3 */
 export const COMPACT_KIND_GALOIS_KEYS = 2;
-/** Bytes of a compact ciphertext header (without the seed). Spec: §4.10 */
+/** Bytes of a compact ciphertext header (without the seed). Spec: §4.10.3 */
 export const COMPACT_HEADER_BYTES = 8;
 
 const FLAG_NTT = 1;
@@ -49,7 +49,7 @@ function packedBytes(n: number, q: number): number {
   return Math.ceil((n * widthOf(q)) / 8);
 }
 
-/** Bytes of a compact ciphertext of this shape. Spec: §4.10 */
+/** Bytes of a compact ciphertext of this shape. Spec: §4.10.3 */
 export function compactCiphertextSize(ctx: BfvContext, k: number, seeded: boolean, size = 2): number {
   const primes = primesOf(ctx, k);
   let per = 0;
@@ -211,7 +211,7 @@ function canSeed(ct: Ciphertext): boolean {
 
 /**
  * The compact bytes of a ciphertext (or a public key's ciphertext): seeded when it carries its SEAL
- * seed and `seeded` is not false, else both polynomials packed. Spec: §4.10
+ * seed and `seeded` is not false, else both polynomials packed. Spec: §4.10.3
  */
 export function serializeCompactCiphertext(ctx: BfvContext, ct: Ciphertext, options: { seeded?: boolean } = {}): Uint8Array {
   const seeded = options.seeded !== false && canSeed(ct);
@@ -278,7 +278,7 @@ function wrap<T>(what: string, f: () => T): T {
 
 /**
  * Parses a compact ciphertext of this context (seeded ones are expanded); `level` and `ntt`, when
- * given, are required. Nothing may follow. {@link MalformedInputError} on any defect. Spec: §4.10
+ * given, are required. Nothing may follow. {@link MalformedInputError} on any defect. Spec: §4.10.3
  */
 export function deserializeCompactCiphertext(ctx: BfvContext, bytes: Uint8Array, expect: { level?: number; ntt?: boolean } = {}): Ciphertext {
   const what = 'compact ciphertext';
@@ -290,12 +290,12 @@ export function deserializeCompactCiphertext(ctx: BfvContext, bytes: Uint8Array,
   });
 }
 
-/** Compact bytes of a public key (seeded when generated seeded). Spec: §4.10 */
+/** Compact bytes of a public key (seeded when generated seeded). Spec: §4.10.3 */
 export function serializeCompactPublicKey(ctx: BfvContext, pk: PublicKey): Uint8Array {
   return serializeCompactCiphertext(ctx, pk.ciphertext);
 }
 
-/** Parses a compact public key: a size-2 NTT-form ciphertext at the key level. Spec: §4.10 */
+/** Parses a compact public key: a size-2 NTT-form ciphertext at the key level. Spec: §4.10.3 */
 export function deserializeCompactPublicKey(ctx: BfvContext, bytes: Uint8Array): PublicKey {
   const what = 'compact public key';
   return wrap(what, () => {
@@ -306,7 +306,7 @@ export function deserializeCompactPublicKey(ctx: BfvContext, bytes: Uint8Array):
   });
 }
 
-/** Compact bytes of Galois keys, ascending by element; each key-level part seeded when it can be. Spec: §4.10 */
+/** Compact bytes of Galois keys, ascending by element; each key-level part seeded when it can be. Spec: §4.10.3 */
 export function serializeCompactGaloisKeys(ctx: BfvContext, gk: GaloisKeys): Uint8Array {
   const elements = [...gk.keys.keys()].sort((a, b) => a - b);
   let total = 8;
@@ -332,7 +332,7 @@ export function serializeCompactGaloisKeys(ctx: BfvContext, gk: GaloisKeys): Uin
  * Parses compact Galois keys of this context: at most n keys, odd elements below 2n in ascending
  * order, each with as many key-level NTT-form parts as the first data level has primes. The smallest
  * possible size of the announced keys is checked against the bytes available before any key is
- * allocated. Spec: §4.10
+ * allocated. Spec: §4.10.3
  */
 export function deserializeCompactGaloisKeys(ctx: BfvContext, bytes: Uint8Array): GaloisKeys {
   const what = 'compact Galois keys';

@@ -52,13 +52,13 @@ export interface SeededOptions {
 /**
  * Draws a SEAL seed: 64 bytes from `rng`, PRNG type SHAKE256 (SEAL's `prng_type::shake256`; SEAL
  * reads both types, and SHAKE256 expands several times faster here than BLAKE2Xb, natively under
- * Node). Spec: §4.10
+ * Node). Spec: §4.10.1
  */
 export function drawSealSeed(rng: Rng, type: number = SEAL_PRNG_SHAKE256): SealSeed {
   return { type, bytes: rng.bytes(SEAL_PRNG_SEED_BYTES) };
 }
 
-/** The uniform polynomial over the first k primes that `seed` stands for (SEAL's expansion). Spec: §4.10 */
+/** The uniform polynomial over the first k primes that `seed` stands for (SEAL's expansion). Spec: §4.10.1 */
 export function expandSealSeed(ctx: BfvContext, seed: SealSeed, k: number): RnsPoly {
   return sampleSealUniform(ctx, new SealPrng(seed.type, seed.bytes), k);
 }

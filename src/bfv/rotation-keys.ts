@@ -6,7 +6,7 @@
  * rotations of one ciphertext by several steps share their prefixes, and the children of a node are
  * computed with one hoisted decomposition.
  *
- * Spec: §4.15
+ * Spec: §4.15.1
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
@@ -15,7 +15,7 @@ import { galoisEltFromStep } from './galois.js';
 import { bfvApplyGaloisHoisted } from './hoisting.js';
 import type { Ciphertext, GaloisKeys } from './types.js';
 
-/** Shortest routes over Z_R (R = n/2) with a set of generator steps. Spec: §4.15 */
+/** Shortest routes over Z_R (R = n/2) with a set of generator steps. Spec: §4.15.1 */
 export interface RotationRoutes {
   /** Row size R = n/2. */
   readonly rowSize: number;
@@ -35,7 +35,7 @@ function mod(s: number, R: number): number {
 
 /**
  * Breadth-first routes from 0 with the generators tried in ascending order (so the routes are a
- * deterministic function of the generator set). Spec: §4.15
+ * deterministic function of the generator set). Spec: §4.15.1
  */
 export function rotationRoutes(n: number, generators: readonly number[]): RotationRoutes {
   const R = n / 2;
@@ -63,7 +63,7 @@ export function rotationRoutes(n: number, generators: readonly number[]): Rotati
   return { rowSize: R, generators: gens, parent, via, depth };
 }
 
-/** The generator steps of the route to `step` (any sign), in the order they are applied. Spec: §4.15 */
+/** The generator steps of the route to `step` (any sign), in the order they are applied. Spec: §4.15.1 */
 export function routeOf(routes: RotationRoutes, step: number): number[] {
   let u = mod(step, routes.rowSize);
   if (routes.depth[u] < 0) throw new InvalidArgumentError(`no route to rotation step ${step} with generators ${routes.generators.join(', ')}`);
@@ -75,7 +75,7 @@ export function routeOf(routes: RotationRoutes, step: number): number[] {
   return out.reverse();
 }
 
-/** Number of rotations of the route to `step` (0 for step 0). Spec: §4.15 */
+/** Number of rotations of the route to `step` (0 for step 0). Spec: §4.15.1 */
 export function routeDepth(routes: RotationRoutes, step: number): number {
   const d = routes.depth[mod(step, routes.rowSize)];
   if (d < 0) throw new InvalidArgumentError(`no route to rotation step ${step}`);
@@ -96,7 +96,7 @@ function score(n: number, gens: readonly number[], targets: readonly number[]): 
 }
 
 /**
- * The generator steps for a set of needed row-rotation steps (Spec: §4.15): start from the powers of
+ * The generator steps for a set of needed row-rotation steps (Spec: §4.15.1): start from the powers of
  * two that occur in the binary expansion of some step (taken in [0, n/2)), then repeatedly drop the
  * generator whose removal adds the fewest rotations in total, as long as no route gets longer than
  * the longest binary route. The longest route bounds the extra key-switching noise (§4.16). Steps 0
@@ -122,7 +122,7 @@ export function chooseRotationKeys(n: number, steps: readonly number[]): number[
 }
 
 /**
- * Rotations of `ct` by each of `steps` along the routes (Spec: §4.15): the union of the routes is a
+ * Rotations of `ct` by each of `steps` along the routes (Spec: §4.15.1): the union of the routes is a
  * tree; every node's children are computed from it with one hoisted decomposition
  * ({@link bfvApplyGaloisHoisted}). Step 0 is the identity. Outputs are in NTT form, in the order of
  * `steps`.
@@ -166,7 +166,7 @@ export function rotateRowsRouted(ctx: BfvContext, ct: Ciphertext, steps: readonl
   });
 }
 
-/** Number of key switches {@link rotateRowsRouted} performs for these steps (the tree's nodes). Spec: §4.15 */
+/** Number of key switches {@link rotateRowsRouted} performs for these steps (the tree's nodes). Spec: §4.15.1 */
 export function routedRotationCount(routes: RotationRoutes, steps: readonly number[]): number {
   const nodes = new Set<number>();
   for (const s of steps) {
@@ -179,7 +179,7 @@ export function routedRotationCount(routes: RotationRoutes, steps: readonly numb
   return nodes.size;
 }
 
-/** Number of hoisted decompositions {@link rotateRowsRouted} performs for these steps (the tree's inner nodes). Spec: §4.15 */
+/** Number of hoisted decompositions {@link rotateRowsRouted} performs for these steps (the tree's inner nodes). Spec: §4.15.1 */
 export function routedDecompositionCount(routes: RotationRoutes, steps: readonly number[]): number {
   const inner = new Set<number>();
   for (const s of steps) {
@@ -193,12 +193,12 @@ export function routedDecompositionCount(routes: RotationRoutes, steps: readonly
   return inner.size;
 }
 
-/** One rotation of `ct` by `step` along its route: a chain of key switches (NTT-form output). Spec: §4.15 */
+/** One rotation of `ct` by `step` along its route: a chain of key switches (NTT-form output). Spec: §4.15.1 */
 export function rotateRouted(ctx: BfvContext, ct: Ciphertext, step: number, routes: RotationRoutes, gk: GaloisKeys): Ciphertext {
   return rotateRowsRouted(ctx, ct, [step], routes, gk)[0];
 }
 
-/** The Galois elements of the generators the routes to `steps` use, with their steps. Spec: §4.15 */
+/** The Galois elements of the generators the routes to `steps` use, with their steps. Spec: §4.15.1 */
 export function routedElements(n: number, routes: RotationRoutes, steps: readonly number[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const s of steps) for (const g of routeOf(routes, s)) out.set(galoisEltFromStep(n, g), g);

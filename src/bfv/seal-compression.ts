@@ -8,7 +8,7 @@
  * zstd the frame's declared content and window sizes are read first, for both modes the output is
  * counted chunk by chunk and the stream abandoned as soon as it exceeds the limit.
  *
- * Spec: §4.10
+ * Spec: §4.10.2
  * @module
  */
 import { Unzlib, zlibSync } from 'fflate';
@@ -16,10 +16,10 @@ import { Decompress } from 'fzstd';
 import { InvalidArgumentError, MalformedInputError } from '../errors.js';
 import { SEAL_HEADER_SIZE, SEAL_MAGIC, SEAL_VERSION } from './serialize.js';
 
-/** SEAL's `compr_mode_type`: none, zlib, zstd. Spec: §4.10 */
+/** SEAL's `compr_mode_type`: none, zlib, zstd. Spec: §4.10.2 */
 export const SEAL_COMPR_MODE = Object.freeze({ none: 0, zlib: 1, zstd: 2 } as const);
 
-/** A compression mode name. Spec: §4.10 */
+/** A compression mode name. Spec: §4.10.2 */
 export type SealComprMode = keyof typeof SEAL_COMPR_MODE;
 
 /** Input bytes fed to the decompressors per push (the output of one push is bounded by the window). */

@@ -147,7 +147,7 @@ class Writer {
   }
 }
 
-/** Options of the SEAL writers. Spec: §4.10 */
+/** Options of the SEAL writers. Spec: §4.10.1 */
 export interface SealWriteOptions {
   /**
    * Write the seeded form (as SEAL's *Serializable objects): c_1 replaced by its PRNG seed. Only for
@@ -158,7 +158,7 @@ export interface SealWriteOptions {
   readonly compression?: SealComprMode;
 }
 
-/** Options of the SEAL readers. Spec: §4.10 */
+/** Options of the SEAL readers. Spec: §4.10.2 */
 export interface SealReadOptions {
   /**
    * Largest uncompressed size accepted for a compressed object (default: the largest valid object
