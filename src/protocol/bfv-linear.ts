@@ -17,7 +17,7 @@ import {
   deserializeCompactPublicKey,
   encryptLinearInput,
   evaluateLinearLayer,
-  generateLinearGaloisKeys,
+  generateGaloisKeys,
   generatePublicKey,
   generateSecretKey,
   linearGaloisElements,
@@ -58,8 +58,11 @@ export const BFV_LINEAR_TAG = {
 
 /** Ciphertexts per INPUT/OUTPUT message (a message at n = 8192 and 6 primes is then ≤ 25 MB). Spec: §9.9.3 */
 export const BFV_CIPHERTEXTS_PER_MESSAGE = 32;
-/** Galois keys per GALOIS_KEYS message. Spec: §9.9.3 */
-export const BFV_GALOIS_KEYS_PER_MESSAGE = 4;
+/**
+ * Galois keys per GALOIS_KEYS message: one, so that the client sends each key as soon as it is
+ * generated and the server expands it while the client generates the next. Spec: §9.9.3
+ */
+export const BFV_GALOIS_KEYS_PER_MESSAGE = 1;
 
 /**
  * Delphi's parameters: n = 8192, seven 30-bit primes from `createCoeffModulus` (the last one
@@ -83,6 +86,14 @@ export interface BfvLinearOptions {
    * MUST use the same.
    */
   readonly rotationKeys?: 'minimal' | 'exact';
+}
+
+/**
+ * Lets the event loop run once (a macrotask), so that a transport can write what was just sent while
+ * the caller goes on computing; unlike `flush` it does not wait for the peer to read.
+ */
+function yieldToTransport(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 const contexts = new WeakMap<BfvParameters, BfvContext>();
@@ -200,13 +211,15 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const sk = generateSecretKey(ctx, rng);
       const pk = generatePublicKey(ctx, sk, rng, { seeded: true });
-      const gk = generateLinearGaloisKeys(ctx, sk, [...plans.values()], rng, { seeded: true });
-      const elements = [...gk.keys.keys()].sort((a, b) => a - b);
+      const elements = linearGaloisElements([...plans.values()]);
       channel.send(encodeBlobs(BFV_LINEAR_TAG.KEYS, [elements.length, 0, 0], [ctx.keyLevel.parmsId, serializeCompactPublicKey(ctx, pk)]));
+      // Generate and send batch by batch (same draws as generating all at once, in ascending order),
+      // so that the server expands one batch while the client generates the next.
       for (let i = 0; i < elements.length; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
         const part = elements.slice(i, i + BFV_GALOIS_KEYS_PER_MESSAGE);
-        const keys = new Map<number, KSwitchKey>(part.map((g) => [g, gk.keys.get(g)!]));
+        const keys: ReadonlyMap<number, KSwitchKey> = generateGaloisKeys(ctx, sk, rng, { galoisElements: part, seeded: true }).keys;
         channel.send(encodeBlobs(BFV_LINEAR_TAG.GALOIS_KEYS, [i, part.length, 0], [serializeCompactGaloisKeys(ctx, { keys })]));
+        await yieldToTransport();
       }
       return {
         async preprocess(layer, index, clientShare, layerRng) {
