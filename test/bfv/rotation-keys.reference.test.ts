@@ -4,8 +4,13 @@
  * slots, and layers planned with the shared routes give the same result as the exact plans with
  * far fewer keys.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
+import { compileFixedPoint } from '../../src/nn/compile.js';
+import { parseModel } from '../../src/nn/json.js';
+import { isWeightedLayer, publicArchitecture } from '../../src/protocol/architecture.js';
+import { bfvLinearShape } from '../../src/protocol/bfv-linear.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 
 const T = 1032193;
@@ -93,5 +98,48 @@ describe('layers planned with shared routes', () => {
       const want = Array.from(bfv.linearReference(shape, weights, r));
       expect(Array.from(out, (v, j) => (v + share[j]) % P)).toEqual(want);
     });
+  });
+});
+
+describe('security kept for the shipped models under generator keys (§4.16)', () => {
+  const P = 2061584302081;
+  const pctx = bfv.createBfvContext(
+    bfv.createBfvParameters({ polyModulusDegree: 8192, coeffModulus: bfv.createCoeffModulus(8192, [30, 30, 30, 30, 30, 30, 30]), plainModulus: P }),
+  );
+  const shapesOf = (name: string): bfv.LinearShape[] => {
+    const model = compileFixedPoint(parseModel(readFileSync(new URL(`../../models/${name}.json`, import.meta.url), 'utf8')));
+    return publicArchitecture(model).layers.filter(isWeightedLayer).map(bfvLinearShape);
+  };
+
+  it.each(['mnist-small', 'mnist-delphi', 'mnist-small-qr'])('%s: every layer floods at λ = 40 within the budget, with as many returned ciphertexts as one key per step', (name) => {
+    const shapes = shapesOf(name);
+    const exact = bfv.planLinearLayers(pctx, shapes, { rotationKeys: 'exact' });
+    const minimal = bfv.planLinearLayers(pctx, shapes);
+    expect(bfv.linearGaloisElements(minimal).length).toBeLessThanOrEqual(11);
+    minimal.forEach((p, i) => {
+      expect(p.noise.lambda).toBe(40);
+      expect(p.level).toBe(pctx.firstLevel.k);
+      for (const b of p.noiseBounds) expect(Math.log2(b)).toBeLessThanOrEqual(p.noise.maxNoiseBits);
+      // The flooding width covers the (slightly larger) bound: b = noiseBits + λ + log2 n.
+      const noiseBits = bfv.noiseBoundBits(Math.max(...p.noiseBounds));
+      expect(p.floodBits).toBe(noiseBits + 40 + 13);
+      expect(p.floodBits - exact[i].floodBits).toBeLessThanOrEqual(2);
+      expect(p.returnedCiphertexts).toBe(exact[i].returnedCiphertexts);
+      expect(p.returnLevel).toBe(exact[i].returnLevel);
+    });
+  });
+
+  it('mnist-small conv1 (the longest routes): the measured noise before flooding stays below the plan bound', () => {
+    const plan = bfv.planLinearLayers(pctx, shapesOf('mnist-small'))[0];
+    const rng = fromTextSeed('routed noise');
+    const sk = bfv.generateSecretKey(pctx, rng);
+    const gk = bfv.generateLinearGaloisKeys(pctx, sk, [plan], rng, { seeded: true });
+    // Weights uniform over the field: the worst case of the bound's plaintext factor.
+    const weights = Array.from({ length: bfv.linearWeightCount(plan.shape) }, () => uniformBelow(rng, P));
+    const layer = bfv.prepareLinearLayer(pctx, plan, weights);
+    const r = Array.from({ length: plan.inputSize }, () => uniformBelow(rng, P));
+    const inputs = bfv.encryptLinearInput(pctx, plan, sk, r, rng, { seeded: true });
+    const parts = bfv.evaluateConvParts(pctx, plan as bfv.ConvPlan, inputs, layer.source as bfv.PlaintextSource, gk).flat();
+    parts.forEach((ct, i) => expect(bfv.noiseBits(pctx, sk, ct)).toBeLessThanOrEqual(Math.ceil(Math.log2(plan.noiseBounds[i]))));
   });
 });
