@@ -34,13 +34,16 @@ function mod(s: number, R: number): number {
 }
 
 /**
- * Breadth-first routes from 0 with the generators tried in ascending order (so the routes are a
- * deterministic function of the generator set). Spec: §4.15.1
+ * Breadth-first routes from 0 with the generators tried in descending order, so that a route takes
+ * its large steps first: steps that differ only in their small part (the kernel taps of one kernel
+ * row, the baby steps) then share their prefix, and the tree of §4.15.1 has fewer inner nodes
+ * (decompositions). A deterministic function of the generator set. Spec: §4.15.1
  */
 export function rotationRoutes(n: number, generators: readonly number[]): RotationRoutes {
   const R = n / 2;
   if (!Number.isInteger(R) || R < 1) throw new InvalidArgumentError(`rotationRoutes: bad ring degree ${n}`);
   const gens = [...new Set(generators.map((g) => mod(g, R)))].filter((g) => g !== 0).sort((a, b) => a - b);
+  const order = [...gens].reverse();
   const parent = new Int32Array(R).fill(-1);
   const via = new Int32Array(R);
   const depth = new Int32Array(R).fill(-1);
@@ -51,7 +54,7 @@ export function rotationRoutes(n: number, generators: readonly number[]): Rotati
   queue[tail++] = 0;
   while (head < tail) {
     const u = queue[head++];
-    for (const g of gens) {
+    for (const g of order) {
       const v = (u + g) % R;
       if (depth[v] !== -1) continue;
       depth[v] = depth[u] + 1;
