@@ -169,7 +169,7 @@ export function bfvTripleClientSource(ctx: BfvContext, channel: Channel, role: P
     for (const [s, e] of ranges) {
       const cts: Ciphertext[] = [];
       for (const column of columns) {
-        for (const v of slotVectors(column, s, e, n)) cts.push(bfvEncryptSymmetric(ctx, sk, batchEncode(ctx, v), rng, { level: setup.level }));
+        for (const v of slotVectors(column, s, e, n)) cts.push(bfvEncryptSymmetric(ctx, sk, batchEncode(ctx, v), rng, { level: setup.level, seeded: true }));
       }
       channel.send(encodeBfvTripleMessage(ctx, tags[0], e - s, cts));
     }

@@ -1,16 +1,17 @@
 /**
  * Messages of the BFV triple generation (§4.19), in the tag range 0x53–0x5f reserved for it (§7.6.1):
  *
- *   tag (1) ‖ 3 zero bytes ‖ u32 entries ‖ u32 ciphertext count m ‖ u32 zero ‖ m × (u32 length ‖ SEAL ciphertext)
+ *   tag (1) ‖ 3 zero bytes ‖ u32 entries ‖ u32 ciphertext count m ‖ u32 zero ‖ m × (u32 length ‖ ciphertext)
  *
- * little-endian, each ciphertext in SEAL 4.1's uncompressed format (§4.10). The receiver checks the
+ * little-endian, each ciphertext in the compact wire form of §4.10 (residues bit-packed; the client's
+ * secret-key encryptions seeded, c_1 replaced by its SEAL seed). The receiver checks the
  * tag, the reserved bytes, the entry and ciphertext counts it expects, every length, the level and
  * size of every ciphertext, and that nothing follows.
  *
  * Spec: §4.19
  * @module
  */
-import { deserializeCiphertext, serializeCiphertext, type BfvContext, type Ciphertext } from '../bfv/index.js';
+import { deserializeCompactCiphertext, serializeCompactCiphertext, type BfvContext, type Ciphertext } from '../bfv/index.js';
 import { MalformedInputError, ProtocolError } from '../errors.js';
 
 /** Message tags of the BFV triple generation. Spec: §4.19 */
@@ -35,7 +36,7 @@ function tagName(tag: number): string {
 
 /** Encodes a message carrying `entries` batch entries in `cts`. Spec: §4.19 */
 export function encodeBfvTripleMessage(ctx: BfvContext, tag: number, entries: number, cts: readonly Ciphertext[]): Uint8Array {
-  const bodies = cts.map((ct) => serializeCiphertext(ctx, ct));
+  const bodies = cts.map((ct) => serializeCompactCiphertext(ctx, ct));
   const total = BFV_TRIPLE_HEADER_BYTES + bodies.reduce((a, b) => a + 4 + b.length, 0);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
@@ -85,9 +86,14 @@ export function decodeBfvTripleMessage(
     if (o + 4 > msg.length) throw new MalformedInputError(`${context}: truncated before ciphertext ${i}`);
     const len = view.getUint32(o, true);
     if (len > msg.length - o - 4) throw new MalformedInputError(`${context}: ciphertext ${i} claims ${len} bytes, ${msg.length - o - 4} remain`);
-    const ct = deserializeCiphertext(ctx, msg.subarray(o + 4, o + 4 + len));
-    if (ct.coeffModulusSize !== level || ct.polys.length !== 2 || ct.isNttForm) {
-      throw new MalformedInputError(`${context}: ciphertext ${i} must be a size-2 coefficient-form ciphertext with ${level} primes`);
+    let ct: Ciphertext;
+    try {
+      ct = deserializeCompactCiphertext(ctx, msg.subarray(o + 4, o + 4 + len), { level, ntt: false });
+    } catch (e) {
+      if (e instanceof MalformedInputError) {
+        throw new MalformedInputError(`${context}: ciphertext ${i} must be a size-2 coefficient-form ciphertext with ${level} primes (${e.message})`, { cause: e });
+      }
+      throw e;
     }
     out.push(ct);
     o += 4 + len;

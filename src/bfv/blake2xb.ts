@@ -45,57 +45,73 @@ export interface Blake2bParams {
 const v = new Uint32Array(32);
 const m = new Uint32Array(32);
 
-/** v[a] += v[b] + m[x] (64-bit, word indices are pair indices). */
-function add3(a: number, b: number, x: number): void {
-  let lo = v[2 * a] + v[2 * b];
-  let hi = v[2 * a + 1] + v[2 * b + 1] + (lo > 0xffffffff ? 1 : 0);
-  lo >>>= 0;
-  const lo2 = lo + m[2 * x];
-  hi = hi + m[2 * x + 1] + (lo2 > 0xffffffff ? 1 : 0);
-  v[2 * a] = lo2 >>> 0;
-  v[2 * a + 1] = hi >>> 0;
-}
-
-/** v[a] += v[b] (64-bit). */
-function add2(a: number, b: number): void {
-  const lo = v[2 * a] + v[2 * b];
-  v[2 * a + 1] = (v[2 * a + 1] + v[2 * b + 1] + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-  v[2 * a] = lo >>> 0;
-}
-
-/** v[d] = rotr64(v[d] ^ v[a], r) for r ∈ {32, 24, 16, 63}. */
-function xorRot(d: number, a: number, r: number): void {
-  const lo = (v[2 * d] ^ v[2 * a]) >>> 0;
-  const hi = (v[2 * d + 1] ^ v[2 * a + 1]) >>> 0;
-  if (r === 32) {
-    v[2 * d] = hi;
-    v[2 * d + 1] = lo;
-  } else if (r === 63) {
-    v[2 * d] = ((lo << 1) | (hi >>> 31)) >>> 0;
-    v[2 * d + 1] = ((hi << 1) | (lo >>> 31)) >>> 0;
-  } else {
-    v[2 * d] = ((lo >>> r) | (hi << (32 - r))) >>> 0;
-    v[2 * d + 1] = ((hi >>> r) | (lo << (32 - r))) >>> 0;
-  }
-}
-
+/**
+ * The mixing function G on 64-bit words a, b, c, d of v (as pair indices) with message words x, y:
+ * written with local 32-bit halves and carries from unsigned comparisons, which is several times
+ * faster than helper calls on the typed array.
+ */
 function g(a: number, b: number, c: number, d: number, x: number, y: number): void {
-  add3(a, b, x);
-  xorRot(d, a, 32);
-  add2(c, d);
-  xorRot(b, c, 24);
-  add3(a, b, y);
-  xorRot(d, a, 16);
-  add2(c, d);
-  xorRot(b, c, 63);
+  const A = 2 * a;
+  const B = 2 * b;
+  const C = 2 * c;
+  const D = 2 * d;
+  let al = v[A];
+  let ah = v[A + 1];
+  let bl = v[B];
+  let bh = v[B + 1];
+  let cl = v[C];
+  let ch = v[C + 1];
+  let dl = v[D];
+  let dh = v[D + 1];
+  // a = a + b + m[x]
+  let t = (al + bl) >>> 0;
+  ah = (ah + bh + (t < al ? 1 : 0)) >>> 0;
+  al = (t + m[2 * x]) >>> 0;
+  ah = (ah + m[2 * x + 1] + (al < t ? 1 : 0)) >>> 0;
+  // d = rotr64(d ^ a, 32)
+  t = (dl ^ al) >>> 0;
+  dl = (dh ^ ah) >>> 0;
+  dh = t;
+  // c = c + d
+  t = (cl + dl) >>> 0;
+  ch = (ch + dh + (t < cl ? 1 : 0)) >>> 0;
+  cl = t;
+  // b = rotr64(b ^ c, 24)
+  let xl = (bl ^ cl) >>> 0;
+  let xh = (bh ^ ch) >>> 0;
+  bl = ((xl >>> 24) | (xh << 8)) >>> 0;
+  bh = ((xh >>> 24) | (xl << 8)) >>> 0;
+  // a = a + b + m[y]
+  t = (al + bl) >>> 0;
+  ah = (ah + bh + (t < al ? 1 : 0)) >>> 0;
+  al = (t + m[2 * y]) >>> 0;
+  ah = (ah + m[2 * y + 1] + (al < t ? 1 : 0)) >>> 0;
+  // d = rotr64(d ^ a, 16)
+  xl = (dl ^ al) >>> 0;
+  xh = (dh ^ ah) >>> 0;
+  dl = ((xl >>> 16) | (xh << 16)) >>> 0;
+  dh = ((xh >>> 16) | (xl << 16)) >>> 0;
+  // c = c + d
+  t = (cl + dl) >>> 0;
+  ch = (ch + dh + (t < cl ? 1 : 0)) >>> 0;
+  cl = t;
+  // b = rotr64(b ^ c, 63) = rotl64(b ^ c, 1)
+  xl = (bl ^ cl) >>> 0;
+  xh = (bh ^ ch) >>> 0;
+  bl = ((xl << 1) | (xh >>> 31)) >>> 0;
+  bh = ((xh << 1) | (xl >>> 31)) >>> 0;
+  v[A] = al;
+  v[A + 1] = ah;
+  v[B] = bl;
+  v[B + 1] = bh;
+  v[C] = cl;
+  v[C + 1] = ch;
+  v[D] = dl;
+  v[D + 1] = dh;
 }
 
-/** The BLAKE2b compression function F on state h (16 halves) and one 128-byte block. */
-function compress(h: Uint32Array, block: Uint8Array, offset: number, counter: number, last: boolean): void {
-  for (let i = 0; i < 32; i++) {
-    const o = offset + 4 * i;
-    m[i] = (block[o] | (block[o + 1] << 8) | (block[o + 2] << 16) | (block[o + 3] << 24)) >>> 0;
-  }
+/** The BLAKE2b compression function F on state h (16 halves) and the message words already in `m`. */
+function compressWords(h: Uint32Array, counter: number, last: boolean): void {
   v.set(h, 0);
   v.set(IV, 16);
   v[24] ^= counter % 2 ** 32; // t low word (counters here stay below 2^53)
@@ -116,6 +132,15 @@ function compress(h: Uint32Array, block: Uint8Array, offset: number, counter: nu
     g(3, 4, 9, 14, s[14], s[15]);
   }
   for (let i = 0; i < 16; i++) h[i] = (h[i] ^ v[i] ^ v[i + 16]) >>> 0;
+}
+
+/** The BLAKE2b compression function F on state h (16 halves) and one 128-byte block. */
+function compress(h: Uint32Array, block: Uint8Array, offset: number, counter: number, last: boolean): void {
+  for (let i = 0; i < 32; i++) {
+    const o = offset + 4 * i;
+    m[i] = (block[o] | (block[o + 1] << 8) | (block[o + 2] << 16) | (block[o + 3] << 24)) >>> 0;
+  }
+  compressWords(h, counter, last);
 }
 
 /**
@@ -173,22 +198,28 @@ export function blake2xb(outLength: number, input: Uint8Array, key: Uint8Array =
     key,
   );
   const out = new Uint8Array(outLength);
+  // Every output block hashes the same 64-byte root with the same parameters except the node offset
+  // (parameter word 1, low half) and, for a short last block, the digest length (byte 0): build the
+  // initial state once and patch those two fields per block.
+  const base = new Uint32Array(16);
+  for (let i = 0; i < 16; i++) base[i] = IV[i];
+  base[1] = (IV[1] ^ 64) >>> 0; // leaf length 64 (bytes 4–7)
+  base[3] = (IV[3] ^ outLength) >>> 0; // xof_length (bytes 12–15)
+  base[4] = (IV[4] ^ (64 << 8)) >>> 0; // inner length 64 (byte 17); node depth 0 (byte 16)
+  const rootWords = new Uint32Array(32);
+  for (let i = 0; i < 16; i++) rootWords[i] = (root[4 * i] | (root[4 * i + 1] << 8) | (root[4 * i + 2] << 16) | (root[4 * i + 3] << 24)) >>> 0;
+  const h = new Uint32Array(16);
+  const hb = new Uint8Array(h.buffer);
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
   for (let i = 0, done = 0; done < outLength; i++) {
     const len = Math.min(64, outLength - done);
-    out.set(
-      blake2bWithParams(root, {
-        digestLength: len,
-        keyLength: 0,
-        fanout: 0,
-        depth: 0,
-        leafLength: 64,
-        nodeOffset: i,
-        xofLength: outLength,
-        nodeDepth: 0,
-        innerLength: 64,
-      }),
-      done,
-    );
+    h.set(base);
+    h[0] = (IV[0] ^ len) >>> 0;
+    h[2] = (IV[2] ^ i) >>> 0; // node offset (bytes 8–11)
+    m.set(rootWords);
+    compressWords(h, 64, true);
+    if (littleEndian) out.set(hb.subarray(0, len), done);
+    else for (let j = 0; j < len; j++) out[done + j] = (h[j >> 2] >>> (8 * (j & 3))) & 0xff;
     done += len;
   }
   return out;

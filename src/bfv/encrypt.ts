@@ -9,7 +9,7 @@
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../errors.js';
 import type { Rng } from '../random/index.js';
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
-import { checkRng, checkSecretKey } from './keys.js';
+import { checkRng, checkSecretKey, drawSealSeed, expandSealSeed } from './keys.js';
 import {
   polyAdd,
   polyAddSigned,
@@ -27,6 +27,17 @@ import { checkCiphertext, type Ciphertext, type Plaintext, type PublicKey, type 
 export interface EncryptOptions {
   /** Number of primes of the ciphertext's level (default: the first data level). */
   readonly level?: number;
+}
+
+/** Options of {@link bfvEncryptSymmetric}. */
+export interface SymmetricEncryptOptions extends EncryptOptions {
+  /**
+   * SEAL's seeded symmetric encryption (`encrypt_symmetric` saved with its seed, §4.10): 64 seed
+   * bytes from the Rng, c_1 = `sampleSealUniform(SHAKE256(seed))` in coefficient form directly at the
+   * level (no extra prime), then e ← χ and c_0 = −(c_1·s + e) + Δ·m. The result keeps the seed and
+   * can be written in seeded form, half the size. Default false.
+   */
+  readonly seeded?: boolean;
 }
 
 /** Throws unless `pt` is a plaintext of this context (≤ n coefficients, each an integer in [0, t)). Spec: §4.4 */
@@ -107,13 +118,24 @@ export function bfvEncryptSymmetric(
   sk: SecretKey,
   plain: Plaintext,
   rng: Rng,
-  options?: EncryptOptions,
+  options?: SymmetricEncryptOptions,
 ): Ciphertext {
   checkPlaintext(ctx, plain);
   checkSecretKey(ctx, sk);
   checkRng(rng);
   const level = targetLevel(ctx, options);
   const k = level.k;
+  if (options?.seeded) {
+    const seed = drawSealSeed(rng);
+    const c1 = expandSealSeed(ctx, seed, k);
+    const c0 = polyNttForward(ctx, c1.slice(), k);
+    polyMulNtt(ctx, c0, sk.poly, c0, k);
+    polyNttInverse(ctx, c0, k);
+    polyAddSigned(ctx, sampleNoiseCoefficients(rng, ctx.n), c0, k);
+    polyNeg(ctx, c0, c0, k);
+    addScaledPlain(ctx, c0, plain.coeffs, level);
+    return { coeffModulusSize: k, polys: [c0, c1], isNttForm: false, seed };
+  }
   const kk = k < ctx.primes.length ? k + 1 : k;
   const a = sampleUniformRns(ctx, rng, kk);
   const c0 = polyMulNtt(ctx, a, sk.poly, ctx.allocPoly(kk), kk);

@@ -11,7 +11,8 @@ import type { BfvContext, RnsPoly } from './context.js';
 import { applyGaloisNtt, galoisEltFromStep, galoisEltsAll } from './galois.js';
 import { polyAdd, polyMulNtt, polyNeg, polyNttForward, polyNttInverse, mulModAny } from './poly.js';
 import { sampleNoiseRns, sampleTernaryRns, sampleUniformRns } from './sampling.js';
-import type { Ciphertext, GaloisKeys, KSwitchKey, PublicKey, RelinKeys, SecretKey } from './types.js';
+import { SEAL_PRNG_SEED_BYTES, SEAL_PRNG_SHAKE256, SealPrng, sampleSealUniform } from './seal-prng.js';
+import type { Ciphertext, GaloisKeys, KSwitchKey, PublicKey, RelinKeys, SealSeed, SecretKey } from './types.js';
 
 /** Throws {@link InvalidArgumentError} unless `rng` is an {@link Rng}. Spec: §4.3 */
 export function checkRng(rng: Rng): void {
@@ -38,29 +39,55 @@ export function generateSecretKey(ctx: BfvContext, rng: Rng): SecretKey {
   return { poly: polyNttForward(ctx, poly, K) };
 }
 
+/** Key options: `seeded` draws the uniform polynomials from SEAL PRNG seeds (§4.10) so the keys can be sent seeded. */
+export interface SeededOptions {
+  /**
+   * Draw each uniform polynomial a as SEAL does for a seeded object: 64 seed bytes from the Rng, a =
+   * `sampleSealUniform(SHAKE256(seed))` ({@link drawSealSeed}); the ciphertext keeps the seed (`Ciphertext.seed`) and can
+   * be written in seeded form, half the size. Default false (a drawn from the Rng directly).
+   */
+  readonly seeded?: boolean;
+}
+
+/**
+ * Draws a SEAL seed: 64 bytes from `rng`, PRNG type SHAKE256 (SEAL's `prng_type::shake256`; SEAL
+ * reads both types, and SHAKE256 expands several times faster here than BLAKE2Xb, natively under
+ * Node). Spec: §4.10.1
+ */
+export function drawSealSeed(rng: Rng, type: number = SEAL_PRNG_SHAKE256): SealSeed {
+  return { type, bytes: rng.bytes(SEAL_PRNG_SEED_BYTES) };
+}
+
+/** The uniform polynomial over the first k primes that `seed` stands for (SEAL's expansion). Spec: §4.10.1 */
+export function expandSealSeed(ctx: BfvContext, seed: SealSeed, k: number): RnsPoly {
+  return sampleSealUniform(ctx, new SealPrng(seed.type, seed.bytes), k);
+}
+
 /**
  * A symmetric encryption of zero at level k in NTT form (SEAL's `encrypt_zero_symmetric` with
- * is_ntt_form = true): draws a uniformly over the first k primes (interpreted as NTT values), then
- * e ← χ; returns (−(a·s + e), a). Spec: §4.3
+ * is_ntt_form = true): draws a uniformly over the first k primes (interpreted as NTT values) — from
+ * the Rng, or seeded (a seed from the Rng, expanded as SEAL does) — then e ← χ; returns
+ * (−(a·s + e), a). Spec: §4.3
  */
-export function encryptZeroSymmetricNtt(ctx: BfvContext, sk: SecretKey, k: number, rng: Rng): Ciphertext {
+export function encryptZeroSymmetricNtt(ctx: BfvContext, sk: SecretKey, k: number, rng: Rng, options: SeededOptions = {}): Ciphertext {
   checkRng(rng);
   checkSecretKey(ctx, sk);
   ctx.level(k);
-  const a = sampleUniformRns(ctx, rng, k);
+  const seed = options.seeded ? drawSealSeed(rng) : undefined;
+  const a = seed ? expandSealSeed(ctx, seed, k) : sampleUniformRns(ctx, rng, k);
   const e = polyNttForward(ctx, sampleNoiseRns(ctx, rng, k), k);
   const c0 = polyMulNtt(ctx, a, sk.poly, ctx.allocPoly(k), k);
   polyAdd(ctx, c0, e, c0, k);
   polyNeg(ctx, c0, c0, k);
-  return { coeffModulusSize: k, polys: [c0, a], isNttForm: true };
+  return seed ? { coeffModulusSize: k, polys: [c0, a], isNttForm: true, seed } : { coeffModulusSize: k, polys: [c0, a], isNttForm: true };
 }
 
 /**
  * pk = (−(a·s + e), a) at the key level, NTT form: {@link encryptZeroSymmetricNtt} with k = all primes.
  * Spec: §4.3
  */
-export function generatePublicKey(ctx: BfvContext, sk: SecretKey, rng: Rng): PublicKey {
-  return { ciphertext: encryptZeroSymmetricNtt(ctx, sk, ctx.primes.length, rng) };
+export function generatePublicKey(ctx: BfvContext, sk: SecretKey, rng: Rng, options: SeededOptions = {}): PublicKey {
+  return { ciphertext: encryptZeroSymmetricNtt(ctx, sk, ctx.primes.length, rng, options) };
 }
 
 /**
@@ -68,7 +95,7 @@ export function generatePublicKey(ctx: BfvContext, sk: SecretKey, rng: Rng): Pub
  * `generate_one_kswitch_key`): for each data-level prime index i, an encryption of zero at the key
  * level to whose c_0 the i-th RNS component of p·s' is added (p the special prime). Spec: §4.8
  */
-export function generateKSwitchKey(ctx: BfvContext, sk: SecretKey, newKey: RnsPoly, rng: Rng): KSwitchKey {
+export function generateKSwitchKey(ctx: BfvContext, sk: SecretKey, newKey: RnsPoly, rng: Rng, options: SeededOptions = {}): KSwitchKey {
   if (!ctx.usingKeySwitching) {
     throw new InvalidParametersError('key switching needs at least two coefficient-modulus primes (a special prime)');
   }
@@ -77,7 +104,7 @@ export function generateKSwitchKey(ctx: BfvContext, sk: SecretKey, newKey: RnsPo
   const n = ctx.n;
   const out: PublicKey[] = [];
   for (let i = 0; i < ctx.firstLevel.k; i++) {
-    const ct = encryptZeroSymmetricNtt(ctx, sk, K, rng);
+    const ct = encryptZeroSymmetricNtt(ctx, sk, K, rng, options);
     const q = ctx.primes[i];
     const factor = special % q;
     const c0 = ct.polys[0];
@@ -99,7 +126,7 @@ export function generateRelinKeys(ctx: BfvContext, sk: SecretKey, rng: Rng): Rel
 }
 
 /** Options of {@link generateGaloisKeys}: at most one of the two lists. */
-export interface GaloisKeyOptions {
+export interface GaloisKeyOptions extends SeededOptions {
   /** Row-rotation steps (0 = swap the rows); SEAL's `create_galois_keys(steps)`. */
   readonly steps?: readonly number[];
   /** Galois elements (odd, < 2n) directly. */
@@ -125,7 +152,7 @@ export function generateGaloisKeys(ctx: BfvContext, sk: SecretKey, rng: Rng, opt
   for (const g of elts) {
     if (keys.has(g)) continue;
     const rotated = applyGaloisNtt(ctx, sk.poly, g, ctx.allocPoly(K), K);
-    keys.set(g, generateKSwitchKey(ctx, sk, rotated, rng));
+    keys.set(g, generateKSwitchKey(ctx, sk, rotated, rng, { seeded: options.seeded === true }));
   }
   return { keys };
 }

@@ -15,6 +15,7 @@ import { InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { galoisEltFromStep } from './galois.js';
 import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from './hoisting.js';
+import { rotateRouted, rotateRowsRouted, routeDepth, routedDecompositionCount, routedElements, routedRotationCount, type RotationRoutes } from './rotation-keys.js';
 import { bfvRotateColumns } from './keyswitch.js';
 import type { LinearNoiseModel } from './linear-noise.js';
 import { plainProductNoise } from './linear-noise.js';
@@ -61,6 +62,8 @@ export interface ConvPlanOptions {
    * fewer diagonal rotations and Galois keys (cn − 1 of them) for more ciphertexts. Spec: §4.17
    */
   readonly maxBlocksPerRow?: number;
+  /** Compose rotations from these routes' generator keys (§4.15.1) instead of one key per step. */
+  readonly routes?: RotationRoutes | null;
 }
 
 /** A convolution plan (Spec: §4.17). */
@@ -209,18 +212,23 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
       }),
   );
 
-  // Noise and parts.
+  // Noise and parts: a rotation composed of d key switches adds d times the key-switching noise.
+  const routes = options.routes ?? null;
+  const hops = (step: number): number => (step === 0 ? 0 : routes ? routeDepth(routes, step) : 1);
   const inputNoise = (t: ConvTerm): number =>
-    model.encryption + (t.swap ? model.keySwitch : 0) + (taps[t.tap].step !== 0 ? model.keySwitch : 0);
+    model.encryption + (t.swap ? model.keySwitch : 0) + hops(taps[t.tap].step) * model.keySwitch;
+  let outHops = 1;
+  for (let j = 1; j < cn; j++) outHops = Math.max(outHops, hops(normalizeStep(-j * blockSize, R)));
+  const outRotationNoise = outHops * model.keySwitch;
   const finish = (b: number): number => b + 1;
   const budget = 2 ** model.maxNoiseBits;
   const partTerms: number[][][] = [];
   const noiseBounds: number[] = [];
   for (const list of terms) {
     const items: NoiseItem[] = list.map((t) => ({ group: t.j, noise: plainProductNoise(model, inputNoise(t)) }));
-    const parts = items.length === 0 ? [[]] : partitionByNoise(items, model.keySwitch, finish, budget, 'conv');
+    const parts = items.length === 0 ? [[]] : partitionByNoise(items, outRotationNoise, finish, budget, 'conv');
     partTerms.push(parts);
-    for (const p of parts) noiseBounds.push(partNoise(items, p, model.keySwitch, finish));
+    for (const p of parts) noiseBounds.push(partNoise(items, p, outRotationNoise, finish));
   }
 
   // Galois elements and cost.
@@ -228,7 +236,12 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
   const rotatedInputs = new Set<string>();
   const swapped = new Set<number>();
   let outRotations = 0;
+  let outSwitches = 0;
   let products = 0;
+  const addStep = (step: number): void => {
+    if (routes) for (const [e, g] of routedElements(n, routes, [step])) elements.set(e, g);
+    else elements.set(galoisEltFromStep(n, step), step);
+  };
   terms.forEach((list, c) => {
     for (const t of list) {
       if (t.swap) {
@@ -237,7 +250,7 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
       }
       const step = taps[t.tap].step;
       if (step !== 0) {
-        elements.set(galoisEltFromStep(n, step), step);
+        addStep(step);
         rotatedInputs.add(`${t.input},${t.swap},${step}`);
       }
     }
@@ -247,15 +260,33 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
       for (const j of js) {
         if (j === 0) continue;
         const step = normalizeStep(-j * blockSize, R);
-        elements.set(galoisEltFromStep(n, step), step);
+        addStep(step);
         outRotations++;
+        outSwitches += hops(step);
       }
     }
   });
-  const decompositionSources = new Set([...rotatedInputs].map((s) => s.split(',').slice(0, 2).join(',')));
+  const bySource = new Map<string, number[]>();
+  for (const key of rotatedInputs) {
+    const [c, s, step] = key.split(',');
+    const id = `${c},${s}`;
+    if (!bySource.has(id)) bySource.set(id, []);
+    bySource.get(id)!.push(Number(step));
+  }
+  let inputSwitches = 0;
+  let inputDecompositions = 0;
+  for (const list of bySource.values()) {
+    if (routes) {
+      inputSwitches += routedRotationCount(routes, list);
+      inputDecompositions += routedDecompositionCount(routes, list);
+    } else {
+      inputSwitches += list.length;
+      inputDecompositions += 1;
+    }
+  }
   const cost: LinearCost = {
-    decompositions: decompositionSources.size + swapped.size + outRotations,
-    rotations: rotatedInputs.size + swapped.size + outRotations,
+    decompositions: inputDecompositions + swapped.size + outSwitches,
+    rotations: inputSwitches + swapped.size + outSwitches,
     plainProducts: products,
   };
   const galoisElements = [...elements.keys()].sort((a, b) => a - b);
@@ -298,6 +329,7 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
     returnedCiphertexts: parts.reduce((a, b) => a + b, 0),
     galoisElements,
     rotationSteps: galoisElements.map((e) => elements.get(e)!),
+    routes,
     noise: model,
     noiseBounds,
     floodBits,
@@ -406,7 +438,7 @@ export function evaluateConvParts(
     const [c, s] = id.split(',').map(Number);
     const source = s === 1 ? bfvRotateColumns(ctx, inputs[c], gk) : inputs[c];
     const steps = [...stepSet].sort((a, b) => a - b);
-    const outs = bfvRotateRowsHoisted(ctx, source, steps, gk);
+    const outs = plan.routes ? rotateRowsRouted(ctx, source, steps, plan.routes, gk) : bfvRotateRowsHoisted(ctx, source, steps, gk);
     steps.forEach((step, e) => rotated.set(`${id},${step}`, outs[e]));
   }
   return plan.terms.map((list, c) =>
@@ -419,7 +451,7 @@ export function evaluateConvParts(
         let ct: Ciphertext = { coeffModulusSize: k, polys: acc, isNttForm: true };
         if (j !== 0) {
           const step = normalizeStep(-j * plan.blockSize, plan.rowSize);
-          ct = bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(n, step)], gk)[0];
+          ct = plan.routes ? rotateRouted(ctx, ct, step, plan.routes, gk) : bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(n, step)], gk)[0];
         }
         polyAdd(ctx, total[0], ct.polys[0], total[0], k);
         polyAdd(ctx, total[1], ct.polys[1], total[1], k);

@@ -14,6 +14,7 @@
 import type { BfvContext, RnsPoly } from './context.js';
 import { galoisEltFromStep } from './galois.js';
 import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from './hoisting.js';
+import { rotateRouted, rotateRowsRouted, routeDepth, routedDecompositionCount, routedElements, routedRotationCount, type RotationRoutes } from './rotation-keys.js';
 import type { LinearNoiseModel } from './linear-noise.js';
 import { plainProductNoise } from './linear-noise.js';
 import {
@@ -84,7 +85,7 @@ interface Candidate {
   readonly B: number;
 }
 
-function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand: Candidate): DensePlan {
+function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand: Candidate, routes: RotationRoutes | null): DensePlan {
   const n = ctx.n;
   const R = n / 2;
   const inF = shape.inFeatures;
@@ -108,29 +109,37 @@ function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand
     for (let g = 0; g < G; g++) for (let l = 0; l < inputCiphertexts; l++) list.push({ giant: g, input: l });
     items.push(list);
   }
-  const inputNoise = (b: number): number => model.encryption + (b === 0 ? 0 : model.keySwitch);
+  // A rotation composed of d key switches (§4.15.1) adds d times the key-switching noise.
+  const hops = (step: number): number => (normalizeStep(step, R) === 0 ? 0 : routes ? routeDepth(routes, step) : 1);
+  const inputNoise = (b: number): number => model.encryption + hops(b) * model.keySwitch;
   let perItem = 0;
   for (let b = 0; b < B; b++) perItem += plainProductNoise(model, inputNoise(b));
   perItem += B - 1;
+  const finishSteps = [...sumSteps.map((s) => hops(s)), ...(splitRows ? [1] : [])];
   const finish = (x: number): number => {
     let v = x;
-    for (let i = 0; i < sumSteps.length + (splitRows ? 1 : 0); i++) v = 2 * v + model.keySwitch + 1;
+    for (const d of finishSteps) v = 2 * v + d * model.keySwitch + 1;
     return v + 1;
   };
+  let giantHops = 1;
+  for (let g = 1; g < G; g++) giantHops = Math.max(giantHops, hops(g * B));
+  const giantNoise = giantHops * model.keySwitch;
   const budget = 2 ** model.maxNoiseBits;
   const partItems: number[][][] = [];
   const noiseBounds: number[] = [];
   for (const list of items) {
     const noiseItems: NoiseItem[] = list.map((it) => ({ group: it.giant, noise: perItem }));
-    const parts = partitionByNoise(noiseItems, model.keySwitch, finish, budget, 'dense');
+    const parts = partitionByNoise(noiseItems, giantNoise, finish, budget, 'dense');
     partItems.push(parts);
-    for (const p of parts) noiseBounds.push(partNoise(noiseItems, p, model.keySwitch, finish));
+    for (const p of parts) noiseBounds.push(partNoise(noiseItems, p, giantNoise, finish));
   }
 
   const elements = new Map<number, number>();
   const addStep = (step: number): void => {
     const s = normalizeStep(step, R);
-    if (s !== 0) elements.set(galoisEltFromStep(n, s), s);
+    if (s === 0) return;
+    if (routes) for (const [e, g] of routedElements(n, routes, [s])) elements.set(e, g);
+    else elements.set(galoisEltFromStep(n, s), s);
   };
   for (let b = 1; b < B; b++) addStep(b);
   let giantRotations = 0;
@@ -142,19 +151,22 @@ function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand
       for (const g of gs) {
         if (g !== 0) {
           addStep(g * B);
-          giantRotations++;
+          giantRotations += hops(g * B);
         }
       }
       products += part.length * B;
-      finishing += sumSteps.length + (splitRows ? 1 : 0);
+      finishing += finishSteps.reduce((a, d) => a + d, 0);
     }
   });
   for (const s of sumSteps) addStep(s);
   if (splitRows) elements.set(2 * n - 1, 0);
   const galoisElements = [...elements.keys()].sort((a, b) => a - b);
+  const babies = Array.from({ length: B }, (_, b) => b);
+  const babySwitches = routes ? routedRotationCount(routes, babies) : B - 1;
+  const babyDecompositions = B === 1 ? 0 : routes ? routedDecompositionCount(routes, babies) : 1;
   const cost: LinearCost = {
-    decompositions: (B > 1 ? inputCiphertexts : 0) + giantRotations + finishing,
-    rotations: inputCiphertexts * (B - 1) + giantRotations + finishing,
+    decompositions: inputCiphertexts * babyDecompositions + giantRotations + finishing,
+    rotations: inputCiphertexts * babySwitches + giantRotations + finishing,
     plainProducts: products,
   };
 
@@ -193,6 +205,7 @@ function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand
     returnedCiphertexts: parts.reduce((x, y) => x + y, 0),
     galoisElements,
     rotationSteps: galoisElements.map((e) => elements.get(e)!),
+    routes,
     noise: model,
     noiseBounds,
     floodBits,
@@ -223,7 +236,7 @@ function score(plan: DensePlan): number {
  * count B | No, keeps the plans whose parts can be flooded, and returns the one of least estimated
  * cost (ties: smaller No, then smaller B).
  */
-export function planDense(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel): DensePlan {
+export function planDense(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, routes: RotationRoutes | null = null): DensePlan {
   checkLinearShape(shape);
   const R = ctx.n / 2;
   const Ni = shape.inFeatures > R ? R : nextPow2(shape.inFeatures);
@@ -234,7 +247,7 @@ export function planDense(ctx: BfvContext, shape: DenseShape, model: LinearNoise
     for (let B = 1; B <= No; B *= 2) {
       let plan: DensePlan;
       try {
-        plan = build(ctx, shape, model, { No, B });
+        plan = build(ctx, shape, model, { No, B }, routes);
       } catch (e) {
         lastError = e;
         continue;
@@ -297,9 +310,10 @@ export function densePlaintexts(ctx: BfvContext, plan: DensePlan, weights: Float
   };
 }
 
-function rotateNtt(ctx: BfvContext, ct: Ciphertext, step: number, R: number, gk: GaloisKeys): Ciphertext {
+function rotateNtt(ctx: BfvContext, ct: Ciphertext, step: number, R: number, gk: GaloisKeys, routes: RotationRoutes | null): Ciphertext {
   const s = normalizeStep(step, R);
-  return s === 0 ? ct : bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(ctx.n, s)], gk)[0];
+  if (s === 0) return ct;
+  return routes ? rotateRouted(ctx, ct, s, routes, gk) : bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(ctx.n, s)], gk)[0];
 }
 
 /**
@@ -316,7 +330,8 @@ export function evaluateDenseParts(
   const k = plan.level;
   const R = plan.rowSize;
   const B = plan.babySteps;
-  const baby = inputs.map((ct) => bfvRotateRowsHoisted(ctx, ct, Array.from({ length: B }, (_, b) => b), gk));
+  const babies = Array.from({ length: B }, (_, b) => b);
+  const baby = inputs.map((ct) => (plan.routes ? rotateRowsRouted(ctx, ct, babies, plan.routes, gk) : bfvRotateRowsHoisted(ctx, ct, babies, gk)));
   return plan.items.map((list, c) =>
     plan.partItems[c].map((part) => {
       let z: Ciphertext = { coeffModulusSize: k, polys: [ctx.allocPoly(k), ctx.allocPoly(k)], isNttForm: true };
@@ -338,7 +353,7 @@ export function evaluateDenseParts(
           }
         }
         if (acc === null) continue;
-        const rotated = rotateNtt(ctx, { coeffModulusSize: k, polys: acc, isNttForm: true }, g * B, R, gk);
+        const rotated = rotateNtt(ctx, { coeffModulusSize: k, polys: acc, isNttForm: true }, g * B, R, gk, plan.routes);
         polyAdd(ctx, z.polys[0], rotated.polys[0], z.polys[0], k);
         polyAdd(ctx, z.polys[1], rotated.polys[1], z.polys[1], k);
       }
@@ -346,7 +361,7 @@ export function evaluateDenseParts(
         polyAdd(ctx, z.polys[0], rot.polys[0], z.polys[0], k);
         polyAdd(ctx, z.polys[1], rot.polys[1], z.polys[1], k);
       };
-      for (const s of plan.sumSteps) fold(rotateNtt(ctx, z, s, R, gk));
+      for (const s of plan.sumSteps) fold(rotateNtt(ctx, z, s, R, gk, plan.routes));
       if (plan.splitRows) fold(bfvApplyGaloisHoisted(ctx, z, [2 * ctx.n - 1], gk)[0]);
       polyNttInverse(ctx, z.polys[0], k);
       polyNttInverse(ctx, z.polys[1], k);

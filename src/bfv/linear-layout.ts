@@ -17,6 +17,7 @@ import { bfvModSwitchToNext, bfvSubPlain, preparePlaintext } from './evaluator.j
 import type { LinearNoiseModel } from './linear-noise.js';
 import { modSwitchNoise, noiseBoundBits } from './linear-noise.js';
 import type { LinearShape } from './linear-shapes.js';
+import type { RotationRoutes } from './rotation-keys.js';
 import { floodNoise, floodingBits } from './noise.js';
 import { checkCiphertext, type Ciphertext, type PlaintextNtt, type PublicKey } from './types.js';
 
@@ -50,6 +51,11 @@ export interface LinearPlanBase {
   readonly galoisElements: readonly number[];
   /** The same as row-rotation steps in (−n/4, n/4] (0 stands for the column swap 2n − 1), in the order of galoisElements. */
   readonly rotationSteps: readonly number[];
+  /**
+   * Routes composing every row rotation from a few generator keys (§4.15.1), or null: one key per
+   * rotation step. With routes, galoisElements are the generators the layer's routes use.
+   */
+  readonly routes: RotationRoutes | null;
   /** The noise constants the plan was checked against. */
   readonly noise: LinearNoiseModel;
   /** Worst-case noise bound of each returned ciphertext before flooding. */

@@ -24,12 +24,13 @@ import { sampleFieldVector } from '../sharing/field-vector.js';
 import type { BfvContext } from './context.js';
 import { bfvDecrypt, bfvEncrypt, bfvEncryptSymmetric } from './encrypt.js';
 import { batchDecode, batchEncode } from './encoder.js';
-import { generateGaloisKeys } from './keys.js';
+import { generateGaloisKeys, type SeededOptions } from './keys.js';
 import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './linear-conv.js';
 import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSource, type DensePlan } from './linear-dense.js';
 import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './linear-layout.js';
 import { linearNoiseModel } from './linear-noise.js';
 import { checkLinearShape, linearWeightCount, toFieldElements, type LinearShape } from './linear-shapes.js';
+import { chooseRotationKeys, rotationRoutes, type RotationRoutes } from './rotation-keys.js';
 import type { Ciphertext, GaloisKeys, PlaintextNtt, PublicKey, SecretKey } from './types.js';
 
 /** A plan for one linear layer: what client and server must agree on. Spec: §4.15 */
@@ -43,6 +44,11 @@ export interface LinearPlanOptions {
   readonly lambda?: number;
   /** Convolutions: at most this many channel blocks per row (a power of two), see {@link ConvPlanOptions}. */
   readonly maxBlocksPerRow?: number;
+  /**
+   * Compose the row rotations from these routes' generator keys (§4.15.1); default null: one Galois
+   * key per rotation step. {@link planLinearLayers} chooses the routes for a whole model.
+   */
+  readonly routes?: RotationRoutes | null;
 }
 
 function checkContext(ctx: BfvContext): void {
@@ -65,7 +71,34 @@ export function planLinearLayer(ctx: BfvContext, shape: LinearShape, options: Li
   const level = options.level ?? ctx.firstLevel.k;
   if (ctx.level(level).k > ctx.firstLevel.k) throw new InvalidArgumentError('linear layers cannot be evaluated at the key level');
   const model = linearNoiseModel(ctx, level, options.lambda);
-  return shape.kind === 'conv' ? planConv(ctx, shape, model, { maxBlocksPerRow: options.maxBlocksPerRow }) : planDense(ctx, shape, model);
+  const routes = options.routes ?? null;
+  return shape.kind === 'conv' ? planConv(ctx, shape, model, { maxBlocksPerRow: options.maxBlocksPerRow, routes }) : planDense(ctx, shape, model, routes);
+}
+
+/** Options of {@link planLinearLayers}. */
+export interface LinearModelPlanOptions extends Omit<LinearPlanOptions, 'routes'> {
+  /**
+   * 'minimal' (default): the Galois keys are a few generators ({@link chooseRotationKeys} over the
+   * steps every layer needs) and rotations are composed along routes; 'exact': one key per step.
+   */
+  readonly rotationKeys?: 'minimal' | 'exact';
+}
+
+/**
+ * Plans all linear layers of a model together (Spec: §4.15.1): first each layer alone with one key
+ * per rotation step; with `rotationKeys: 'minimal'`, the generators for the union of those steps
+ * ({@link chooseRotationKeys}), then every layer again with the shared routes. Depends only on the
+ * shapes, the parameters and the options, so both parties get the same plans and key set.
+ */
+export function planLinearLayers(ctx: BfvContext, shapes: readonly LinearShape[], options: LinearModelPlanOptions = {}): LinearPlan[] {
+  const { rotationKeys = 'minimal', ...rest } = options;
+  if (rotationKeys !== 'minimal' && rotationKeys !== 'exact') throw new InvalidArgumentError(`rotationKeys must be 'minimal' or 'exact', got ${String(rotationKeys)}`);
+  const exact = shapes.map((shape) => planLinearLayer(ctx, shape, rest));
+  if (rotationKeys === 'exact') return exact;
+  const steps = new Set<number>();
+  for (const p of exact) for (const s of p.rotationSteps) if (s !== 0) steps.add(s);
+  const routes = rotationRoutes(ctx.n, chooseRotationKeys(ctx.n, [...steps]));
+  return shapes.map((shape) => planLinearLayer(ctx, shape, { ...rest, routes }));
 }
 
 function checkPlan(ctx: BfvContext, plan: LinearPlanBase): void {
@@ -84,7 +117,8 @@ export function packLinearInput(plan: LinearPlan, r: ArrayLike<number>): Float64
 /**
  * The client's upload: its input r packed ({@link packLinearInput}), batch-encoded and encrypted at
  * the plan's level, one ciphertext after the other — with the secret key (symmetric encryption, as
- * SEAL's encrypt_symmetric) or with a public key. Spec: §4.15
+ * SEAL's encrypt_symmetric; `seeded` for SEAL's seeded form, half the bytes on the wire, §4.10) or
+ * with a public key. Spec: §4.15
  */
 export function encryptLinearInput(
   ctx: BfvContext,
@@ -92,6 +126,7 @@ export function encryptLinearInput(
   key: SecretKey | PublicKey,
   r: ArrayLike<number>,
   rng: Rng,
+  options: SeededOptions = {},
 ): Ciphertext[] {
   checkPlan(ctx, plan);
   const slots = packLinearInput(plan, r);
@@ -100,7 +135,7 @@ export function encryptLinearInput(
     const pt = batchEncode(ctx, v);
     return isPublic
       ? bfvEncrypt(ctx, key as PublicKey, pt, rng, { level: plan.level })
-      : bfvEncryptSymmetric(ctx, key as SecretKey, pt, rng, { level: plan.level });
+      : bfvEncryptSymmetric(ctx, key as SecretKey, pt, rng, { level: plan.level, seeded: options.seeded === true });
   });
 }
 
@@ -112,9 +147,9 @@ export function linearGaloisElements(plans: readonly LinearPlan[]): number[] {
 }
 
 /** The client's Galois keys for a set of layers: exactly {@link linearGaloisElements}(plans). Spec: §4.15 */
-export function generateLinearGaloisKeys(ctx: BfvContext, sk: SecretKey, plans: readonly LinearPlan[], rng: Rng): GaloisKeys {
+export function generateLinearGaloisKeys(ctx: BfvContext, sk: SecretKey, plans: readonly LinearPlan[], rng: Rng, options: SeededOptions = {}): GaloisKeys {
   for (const p of plans) checkPlan(ctx, p);
-  return generateGaloisKeys(ctx, sk, rng, { galoisElements: linearGaloisElements(plans) });
+  return generateGaloisKeys(ctx, sk, rng, { galoisElements: linearGaloisElements(plans), seeded: options.seeded === true });
 }
 
 /** A layer the server is ready to evaluate: its plan and weights (and possibly its encoded plaintexts). Spec: §4.15 */

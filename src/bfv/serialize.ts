@@ -1,6 +1,8 @@
 /**
- * Reading and writing Microsoft SEAL 4.1's binary format (compression mode "none"), so that
- * delphi-ts and SEAL (or node-seal) can exchange ciphertexts, plaintexts and keys byte for byte.
+ * Reading and writing Microsoft SEAL 4.1's binary format, so that delphi-ts and SEAL (or node-seal)
+ * can exchange ciphertexts, plaintexts and keys byte for byte: full and seeded objects (c_1 of a
+ * secret-key encryption or key part replaced by its PRNG seed), uncompressed or compressed (zlib
+ * and zstd read, zlib written; {@link decompressSealObject}).
  * All multi-byte integers are little-endian. Every reader checks every field and length and
  * throws {@link MalformedInputError} on anything SEAL would refuse.
  *
@@ -9,6 +11,7 @@
  */
 import { DelphiError, MalformedInputError } from '../errors.js';
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
+import { compressSealObject, decompressSealObject, type SealComprMode } from './seal-compression.js';
 import { sampleSealUniform, SEAL_PRNG_BLAKE2XB, SEAL_PRNG_SEED_BYTES, SEAL_PRNG_SHAKE256, SealPrng } from './seal-prng.js';
 import type {
   Ciphertext,
@@ -144,10 +147,32 @@ class Writer {
   }
 }
 
+/** Options of the SEAL writers. Spec: §4.10.1 */
+export interface SealWriteOptions {
+  /**
+   * Write the seeded form (as SEAL's *Serializable objects): c_1 replaced by its PRNG seed. Only for
+   * ciphertexts (and key parts) that carry their seed (`Ciphertext.seed`); others are written in full.
+   */
+  readonly seeded?: boolean;
+  /** SEAL compression mode of the outer object: 'none' (default) or 'zlib'. */
+  readonly compression?: SealComprMode;
+}
+
+/** Options of the SEAL readers. Spec: §4.10.2 */
+export interface SealReadOptions {
+  /**
+   * Largest uncompressed size accepted for a compressed object (default: the largest valid object
+   * of the kind for this context; 1 GiB for key-switching keys).
+   */
+  readonly maxBytes?: number;
+}
+
+const KSWITCH_DEFAULT_MAX_BYTES = 2 ** 30;
+
 /**
  * Parses and validates a SEALHeader at `offset`: magic 0xA15E, header size 16, version 4.1,
- * compression mode "none" (zlib/zstd are recognised and refused), reserved 0, and a size that fits
- * the available bytes. Spec: §4.10
+ * compression mode "none" (the deserializers decompress zlib/zstd objects first, §4.10.2),
+ * reserved 0, and a size that fits the available bytes. Spec: §4.10
  */
 export function readSealHeader(bytes: Uint8Array, offset = 0, what = 'SEAL object'): SealHeader {
   if (!(bytes instanceof Uint8Array)) throw new MalformedInputError(`${what}: expected a Uint8Array`);
@@ -168,7 +193,7 @@ export function readSealHeader(bytes: Uint8Array, offset = 0, what = 'SEAL objec
     const name = COMPRESSION_NAMES[comprMode];
     throw new MalformedInputError(
       name
-        ? `${what}: ${name}-compressed SEAL objects are not supported; save with compression mode "none" (ComprModeType.none)`
+        ? `${what}: ${name}-compressed SEAL data where only uncompressed data may occur`
         : `${what}: unknown compression mode ${comprMode}`,
     );
   }
@@ -216,11 +241,18 @@ function dynArraySize(count: number): number {
   return SEAL_HEADER_SIZE + 8 + 8 * count;
 }
 
-function ciphertextMembersSize(ctx: BfvContext, size: number, k: number): number {
-  return 32 + 1 + 8 * 5 + dynArraySize(size * k * ctx.n);
+/** Bytes of the PRNG info object of a seeded ciphertext: header, type, seed. */
+const SEED_INFO_SIZE = SEAL_HEADER_SIZE + 1 + SEAL_PRNG_SEED_BYTES;
+
+function ciphertextMembersSize(ctx: BfvContext, size: number, k: number, seeded = false): number {
+  return 32 + 1 + 8 * 5 + (seeded ? dynArraySize(k * ctx.n) + SEED_INFO_SIZE : dynArraySize(size * k * ctx.n));
 }
 
-function writeCiphertextMembers(w: Writer, ctx: BfvContext, ct: Ciphertext): void {
+function isSeeded(ct: Ciphertext, options: SealWriteOptions | undefined): boolean {
+  return options?.seeded === true && ct.seed !== undefined && ct.polys.length === 2;
+}
+
+function writeCiphertextMembers(w: Writer, ctx: BfvContext, ct: Ciphertext, seeded = false): void {
   const k = ct.coeffModulusSize;
   w.raw(ctx.level(k).parmsId);
   w.u8(ct.isNttForm ? 1 : 0);
@@ -229,6 +261,17 @@ function writeCiphertextMembers(w: Writer, ctx: BfvContext, ct: Ciphertext): voi
   w.u64(k);
   w.f64(1.0); // scale (BFV: 1.0)
   w.u64(1); // correction factor (BFV: 1)
+  if (seeded) {
+    // SEAL's seeded form: the data array holds c_0 only, then the PRNG (type, seed) object.
+    const count = k * ctx.n;
+    w.header(dynArraySize(count));
+    w.u64(count);
+    w.coeffs(ct.polys[0], count);
+    w.header(SEED_INFO_SIZE);
+    w.u8(ct.seed!.type);
+    w.raw(ct.seed!.bytes);
+    return;
+  }
   const count = ct.polys.length * k * ctx.n;
   w.header(dynArraySize(count));
   w.u64(count);
@@ -305,19 +348,32 @@ function expectWhole(bytes: Uint8Array, h: SealHeader, what: string, end: number
   }
 }
 
-/** SEAL 4.1 bytes of a ciphertext: SEALHeader, then the ciphertext members (§4.10). Spec: §4.10 */
-export function serializeCiphertext(ctx: BfvContext, ct: Ciphertext): Uint8Array {
-  const total = SEAL_HEADER_SIZE + ciphertextMembersSize(ctx, ct.polys.length, ct.coeffModulusSize);
+/**
+ * SEAL 4.1 bytes of a ciphertext: SEALHeader, then the ciphertext members (§4.10); seeded and/or
+ * zlib-compressed on request ({@link SealWriteOptions}). Spec: §4.10
+ */
+export function serializeCiphertext(ctx: BfvContext, ct: Ciphertext, options?: SealWriteOptions): Uint8Array {
+  const seeded = isSeeded(ct, options);
+  const total = SEAL_HEADER_SIZE + ciphertextMembersSize(ctx, ct.polys.length, ct.coeffModulusSize, seeded);
   const w = new Writer(total);
   w.header(total);
-  writeCiphertextMembers(w, ctx, ct);
-  return w.bytes;
+  writeCiphertextMembers(w, ctx, ct, seeded);
+  return compressSealObject(w.bytes, options?.compression ?? 'none');
 }
 
-/** Parses a SEAL 4.1 ciphertext of this context; {@link MalformedInputError} on any defect. Spec: §4.10 */
-export function deserializeCiphertext(ctx: BfvContext, bytes: Uint8Array): Ciphertext {
+/** Largest uncompressed SEAL ciphertext of this context. */
+function maxCiphertextBytes(ctx: BfvContext, size: number): number {
+  return SEAL_HEADER_SIZE + ciphertextMembersSize(ctx, size, ctx.primes.length);
+}
+
+/**
+ * Parses a SEAL 4.1 ciphertext of this context — full or seeded, uncompressed or zlib/zstd
+ * compressed; {@link MalformedInputError} on any defect. Spec: §4.10
+ */
+export function deserializeCiphertext(ctx: BfvContext, input: Uint8Array, options?: SealReadOptions): Ciphertext {
   const what = 'ciphertext';
   return wrapErrors(what, () => {
+    const bytes = decompressSealObject(input, options?.maxBytes ?? maxCiphertextBytes(ctx, SEAL_CIPHERTEXT_SIZE_MAX), what);
     const h = readSealHeader(bytes, 0, what);
     const r = new Reader(bytes, SEAL_HEADER_SIZE, what);
     const ct = readCiphertextMembers(r, ctx, false);
@@ -343,9 +399,10 @@ export function serializePlaintext(ctx: BfvContext, pt: Plaintext): Uint8Array {
 }
 
 /** Parses a SEAL 4.1 BFV plaintext (coefficient form, values < t). Spec: §4.10 */
-export function deserializePlaintext(ctx: BfvContext, bytes: Uint8Array): Plaintext {
+export function deserializePlaintext(ctx: BfvContext, input: Uint8Array, options?: SealReadOptions): Plaintext {
   const what = 'plaintext';
   return wrapErrors(what, () => {
+    const bytes = decompressSealObject(input, options?.maxBytes ?? SEAL_HEADER_SIZE + 48 + dynArraySize(ctx.n), what);
     const h = readSealHeader(bytes, 0, what);
     const r = new Reader(bytes, SEAL_HEADER_SIZE, what);
     const id = r.raw(32, 'parms_id');
@@ -382,9 +439,10 @@ export function serializeSecretKey(ctx: BfvContext, sk: SecretKey): Uint8Array {
 }
 
 /** Parses a SEAL 4.1 secret key of this context. Spec: §4.10 */
-export function deserializeSecretKey(ctx: BfvContext, bytes: Uint8Array): SecretKey {
+export function deserializeSecretKey(ctx: BfvContext, input: Uint8Array, options?: SealReadOptions): SecretKey {
   const what = 'secret key';
   return wrapErrors(what, () => {
+    const bytes = decompressSealObject(input, options?.maxBytes ?? SEAL_HEADER_SIZE + 48 + dynArraySize(ctx.primes.length * ctx.n), what);
     const h = readSealHeader(bytes, 0, what);
     const r = new Reader(bytes, SEAL_HEADER_SIZE, what);
     const id = r.raw(32, 'parms_id');
@@ -404,9 +462,9 @@ export function deserializeSecretKey(ctx: BfvContext, bytes: Uint8Array): Secret
   });
 }
 
-/** SEAL 4.1 bytes of a public key: header, then its ciphertext members (key level, NTT form). Spec: §4.10 */
-export function serializePublicKey(ctx: BfvContext, pk: PublicKey): Uint8Array {
-  return serializeCiphertext(ctx, pk.ciphertext);
+/** SEAL 4.1 bytes of a public key: header, then its ciphertext members (key level, NTT form); seeded/compressed on request. Spec: §4.10 */
+export function serializePublicKey(ctx: BfvContext, pk: PublicKey, options?: SealWriteOptions): Uint8Array {
+  return serializeCiphertext(ctx, pk.ciphertext, options);
 }
 
 function checkKeyCiphertext(ctx: BfvContext, ct: Ciphertext, what: string): void {
@@ -415,10 +473,11 @@ function checkKeyCiphertext(ctx: BfvContext, ct: Ciphertext, what: string): void
   }
 }
 
-/** Parses a SEAL 4.1 public key of this context. Spec: §4.10 */
-export function deserializePublicKey(ctx: BfvContext, bytes: Uint8Array): PublicKey {
+/** Parses a SEAL 4.1 public key of this context (full or seeded, uncompressed or compressed). Spec: §4.10 */
+export function deserializePublicKey(ctx: BfvContext, input: Uint8Array, options?: SealReadOptions): PublicKey {
   const what = 'public key';
   return wrapErrors(what, () => {
+    const bytes = decompressSealObject(input, options?.maxBytes ?? maxCiphertextBytes(ctx, 2), what);
     const h = readSealHeader(bytes, 0, what);
     const r = new Reader(bytes, SEAL_HEADER_SIZE, what);
     const ct = readCiphertextMembers(r, ctx, true);
@@ -429,18 +488,20 @@ export function deserializePublicKey(ctx: BfvContext, bytes: Uint8Array): Public
 }
 
 /** Size in bytes of one nested public key. */
-function publicKeySize(ctx: BfvContext): number {
-  return SEAL_HEADER_SIZE + ciphertextMembersSize(ctx, 2, ctx.primes.length);
+function publicKeySize(ctx: BfvContext, seeded = false): number {
+  return SEAL_HEADER_SIZE + ciphertextMembersSize(ctx, 2, ctx.primes.length, seeded);
 }
 
 /**
  * KSwitchKeys layout: header, key-level parms_id, u64 dim1, then per slot u64 dim2 and dim2 complete
- * public keys (each with its own header). Spec: §4.10
+ * public keys (each with its own header; seeded ones as SEAL's *Serializable keys). Spec: §4.10
  */
-function serializeKSwitchKeys(ctx: BfvContext, slots: readonly (KSwitchKey | undefined)[]): Uint8Array {
-  const pkSize = publicKeySize(ctx);
+function serializeKSwitchKeys(ctx: BfvContext, slots: readonly (KSwitchKey | undefined)[], options?: SealWriteOptions): Uint8Array {
   let total = SEAL_HEADER_SIZE + 32 + 8;
-  for (const s of slots) total += 8 + (s ? s.length * pkSize : 0);
+  for (const s of slots) {
+    total += 8;
+    for (const pk of s ?? []) total += publicKeySize(ctx, isSeeded(pk.ciphertext, options));
+  }
   const w = new Writer(total);
   w.header(total);
   w.raw(ctx.keyLevel.parmsId);
@@ -448,14 +509,16 @@ function serializeKSwitchKeys(ctx: BfvContext, slots: readonly (KSwitchKey | und
   for (const s of slots) {
     w.u64(s ? s.length : 0);
     for (const pk of s ?? []) {
-      w.header(pkSize);
-      writeCiphertextMembers(w, ctx, pk.ciphertext);
+      const seeded = isSeeded(pk.ciphertext, options);
+      w.header(publicKeySize(ctx, seeded));
+      writeCiphertextMembers(w, ctx, pk.ciphertext, seeded);
     }
   }
-  return w.bytes;
+  return compressSealObject(w.bytes, options?.compression ?? 'none');
 }
 
-function deserializeKSwitchKeys(ctx: BfvContext, bytes: Uint8Array, what: string, maxSlots: number): (KSwitchKey | undefined)[] {
+function deserializeKSwitchKeys(ctx: BfvContext, input: Uint8Array, what: string, maxSlots: number, options?: SealReadOptions): (KSwitchKey | undefined)[] {
+  const bytes = decompressSealObject(input, options?.maxBytes ?? KSWITCH_DEFAULT_MAX_BYTES, what);
   const h = readSealHeader(bytes, 0, what);
   const r = new Reader(bytes, SEAL_HEADER_SIZE, what);
   const id = r.raw(32, 'parms_id');
@@ -489,33 +552,33 @@ function deserializeKSwitchKeys(ctx: BfvContext, bytes: Uint8Array, what: string
   return slots;
 }
 
-/** SEAL 4.1 bytes of relinearization keys (KSwitchKeys with one slot, for s²). Spec: §4.10 */
-export function serializeRelinKeys(ctx: BfvContext, rk: RelinKeys): Uint8Array {
-  return serializeKSwitchKeys(ctx, rk.keys);
+/** SEAL 4.1 bytes of relinearization keys (KSwitchKeys with one slot, for s²); seeded/compressed on request. Spec: §4.10 */
+export function serializeRelinKeys(ctx: BfvContext, rk: RelinKeys, options?: SealWriteOptions): Uint8Array {
+  return serializeKSwitchKeys(ctx, rk.keys, options);
 }
 
-/** Parses SEAL 4.1 relinearization keys of this context. Spec: §4.10 */
-export function deserializeRelinKeys(ctx: BfvContext, bytes: Uint8Array): RelinKeys {
+/** Parses SEAL 4.1 relinearization keys of this context (full or seeded, uncompressed or compressed). Spec: §4.10 */
+export function deserializeRelinKeys(ctx: BfvContext, bytes: Uint8Array, options?: SealReadOptions): RelinKeys {
   const what = 'relinearization keys';
   return wrapErrors(what, () => {
-    const slots = deserializeKSwitchKeys(ctx, bytes, what, SEAL_CIPHERTEXT_SIZE_MAX);
+    const slots = deserializeKSwitchKeys(ctx, bytes, what, SEAL_CIPHERTEXT_SIZE_MAX, options);
     if (slots.length === 0 || slots.some((s) => !s)) throw new MalformedInputError(`${what}: empty key slot`);
     return { keys: slots as KSwitchKey[] };
   });
 }
 
-/** SEAL 4.1 bytes of Galois keys: n slots, the key of element g at slot (g − 1)/2. Spec: §4.10 */
-export function serializeGaloisKeys(ctx: BfvContext, gk: GaloisKeys): Uint8Array {
+/** SEAL 4.1 bytes of Galois keys: n slots, the key of element g at slot (g − 1)/2; seeded/compressed on request. Spec: §4.10 */
+export function serializeGaloisKeys(ctx: BfvContext, gk: GaloisKeys, options?: SealWriteOptions): Uint8Array {
   const slots: (KSwitchKey | undefined)[] = new Array<KSwitchKey | undefined>(ctx.n).fill(undefined);
   for (const [g, key] of gk.keys) slots[(g - 1) / 2] = key;
-  return serializeKSwitchKeys(ctx, slots);
+  return serializeKSwitchKeys(ctx, slots, options);
 }
 
-/** Parses SEAL 4.1 Galois keys of this context. Spec: §4.10 */
-export function deserializeGaloisKeys(ctx: BfvContext, bytes: Uint8Array): GaloisKeys {
+/** Parses SEAL 4.1 Galois keys of this context (full or seeded, uncompressed or compressed). Spec: §4.10 */
+export function deserializeGaloisKeys(ctx: BfvContext, bytes: Uint8Array, options?: SealReadOptions): GaloisKeys {
   const what = 'Galois keys';
   return wrapErrors(what, () => {
-    const slots = deserializeKSwitchKeys(ctx, bytes, what, ctx.n);
+    const slots = deserializeKSwitchKeys(ctx, bytes, what, ctx.n, options);
     const keys = new Map<number, KSwitchKey>();
     slots.forEach((s, i) => {
       if (s) keys.set(2 * i + 1, s);

@@ -27,6 +27,21 @@ export interface Ciphertext {
   readonly coeffModulusSize: number;
   readonly polys: RnsPoly[];
   readonly isNttForm: boolean;
+  /**
+   * Present on a freshly generated secret-key encryption (or key) whose c_1 is the expansion of this
+   * SEAL PRNG seed ({@link SealSeed}, §4.10): such a ciphertext can be written in seeded form (c_1
+   * replaced by the seed). Operations never copy it: their results are new ciphertexts.
+   */
+  readonly seed?: SealSeed;
+}
+
+/**
+ * A SEAL PRNG seed: `type` 1 = BLAKE2Xb, 2 = SHAKE256 and 64 seed bytes; `sampleSealUniform` of it
+ * re-derives the uniform polynomial c_1 exactly as SEAL does. Spec: §4.10
+ */
+export interface SealSeed {
+  readonly type: number;
+  readonly bytes: Uint8Array;
 }
 
 /** The secret key s (ternary), in NTT form over all primes (key level), as SEAL stores it. Spec: §4.3 */

@@ -12,20 +12,20 @@ import {
   createBfvParameters,
   createCoeffModulus,
   decryptLinearOutput,
-  deserializeCiphertext,
-  deserializeGaloisKeys,
-  deserializePublicKey,
+  deserializeCompactCiphertext,
+  deserializeCompactGaloisKeys,
+  deserializeCompactPublicKey,
   encryptLinearInput,
   evaluateLinearLayer,
-  generateLinearGaloisKeys,
+  generateGaloisKeys,
   generatePublicKey,
   generateSecretKey,
   linearGaloisElements,
-  planLinearLayer,
+  planLinearLayers,
   prepareLinearLayer,
-  serializeCiphertext,
-  serializeGaloisKeys,
-  serializePublicKey,
+  serializeCompactCiphertext,
+  serializeCompactGaloisKeys,
+  serializeCompactPublicKey,
   type BfvContext,
   type BfvParameters,
   type Ciphertext,
@@ -58,8 +58,11 @@ export const BFV_LINEAR_TAG = {
 
 /** Ciphertexts per INPUT/OUTPUT message (a message at n = 8192 and 6 primes is then ≤ 25 MB). Spec: §9.9.3 */
 export const BFV_CIPHERTEXTS_PER_MESSAGE = 32;
-/** Galois keys per GALOIS_KEYS message. Spec: §9.9.3 */
-export const BFV_GALOIS_KEYS_PER_MESSAGE = 4;
+/**
+ * Galois keys per GALOIS_KEYS message: one, so that the client sends each key as soon as it is
+ * generated and the server expands it while the client generates the next. Spec: §9.9.3
+ */
+export const BFV_GALOIS_KEYS_PER_MESSAGE = 1;
 
 /**
  * Delphi's parameters: n = 8192, seven 30-bit primes from `createCoeffModulus` (the last one
@@ -77,6 +80,20 @@ export interface BfvLinearOptions {
   readonly lambda?: number;
   /** Encode every weight plaintext once at setup (faster layers, more server memory). */
   readonly precompute?: boolean;
+  /**
+   * Galois keys (§4.15.1): 'minimal' (default) a few generator keys, rotations composed along shared
+   * routes; 'exact' one key per rotation step (more setup bytes, fewer key switches). Both parties
+   * MUST use the same.
+   */
+  readonly rotationKeys?: 'minimal' | 'exact';
+}
+
+/**
+ * Lets the event loop run once (a macrotask), so that a transport can write what was just sent while
+ * the caller goes on computing; unlike `flush` it does not wait for the peer to read.
+ */
+function yieldToTransport(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 const contexts = new WeakMap<BfvParameters, BfvContext>();
@@ -123,18 +140,23 @@ function weightsOf(layer: WeightedModelLayer): Float64Array {
   return layer.op === 'scale' ? layer.factors : layer.weights;
 }
 
-function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefined): Map<number, LinearPlan> {
-  const plans = new Map<number, LinearPlan>();
+function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefined, rotationKeys: 'minimal' | 'exact'): Map<number, LinearPlan> {
+  const indices: number[] = [];
+  const shapes: LinearShape[] = [];
   arch.layers.forEach((layer, k) => {
-    if (isWeightedLayer(layer)) plans.set(k, planLinearLayer(ctx, bfvLinearShape(layer), lambda === undefined ? {} : { lambda }));
+    if (isWeightedLayer(layer)) {
+      indices.push(k);
+      shapes.push(bfvLinearShape(layer));
+    }
   });
-  return plans;
+  const planned = planLinearLayers(ctx, shapes, { rotationKeys, ...(lambda === undefined ? {} : { lambda }) });
+  return new Map(indices.map((k, i) => [k, planned[i]]));
 }
 
 function sendCiphertexts(channel: Channel, ctx: BfvContext, tag: number, layer: number, cts: readonly Ciphertext[]): void {
   for (let start = 0; start < cts.length; start += BFV_CIPHERTEXTS_PER_MESSAGE) {
     const part = cts.slice(start, start + BFV_CIPHERTEXTS_PER_MESSAGE);
-    channel.send(encodeBlobs(tag, [layer, start, part.length], part.map((ct) => serializeCiphertext(ctx, ct))));
+    channel.send(encodeBlobs(tag, [layer, start, part.length], part.map((ct) => serializeCompactCiphertext(ctx, ct))));
   }
 }
 
@@ -156,11 +178,12 @@ async function receiveCiphertexts(
     }
     if (blobs.length !== want) throw new MalformedInputError(`${context}: ${blobs.length} ciphertexts in a message announcing ${want}`);
     for (const b of blobs) {
-      const ct = deserializeCiphertext(ctx, b);
-      if (ct.coeffModulusSize !== level || ct.polys.length !== 2) {
-        throw new MalformedInputError(`${context}: expected size-2 ciphertexts with ${level} primes, got size ${ct.polys.length} with ${ct.coeffModulusSize}`);
+      try {
+        out.push(deserializeCompactCiphertext(ctx, b, { level, ntt: false }));
+      } catch (e) {
+        if (e instanceof MalformedInputError) throw new MalformedInputError(`${context}: ${e.message}`, { cause: e });
+        throw e;
       }
-      out.push(ct);
     }
   }
   return out;
@@ -179,27 +202,30 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     throw new InvalidArgumentError(`bfvLinear: the parameters must have t = p = ${P} with batching`);
   }
   const lambda = options.lambda;
+  const rotationKeys = options.rotationKeys ?? 'minimal';
   return Object.freeze<LinearBackend>({
     id: 'bfv',
     secure: params.securityLevel !== null,
     async client(channel, rng, { architecture }): Promise<LinearClientSession> {
       const ctx = contextFor(params);
-      const plans = plansFor(ctx, architecture, lambda);
+      const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const sk = generateSecretKey(ctx, rng);
-      const pk = generatePublicKey(ctx, sk, rng);
-      const gk = generateLinearGaloisKeys(ctx, sk, [...plans.values()], rng);
-      const elements = [...gk.keys.keys()].sort((a, b) => a - b);
-      channel.send(encodeBlobs(BFV_LINEAR_TAG.KEYS, [elements.length, 0, 0], [ctx.keyLevel.parmsId, serializePublicKey(ctx, pk)]));
+      const pk = generatePublicKey(ctx, sk, rng, { seeded: true });
+      const elements = linearGaloisElements([...plans.values()]);
+      channel.send(encodeBlobs(BFV_LINEAR_TAG.KEYS, [elements.length, 0, 0], [ctx.keyLevel.parmsId, serializeCompactPublicKey(ctx, pk)]));
+      // Generate and send batch by batch (same draws as generating all at once, in ascending order),
+      // so that the server expands one batch while the client generates the next.
       for (let i = 0; i < elements.length; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
         const part = elements.slice(i, i + BFV_GALOIS_KEYS_PER_MESSAGE);
-        const keys = new Map<number, KSwitchKey>(part.map((g) => [g, gk.keys.get(g)!]));
-        channel.send(encodeBlobs(BFV_LINEAR_TAG.GALOIS_KEYS, [i, part.length, 0], [serializeGaloisKeys(ctx, { keys })]));
+        const keys: ReadonlyMap<number, KSwitchKey> = generateGaloisKeys(ctx, sk, rng, { galoisElements: part, seeded: true }).keys;
+        channel.send(encodeBlobs(BFV_LINEAR_TAG.GALOIS_KEYS, [i, part.length, 0], [serializeCompactGaloisKeys(ctx, { keys })]));
+        await yieldToTransport();
       }
       return {
         async preprocess(layer, index, clientShare, layerRng) {
           const plan = plans.get(index);
           if (!plan) throw new InvalidArgumentError(`bfvLinear: layer ${index} is not a weighted layer`);
-          sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, encryptLinearInput(ctx, plan, sk, clientShare, layerRng));
+          sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, encryptLinearInput(ctx, plan, sk, clientShare, layerRng, { seeded: true }));
           const context = `BFV linear layer ${index}`;
           const cts = await receiveCiphertexts(channel, ctx, BFV_LINEAR_TAG.OUTPUT, index, plan.returnedCiphertexts, plan.returnLevel, context);
           return decryptLinearOutput(ctx, plan, sk, cts);
@@ -208,7 +234,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     },
     async server(channel, _rng, { architecture, model }): Promise<LinearServerSession> {
       const ctx = contextFor(params);
-      const plans = plansFor(ctx, architecture, lambda);
+      const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const prepared = new Map<number, PreparedLinearLayer>();
       for (const [k, plan] of plans) {
         prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: options.precompute === true }));
@@ -220,7 +246,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
       if (parmsId.length !== ctx.keyLevel.parmsId.length || parmsId.some((b, i) => b !== ctx.keyLevel.parmsId[i])) {
         throw new ProtocolError(`${context}: the client uses other BFV parameters (parms_id ${Array.from(parmsId, (b) => b.toString(16).padStart(2, '0')).join('')})`);
       }
-      const publicKey = deserializePublicKey(ctx, pkBytes);
+      const publicKey = deserializeCompactPublicKey(ctx, pkBytes);
       const count = first.header[0];
       const needed = linearGaloisElements([...plans.values()]);
       if (count !== needed.length) throw new ProtocolError(`${context}: the client announces ${count} Galois keys, the layers need ${needed.length}`);
@@ -229,7 +255,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
         const want = Math.min(BFV_GALOIS_KEYS_PER_MESSAGE, count - i);
         const { header, blobs } = decodeBlobs(await channel.recv(), BFV_LINEAR_TAG.GALOIS_KEYS, context);
         if (header[0] !== i || header[1] !== want || blobs.length !== 1) throw new ProtocolError(`${context}: unexpected Galois key batch`);
-        const part: GaloisKeys = deserializeGaloisKeys(ctx, blobs[0]);
+        const part: GaloisKeys = deserializeCompactGaloisKeys(ctx, blobs[0]);
         if (part.keys.size !== want) throw new MalformedInputError(`${context}: batch holds ${part.keys.size} keys, announced ${want}`);
         for (const [g, key] of part.keys) keys.set(g, key);
       }

@@ -10,10 +10,10 @@ import { bfvTripleClientSource, bfvTripleServerSource } from '../beaver/bfv-trip
 import type { TripleSource } from '../beaver/source.js';
 import {
   createBfvContext,
-  deserializePublicKey,
+  deserializeCompactPublicKey,
   generatePublicKey,
   generateSecretKey,
-  serializePublicKey,
+  serializeCompactPublicKey,
   type BfvContext,
   type BfvParameters,
 } from '../bfv/index.js';
@@ -49,7 +49,7 @@ function contextFor(params: BfvParameters): BfvContext {
 /**
  * Square pairs (and triples) from BFV as a {@link TripleBackend} (id `bfv`). Setup: the client draws
  * a secret and a public key and sends KEYS (0xE4: header [0, 0, 0], blobs: the key-level parms_id,
- * the SEAL public key); then each party's source is `bfvTripleClientSource` (role 1) or
+ * the public key in the compact seeded form of §4.10); then each party's source is `bfvTripleClientSource` (role 1) or
  * `bfvTripleServerSource` (role 0) of §4.19. Secure exactly when the parameters are. Spec: §9.9.5
  */
 export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
@@ -64,8 +64,8 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
     async client(channel, rng): Promise<TripleSource> {
       const ctx = contextFor(params);
       const secretKey = generateSecretKey(ctx, rng);
-      const pk = generatePublicKey(ctx, secretKey, rng);
-      channel.send(encodeBlobs(BFV_TRIPLE_KEYS_TAG, [0, 0, 0], [ctx.keyLevel.parmsId, serializePublicKey(ctx, pk)]));
+      const pk = generatePublicKey(ctx, secretKey, rng, { seeded: true });
+      channel.send(encodeBlobs(BFV_TRIPLE_KEYS_TAG, [0, 0, 0], [ctx.keyLevel.parmsId, serializeCompactPublicKey(ctx, pk)]));
       return bfvTripleClientSource(ctx, channel, 1, { secretKey, rng, ...extra });
     },
     async server(channel, rng): Promise<TripleSource> {
@@ -77,7 +77,7 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
       if (parmsId.length !== ctx.keyLevel.parmsId.length || parmsId.some((b, i) => b !== ctx.keyLevel.parmsId[i])) {
         throw new ProtocolError(`${context}: the client uses other BFV parameters`);
       }
-      const publicKey = deserializePublicKey(ctx, pkBytes);
+      const publicKey = deserializeCompactPublicKey(ctx, pkBytes);
       return bfvTripleServerSource(ctx, channel, 0, { publicKey, rng, ...extra });
     },
   });

@@ -131,12 +131,13 @@ describe('BFV triple source at Delphi\'s parameters (n = 8192, 7 × 30-bit prime
     const count = 8192;
     const [t0, t1] = await Promise.all([client.triples(count), server.triples(count)]);
     checkTriples(t0, t1, count);
-    // Upload: two ciphertexts of 6 primes; download: one of 2 primes (SEAL format: 8 bytes per residue).
-    const ctBytes = (k: number): number => 16 + 32 + 1 + 40 + 16 + 8 + 8 * 2 * k * 8192;
-    expect(clientEnd.stats.bytesSent).toBe(16 + 2 * (4 + ctBytes(6)));
-    expect(clientEnd.stats.bytesReceived).toBe(16 + 4 + ctBytes(2));
+    // Upload: two seeded ciphertexts of 6 primes (8-byte header, 64-byte seed, c_0 in 30 bits per
+    // residue); download: one full ciphertext of 2 primes (both polynomials packed), §4.10.
+    const residues = (k: number): number => (k * 8192 * 30) / 8;
+    expect(clientEnd.stats.bytesSent).toBe(16 + 2 * (4 + 8 + 64 + residues(6)));
+    expect(clientEnd.stats.bytesReceived).toBe(16 + 4 + 8 + 2 * residues(2));
     const perTriple = (clientEnd.stats.bytesSent + clientEnd.stats.bytesReceived) / count;
-    expect(perTriple).toBeCloseTo(224.1, 0);
+    expect(perTriple).toBeCloseTo(60.0, 0);
     const [s0, s1] = await Promise.all([client.squarePairs(100), server.squarePairs(100)]);
     checkSquares(s0, s1, 100);
   });
