@@ -3,13 +3,15 @@
  * AES-128 in counter mode keyed by the 16-byte seed. Block j of the stream is AES_k(⟨j⟩), where ⟨j⟩ is
  * j as a 128-bit big-endian integer (NIST SP 800-38A CTR with initial counter block 0); the stream is
  * read as little-endian 32-bit words. Random access by block index lets both parties keep just a
- * block counter as PRG state.
+ * block counter as PRG state. In Node the keystream comes from OpenSSL's AES-128-CTR (same function;
+ * the AES backend choice of §5.1 applies), elsewhere from @noble/ciphers.
  *
  * Spec: §6.4
  * @module
  */
 import { ctr } from '@noble/ciphers/aes.js';
 import { InvalidArgumentError } from '../errors.js';
+import { nodeCryptoForKernels } from '../hash/backend.js';
 
 /** Bytes of a PRG seed (an AES-128 key). Spec: §6.4 */
 export const PRG_SEED_BYTES = 16;
@@ -51,7 +53,9 @@ export class AesCtrPrg {
     }
     const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     if (zeros.length < bytes.length) zeros = new Uint8Array(bytes.length);
-    ctr(this.#key, iv).encrypt(zeros.subarray(0, bytes.length), bytes);
+    const crypto = bytes.length >= 256 ? nodeCryptoForKernels() : null;
+    if (crypto !== null) bytes.set(crypto.createCipheriv('aes-128-ctr', this.#key, iv).update(zeros.subarray(0, bytes.length)));
+    else ctr(this.#key, iv).encrypt(zeros.subarray(0, bytes.length), bytes);
     if (!LITTLE_ENDIAN) {
       for (let i = 0; i < out.length; i++) {
         const w = out[i];
