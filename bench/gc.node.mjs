@@ -54,3 +54,38 @@ for (const backend of nodeAesAvailable() ? ['typescript', 'node-crypto'] : ['typ
   garbling('ReLU × 4096', reluCircuit({}), 4096);
   garbling('ReLU6 × 1024', reluCircuit({ kind: 'relu6' }), 1024);
 }
+
+// 1 vs N threads (wall clock, median of `runs`): garbleRelusBatched / evaluateRelusBatched on 4096
+// ReLUs in batches of 512, in this thread and on Node worker pools (§5.7).
+{
+  const { garbleRelusBatched, evaluateRelusBatched, reluServerLabels, reluClientLabels } = await import('../dist/gc/index.js');
+  const { createNodePool, defaultThreadCount } = await import('../dist/workers/node.js');
+  setAesBackend('auto');
+  const n = 4096;
+  const zeros = new Float64Array(n);
+  const median = async (fn) => {
+    const t = [];
+    for (let r = 0; r < Math.max(3, Math.min(runs, 7)); r++) {
+      const s = performance.now();
+      await fn();
+      t.push(performance.now() - s);
+    }
+    return t.sort((a, b) => a - b)[t.length >> 1];
+  };
+  const counts = [...new Set([1, 2, defaultThreadCount()])];
+  const base = {};
+  for (const threads of counts) {
+    const pool = threads === 1 ? undefined : createNodePool({ threads });
+    const opts = pool ? { pool } : {};
+    const g = await garbleRelusBatched(n, fromTextSeed('bench/threads'), opts);
+    const sl = reluServerLabels(g, zeros, zeros);
+    const cl = reluClientLabels(g, zeros);
+    const gt = await median(() => garbleRelusBatched(n, fromTextSeed('bench/threads'), opts));
+    const et = await median(() => evaluateRelusBatched({}, g.garbled, sl, cl, opts));
+    if (threads === 1) Object.assign(base, { gt, et });
+    console.log(
+      `${n} ReLUs, ${threads} thread(s): garble ${gt.toFixed(0)} ms (${(base.gt / gt).toFixed(2)}×), evaluate ${et.toFixed(0)} ms (${(base.et / et).toFixed(2)}×)`,
+    );
+    await pool?.close();
+  }
+}
