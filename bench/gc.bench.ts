@@ -6,9 +6,9 @@
  * AND/s = 10^9 / (ns per AND). ReLU batches are measured with each AES backend (§5.1) in the same run.
  * Bytes per ReLU are printed once at start-up. The whole run is one thread; the machine's other load shows up directly in the medians.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { bench, describe } from 'vitest';
+import { afterAll, bench, describe } from 'vitest';
 import { parseBristol } from '../src/gc/bristol.js';
 import { encodeInputs, evaluateGarbled, garble } from '../src/gc/garble.js';
 import { evaluateRelus, garbleRelus, reluClientLabels, reluCost, reluServerLabels } from '../src/gc/relu.js';
@@ -83,4 +83,32 @@ for (const backend of nodeAesAvailable() ? (['typescript', 'node-crypto'] as con
       evaluateRelus({}, relu.garbled, reluServer, reluClient);
     }, opts);
   });
+}
+
+// 1 vs N threads (§5.7): garbleRelusBatched / evaluateRelusBatched in this thread and on Node worker
+// pools. The pool's workers run the compiled library: run `npm run build` first (skipped otherwise).
+const distWorkers = new URL('../dist/workers/node.js', import.meta.url);
+if (existsSync(distWorkers)) {
+  const { createNodePool, defaultThreadCount } = (await import(/* @vite-ignore */ distWorkers.href)) as typeof import('../src/workers/node.js');
+  const { garbleRelusBatched, evaluateRelusBatched } = await import('../src/gc/parallel.js');
+  for (const threads of [...new Set([1, 2, defaultThreadCount()])]) {
+    const pool = threads === 1 ? undefined : createNodePool({ threads });
+    const opts = pool ? { pool } : {};
+    const g = await garbleRelusBatched(N_RELU, rng, opts);
+    const sl = reluServerLabels(g, s, m);
+    const cl = reluClientLabels(g, c);
+    describe(`ReLU batches of ${N_RELU} in batches of 512, ${threads} thread(s)`, () => {
+      bench(`garbleRelusBatched [ops=${N_RELU}]`, async () => {
+        await garbleRelusBatched(N_RELU, rng, opts);
+      }, OPTS);
+      bench(`evaluateRelusBatched [ops=${N_RELU}]`, async () => {
+        await evaluateRelusBatched({}, g.garbled, sl, cl, opts);
+      }, OPTS);
+      afterAll(async () => {
+        await pool?.close();
+      });
+    });
+  }
+} else {
+  console.log('thread benchmarks skipped: run `npm run build` first (the worker pool loads dist/)');
 }
