@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { garbleBatchTask, evaluateBatchTask, type GarbleBatchInput, type GarbleBatchOutput, type EvaluateBatchInput } from '../gc/parallel.js';
+import { receiverBlockTask, senderBlockTask, type ReceiverBlockInput, type ReceiverBlockOutput, type SenderBlockInput } from '../ot/extend-blocks.js';
 
 /** Inputs and outputs of every task. Spec: §5.7 */
 export interface TaskMap {
@@ -15,6 +16,10 @@ export interface TaskMap {
   'gc.garbleBatch': { input: GarbleBatchInput; output: GarbleBatchOutput };
   /** Evaluates one batch of instances; returns the active output labels. */
   'gc.evaluateBatch': { input: EvaluateBatchInput; output: Uint32Array };
+  /** OT extension, receiver: u and t of a column block of chunks (§6.7). */
+  'ot.receiverBlock': { input: ReceiverBlockInput; output: ReceiverBlockOutput };
+  /** OT extension, sender: q of a column block of chunks (§6.7). */
+  'ot.senderBlock': { input: SenderBlockInput; output: Uint32Array };
 }
 
 /** Task names. */
@@ -31,6 +36,10 @@ export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskO
       return garbleBatchTask(input as GarbleBatchInput) as TaskOutput<K>;
     case 'gc.evaluateBatch':
       return evaluateBatchTask(input as EvaluateBatchInput) as TaskOutput<K>;
+    case 'ot.receiverBlock':
+      return receiverBlockTask(input as ReceiverBlockInput) as TaskOutput<K>;
+    case 'ot.senderBlock':
+      return senderBlockTask(input as SenderBlockInput) as TaskOutput<K>;
     default:
       throw new InvalidArgumentError(`unknown pool task ${String(task)}`);
   }
