@@ -3,16 +3,17 @@
  * `node bench/report.mjs` on a JSON report for per-operation medians).
  *
  * Names carrying "[ops=N]" count N AND gates (or N ReLUs), so ns/op is ns per AND gate (or ReLU):
- * AND/s = 10^9 / (ns per AND). Bytes per ReLU are printed once at start-up. The whole run is one
- * thread; the machine's other load shows up directly in the medians.
+ * AND/s = 10^9 / (ns per AND). ReLU batches are measured with each AES backend (§5.1) in the same run.
+ * Bytes per ReLU are printed once at start-up. The whole run is one thread; the machine's other load shows up directly in the medians.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { bench, describe } from 'vitest';
+import { afterAll, bench, describe } from 'vitest';
 import { parseBristol } from '../src/gc/bristol.js';
 import { encodeInputs, evaluateGarbled, garble } from '../src/gc/garble.js';
 import { evaluateRelus, garbleRelus, reluClientLabels, reluCost, reluServerLabels } from '../src/gc/relu.js';
 import { serializeGarbledCircuit } from '../src/gc/serialize.js';
+import { nodeAesAvailable, setAesBackend } from '../src/hash/index.js';
 import { P } from '../src/math/share-field.js';
 import { fromTextSeed, uniformBelow } from '../src/random/index.js';
 
@@ -63,20 +64,51 @@ describe('half-gates on aes_128 (6400 AND gates)', () => {
   }, OPTS);
 });
 
-describe(`ReLU batches of ${N_RELU} (258 AND gates each)`, () => {
-  bench(`server: garble [ops=${N_RELU}]`, () => {
-    garbleRelus(N_RELU, rng);
-  }, OPTS);
-  bench(`server: encode its labels [ops=${N_RELU}]`, () => {
-    reluServerLabels(relu, s, m);
-  }, OPTS);
-  bench(`client: evaluate and decode [ops=${N_RELU}]`, () => {
-    evaluateRelus({}, relu.garbled, reluServer, reluClient);
-  }, OPTS);
-  bench(`garble, per AND gate [ops=${N_RELU * 258}]`, () => {
-    garbleRelus(N_RELU, rng);
-  }, OPTS);
-  bench(`evaluate, per AND gate [ops=${N_RELU * 258}]`, () => {
-    evaluateRelus({}, relu.garbled, reluServer, reluClient);
-  }, OPTS);
-});
+for (const backend of nodeAesAvailable() ? (['typescript', 'node-crypto'] as const) : (['typescript'] as const)) {
+  describe(`ReLU batches of ${N_RELU} (258 AND gates each), AES backend ${backend}`, () => {
+    const opts = { ...OPTS, setup: () => setAesBackend(backend), teardown: () => setAesBackend('auto') };
+    bench(`server: garble [ops=${N_RELU}]`, () => {
+      garbleRelus(N_RELU, rng);
+    }, opts);
+    bench(`server: encode its labels [ops=${N_RELU}]`, () => {
+      reluServerLabels(relu, s, m);
+    }, opts);
+    bench(`client: evaluate and decode [ops=${N_RELU}]`, () => {
+      evaluateRelus({}, relu.garbled, reluServer, reluClient);
+    }, opts);
+    bench(`garble, per AND gate [ops=${N_RELU * 258}]`, () => {
+      garbleRelus(N_RELU, rng);
+    }, opts);
+    bench(`evaluate, per AND gate [ops=${N_RELU * 258}]`, () => {
+      evaluateRelus({}, relu.garbled, reluServer, reluClient);
+    }, opts);
+  });
+}
+
+// 1 vs N threads (§5.7): garbleRelusBatched / evaluateRelusBatched in this thread and on Node worker
+// pools. The pool's workers run the compiled library: run `npm run build` first (skipped otherwise).
+const distWorkers = new URL('../dist/workers/node.js', import.meta.url);
+if (existsSync(distWorkers)) {
+  const { createNodePool, defaultThreadCount } = (await import(/* @vite-ignore */ distWorkers.href)) as typeof import('../src/workers/node.js');
+  const { garbleRelusBatched, evaluateRelusBatched } = await import('../src/gc/parallel.js');
+  for (const threads of [...new Set([1, 2, defaultThreadCount()])]) {
+    const pool = threads === 1 ? undefined : createNodePool({ threads });
+    const opts = pool ? { pool } : {};
+    const g = await garbleRelusBatched(N_RELU, rng, opts);
+    const sl = reluServerLabels(g, s, m);
+    const cl = reluClientLabels(g, c);
+    describe(`ReLU batches of ${N_RELU} in batches of 512, ${threads} thread(s)`, () => {
+      bench(`garbleRelusBatched [ops=${N_RELU}]`, async () => {
+        await garbleRelusBatched(N_RELU, rng, opts);
+      }, OPTS);
+      bench(`evaluateRelusBatched [ops=${N_RELU}]`, async () => {
+        await evaluateRelusBatched({}, g.garbled, sl, cl, opts);
+      }, OPTS);
+      afterAll(async () => {
+        await pool?.close();
+      });
+    });
+  }
+} else {
+  console.log('thread benchmarks skipped: run `npm run build` first (the worker pool loads dist/)');
+}

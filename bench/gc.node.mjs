@@ -1,11 +1,11 @@
 // Garbling throughput in plain Node on the compiled library, in CPU time (best of N runs), which is
 // less disturbed than wall-clock time when other jobs share the machine. Vitest's module transform
-// can slow hot loops, so this complements bench/gc.bench.ts.
+// can slow hot loops, so this complements bench/gc.bench.ts. Both AES backends (§5.1) are measured.
 //
 //   npx tsc -p tsconfig.build.json && node bench/gc.node.mjs [runs]
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { aes128EncryptWords, fixedKeyAes, tccrHashBlocks } from '../dist/hash/index.js';
+import { aes128EncryptWords, fixedKeyAes, mmoHashBlocks, nodeAesAvailable, setAesBackend, tccrHashBlocks } from '../dist/hash/index.js';
 import { encodeInputs, evaluateGarbled, garble, parseBristol, reluCircuit } from '../dist/gc/index.js';
 import { fromTextSeed } from '../dist/random/index.js';
 
@@ -29,8 +29,7 @@ const N = 1 << 14;
 const blocks = new Uint32Array(fromTextSeed('bench/node').bytes(16 * N).buffer);
 const out = new Uint32Array(4 * N);
 const [b32, o32] = [new Int32Array(blocks.buffer), new Int32Array(out.buffer)];
-console.log(`AES-128 kernel:       ${best(N, () => aes128EncryptWords(fixedKeyAes().roundKeys, b32, o32, N))} M blocks/s`);
-console.log(`TCCR (2 AES/hash):    ${best(N, () => tccrHashBlocks(blocks, 0, out))} M hashes/s`);
+const aes = parseBristol(gunzipSync(readFileSync(new URL('../test/gc/fixtures/bristol/aes_128.txt.gz', import.meta.url))).toString()).circuit;
 
 function garbling(name, circuit, instances) {
   const rng = fromTextSeed(`bench/node/${name}`);
@@ -40,10 +39,53 @@ function garbling(name, circuit, instances) {
   const el = encodeInputs(circuit, g.secrets, 'evaluator', new Uint8Array(circuit.inputBits('evaluator') * instances));
   const gr = best(ands, () => garble(circuit, rng, { instances }));
   const ev = best(ands, () => evaluateGarbled(circuit, g.garbled, gl, el));
-  console.log(`${name.padEnd(22)}garble ${gr} M AND/s, evaluate ${ev} M AND/s`);
+  console.log(`  ${name.padEnd(22)}garble ${gr} M AND/s, evaluate ${ev} M AND/s`);
 }
-const aes = parseBristol(gunzipSync(readFileSync(new URL('../test/gc/fixtures/bristol/aes_128.txt.gz', import.meta.url))).toString()).circuit;
-garbling('aes_128 × 1', aes, 1);
-garbling('aes_128 × 16', aes, 16);
-garbling('ReLU × 1024', reluCircuit({}), 1024);
-garbling('ReLU6 × 1024', reluCircuit({ kind: 'relu6' }), 1024);
+
+for (const backend of nodeAesAvailable() ? ['typescript', 'node-crypto'] : ['typescript']) {
+  setAesBackend(backend);
+  console.log(`AES backend ${fixedKeyAes().backend}:`);
+  if (backend === 'typescript') console.log(`  AES-128 T-table kernel:   ${best(N, () => aes128EncryptWords(fixedKeyAes().roundKeys, b32, o32, N))} M blocks/s`);
+  console.log(`  π, batches of ${N}:      ${best(N, () => fixedKeyAes().encryptWords(b32, o32, N))} M blocks/s`);
+  console.log(`  σ-MMO (1 AES/hash):       ${best(N, () => mmoHashBlocks(blocks, 0, out))} M hashes/s`);
+  console.log(`  TCCR (2 AES/hash):        ${best(N, () => tccrHashBlocks(blocks, 0, out))} M hashes/s`);
+  garbling('aes_128 × 1', aes, 1);
+  garbling('aes_128 × 16', aes, 16);
+  garbling('ReLU × 4096', reluCircuit({}), 4096);
+  garbling('ReLU6 × 1024', reluCircuit({ kind: 'relu6' }), 1024);
+}
+
+// 1 vs N threads (wall clock, median of `runs`): garbleRelusBatched / evaluateRelusBatched on 4096
+// ReLUs in batches of 512, in this thread and on Node worker pools (§5.7).
+{
+  const { garbleRelusBatched, evaluateRelusBatched, reluServerLabels, reluClientLabels } = await import('../dist/gc/index.js');
+  const { createNodePool, defaultThreadCount } = await import('../dist/workers/node.js');
+  setAesBackend('auto');
+  const n = 4096;
+  const zeros = new Float64Array(n);
+  const median = async (fn) => {
+    const t = [];
+    for (let r = 0; r < Math.max(3, Math.min(runs, 7)); r++) {
+      const s = performance.now();
+      await fn();
+      t.push(performance.now() - s);
+    }
+    return t.sort((a, b) => a - b)[t.length >> 1];
+  };
+  const counts = [...new Set([1, 2, defaultThreadCount()])];
+  const base = {};
+  for (const threads of counts) {
+    const pool = threads === 1 ? undefined : createNodePool({ threads });
+    const opts = pool ? { pool } : {};
+    const g = await garbleRelusBatched(n, fromTextSeed('bench/threads'), opts);
+    const sl = reluServerLabels(g, zeros, zeros);
+    const cl = reluClientLabels(g, zeros);
+    const gt = await median(() => garbleRelusBatched(n, fromTextSeed('bench/threads'), opts));
+    const et = await median(() => evaluateRelusBatched({}, g.garbled, sl, cl, opts));
+    if (threads === 1) Object.assign(base, { gt, et });
+    console.log(
+      `${n} ReLUs, ${threads} thread(s): garble ${gt.toFixed(0)} ms (${(base.gt / gt).toFixed(2)}×), evaluate ${et.toFixed(0)} ms (${(base.et / et).toFixed(2)}×)`,
+    );
+    await pool?.close();
+  }
+}

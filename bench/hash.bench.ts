@@ -1,10 +1,11 @@
 /**
- * Hash benchmarks: fixed-key AES (the T-table kernel and @noble/ciphers for comparison) and TCCR.
+ * Hash benchmarks: fixed-key AES (the T-table kernel, OpenSSL through the node-crypto backend and
+ * @noble/ciphers for comparison), the one-call garbling hash and TCCR with each backend.
  * Run: `npx vitest bench --run bench/hash.bench.ts`. "[ops=N]" counts blocks.
  */
 import { unsafe } from '@noble/ciphers/aes.js';
 import { bench, describe } from 'vitest';
-import { aes128EncryptWords, FIXED_AES_KEY, fixedKeyAes, tccrHashBlocks, tccrWithTweakWords } from '../src/hash/index.js';
+import { aes128EncryptWords, FIXED_AES_KEY, FixedKeyAes, fixedKeyAes, mmoHashBlocks, nodeAesAvailable, tccrHashBlocks, tccrWithTweakWords } from '../src/hash/index.js';
 import { fromTextSeed } from '../src/random/index.js';
 
 const N = 1 << 16;
@@ -30,6 +31,28 @@ describe(`fixed-key AES-128, ${N} blocks`, () => {
       out[i + 3] = r.s3;
     }
   });
+});
+
+const backends = nodeAesAvailable() ? (['typescript', 'node-crypto'] as const) : (['typescript'] as const);
+describe(`π through the AES backends (§5.1), ${N} blocks`, () => {
+  for (const backend of backends) {
+    const aes = new FixedKeyAes(FIXED_AES_KEY, backend);
+    bench(`${backend} encryptWords [ops=${N}]`, () => {
+      aes.encryptWords(blocks32, out32, N);
+    });
+  }
+});
+
+describe(`garbling hash H(x, i) = π(σ(x) ⊕ i) ⊕ σ(x) vs TCCR, ${N} blocks`, () => {
+  for (const backend of backends) {
+    const aes = new FixedKeyAes(FIXED_AES_KEY, backend);
+    bench(`${backend}: mmoHashBlocks (1 AES/hash) [ops=${N}]`, () => {
+      mmoHashBlocks(blocks, 0, out, aes);
+    });
+    bench(`${backend}: tccrHashBlocks (2 AES/hash) [ops=${N}]`, () => {
+      tccrHashBlocks(blocks, 0, out, aes);
+    });
+  }
 });
 
 describe(`TCCR, ${N} blocks`, () => {

@@ -20,4 +20,5 @@ export * as nn from './nn/index.js';
 export * as protocol from './protocol/index.js';
 export * as planner from './planner/index.js';
 export * as vectors from './vectors/index.js';
+export * as workers from './workers/index.js';
 export { VERSION } from './version.js';

@@ -25,8 +25,13 @@ export const LABEL_BYTES = 16;
 export const TABLE_WORDS_PER_AND = 8;
 /** Gate ids (tweaks are 2·id and 2·id + 1) must stay below 2^52 so that tweaks are safe integers. */
 export const MAX_GATE_ID = 2 ** 52;
-/** Label slots × instances held at once by a kernel (bounds the working set to 32 KiB of labels). */
-const CHUNK_LABELS = 1 << 11;
+/**
+ * Label slots × instances held at once by a kernel: 32 KiB of labels with the TypeScript AES (its
+ * tables compete for the caches), 512 KiB with OpenSSL's (one backend call per AND gate and chunk
+ * then covers hundreds of blocks). Spec: §5.7
+ */
+const CHUNK_LABELS_TYPESCRIPT = 1 << 11;
+const CHUNK_LABELS_NATIVE = 1 << 15;
 
 /** Options of {@link garble}. Spec: §5.6 */
 export interface GarbleOptions {
@@ -130,11 +135,12 @@ function checkGateIds(circuit: Circuit, instances: number, firstGateId: number):
 }
 
 function kernelJob(circuit: Circuit, firstGateId: number): KernelJob {
-  return { plan: labelPlan(circuit), op: circuit.op, andCount: circuit.counts.and, firstGateId, roundKeys: fixedKeyAes().roundKeys };
+  return { plan: labelPlan(circuit), op: circuit.op, andCount: circuit.counts.and, firstGateId, aes: fixedKeyAes() };
 }
 
-function chunkSize(slots: number, instances: number): number {
-  return Math.max(1, Math.min(instances, Math.floor(CHUNK_LABELS / Math.max(1, slots))));
+function chunkSize(job: KernelJob, instances: number): number {
+  const budget = job.aes.backend === 'typescript' ? CHUNK_LABELS_TYPESCRIPT : CHUNK_LABELS_NATIVE;
+  return Math.max(1, Math.min(instances, Math.floor(budget / Math.max(1, job.plan.slots))));
 }
 
 /** Indices (wire numbers) of the input wires of `party`, in wire order. */
@@ -167,7 +173,7 @@ export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}):
   const tables = new Uint32Array(TABLE_WORDS_PER_AND * circuit.counts.and * instances);
   const m = circuit.outputBits;
   const decoding = new Uint8Array(m * instances);
-  const C = chunkSize(plan.slots, instances);
+  const C = chunkSize(job, instances);
   const scratch = new KernelScratch(plan.slots, C);
   const d = int32(delta);
   const zero = int32(inputZeroLabels);
@@ -280,7 +286,7 @@ export function evaluateGarbled(circuit: Circuit, garbled: GarbledCircuit, garbl
   const { plan } = job;
   const m = circuit.outputBits;
   const out = new Uint32Array(LABEL_WORDS * m * instances);
-  const C = chunkSize(plan.slots, instances);
+  const C = chunkSize(job, instances);
   const scratch = new KernelScratch(plan.slots, C);
   const t = int32(garbled.tables);
   const o32 = int32(out);

@@ -2,15 +2,16 @@
  * The half-gates kernels (Zahur, Rosulek and Evans, "Two Halves Make a Whole", EUROCRYPT 2015):
  * garbling and evaluation of many instances of one circuit at once, gate by gate. For each gate the
  * labels of all instances of a chunk lie side by side, so XOR gates are one pass over a contiguous
- * range and an AND gate hashes its input labels in place, in 4 (garbler: A⁰, A⁰ ⊕ Δ, B⁰, B⁰ ⊕ Δ) or 2
- * (evaluator: A, B) strided passes over the chunk's instances.
+ * range, and an AND gate builds the permutation inputs σ(x) ⊕ i of all its hashes (§5.2: 4 per
+ * instance for the garbler, A⁰, A⁰ ⊕ Δ, B⁰, B⁰ ⊕ Δ; 2 for the evaluator, A and B) in one buffer and
+ * encrypts it with one call of the AES backend (§5.1).
  *
  * Internal: the checked API is in ./garble.ts.
  *
  * Spec: §5.6, §5.7
  * @module
  */
-import { tccrStridedPair } from '../hash/aes.js';
+import type { FixedKeyAes } from '../hash/fixed-key-aes.js';
 import { GATE } from './circuit.js';
 import type { LabelPlan } from './plan.js';
 
@@ -22,22 +23,27 @@ export interface KernelJob {
   readonly andCount: number;
   /** Gate id of AND gate 0 of instance 0. */
   readonly firstGateId: number;
-  /** The hash key schedule (fixed-key AES). */
-  readonly roundKeys: Int32Array;
+  /** π, the fixed-key AES (§5.1). */
+  readonly aes: FixedKeyAes;
 }
 
 /** Scratch buffers for a chunk of `chunk` instances. */
 export class KernelScratch {
   readonly chunk: number;
   readonly labels: Int32Array;
-  /** Hash outputs of one AND gate: 4 blocks per instance (garbler), 2 (evaluator). */
-  readonly h: Int32Array;
+  /** Permutation inputs σ(x) ⊕ i of one AND gate: 4 blocks per instance (garbler), 2 (evaluator). */
+  readonly x: Int32Array;
+  /** Their images under π. */
+  readonly y: Int32Array;
   constructor(slots: number, chunk: number) {
     this.chunk = chunk;
     this.labels = new Int32Array(slots * chunk * 4);
-    this.h = new Int32Array(16 * chunk);
+    this.x = new Int32Array(16 * chunk);
+    this.y = new Int32Array(16 * chunk);
   }
 }
+
+const TWO32 = 4294967296;
 
 /**
  * Garbles instances first … first + n − 1 (n ≤ scratch.chunk) whose input zero-labels are already
@@ -45,15 +51,19 @@ export class KernelScratch {
  * ((instance · andCount) + g) · 8 words, and leaves the output zero-labels in their slots.
  */
 export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch, first: number, n: number, tables: Int32Array): void {
-  const { plan, op, andCount, firstGateId, roundKeys } = job;
+  const { plan, op, andCount, firstGateId, aes } = job;
   const { a, b, c } = plan;
   const C = s.chunk;
   const L = s.labels;
-  const H = s.h;
+  const X = s.x;
+  const Y = s.y;
   const d0 = delta[0];
   const d1 = delta[1];
   const d2 = delta[2];
   const d3 = delta[3];
+  // σ(Δ) = (d2, d3, d0 ⊕ d2, d1 ⊕ d3)
+  const e2 = d0 ^ d2;
+  const e3 = d1 ^ d3;
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
@@ -92,34 +102,89 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
         break;
       }
       default: {
-        // AND: H(A0, 2G), H(A0 ⊕ Δ, 2G), H(B0, 2G + 1), H(B0 ⊕ Δ, 2G + 1) for every instance of the
-        // chunk, hashed in place from the label slots; G advances by andCount per instance.
+        // AND: the inputs of H(A⁰, j), H(A⁰ ⊕ Δ, j), H(B⁰, j′), H(B⁰ ⊕ Δ, j′) for every instance
+        // (16 words per instance), one backend call, then the half gates.
         const pa = a[k] * C * 4;
         const pb = b[k] * C * 4;
-        const tw = 2 * (firstGateId + first * andCount + g);
+        let tw = 2 * (firstGateId + first * andCount + g);
         const stride = 2 * andCount;
-        tccrStridedPair(roundKeys, L, pa, 0, 0, 0, 0, pa, d0, d1, d2, d3, H, 0, width, n, tw, tw, stride);
-        tccrStridedPair(roundKeys, L, pb, 0, 0, 0, 0, pb, d0, d1, d2, d3, H, 2 * width, 3 * width, n, tw + 1, tw + 1, stride);
+        for (let i = 0; i < n; i++, tw += stride) {
+          const lo = tw | 0; // j mod 2^32; j′ = j + 1 only sets bit 0 (j is even)
+          const hi = Math.floor(tw / TWO32);
+          const ia = pa + 4 * i;
+          const ib = pb + 4 * i;
+          const a0 = L[ia];
+          const a1 = L[ia + 1];
+          const a2 = L[ia + 2];
+          const a3 = L[ia + 3];
+          const b0 = L[ib];
+          const b1 = L[ib + 1];
+          const b2 = L[ib + 2];
+          const b3 = L[ib + 3];
+          const x = 16 * i;
+          const xa0 = a2 ^ lo;
+          const xa1 = a3 ^ hi;
+          const xa2 = a0 ^ a2;
+          const xa3 = a1 ^ a3;
+          const xb0 = b2 ^ lo ^ 1;
+          const xb1 = b3 ^ hi;
+          const xb2 = b0 ^ b2;
+          const xb3 = b1 ^ b3;
+          X[x] = xa0;
+          X[x + 1] = xa1;
+          X[x + 2] = xa2;
+          X[x + 3] = xa3;
+          X[x + 4] = xa0 ^ d2;
+          X[x + 5] = xa1 ^ d3;
+          X[x + 6] = xa2 ^ e2;
+          X[x + 7] = xa3 ^ e3;
+          X[x + 8] = xb0;
+          X[x + 9] = xb1;
+          X[x + 10] = xb2;
+          X[x + 11] = xb3;
+          X[x + 12] = xb0 ^ d2;
+          X[x + 13] = xb1 ^ d3;
+          X[x + 14] = xb2 ^ e2;
+          X[x + 15] = xb3 ^ e3;
+        }
+        aes.encryptWords(X, Y, 4 * n);
         for (let i = 0; i < n; i++) {
           const ia = pa + 4 * i;
-          const ha = 4 * i; // H(A0); + width: H(A1); + 2·width: H(B0); + 3·width: H(B1)
-          const hb = ha + 2 * width;
-          const ma = -(L[ia] & 1); // permute bit of A0
-          const mb = -(L[pb + 4 * i] & 1); // permute bit of B0
-          const tg0 = H[ha] ^ H[ha + width] ^ (d0 & mb);
-          const tg1 = H[ha + 1] ^ H[ha + width + 1] ^ (d1 & mb);
-          const tg2 = H[ha + 2] ^ H[ha + width + 2] ^ (d2 & mb);
-          const tg3 = H[ha + 3] ^ H[ha + width + 3] ^ (d3 & mb);
-          const te0 = H[hb] ^ H[hb + width] ^ L[ia];
-          const te1 = H[hb + 1] ^ H[hb + width + 1] ^ L[ia + 1];
-          const te2 = H[hb + 2] ^ H[hb + width + 2] ^ L[ia + 2];
-          const te3 = H[hb + 3] ^ H[hb + width + 3] ^ L[ia + 3];
+          const ib = pb + 4 * i;
+          const a0 = L[ia];
+          const a1 = L[ia + 1];
+          const a2 = L[ia + 2];
+          const a3 = L[ia + 3];
+          const b0 = L[ib];
+          const b1 = L[ib + 1];
+          const b2 = L[ib + 2];
+          const b3 = L[ib + 3];
+          const ma = -(a0 & 1); // permute bit of A⁰
+          const mb = -(b0 & 1); // permute bit of B⁰
+          const y = 16 * i;
+          // H(A⁰, j) = π(X) ⊕ σ(A⁰); T_G = π(X_A0) ⊕ π(X_A1) ⊕ σ(Δ) ⊕ p_b·Δ (σ(A⁰) and j cancel).
+          const ha0 = Y[y] ^ a2;
+          const ha1 = Y[y + 1] ^ a3;
+          const ha2 = Y[y + 2] ^ a0 ^ a2;
+          const ha3 = Y[y + 3] ^ a1 ^ a3;
+          const hb0 = Y[y + 8] ^ b2;
+          const hb1 = Y[y + 9] ^ b3;
+          const hb2 = Y[y + 10] ^ b0 ^ b2;
+          const hb3 = Y[y + 11] ^ b1 ^ b3;
+          const tg0 = Y[y] ^ Y[y + 4] ^ d2 ^ (d0 & mb);
+          const tg1 = Y[y + 1] ^ Y[y + 5] ^ d3 ^ (d1 & mb);
+          const tg2 = Y[y + 2] ^ Y[y + 6] ^ e2 ^ (d2 & mb);
+          const tg3 = Y[y + 3] ^ Y[y + 7] ^ e3 ^ (d3 & mb);
+          const te0 = Y[y + 8] ^ Y[y + 12] ^ d2 ^ a0;
+          const te1 = Y[y + 9] ^ Y[y + 13] ^ d3 ^ a1;
+          const te2 = Y[y + 10] ^ Y[y + 14] ^ e2 ^ a2;
+          const te3 = Y[y + 11] ^ Y[y + 15] ^ e3 ^ a3;
           const o = pc + 4 * i;
-          // W0 = (H(A0) ⊕ pa·TG) ⊕ (H(B0) ⊕ pb·(TE ⊕ A0))
-          L[o] = H[ha] ^ (tg0 & ma) ^ H[hb] ^ ((te0 ^ L[ia]) & mb);
-          L[o + 1] = H[ha + 1] ^ (tg1 & ma) ^ H[hb + 1] ^ ((te1 ^ L[ia + 1]) & mb);
-          L[o + 2] = H[ha + 2] ^ (tg2 & ma) ^ H[hb + 2] ^ ((te2 ^ L[ia + 2]) & mb);
-          L[o + 3] = H[ha + 3] ^ (tg3 & ma) ^ H[hb + 3] ^ ((te3 ^ L[ia + 3]) & mb);
+          // W⁰ = (H(A⁰) ⊕ p_a·T_G) ⊕ (H(B⁰) ⊕ p_b·(T_E ⊕ A⁰))
+          L[o] = ha0 ^ (tg0 & ma) ^ hb0 ^ ((te0 ^ a0) & mb);
+          L[o + 1] = ha1 ^ (tg1 & ma) ^ hb1 ^ ((te1 ^ a1) & mb);
+          L[o + 2] = ha2 ^ (tg2 & ma) ^ hb2 ^ ((te2 ^ a2) & mb);
+          L[o + 3] = ha3 ^ (tg3 & ma) ^ hb3 ^ ((te3 ^ a3) & mb);
           const tpos = ((first + i) * andCount + g) * 8;
           tables[tpos] = tg0;
           tables[tpos + 1] = tg1;
@@ -142,11 +207,12 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
  * Leaves the active output labels in their slots.
  */
 export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n: number, tables: Int32Array): void {
-  const { plan, op, andCount, firstGateId, roundKeys } = job;
+  const { plan, op, andCount, firstGateId, aes } = job;
   const { a, b, c } = plan;
   const C = s.chunk;
   const L = s.labels;
-  const H = s.h;
+  const X = s.x;
+  const Y = s.y;
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
@@ -168,24 +234,48 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
         L.fill(0, pc, pc + width);
         break;
       default: {
-        // AND: H(A, 2G) and H(B, 2G + 1) for every instance, hashed in place from the label slots.
+        // AND: the inputs of H(A, j) and H(B, j′) for every instance (8 words per instance).
         const pa = a[k] * C * 4;
         const pb = b[k] * C * 4;
-        const tw = 2 * (firstGateId + first * andCount + g);
+        let tw = 2 * (firstGateId + first * andCount + g);
         const stride = 2 * andCount;
-        tccrStridedPair(roundKeys, L, pa, 0, 0, 0, 0, pb, 0, 0, 0, 0, H, 0, width, n, tw, tw + 1, stride);
+        for (let i = 0; i < n; i++, tw += stride) {
+          const lo = tw | 0;
+          const hi = Math.floor(tw / TWO32);
+          const ia = pa + 4 * i;
+          const ib = pb + 4 * i;
+          const x = 8 * i;
+          X[x] = L[ia + 2] ^ lo;
+          X[x + 1] = L[ia + 3] ^ hi;
+          X[x + 2] = L[ia] ^ L[ia + 2];
+          X[x + 3] = L[ia + 1] ^ L[ia + 3];
+          X[x + 4] = L[ib + 2] ^ lo ^ 1;
+          X[x + 5] = L[ib + 3] ^ hi;
+          X[x + 6] = L[ib] ^ L[ib + 2];
+          X[x + 7] = L[ib + 1] ^ L[ib + 3];
+        }
+        aes.encryptWords(X, Y, 2 * n);
         for (let i = 0; i < n; i++) {
           const ia = pa + 4 * i;
-          const h = 4 * i;
-          const sa = -(L[ia] & 1);
-          const sb = -(L[pb + 4 * i] & 1);
+          const ib = pb + 4 * i;
+          const a0 = L[ia];
+          const a1 = L[ia + 1];
+          const a2 = L[ia + 2];
+          const a3 = L[ia + 3];
+          const b0 = L[ib];
+          const b1 = L[ib + 1];
+          const b2 = L[ib + 2];
+          const b3 = L[ib + 3];
+          const sa = -(a0 & 1);
+          const sb = -(b0 & 1);
+          const y = 8 * i;
           const tpos = ((first + i) * andCount + g) * 8;
           const o = pc + 4 * i;
-          // W = (H(A) ⊕ sa·TG) ⊕ (H(B) ⊕ sb·(TE ⊕ A))
-          L[o] = H[h] ^ (tables[tpos] & sa) ^ H[h + width] ^ ((tables[tpos + 4] ^ L[ia]) & sb);
-          L[o + 1] = H[h + 1] ^ (tables[tpos + 1] & sa) ^ H[h + width + 1] ^ ((tables[tpos + 5] ^ L[ia + 1]) & sb);
-          L[o + 2] = H[h + 2] ^ (tables[tpos + 2] & sa) ^ H[h + width + 2] ^ ((tables[tpos + 6] ^ L[ia + 2]) & sb);
-          L[o + 3] = H[h + 3] ^ (tables[tpos + 3] & sa) ^ H[h + width + 3] ^ ((tables[tpos + 7] ^ L[ia + 3]) & sb);
+          // W = (H(A) ⊕ s_a·T_G) ⊕ (H(B) ⊕ s_b·(T_E ⊕ A)), H(x) = π(X) ⊕ σ(x)
+          L[o] = Y[y] ^ a2 ^ (tables[tpos] & sa) ^ Y[y + 4] ^ b2 ^ ((tables[tpos + 4] ^ a0) & sb);
+          L[o + 1] = Y[y + 1] ^ a3 ^ (tables[tpos + 1] & sa) ^ Y[y + 5] ^ b3 ^ ((tables[tpos + 5] ^ a1) & sb);
+          L[o + 2] = Y[y + 2] ^ a0 ^ a2 ^ (tables[tpos + 2] & sa) ^ Y[y + 6] ^ b0 ^ b2 ^ ((tables[tpos + 6] ^ a2) & sb);
+          L[o + 3] = Y[y + 3] ^ a1 ^ a3 ^ (tables[tpos + 3] & sa) ^ Y[y + 7] ^ b1 ^ b3 ^ ((tables[tpos + 7] ^ a3) & sb);
         }
         g++;
       }

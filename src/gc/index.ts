@@ -17,3 +17,4 @@ export * from './serialize.js';
 export * from './relu-circuit.js';
 export * from './relu.js';
 export { labelPlan, type LabelPlan } from './plan.js';
+export * from './parallel.js';

@@ -33,10 +33,25 @@ function pi(x: bigint): bigint {
   return v;
 }
 
-/** TCCR(x, i) = π(π(x) ⊕ i) ⊕ π(x) (§5.2). Spec: §5.6 */
+/** TCCR(x, i) = π(π(x) ⊕ i) ⊕ π(x) (§5.2; the hash of OT extension). Spec: §5.2 */
 export function tccrReference(x: bigint, tweak: bigint): bigint {
   const px = pi(x);
   return pi(px ^ tweak) ^ px;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+/** σ(x_L ‖ x_R) = (x_L ⊕ x_R) ‖ x_L on 128-bit blocks, x_L the high 64 bits (§5.2). Spec: §5.2 */
+export function sigmaReference(x: bigint): bigint {
+  const hi = x >> 64n;
+  const lo = x & MASK64;
+  return ((hi ^ lo) << 64n) | hi;
+}
+
+/** The garbling hash H(x, i) = π(σ(x) ⊕ i) ⊕ σ(x) (§5.2). Spec: §5.6 */
+export function mmoReference(x: bigint, tweak: bigint): bigint {
+  const s = sigmaReference(x);
+  return pi(s ^ tweak) ^ s;
 }
 
 const lsb = (x: bigint): bigint => x & 1n;
@@ -82,11 +97,11 @@ export function garbleReference(circuit: Circuit, delta: bigint, inputZero: bigi
         const pa = lsb(A0);
         const pb = lsb(B0);
         // Generator half gate.
-        const TG = tccrReference(A0, j) ^ tccrReference(A1, j) ^ (pb ? delta : 0n);
-        const WG0 = tccrReference(A0, j) ^ (pa ? TG : 0n);
+        const TG = mmoReference(A0, j) ^ mmoReference(A1, j) ^ (pb ? delta : 0n);
+        const WG0 = mmoReference(A0, j) ^ (pa ? TG : 0n);
         // Evaluator half gate.
-        const TE = tccrReference(B0, j2) ^ tccrReference(B1, j2) ^ A0;
-        const WE0 = tccrReference(B0, j2) ^ (pb ? TE ^ A0 : 0n);
+        const TE = mmoReference(B0, j2) ^ mmoReference(B1, j2) ^ A0;
+        const WE0 = mmoReference(B0, j2) ^ (pb ? TE ^ A0 : 0n);
         W0[c] = (WG0 ^ WE0) & MASK128;
         tables.push(TG, TE);
         gateId++;
@@ -121,8 +136,8 @@ export function evaluateReference(circuit: Circuit, tables: bigint[], inputActiv
         const [TG, TE] = [tables[t++], tables[t++]];
         const A = W[a];
         const B = W[b];
-        const WG = tccrReference(A, 2n * gateId) ^ (lsb(A) ? TG : 0n);
-        const WE = tccrReference(B, 2n * gateId + 1n) ^ (lsb(B) ? TE ^ A : 0n);
+        const WG = mmoReference(A, 2n * gateId) ^ (lsb(A) ? TG : 0n);
+        const WE = mmoReference(B, 2n * gateId + 1n) ^ (lsb(B) ? TE ^ A : 0n);
         W[c] = WG ^ WE;
         gateId++;
       }

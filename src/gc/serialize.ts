@@ -18,8 +18,11 @@ import { checkGarbled, LABEL_BYTES, MAX_GATE_ID, partyWires, TABLE_WORDS_PER_AND
 export const GARBLED_MAGIC = Uint8Array.of(0x44, 0x47, 0x43, 0x31);
 /** Magic of a label message: "DGL1". Spec: §5.9 */
 export const LABELS_MAGIC = Uint8Array.of(0x44, 0x47, 0x4c, 0x31);
-/** Hash identifier 1: TCCR over fixed-key AES (§5.2). Spec: §5.9 */
-export const HASH_TCCR_FIXED_KEY_AES = 1;
+/**
+ * Hash identifier 2: half gates with the one-call σ-MMO hash over fixed-key AES (§5.2). Identifier 1
+ * (TCCR, two AES calls per hash) was used before and is refused. Spec: §5.9
+ */
+export const HASH_MMO_FIXED_KEY_AES = 2;
 /** Bytes of the garbled-circuit header. Spec: §5.9 */
 export const GARBLED_HEADER_BYTES = 48;
 /** Bytes of the label-message header. Spec: §5.9 */
@@ -92,7 +95,7 @@ export function serializeGarbledCircuit(circuit: Circuit, garbled: GarbledCircui
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
   out.set(GARBLED_MAGIC, 0);
-  out[4] = HASH_TCCR_FIXED_KEY_AES;
+  out[4] = HASH_MMO_FIXED_KEY_AES;
   out.set(circuitFingerprint(circuit), 8);
   v.setUint32(24, n, true);
   v.setUint32(28, garbled.andGates, true);
@@ -119,7 +122,7 @@ export function deserializeGarbledCircuit(bytes: Uint8Array, circuit?: Circuit):
   if (bytes.length < GARBLED_HEADER_BYTES) throw new MalformedInputError(`garbled circuit: ${bytes.length} bytes, shorter than the ${GARBLED_HEADER_BYTES}-byte header`);
   if (bytes.length > MAX_MESSAGE_BYTES) throw new MalformedInputError('garbled circuit: message too large');
   for (let i = 0; i < 4; i++) if (bytes[i] !== GARBLED_MAGIC[i]) throw new MalformedInputError('garbled circuit: bad magic (expected "DGC1")');
-  if (bytes[4] !== HASH_TCCR_FIXED_KEY_AES) throw new MalformedInputError(`garbled circuit: unknown hash ${bytes[4]}`);
+  if (bytes[4] !== HASH_MMO_FIXED_KEY_AES) throw new MalformedInputError(`garbled circuit: unknown hash ${bytes[4]}`);
   if (bytes[5] | bytes[6] | bytes[7]) throw new MalformedInputError('garbled circuit: reserved bytes 5..7 must be zero');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fingerprint = bytes.slice(8, 24);

@@ -13,7 +13,8 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidArgumentError } from '../errors.js';
-import { aes128EncryptWords, expandAes128Key } from './aes.js';
+import { expandAes128Key } from './aes.js';
+import { makeAesBackend, onAesBackendChange, type AesBackend, type AesBackendChoice } from './backend.js';
 
 /** Label whose BLAKE2b-128 digest is the project's fixed AES key (nothing up our sleeve). Spec: §5.1 */
 export const FIXED_KEY_LABEL = 'delphi-ts/hash/fixed-key-aes/v1';
@@ -26,13 +27,31 @@ export const FIXED_AES_KEY: Uint8Array = blake2b(utf8ToBytes(FIXED_KEY_LABEL), {
  */
 export class FixedKeyAes {
   readonly #rk: Int32Array;
+  readonly #backend: AesBackend;
 
-  /** @param key a 16-byte AES-128 key (default {@link FIXED_AES_KEY}). */
-  constructor(key: Uint8Array = FIXED_AES_KEY) {
+  /**
+   * @param key a 16-byte AES-128 key (default {@link FIXED_AES_KEY}).
+   * @param backend where the rounds run (§5.1; default: the process-wide choice, `auto`).
+   */
+  constructor(key: Uint8Array = FIXED_AES_KEY, backend?: AesBackendChoice) {
     if (!(key instanceof Uint8Array) || key.length !== 16) {
       throw new InvalidArgumentError('FixedKeyAes: key must be a 16-byte Uint8Array (AES-128)');
     }
     this.#rk = expandAes128Key(key);
+    this.#backend = makeAesBackend(key, this.#rk, backend);
+  }
+
+  /** Name of the backend that runs the rounds. Spec: §5.1 */
+  get backend(): AesBackend['name'] {
+    return this.#backend.name;
+  }
+
+  /**
+   * π on `count` blocks from word 0 of `input` into `output` from word 0 (may be the same array).
+   * Internal kernel for the hashes: no validation. Spec: §5.1
+   */
+  encryptWords(input: Int32Array, output: Int32Array, count: number): void {
+    this.#backend.encrypt(input, output, count);
   }
 
   /** The 44-word key schedule (shared, not a copy: callers MUST NOT modify it). Spec: §5.1 */
@@ -48,7 +67,7 @@ export class FixedKeyAes {
     if (out.length !== input.length) throw new InvalidArgumentError('FixedKeyAes: output length must equal input length');
     const i32 = new Int32Array(input.buffer, input.byteOffset, input.length);
     const o32 = new Int32Array(out.buffer, out.byteOffset, out.length);
-    aes128EncryptWords(this.#rk, i32, o32, input.length / 4);
+    this.#backend.encrypt(i32, o32, input.length / 4);
     return out;
   }
 
@@ -67,6 +86,7 @@ export class FixedKeyAes {
 }
 
 let shared: FixedKeyAes | undefined;
+onAesBackendChange(() => (shared = undefined));
 
 /** The process-wide π under {@link FIXED_AES_KEY}. Spec: §5.1 */
 export function fixedKeyAes(): FixedKeyAes {

@@ -34,9 +34,29 @@ export function tccrHashBlocks(
     throw new InvalidArgumentError(`tccrHashBlocks: tweaks must be non-negative safe integers, got start ${tweakStart}`);
   }
   const rk = aes.roundKeys;
-  const tweaks = new Int32Array(2 * Math.min(count, CHUNK));
   const input = new Int32Array(blocks.buffer, blocks.byteOffset, blocks.length);
   const output = new Int32Array(out.buffer, out.byteOffset, out.length);
+  if (aes.backend !== 'typescript') {
+    // Two batched passes through the backend: m = π(x), then π(m ⊕ i) ⊕ m.
+    const m = new Int32Array(4 * Math.min(count, CHUNK));
+    const y = new Int32Array(m.length);
+    for (let done = 0; done < count; done += CHUNK) {
+      const n = Math.min(CHUNK, count - done);
+      aes.encryptWords(input.subarray(4 * done), m, n);
+      for (let k = 0; k < n; k++) {
+        const tweak = tweakStart + done + k;
+        y[4 * k] = m[4 * k] ^ tweak; // low 32 bits (ToInt32)
+        y[4 * k + 1] = m[4 * k + 1] ^ Math.floor(tweak / 0x100000000);
+        y[4 * k + 2] = m[4 * k + 2];
+        y[4 * k + 3] = m[4 * k + 3];
+      }
+      aes.encryptWords(y, y, n);
+      const o = 4 * done;
+      for (let k = 0; k < 4 * n; k++) output[o + k] = y[k] ^ m[k];
+    }
+    return out;
+  }
+  const tweaks = new Int32Array(2 * Math.min(count, CHUNK));
   for (let done = 0; done < count; done += CHUNK) {
     const n = Math.min(CHUNK, count - done);
     for (let k = 0; k < n; k++) {

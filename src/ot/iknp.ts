@@ -16,9 +16,11 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { tccrHashBlocks } from '../hash/index.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../errors.js';
 import { baseRandomOtReceive, baseRandomOtSend, type BaseOtOptions } from './base-ot.js';
-import { BLOCK_WORDS, blockCount, checkChoiceBits, packBits, readWordsLE, viewWordsLE, writeWordsLE } from './blocks.js';
+import { BLOCK_WORDS, blockCount, checkChoiceBits, readWordsLE, viewWordsLE, writeWordsLE } from './blocks.js';
 import { AesCtrPrg } from './prg.js';
-import { KAPPA, transpose128 } from './transpose.js';
+import { KAPPA } from './transpose.js';
+import { receiverChunks, senderChunk, uWords } from './extend-blocks.js';
+import { runAll, type TaskPool } from '../workers/pool.js';
 import { expectLength, expectTag, OT_TAG, readU32, readU64, writeU32, writeU64 } from './wire.js';
 
 /** OTs per chunk the receiver uses unless told otherwise (a multiple of 128). Spec: §6.7 */
@@ -38,12 +40,19 @@ export interface OtExtSenderOptions extends BaseOtOptions {
    * its least significant bit (garbling wants lsb(Δ) = 1). Spec: §6.6
    */
   delta?: Uint32Array;
+  /**
+   * Threads for the matrix work (§6.7): with more than one, a batch's chunks are received first and
+   * their q computed in column blocks on the pool. Outputs and messages do not change.
+   */
+  pool?: TaskPool;
 }
 
 /** Options of {@link OtExtReceiver.setup}. */
 export interface OtExtReceiverOptions extends BaseOtOptions {
   /** OTs per message (a positive multiple of 128, at most {@link MAX_CHUNK_SIZE}). Spec: §6.7 */
   chunkSize?: number;
+  /** Threads for the matrix work: column blocks of chunks on the pool (same messages and outputs). */
+  pool?: TaskPool;
 }
 
 /** Both messages of each OT of a batch, as 128-bit blocks (4 words each). */
@@ -101,6 +110,17 @@ function readHeader(msg: Uint8Array, tag: number, start: number, maxCount: numbe
   return count;
 }
 
+/**
+ * Splits `chunks` consecutive chunks into at most `threads` column blocks of consecutive chunks, as
+ * even as possible: [first, end) chunk ranges in order. Spec: §6.7
+ */
+export function columnBlocks(chunks: number, threads: number): [number, number][] {
+  const g = Math.max(1, Math.min(chunks, threads));
+  const out: [number, number][] = [];
+  for (let k = 0; k < g; k++) out.push([Math.floor((k * chunks) / g), Math.floor(((k + 1) * chunks) / g)]);
+  return out;
+}
+
 /** Sender's view of one chunk after receiving u: rows q_i = t_i ⊕ r_i·s as blocks. */
 interface SenderChunk {
   start: number;
@@ -118,15 +138,19 @@ export class OtExtSender {
   readonly #prgs: AesCtrPrg[];
   readonly #s: Uint32Array;
   readonly #sBits: Uint8Array;
+  readonly #seeds: Uint8Array[];
+  readonly #pool: TaskPool | undefined;
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
   #failure: unknown = null;
 
-  private constructor(channel: Channel, s: Uint32Array, sBits: Uint8Array, seeds: Uint8Array[]) {
+  private constructor(channel: Channel, s: Uint32Array, sBits: Uint8Array, seeds: Uint8Array[], pool: TaskPool | undefined) {
     this.#channel = channel;
     this.#s = s;
     this.#sBits = sBits;
+    this.#seeds = seeds;
+    this.#pool = pool;
     this.#prgs = seeds.map((k) => new AesCtrPrg(k));
   }
 
@@ -145,7 +169,7 @@ export class OtExtSender {
     const sBits = new Uint8Array(KAPPA);
     for (let j = 0; j < KAPPA; j++) sBits[j] = (s[j >>> 5] >>> (j & 31)) & 1;
     const seeds = await baseRandomOtReceive(channel, sBits, rng, { sessionId: baseSessionId(options) });
-    return new OtExtSender(channel, s, sBits, seeds);
+    return new OtExtSender(channel, s, sBits, seeds, options.pool);
   }
 
   /** The secret s: Δ of {@link OtExtSender.sendRandomCorrelated} (a copy). */
@@ -185,18 +209,60 @@ export class OtExtSender {
     const W = BLOCK_WORDS * nb;
     expectLength(msg, EXT_HEADER_BYTES + 4 * KAPPA * W, context);
     const u = viewWordsLE(msg, EXT_HEADER_BYTES, KAPPA * W);
-    const rows = new Uint32Array(KAPPA * W);
-    for (let j = 0; j < KAPPA; j++) {
-      const row = rows.subarray(j * W, (j + 1) * W);
-      this.#prgs[j].fillBlocks(this.#blocks, row);
-      if (this.#sBits[j] === 1) {
-        for (let w = 0, o = j * W; w < W; w++, o++) row[w] ^= u[o];
-      }
-    }
-    const q = transpose128(rows, W, count, new Uint32Array(BLOCK_WORDS * count));
+    const q = new Uint32Array(BLOCK_WORDS * count);
+    senderChunk(this.#prgs, this.#sBits, this.#blocks, count, u, q);
     this.#blocks += nb;
     this.#ots += count;
     return { start, count, q };
+  }
+
+  /**
+   * The chunks of a batch of `count` OTs: received and processed one at a time, or, with a pool of
+   * several threads, all received first and processed in column blocks on the pool.
+   */
+  async *#chunks(tag: number, count: number): AsyncGenerator<SenderChunk> {
+    const pool = this.#pool;
+    if (pool === undefined || pool.threads < 2) {
+      for (let done = 0; done < count; ) {
+        const chunk = await this.#receiveChunk(tag, count - done);
+        done += chunk.count;
+        yield chunk;
+      }
+      return;
+    }
+    const context = 'OT extension (sender)';
+    const heads: { start: number; count: number; block: number; u: Uint32Array }[] = [];
+    for (let done = 0, start = this.#ots, block = this.#blocks; done < count; ) {
+      const msg = await this.#channel.recv();
+      const c = readHeader(msg, tag, start, Math.min(count - done, MAX_CHUNK_SIZE), context);
+      const nb = Math.ceil(c / 128);
+      expectLength(msg, EXT_HEADER_BYTES + 4 * KAPPA * BLOCK_WORDS * nb, context);
+      heads.push({ start, count: c, block, u: viewWordsLE(msg, EXT_HEADER_BYTES, KAPPA * BLOCK_WORDS * nb) });
+      done += c;
+      start += c;
+      block += nb;
+    }
+    const groups = columnBlocks(heads.length, pool.threads);
+    const qs = await runAll(pool, 'ot.senderBlock', groups.length, (g) => {
+      const part = heads.slice(groups[g][0], groups[g][1]);
+      const u = new Uint32Array(part.reduce((a, h) => a + h.u.length, 0));
+      let o = 0;
+      for (const h of part) {
+        u.set(h.u, o);
+        o += h.u.length;
+      }
+      return { keys: this.#seeds, sBits: this.#sBits, firstBlock: part[0].block, counts: part.map((h) => h.count), u };
+    });
+    const last = heads[heads.length - 1];
+    this.#ots = last.start + last.count;
+    this.#blocks = last.block + Math.ceil(last.count / 128);
+    for (let g = 0; g < groups.length; g++) {
+      let o = 0;
+      for (const h of heads.slice(groups[g][0], groups[g][1])) {
+        yield { start: h.start, count: h.count, q: qs[g].subarray(o, o + BLOCK_WORDS * h.count) };
+        o += BLOCK_WORDS * h.count;
+      }
+    }
   }
 
   /** q ⊕ s for every block. */
@@ -229,8 +295,8 @@ export class OtExtSender {
     const count = blockCount(m0, 'm0');
     if (blockCount(m1, 'm1') !== count) throw new SizeMismatchError(`m0 has ${count} blocks but m1 has ${m1.length / 4}`);
     return this.#run(async () => {
-      for (let done = 0; done < count; ) {
-        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_CHOSEN, count - done);
+      let done = 0;
+      for await (const chunk of this.#chunks(OT_TAG.EXT_U_CHOSEN, count)) {
         const [h0, h1] = this.#hashPair(chunk);
         const y = new Uint32Array(2 * chunk.q.length);
         const base = BLOCK_WORDS * done;
@@ -257,8 +323,8 @@ export class OtExtSender {
     const [d0, d1, d2, d3] = delta;
     return this.#run(async () => {
       const out = new Uint32Array(BLOCK_WORDS * count);
-      for (let done = 0; done < count; ) {
-        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_CORRELATED, count - done);
+      let done = 0;
+      for await (const chunk of this.#chunks(OT_TAG.EXT_U_CORRELATED, count)) {
         const [h0, y] = this.#hashPair(chunk);
         for (let i = 0; i < y.length; i += 4) {
           y[i] ^= h0[i] ^ d0;
@@ -283,8 +349,8 @@ export class OtExtSender {
     return this.#run(async () => {
       const m0 = new Uint32Array(BLOCK_WORDS * count);
       const m1 = new Uint32Array(BLOCK_WORDS * count);
-      for (let done = 0; done < count; ) {
-        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_RANDOM, count - done);
+      let done = 0;
+      for await (const chunk of this.#chunks(OT_TAG.EXT_U_RANDOM, count)) {
         const [h0, h1] = this.#hashPair(chunk);
         m0.set(h0, BLOCK_WORDS * done);
         m1.set(h1, BLOCK_WORDS * done);
@@ -304,8 +370,8 @@ export class OtExtSender {
     checkCount(count, 'count');
     return this.#run(async () => {
       const out = new Uint32Array(BLOCK_WORDS * count);
-      for (let done = 0; done < count; ) {
-        const chunk = await this.#receiveChunk(OT_TAG.EXT_U_RANDOM_CORRELATED, count - done);
+      let done = 0;
+      for await (const chunk of this.#chunks(OT_TAG.EXT_U_RANDOM_CORRELATED, count)) {
         out.set(chunk.q, BLOCK_WORDS * done);
         done += chunk.count;
       }
@@ -336,13 +402,19 @@ export class OtExtReceiver {
   readonly #prgs0: AesCtrPrg[];
   readonly #prgs1: AesCtrPrg[];
   readonly #chunkSize: number;
+  readonly #keys0: Uint8Array[];
+  readonly #keys1: Uint8Array[];
+  readonly #pool: TaskPool | undefined;
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
   #failure: unknown = null;
 
-  private constructor(channel: Channel, keys0: Uint8Array[], keys1: Uint8Array[], chunkSize: number) {
+  private constructor(channel: Channel, keys0: Uint8Array[], keys1: Uint8Array[], chunkSize: number, pool: TaskPool | undefined) {
     this.#channel = channel;
+    this.#keys0 = keys0;
+    this.#keys1 = keys1;
+    this.#pool = pool;
     this.#prgs0 = keys0.map((k) => new AesCtrPrg(k));
     this.#prgs1 = keys1.map((k) => new AesCtrPrg(k));
     this.#chunkSize = chunkSize;
@@ -358,7 +430,7 @@ export class OtExtReceiver {
       throw new InvalidArgumentError(`chunkSize must be a multiple of 128 in [128, ${MAX_CHUNK_SIZE}], got ${chunkSize}`);
     }
     const { keys0, keys1 } = await baseRandomOtSend(channel, KAPPA, rng, { sessionId: baseSessionId(options) });
-    return new OtExtReceiver(channel, keys0, keys1, chunkSize);
+    return new OtExtReceiver(channel, keys0, keys1, chunkSize, options.pool);
   }
 
   /** OTs performed so far in this session (the index, and hash tweak, of the next OT). */
@@ -387,31 +459,53 @@ export class OtExtReceiver {
    * Sends u for every chunk of the batch and returns t_i (the rows of T = G(k⁰) transposed) for
    * all OTs of the batch, plus the chunk list.
    */
-  #extend(choices: Uint8Array, tag: number): { t: Uint32Array; chunks: ReceiverChunk[] } {
+  async #extend(choices: Uint8Array, tag: number): Promise<{ t: Uint32Array; chunks: ReceiverChunk[] }> {
     const m = choices.length;
     const t = new Uint32Array(BLOCK_WORDS * m);
     const chunks: ReceiverChunk[] = [];
-    for (let from = 0; from < m; from += this.#chunkSize) {
-      const count = Math.min(this.#chunkSize, m - from);
-      const nb = Math.ceil(count / 128);
-      const W = BLOCK_WORDS * nb;
-      const r = packBits(choices, from, count, new Uint32Array(W));
-      const rows = new Uint32Array(KAPPA * W);
-      const u = new Uint32Array(KAPPA * W);
-      const g1 = new Uint32Array(W);
-      for (let j = 0; j < KAPPA; j++) {
-        const o = j * W;
-        this.#prgs0[j].fillBlocks(this.#blocks, rows.subarray(o, o + W));
-        this.#prgs1[j].fillBlocks(this.#blocks, g1);
-        for (let w = 0; w < W; w++) u[o + w] = rows[o + w] ^ g1[w] ^ r[w];
+    const C = this.#chunkSize;
+    const chunkCount = Math.ceil(m / C);
+    const pool = this.#pool;
+    // u of each chunk, in order, from the pool's column blocks or computed here one chunk at a time.
+    let us: Uint32Array[];
+    if (pool !== undefined && pool.threads > 1 && chunkCount > 1) {
+      const groups = columnBlocks(chunkCount, pool.threads);
+      const firstBlock = (chunk: number): number => this.#blocks + chunk * (C / 128);
+      const parts = await runAll(pool, 'ot.receiverBlock', groups.length, (g) => ({
+        keys0: this.#keys0,
+        keys1: this.#keys1,
+        firstBlock: firstBlock(groups[g][0]),
+        chunkSize: C,
+        choices: choices.slice(groups[g][0] * C, Math.min(m, groups[g][1] * C)),
+      }));
+      us = [];
+      parts.forEach((p, g) => {
+        t.set(p.t, BLOCK_WORDS * groups[g][0] * C);
+        for (let c = groups[g][0], o = 0; c < groups[g][1]; c++) {
+          const words = uWords(Math.min(C, m - c * C), C);
+          us.push(p.u.subarray(o, o + words));
+          o += words;
+        }
+      });
+    } else {
+      us = [];
+      for (let from = 0, block = this.#blocks; from < m; from += C) {
+        const count = Math.min(C, m - from);
+        const u = new Uint32Array(uWords(count, C));
+        receiverChunks(this.#prgs0, this.#prgs1, block, C, choices.subarray(from, from + count), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
+        us.push(u);
+        block += Math.ceil(count / 128);
       }
+    }
+    for (let from = 0, c = 0; from < m; from += C, c++) {
+      const count = Math.min(C, m - from);
+      const u = us[c];
       const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * u.length);
       writeHeader(msg, tag, count, this.#ots);
       writeWordsLE(u, msg, EXT_HEADER_BYTES);
       this.#channel.send(msg);
-      transpose128(rows, W, count, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
       chunks.push({ start: this.#ots, count });
-      this.#blocks += nb;
+      this.#blocks += Math.ceil(count / 128);
       this.#ots += count;
     }
     return { t, chunks };
@@ -435,7 +529,7 @@ export class OtExtReceiver {
     checkChoiceBits(choices);
     return this.#run(async () => {
       const start = this.#ots;
-      const { t, chunks } = this.#extend(choices, OT_TAG.EXT_U_CHOSEN);
+      const { t, chunks } = await this.#extend(choices, OT_TAG.EXT_U_CHOSEN);
       const out = new Uint32Array(t.length);
       tccrHashBlocks(t, start, out);
       for (const chunk of chunks) {
@@ -462,7 +556,7 @@ export class OtExtReceiver {
     checkChoiceBits(choices);
     return this.#run(async () => {
       const start = this.#ots;
-      const { t, chunks } = this.#extend(choices, OT_TAG.EXT_U_CORRELATED);
+      const { t, chunks } = await this.#extend(choices, OT_TAG.EXT_U_CORRELATED);
       const out = new Uint32Array(t.length);
       tccrHashBlocks(t, start, out);
       for (const chunk of chunks) {
@@ -486,7 +580,7 @@ export class OtExtReceiver {
     checkChoiceBits(choices);
     return this.#run(async () => {
       const start = this.#ots;
-      const { t } = this.#extend(choices, OT_TAG.EXT_U_RANDOM);
+      const { t } = await this.#extend(choices, OT_TAG.EXT_U_RANDOM);
       const out = new Uint32Array(t.length);
       tccrHashBlocks(t, start, out);
       return out;
@@ -499,6 +593,6 @@ export class OtExtReceiver {
    */
   async receiveRandomCorrelated(choices: Uint8Array): Promise<Uint32Array> {
     checkChoiceBits(choices);
-    return this.#run(async () => this.#extend(choices, OT_TAG.EXT_U_RANDOM_CORRELATED).t);
+    return this.#run(async () => (await this.#extend(choices, OT_TAG.EXT_U_RANDOM_CORRELATED)).t);
   }
 }

@@ -3,13 +3,17 @@
  * AES-128 in counter mode keyed by the 16-byte seed. Block j of the stream is AES_k(⟨j⟩), where ⟨j⟩ is
  * j as a 128-bit big-endian integer (NIST SP 800-38A CTR with initial counter block 0); the stream is
  * read as little-endian 32-bit words. Random access by block index lets both parties keep just a
- * block counter as PRG state.
+ * block counter as PRG state. In Node the keystream comes from OpenSSL's AES-128-CTR (same function;
+ * the AES backend choice of §5.1 applies), elsewhere from @noble/ciphers.
  *
  * Spec: §6.4
  * @module
  */
 import { ctr } from '@noble/ciphers/aes.js';
 import { InvalidArgumentError } from '../errors.js';
+import { nodeCryptoForKernels, type NodeCrypto } from '../hash/backend.js';
+
+type CtrStream = ReturnType<NodeCrypto['createCipheriv']>;
 
 /** Bytes of a PRG seed (an AES-128 key). Spec: §6.4 */
 export const PRG_SEED_BYTES = 16;
@@ -23,6 +27,10 @@ let zeros = new Uint8Array(0);
 export class AesCtrPrg {
   readonly #key: Uint8Array;
   readonly #iv = new Uint8Array(16);
+  /** OpenSSL's CTR stream and the block it continues at: sequential reads reuse it. */
+  #stream: CtrStream | null = null;
+  #streamAt = -1;
+  #streamCrypto: NodeCrypto | null = null;
 
   /** @param seed a 16-byte key (a base-OT output). */
   constructor(seed: Uint8Array) {
@@ -51,7 +59,18 @@ export class AesCtrPrg {
     }
     const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     if (zeros.length < bytes.length) zeros = new Uint8Array(bytes.length);
-    ctr(this.#key, iv).encrypt(zeros.subarray(0, bytes.length), bytes);
+    const crypto = bytes.length >= 256 ? nodeCryptoForKernels() : null;
+    if (crypto !== null) {
+      // Both parties read each row's stream in order, so the cipher usually continues where it stopped.
+      if (this.#stream === null || this.#streamAt !== first || this.#streamCrypto !== crypto) {
+        this.#stream = crypto.createCipheriv('aes-128-ctr', this.#key, iv);
+        this.#streamCrypto = crypto;
+      }
+      bytes.set(this.#stream.update(zeros.subarray(0, bytes.length)));
+      this.#streamAt = first + out.length / 4;
+    } else {
+      ctr(this.#key, iv).encrypt(zeros.subarray(0, bytes.length), bytes);
+    }
     if (!LITTLE_ENDIAN) {
       for (let i = 0; i < out.length; i++) {
         const w = out[i];

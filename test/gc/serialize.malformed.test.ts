@@ -43,7 +43,7 @@ describe('garbled circuit encoding', () => {
     const bytes = serializeGarbledCircuit(circuit, garbled, labels);
     const v = new DataView(bytes.buffer);
     expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('DGC1');
-    expect(bytes[4]).toBe(1);
+    expect(bytes[4]).toBe(2);
     expect(bytes.subarray(8, 24)).toEqual(circuitFingerprint(circuit));
     expect([v.getUint32(24, true), v.getUint32(28, true), v.getUint32(32, true), v.getUint32(36, true)]).toEqual([3, 4, 5, 15]);
     expect(v.getUint32(40, true) + 2 ** 32 * v.getUint32(44, true)).toBe(2 ** 40 + 7);
@@ -61,7 +61,8 @@ describe('garbled circuit encoding', () => {
     const bad: [string, Uint8Array, RegExp][] = [
       ['empty', new Uint8Array(0), /shorter than/],
       ['magic', mutate((b) => void (b[0] = 0x45)), /bad magic/],
-      ['hash id', mutate((b) => void (b[4] = 2)), /unknown hash/],
+      ['hash id', mutate((b) => void (b[4] = 3)), /unknown hash/],
+      ['hash id 1 (two-call TCCR, refused)', mutate((b) => void (b[4] = 1)), /unknown hash/],
       ['reserved', mutate((b) => void (b[6] = 1)), /reserved/],
       ['truncated', good.subarray(0, good.length - 1), /implies/],
       ['extended', Uint8Array.from([...good, 0]), /implies/],

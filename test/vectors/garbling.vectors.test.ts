@@ -31,7 +31,7 @@ import { fromSeed } from '../../src/random/index.js';
 import { codeOf } from './helpers/errors.js';
 import { allTests, loadVectors, tohex, unhex, type Group } from './helpers/files.js';
 import { bitsOf, evalBristol, evaluateSpec, garbleSpec, parseBristolSpec, valueOf } from './helpers/gc-spec.js';
-import { tccr, xor } from './helpers/ot-spec.js';
+import { mmo, xor } from './helpers/ot-spec.js';
 import { StreamReader } from './helpers/stream.js';
 
 /** The fixed AES key of §5.1: BLAKE2b-128 of "delphi-ts/hash/fixed-key-aes/v1" (checked in ot.vectors.test.ts). */
@@ -97,7 +97,7 @@ describe('vectors/gc/half-gates.v1.json', () => {
         expect(tohex(spec.tables[0])).toBe(o.tG + o.tE);
         expect(tohex(spec.outputZero[0])).toBe(o.c0);
         expect(spec.outputZero[0][0] & 1).toBe(o.decodingBit);
-        expect([tccr(key, a0, 2 * G), tccr(key, xor(a0, delta), 2 * G), tccr(key, b0, 2 * G + 1), tccr(key, xor(b0, delta), 2 * G + 1)].map(tohex)).toEqual([
+        expect([mmo(key, a0, 2 * G), mmo(key, xor(a0, delta), 2 * G), mmo(key, b0, 2 * G + 1), mmo(key, xor(b0, delta), 2 * G + 1)].map(tohex)).toEqual([
           test.intermediate.hashA0,
           test.intermediate.hashA1,
           test.intermediate.hashB0,
@@ -255,7 +255,7 @@ describe('vectors/gc/messages.v1.json', () => {
       expect(Array.from(m.garbled.decoding)).toEqual(o.decoding);
       // Spec layout of §5.9.
       const v = new DataView(bytes.buffer);
-      expect(tohex(bytes.subarray(0, 8))).toBe('4447433101000000');
+      expect(tohex(bytes.subarray(0, 8))).toBe('4447433102000000');
       expect(tohex(bytes.subarray(8, 24))).toBe(group.params.fingerprint);
       expect([v.getUint32(24, true), v.getUint32(28, true), v.getUint32(32, true), v.getUint32(36, true), String(v.getBigUint64(40, true))]).toEqual([
         o.instances, o.andGates, o.outputBits, o.garblerLabels, o.firstGateId,

@@ -37,7 +37,7 @@ import {
   evaluateRelus,
   serializeGarbledCircuit,
   serializeLabels,
-  tccrReference,
+  mmoReference,
   writeBristol,
   type Circuit,
   type ReluKind,
@@ -81,7 +81,7 @@ function circuitJson(name: string, circuit: Circuit): JsonObject {
 
 const halfGatesSpec: AlgorithmSpec = {
   algorithm: 'HalfGatesGarbling',
-  description: 'Half-gates garbling with free XOR and point-and-permute, H = TCCR with fixed-key AES (§5.6, §5.7).',
+  description: 'Half-gates garbling with free XOR and point-and-permute, H(x, i) = π(σ(x) ⊕ i) ⊕ σ(x) with fixed-key AES π (§5.2, §5.6, §5.7).',
   groups: [
     {
       type: 'HalfGateTest',
@@ -275,8 +275,8 @@ const halfGatesFile: VectorFileGenerator = {
       const b0 = rng.bytes(16);
       const zero = labelsFrom([a0, b0]);
       const { garbled, secrets } = garble(andBoth, fromSeed(new Uint8Array(32)), { delta, evaluatorZeroLabels: zero, firstGateId: gateId });
-      // tccrReference (bigint tweaks): tweak 2G + 1 may be 2^53 − 1, past what tccrHashBlocks accepts with a count.
-      const h = (x: Uint32Array, tweak: number) => labelsHex(bigintToLabel(tccrReference(labelToBigint(x), BigInt(tweak))))[0];
+      // mmoReference (bigint tweaks): tweak 2G + 1 may be 2^53 − 1, past what mmoHashBlocks accepts with a count.
+      const h = (x: Uint32Array, tweak: number) => labelsHex(bigintToLabel(mmoReference(labelToBigint(x), BigInt(tweak))))[0];
       const xorD = (x: Uint32Array) => x.map((w, i) => w ^ delta[i]);
       const A0 = zero.subarray(0, 4);
       const B0 = zero.subarray(4, 8);
@@ -482,11 +482,11 @@ const messageFile: VectorFileGenerator = {
   async generate(master) {
     const b = new VectorFileBuilder(messageSpec, MSG_PATH, master, {
       specSections: ['§5.9'],
-      header: ['Header (48 bytes): "DGC1", hash id 1, 3 reserved bytes, fingerprint (16), u32 n, u32 A, u32 m, u32 L, u64 first gate id.'],
+      header: ['Header (48 bytes): "DGC1", hash id 2, 3 reserved bytes, fingerprint (16), u32 n, u32 A, u32 m, u32 L, u64 first gate id.'],
       notes: {
         WithLabels: 'The message carries the garbler\'s labels.',
         BadMagic: 'A wrong magic.',
-        BadHashId: 'An unknown hash id.',
+        BadHashId: 'An unknown hash id (including 1, the retired two-call TCCR).',
         Reserved: 'Non-zero reserved bytes.',
         Length: 'A length that does not match the header.',
         Padding: 'Non-zero padding bits after the decoding bits.',
@@ -530,7 +530,7 @@ const messageFile: VectorFileGenerator = {
     const otherMsg = serializeGarbledCircuit(other, garbleRelus(1, b.rng('other').rng, { kind: 'relu6' }).garbled);
     const bad: [Uint8Array, string, string[]][] = [
       [edit((c) => (c[3] = 0x32)), 'magic "DGC2"', ['BadMagic']],
-      [edit((c) => (c[4] = 2)), 'hash id 2', ['BadHashId']],
+      [edit((c) => (c[4] = 1)), 'hash id 1', ['BadHashId']],
       [edit((c) => (c[6] = 1)), 'a reserved byte set', ['Reserved']],
       [plain.slice(0, plain.length - 1), 'one byte short', ['Length']],
       [Uint8Array.from([...plain, 0]), 'one byte too many', ['Length']],

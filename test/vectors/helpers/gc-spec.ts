@@ -1,8 +1,8 @@
 /**
  * §5.5 and §5.6 from the spec text, for consumers: a Bristol Fashion interpreter, and a half-gates
- * garbler and evaluator on byte labels with TCCR from OpenSSL's AES (helpers/ot-spec.ts).
+ * garbler and evaluator on byte labels with the σ-MMO hash from OpenSSL's AES (helpers/ot-spec.ts).
  */
-import { tccr, xor } from './ot-spec.js';
+import { mmo, xor } from './ot-spec.js';
 
 export interface BristolGate {
   op: 'XOR' | 'AND' | 'INV' | 'EQ' | 'EQW';
@@ -62,10 +62,10 @@ export function garbleSpec(c: Bristol, key: Uint8Array, delta: Uint8Array, input
       const A0 = W0[a];
       const B0 = W0[b];
       const j = 2 * G;
-      const hA0 = tccr(key, A0, j);
-      const hB0 = tccr(key, B0, j + 1);
-      const TG = xor(xor(hA0, tccr(key, xor(A0, delta), j)), lsb(B0) ? delta : ZERO);
-      const TE = xor(xor(hB0, tccr(key, xor(B0, delta), j + 1)), A0);
+      const hA0 = mmo(key, A0, j);
+      const hB0 = mmo(key, B0, j + 1);
+      const TG = xor(xor(hA0, mmo(key, xor(A0, delta), j)), lsb(B0) ? delta : ZERO);
+      const TE = xor(xor(hB0, mmo(key, xor(B0, delta), j + 1)), A0);
       const WG = xor(hA0, lsb(A0) ? TG : ZERO);
       const WE = xor(hB0, lsb(B0) ? xor(TE, A0) : ZERO);
       W0[g.out] = xor(WG, WE);
@@ -93,8 +93,8 @@ export function evaluateSpec(c: Bristol, key: Uint8Array, tables: Uint8Array[], 
       const TE = tables[t].subarray(16, 32);
       t++;
       const j = 2 * G;
-      const WG = xor(tccr(key, W[a], j), lsb(W[a]) ? TG : ZERO);
-      const WE = xor(tccr(key, W[b], j + 1), lsb(W[b]) ? xor(TE, W[a]) : ZERO);
+      const WG = xor(mmo(key, W[a], j), lsb(W[a]) ? TG : ZERO);
+      const WE = xor(mmo(key, W[b], j + 1), lsb(W[b]) ? xor(TE, W[a]) : ZERO);
       W[g.out] = xor(WG, WE);
       G++;
     }

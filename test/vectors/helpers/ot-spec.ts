@@ -37,6 +37,22 @@ export function tccr(key: Uint8Array, x: Uint8Array, i: number): Uint8Array {
   return xor(aesEcb(key, xor(px, tweakBlock(i))), px);
 }
 
+/** σ(x_L ‖ x_R) = (x_L ⊕ x_R) ‖ x_L on 16 bytes, x_L = bytes 8–15 (the high half, little-endian). */
+export function sigma(x: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let k = 0; k < 8; k++) {
+    out[k] = x[8 + k];
+    out[8 + k] = x[k] ^ x[8 + k];
+  }
+  return out;
+}
+
+/** The garbling hash of §5.2: H(x, i) = π(σ(x) ⊕ i) ⊕ σ(x). */
+export function mmo(key: Uint8Array, x: Uint8Array, i: number): Uint8Array {
+  const s = sigma(x);
+  return xor(aesEcb(key, xor(s, tweakBlock(i))), s);
+}
+
 const u32 = (v: number) => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(v >>> 0, 0);

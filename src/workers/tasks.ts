@@ -1,0 +1,46 @@
+/**
+ * The tasks a {@link TaskPool} runs, by name: each a pure function from a structured-cloneable input
+ * to a structured-cloneable output, the same on every thread. Worker entry points call
+ * {@link runTask}.
+ *
+ * Spec: §5.7
+ * @module
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { garbleBatchTask, evaluateBatchTask, type GarbleBatchInput, type GarbleBatchOutput, type EvaluateBatchInput } from '../gc/parallel.js';
+import { receiverBlockTask, senderBlockTask, type ReceiverBlockInput, type ReceiverBlockOutput, type SenderBlockInput } from '../ot/extend-blocks.js';
+
+/** Inputs and outputs of every task. Spec: §5.7 */
+export interface TaskMap {
+  /** Garbles one batch of instances from its forked seed (§5.7). */
+  'gc.garbleBatch': { input: GarbleBatchInput; output: GarbleBatchOutput };
+  /** Evaluates one batch of instances; returns the active output labels. */
+  'gc.evaluateBatch': { input: EvaluateBatchInput; output: Uint32Array };
+  /** OT extension, receiver: u and t of a column block of chunks (§6.7). */
+  'ot.receiverBlock': { input: ReceiverBlockInput; output: ReceiverBlockOutput };
+  /** OT extension, sender: q of a column block of chunks (§6.7). */
+  'ot.senderBlock': { input: SenderBlockInput; output: Uint32Array };
+}
+
+/** Task names. */
+export type TaskName = keyof TaskMap;
+/** Input of a task. */
+export type TaskInput<K extends TaskName> = TaskMap[K]['input'];
+/** Output of a task. */
+export type TaskOutput<K extends TaskName> = TaskMap[K]['output'];
+
+/** Runs task `task` on `input` in this thread. Spec: §5.7 */
+export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskOutput<K> {
+  switch (task) {
+    case 'gc.garbleBatch':
+      return garbleBatchTask(input as GarbleBatchInput) as TaskOutput<K>;
+    case 'gc.evaluateBatch':
+      return evaluateBatchTask(input as EvaluateBatchInput) as TaskOutput<K>;
+    case 'ot.receiverBlock':
+      return receiverBlockTask(input as ReceiverBlockInput) as TaskOutput<K>;
+    case 'ot.senderBlock':
+      return senderBlockTask(input as SenderBlockInput) as TaskOutput<K>;
+    default:
+      throw new InvalidArgumentError(`unknown pool task ${String(task)}`);
+  }
+}
