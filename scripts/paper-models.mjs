@@ -9,7 +9,7 @@
 //       [--quadratic N[,N...]|all] [--first K] [--seed TEXT] [--out DIR]
 //
 // --quadratic 0 (the default) is the all-ReLU network; N is Delphi's `num_poly` (quadratic
-// activation layers): minionn 0,1,2,3,5,6,7; resnet32 0..31 (6,12,...,26 are Delphi's tables).
+// activation layers) of Delphi's tables: minionn 0,1,2,3,5,6,7; resnet32 0,6,12,14,...,26.
 // --first K keeps the first K activation layers then a dense layer to 10 (smoke runs).
 // Prints one line per file: path, name, activations and size.
 import { mkdirSync, writeFileSync } from 'node:fs';

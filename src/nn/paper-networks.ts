@@ -38,8 +38,9 @@ export const MINIONN_RELU_LAYERS: Readonly<Record<number, readonly number[]>> = 
 
 /**
  * ResNet-32 configurations: quadratic-layer count → the 0-based activation layers made
- * quadratic (Delphi's resnet32.rs table; activation 0 follows the first convolution). Counts
- * not in the table make the last ones quadratic, as Delphi's code does. Spec: §8.14
+ * quadratic (Delphi's resnet32.rs table; activation 0 follows the first convolution). Delphi's
+ * code makes the last ones quadratic for other counts, over 32 slots of which the last does not
+ * exist; those are not paper configurations and are refused here. Spec: §8.14
  */
 export const RESNET32_QUADRATIC_LAYERS: Readonly<Record<number, readonly number[]>> = Object.freeze({
   6: [3, 5, 18, 19, 26, 27],
@@ -68,11 +69,11 @@ export function paperActivations(network: PaperNetwork, quadratic: number, relu:
     }
     return Array.from({ length: 7 }, (_, i) => (keep.includes(i + 1) ? relu : 'quadratic'));
   }
-  if (!Number.isSafeInteger(quadratic) || quadratic < 0 || quadratic > 31) {
-    throw new InvalidArgumentError(`resnet32: the quadratic layer count must be an integer in [0, 31], got ${quadratic}`);
+  const listed = quadratic === 0 ? [] : RESNET32_QUADRATIC_LAYERS[quadratic];
+  if (listed === undefined) {
+    throw new InvalidArgumentError(`resnet32: Delphi's experiments have no configuration with ${quadratic} quadratic layers (known: 0, ${Object.keys(RESNET32_QUADRATIC_LAYERS).join(', ')})`);
   }
-  const listed = RESNET32_QUADRATIC_LAYERS[quadratic];
-  const quad = new Set(listed ?? Array.from({ length: quadratic }, (_, i) => 32 - quadratic + i));
+  const quad = new Set(listed);
   return Array.from({ length: 31 }, (_, i) => (quad.has(i) ? 'quadratic' : relu));
 }
 

@@ -95,8 +95,8 @@ describe('ResNet-32 (resnet32.rs)', () => {
   it('places the quadratic layers of resnet32.rs\'s table (0-based activation layers)', () => {
     const q6 = paperActivations('resnet32', 6);
     expect(q6.flatMap((a, i) => (a === 'quadratic' ? [i] : []))).toEqual([3, 5, 18, 19, 26, 27]);
-    // A count outside the table: the last ones, as resnet32.rs's default arm (it ranges over 32 slots).
-    expect(paperActivations('resnet32', 2).flatMap((a, i) => (a === 'quadratic' ? [i] : []))).toEqual([30]);
+    expect(paperActivations('resnet32', 0)).toEqual(new Array(31).fill('relu'));
+    expect(() => paperActivations('resnet32', 2)).toThrow(/no configuration with 2 quadratic layers \(known: 0, 6, 12/);
     for (const q of [12, 14, 16, 18, 20, 22, 24, 26]) {
       expect(paperActivations('resnet32', q).filter((a) => a === 'quadratic')).toHaveLength(q);
     }
