@@ -1,5 +1,5 @@
 /**
- * The smoke run of `npm run bench:paper` (bench/paper.mjs --smoke): MiniONN and ResNet-32 cut
+ * The smoke run of `delphi bench --paper` (npm run bench:paper; `--smoke`): MiniONN and ResNet-32 cut
  * after their first activation layer, `delphi serve` and `delphi infer` as two child processes
  * over loopback TCP (insecure dealer, so that it takes seconds), and the report files. Oracle:
  * the client's prediction equals the plaintext fixed-point evaluation of the same model, and the
@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { benchCommand } from '../../src/cli/commands/bench.js';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -37,7 +38,7 @@ describe('bench:paper --smoke (two CLI processes over loopback TCP)', () => {
 
   it('runs each network prefix to the plaintext prediction and writes paper.md and paper.json', () => {
     ensureBuild();
-    const stdout = execFileSync(process.execPath, ['bench/paper.mjs', '--smoke', '--out', out], { encoding: 'utf8', timeout: 110_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const stdout = execFileSync(process.execPath, ['dist/cli/main.js', 'bench', '--paper', '--smoke', '--out', out], { encoding: 'utf8', timeout: 110_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(JSON.parse(stdout)).toEqual({ out, runs: 2, failed: 0 });
     const doc = JSON.parse(readFileSync(join(out, 'paper.json'), 'utf8'));
     expect(doc.smoke).toBe(true);
@@ -61,4 +62,15 @@ describe('bench:paper --smoke (two CLI processes over loopback TCP)', () => {
     expect(md).toContain('## Published figures');
     expect(md).toContain('173,056 in 7 layers');
   }, 120_000);
+});
+
+describe('delphi bench (command line)', () => {
+  const io = { out: () => {}, err: () => {}, errIsTty: false };
+  it('requires --paper, a known network and --insecure for the dealer, before running anything', async () => {
+    await expect(benchCommand.run([], io)).rejects.toThrow(/--paper is required/);
+    await expect(benchCommand.run(['--paper', '--network', 'vgg16'], io)).rejects.toThrow(/--network must be minionn, resnet32 or all/);
+    await expect(benchCommand.run(['--paper', '--backend', 'insecure-dealer'], io)).rejects.toThrow(/pass --insecure/);
+    await expect(benchCommand.run(['--paper', '--backend', 'nope'], io)).rejects.toThrow(/unknown backend "nope"/);
+    await expect(benchCommand.run(['--paper', '--quadratic=-1'], io)).rejects.toThrow(/--quadratic must be a non-negative integer/);
+  });
 });
