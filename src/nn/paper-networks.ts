@@ -96,12 +96,16 @@ export interface PaperNetworkOptions {
  * code has no residual additions and a 10-way output layer although the paper evaluates on
  * CIFAR-100; this follows the code. Activations: 16,384 + 10·16,384 + 10·8,192 + 10·4,096 =
  * 303,104 in 31 layers. Weights Kaiming-uniform, biases uniform in ±1/√fanIn, layer by layer.
+ * `activationLayers` = k stops after the k-th activation (then flatten → dense 10, no pool).
  * Spec: §8.14
  */
 export function resnet32Network(rng: Rng, options: { activations?: readonly ActivationChoice[]; fractionalBits?: number; activationLayers?: number } = {}): Model {
   const acts = options.activations ?? new Array<ActivationChoice>(31).fill('relu');
   if (acts.length !== 31) throw new InvalidArgumentError('resnet32Network: activations must list 31 entries');
   const limit = options.activationLayers ?? 31;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 31) {
+    throw new InvalidArgumentError(`resnet32Network: activationLayers must be an integer in [1, 31], got ${limit}`);
+  }
   const layers: LayerSpec[] = [];
   let shape = [3, 32, 32];
   let act = 0;

@@ -12,6 +12,7 @@ import {
   evaluateFloat,
   paperActivations,
   paperNetwork,
+  resnet32Network,
   validateModel,
 } from '../../src/nn/index.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
@@ -109,6 +110,8 @@ describe('ResNet-32 (resnet32.rs)', () => {
   it('cuts after an activation layer for smoke runs', () => {
     const cut = paperNetwork('resnet32', fromTextSeed('paper/resnet32'), { activationLayers: 2 });
     expect(shapes(cut)).toEqual(['conv2d [16,32,32]', 'relu [16,32,32]', 'conv2d [16,32,32]', 'relu [16,32,32]', 'flatten [16384]', 'dense [10]']);
+    expect(() => paperNetwork('resnet32', fromTextSeed('x'), { activationLayers: 0 })).toThrow(/activationLayers must be an integer in \[1, 31\]/);
+    expect(() => resnet32Network(fromTextSeed('x'), { activationLayers: 32 })).toThrow(/\[1, 31\]/);
   });
 
   it('runs through the fixed-point evaluator close to the float evaluation', () => {
