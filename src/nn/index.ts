@@ -29,6 +29,7 @@ export * from './onnx.js';
 export * from './mnist.js';
 export * from './init.js';
 export * from './architectures.js';
+export * from './paper-networks.js';
 export * from './stats.js';
 export { encodeBase64, decodeBase64 } from './base64.js';
 export { conv2dForward, conv2dOutputSize, type Conv2dGeometry } from './ops/conv2d.js';

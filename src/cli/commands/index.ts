@@ -13,5 +13,6 @@ import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 import { gcCommand } from './gc.js';
 import { inspectCommand } from './inspect.js';
+import { benchCommand } from './bench.js';
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, preprocessCommand, inferCommand, gcCommand, planCommand, inspectCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, vectorsCommand, sealCommand, trainCommand, serveCommand, preprocessCommand, inferCommand, gcCommand, planCommand, inspectCommand, benchCommand];
