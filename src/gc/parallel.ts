@@ -157,7 +157,7 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
       instances: n,
       firstGateId: firstGateId + first * A,
       delta,
-      ...(ez !== undefined ? { evaluatorZeroLabels: ez.subarray(LABEL_WORDS * evWires * first, LABEL_WORDS * evWires * (first + n)) } : {}),
+      ...(ez !== undefined ? { evaluatorZeroLabels: ez.slice(LABEL_WORDS * evWires * first, LABEL_WORDS * evWires * (first + n)) } : {}),
     };
   });
   const m = circuit.outputBits;

@@ -13,6 +13,7 @@ import { InsecureParametersError, InvalidArgumentError } from '../errors.js';
 import type { Channel } from '../net/channel.js';
 import type { FixedPointConv2d, FixedPointDense, FixedPointModel, FixedPointScale } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
+import type { TaskPool } from '../workers/pool.js';
 import type { Architecture, WeightedArchitectureLayer } from './architecture.js';
 import { checkBackendId, type BackendIds } from './messages.js';
 
@@ -41,6 +42,11 @@ export interface LinearClientSession {
  */
 export interface BackendSetup {
   readonly architecture: Architecture;
+  /**
+   * Threads for the heavy loops (garbling, OT extension); default: this thread. A backend's
+   * messages MUST NOT depend on it (same seed, same transcript whatever the thread count).
+   */
+  readonly pool?: TaskPool;
 }
 
 /** {@link BackendSetup} of the server. Spec: §9.9.1 */

@@ -50,15 +50,16 @@ export async function clientHandshake(channel: Channel, options: ClientOptions):
     const linearRng = setupRng.fork('linear');
     const activationRng = setupRng.fork('activations');
     const tripleRng = setupRng.fork('triples');
+    const pool = options.pool !== undefined ? { pool: options.pool } : {};
     const linear = await acct.step({ label: `linear backend setup (${ids.linear})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.linear.client(channel, linearRng, { architecture }),
+      backend.linear.client(channel, linearRng, { architecture, ...pool }),
     );
     const activations = await acct.step(
       { label: `activation backend setup (${ids.activations})`, layer: null, op: 'setup', elements: 0 },
-      () => backend.activations.client(channel, activationRng, { architecture }),
+      () => backend.activations.client(channel, activationRng, { architecture, ...pool }),
     );
     const triples = await acct.step({ label: `triple backend setup (${ids.triples})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.triples.client(channel, tripleRng, { architecture }),
+      backend.triples.client(channel, tripleRng, { architecture, ...pool }),
     );
     if (triples.role !== 1) throw new InvalidArgumentError('the triple backend gave the client a source of role 0');
     return {

@@ -14,7 +14,7 @@ import {
   deserializeGarbledCircuit,
   deserializeLabels,
   evaluateRelus,
-  garbleRelus,
+  garbleRelusBatched,
   inputZeroLabels,
   LABEL_WORDS,
   reluCircuit,
@@ -30,6 +30,7 @@ import {
 import type { Channel } from '../net/channel.js';
 import { OtExtReceiver, OtExtSender } from '../ot/iknp.js';
 import type { Rng } from '../random/rng.js';
+import { inlinePool, type TaskPool } from '../workers/pool.js';
 import type {
   ActivationBackend,
   ActivationClientLayer,
@@ -53,6 +54,13 @@ export const GC_ACTIVATION_TAG = {
 
 /** Activations per garbled batch (≈ 34 MB of tables for ReLU, 38 MB for ReLU6). Spec: §9.9.4 */
 export const GC_BATCH = 4096;
+
+/**
+ * Activations per garbling task inside a batch: each is garbled from its own stream forked from the
+ * layer's in order (§5.7), on the session's pool if it has one. Fixed, so the tables do not depend
+ * on the thread count. Spec: §9.9.4
+ */
+export const GC_SUB_BATCH = 512;
 
 const HEADER = 16;
 
@@ -217,6 +225,7 @@ async function serverPreprocessLayer(
   info: ActivationLayerInfo,
   masks: Float64Array,
   layerRng: Rng,
+  pool: TaskPool,
 ): Promise<ActivationServerLayer> {
   const params = paramsOf(info);
   const and = reluCircuit(params).counts.and;
@@ -224,7 +233,8 @@ async function serverPreprocessLayer(
   const all = batches(info.count);
   for (const [start, count] of all) {
     const zero = await ot.sendRandomCorrelated(SHARE_BITS * count);
-    const g = garbleRelus(count, layerRng, { ...params, delta, clientZeroLabels: zero, firstGateId: gateIds.next });
+    // Sub-batches of GC_SUB_BATCH instances, one forked stream each (§5.7): the same tables whatever the pool's thread count.
+    const g = await garbleRelusBatched(count, layerRng, { ...params, delta, clientZeroLabels: zero, firstGateId: gateIds.next, batchInstances: GC_SUB_BATCH, pool });
     gateIds.next += count * and;
     channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, start, count, serializeGarbledCircuit(g.circuit, g.garbled)));
     const { share, mask } = splitGarblerLabels(inputZeroLabels(g.circuit, g.secrets, 'garbler'), count);
@@ -265,14 +275,15 @@ async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: 
 export const garbledActivations: ActivationBackend = Object.freeze<ActivationBackend>({
   id: 'garbled-circuits',
   secure: true,
-  async server(channel: Channel, rng): Promise<ActivationServerSession> {
+  async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
     const delta = sampleDelta(rng);
-    const ot = await OtExtSender.setup(channel, rng, { delta });
+    const ot = await OtExtSender.setup(channel, rng, { delta, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
     const gateIds = { next: 0 };
-    return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, ot, delta, gateIds, info, masks, layerRng) };
+    const pool = setup.pool ?? inlinePool();
+    return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, ot, delta, gateIds, info, masks, layerRng, pool) };
   },
-  async client(channel: Channel, rng): Promise<ActivationClientSession> {
-    const ot = await OtExtReceiver.setup(channel, rng);
+  async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
+    const ot = await OtExtReceiver.setup(channel, rng, setup.pool !== undefined ? { pool: setup.pool } : {});
     return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, ot, info, clientShare) };
   },
   decodeServerLayer(info, bytes) {

@@ -45,15 +45,16 @@ export async function serverHandshake(channel: Channel, model: FixedPointModel, 
     const linearRng = setupRng.fork('linear');
     const activationRng = setupRng.fork('activations');
     const tripleRng = setupRng.fork('triples');
+    const pool = options.pool !== undefined ? { pool: options.pool } : {};
     const linear = await acct.step({ label: `linear backend setup (${ids.linear})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.linear.server(channel, linearRng, { architecture, model }),
+      backend.linear.server(channel, linearRng, { architecture, model, ...pool }),
     );
     const activations = await acct.step(
       { label: `activation backend setup (${ids.activations})`, layer: null, op: 'setup', elements: 0 },
-      () => backend.activations.server(channel, activationRng, { architecture, model }),
+      () => backend.activations.server(channel, activationRng, { architecture, model, ...pool }),
     );
     const triples = await acct.step({ label: `triple backend setup (${ids.triples})`, layer: null, op: 'setup', elements: 0 }, () =>
-      backend.triples.server(channel, tripleRng, { architecture, model }),
+      backend.triples.server(channel, tripleRng, { architecture, model, ...pool }),
     );
     if (triples.role !== 0) throw new InvalidArgumentError('the triple backend gave the server a source of role 1');
     return {

@@ -11,6 +11,7 @@ import { DelphiError, TransportError } from '../errors.js';
 import type { Channel } from '../net/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
+import type { TaskPool } from '../workers/pool.js';
 import type { PhaseCost, ProtocolProgressCallback } from './accounting.js';
 import type { Architecture } from './architecture.js';
 import type {
@@ -32,6 +33,11 @@ export interface PartyOptions {
   readonly rng?: Rng;
   /** Progress after each step (§9.11). */
   readonly onProgress?: ProtocolProgressCallback;
+  /**
+   * Threads for the backends' heavy loops (e.g. `createNodePool` of `delphi-ts/workers/node`);
+   * default: this thread. The transcript does not depend on it (§9.2). The caller closes it.
+   */
+  readonly pool?: TaskPool;
 }
 
 /** Options of the client's handshake. Spec: §9.5 */

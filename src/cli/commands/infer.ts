@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { formatBytes, NoSlotLeftError, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgress } from '../../protocol/index.js';
+import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
 import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -55,6 +56,7 @@ runs, from slots stored by "delphi preprocess".
   --json                  print the report as JSON on stdout
   --connect-timeout SEC   give up connecting after this long (default 10)
   --seed HEX              seed the client's randomness (reproducible transcripts; needs --insecure)
+${THREADS_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}`;
 
@@ -90,6 +92,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       seed: { type: 'string' },
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
+      ...THREADS_OPTIONS,
       ...TRANSPORT_OPTIONS,
     },
     allowPositionals: true,
@@ -108,6 +111,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   checkCliBackend(backend, allowInsecure);
   const connectTimeoutMs = values['connect-timeout'] === undefined ? undefined : Math.round(positiveNumber(values['connect-timeout'], '--connect-timeout') * 1000);
   const transport = transportOptions(values);
+  const threads = threadCount(values.threads);
   const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
   if (values.state !== undefined && !existsSync(values.state)) {
     throw new NoSlotLeftError(`${values.state} does not exist: run "delphi preprocess --server HOST:PORT --count N --state ${values.state}" first`);
@@ -122,12 +126,14 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const started = performance.now();
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...(connectTimeoutMs ? { connectTimeoutMs } : {}) });
+  const pool = store ? undefined : cliPool(threads);
   try {
     const client =
       store && sessionId
         ? await ServiceClient.resume(channel, { backend, allowInsecure, store, sessionId, onProgress })
         : await ServiceClient.open(channel, {
             backend,
+            ...(pool ? { pool } : {}),
             allowInsecure,
             rng,
             onProgress,
@@ -174,6 +180,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   } finally {
     progress.finish();
     if (!channel.closed) channel.close('client finished');
+    await pool?.close();
   }
 }
 

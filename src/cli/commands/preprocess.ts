@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { formatBytes, ServiceClient, type ProtocolProgress } from '../../protocol/index.js';
+import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
 import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { FileSlotStore } from '../file-slot-store.js';
@@ -43,6 +44,7 @@ and stores the client's side in DIR (secret: files are 0600). Later, "delphi inf
   --json                  print the report as JSON on stdout
   --connect-timeout SEC   give up connecting after this long (default 10)
   --seed HEX              seed the client's randomness (reproducible transcripts; never in production)
+${THREADS_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}`;
 
@@ -66,6 +68,7 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
       seed: { type: 'string' },
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
+      ...THREADS_OPTIONS,
       ...TRANSPORT_OPTIONS,
     },
     strict: true,
@@ -82,13 +85,16 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   const connectTimeoutMs = values['connect-timeout'] === undefined ? undefined : Math.round(positiveNumber(values['connect-timeout'], '--connect-timeout') * 1000);
   const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
   const store = new FileSlotStore(values.state);
+  const threads = threadCount(values.threads);
 
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport: transportOptions(values), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) });
+  const pool = cliPool(threads);
   try {
     const client = await ServiceClient.open(channel, {
       backend,
+      ...(pool ? { pool } : {}),
       allowInsecure,
       rng,
       onProgress,
@@ -122,5 +128,6 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   } finally {
     progress.finish();
     if (!channel.closed) channel.close('client finished');
+    await pool?.close();
   }
 }

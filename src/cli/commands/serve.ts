@@ -29,6 +29,7 @@ import {
   transportOptions,
 } from '../remote.js';
 import { checkSeedFlag } from '../security-flags.js';
+import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
 import { SERVER_LIMITS_OPTIONS, SERVER_LIMITS_USAGE, serverLimits } from '../server-limits.js';
 
 const usage = `Usage: delphi serve --model FILE [options]
@@ -56,6 +57,7 @@ The server learns nothing about a client's input or result (with a secure backen
   --max-sessions N        sessions kept in the state directory (default 64)
   --max-state-mib N       bytes the state directory may hold, in MiB (default 4096)
   --session-ttl-hours H   drop stored sessions older than this (default 168)
+${THREADS_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
 ${SERVER_LIMITS_USAGE}
@@ -104,6 +106,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       'max-sessions': { type: 'string' },
       'max-state-mib': { type: 'string' },
       'session-ttl-hours': { type: 'string' },
+      ...THREADS_OPTIONS,
       ...TRANSPORT_OPTIONS,
       ...SERVER_LIMITS_OPTIONS,
     },
@@ -123,6 +126,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const allowInsecure = values.insecure === true;
   const transport = transportOptions(values);
   const master: Rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
+  const threads = threadCount(values.threads);
 
   const model = await loadServedModel(values.model, fractionalBits, { calibrate: values.calibrate, onWarning: (line) => io.err(`${line}\n`) });
   const architecture = publicArchitecture(model);
@@ -136,6 +140,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     io.err(`state directory ${values['state-dir']}: ${kept.length} stored session${kept.length === 1 ? '' : 's'}\n`);
   }
 
+  // One pool for all connections: its threads are shared by the sessions served at once.
+  const pool = cliPool(threads);
   let stopRequested!: () => void;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   let sessionsServed = 0;
@@ -151,6 +157,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
         allowInsecure,
         rng,
         limits,
+        ...(pool ? { pool } : {}),
         ...(store ? { store } : {}),
         onPhase: ({ sessionId, slot, cost }) =>
           log(
@@ -227,6 +234,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    await pool?.close();
   }
   log(`stopped after ${sessionsServed} session${sessionsServed === 1 ? '' : 's'}`);
   return EXIT.OK;
