@@ -8,8 +8,8 @@
  * Spec: §9.14.3
  * @module
  */
-import { blake2b } from '@noble/hashes/blake2.js';
 import { MalformedInputError, ProtocolError } from '../errors.js';
+import { sha256 } from '../hash/sha256.js';
 import { shapeSize } from '../nn/tensor.js';
 import type { Architecture } from './architecture.js';
 import type { ProtocolBackend } from './backend.js';
@@ -23,7 +23,7 @@ export const SLOT_MAGIC = 'DSLT';
 export const SESSION_MAGIC = 'DSES';
 /** Format version written; a reader refuses a newer one. Spec: §9.14.3 */
 export const SLOT_FORMAT_VERSION = 1;
-/** Bytes of the BLAKE2b-256 checksum that ends every record. Spec: §9.14.3 */
+/** Bytes of the SHA-256 checksum that ends every record. Spec: §9.14.3 */
 export const SLOT_CHECKSUM_BYTES = 32;
 
 /** What a record is bound to; decoding checks each field against the expected one. Spec: §9.14.3 */
@@ -47,7 +47,7 @@ function header(magic: string, party: 'client' | 'server', binding: SlotBinding)
 function seal(body: Uint8Array): Uint8Array {
   const out = new Uint8Array(body.length + SLOT_CHECKSUM_BYTES);
   out.set(body);
-  out.set(blake2b(body, { dkLen: SLOT_CHECKSUM_BYTES }), body.length);
+  out.set(sha256(body), body.length);
   return out;
 }
 
@@ -59,7 +59,7 @@ function openRecord(bytes: Uint8Array, magic: string, party: 'client' | 'server'
   if (!(bytes instanceof Uint8Array) || bytes.length < 6 + SLOT_CHECKSUM_BYTES) throw new MalformedInputError(`${context}: truncated (${bytes?.length ?? 0} bytes)`);
   if (new TextDecoder().decode(bytes.subarray(0, 4)) !== magic) throw new MalformedInputError(`${context}: not a delphi-ts ${magic === SLOT_MAGIC ? 'slot' : 'session'} file`);
   const body = bytes.subarray(0, bytes.length - SLOT_CHECKSUM_BYTES);
-  const sum = blake2b(body, { dkLen: SLOT_CHECKSUM_BYTES });
+  const sum = sha256(body);
   const stored = bytes.subarray(body.length);
   if (sum.some((b, i) => b !== stored[i])) throw new MalformedInputError(`${context}: checksum mismatch (the file is truncated or was edited)`);
   const r = new SlotReader(body, context);

@@ -5,7 +5,7 @@
  * and the faults of the one-time rule — a reused slot (a copied client store), a state for another
  * model, a damaged or newer-format slot, too many slots, two clients at once.
  */
-import { blake2b } from '@noble/hashes/blake2.js';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/net/channel.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
@@ -146,7 +146,7 @@ describe('service connections (§9.14)', () => {
     const resealed = (edit: (b: Uint8Array) => void) => {
       const b = bytes.slice();
       edit(b);
-      b.set(blake2b(b.subarray(0, b.length - 32), { dkLen: 32 }), b.length - 32);
+      b.set(createHash('sha256').update(b.subarray(0, b.length - 32)).digest(), b.length - 32); // §9.14.3: SHA-256
       return b;
     };
     expect(() => decodeClientSlot(resealed((b) => (b[4] = SLOT_FORMAT_VERSION + 1)), arch, binding, 0, 'f.slot')).toThrow(/^f\.slot: format version 2 is newer .*upgrade/);
