@@ -69,6 +69,11 @@ export function garbledActivationBounds(architecture: Architecture, role: 'clien
   return { setup: baseOt, preprocessing, online };
 }
 
+/** Whether every component of `backend` declares its message bounds (else no limit is staged). Spec: §9.14.5 */
+export function declaresMessageBounds(backend: ProtocolBackend): boolean {
+  return [backend.linear, backend.activations, backend.triples].every((c) => typeof c.maxMessageBytes === 'function' || c === garbledActivations);
+}
+
 /** A component's bounds, or null when it declares none (an unknown backend: no lowered limit). */
 function boundsOf(component: ProtocolBackend[keyof ProtocolBackend], architecture: Architecture, role: 'client' | 'server'): ComponentMessageBounds | null {
   if (component.maxMessageBytes) return component.maxMessageBytes(architecture, role);
@@ -84,8 +89,8 @@ function boundsOf(component: ProtocolBackend[keyof ProtocolBackend], architectur
  * transport's maximum. Spec: §9.14.5
  */
 export function phaseMessageLimits(architecture: Architecture, backend: ProtocolBackend, role: 'client' | 'server'): PhaseMessageLimits | null {
+  if (!declaresMessageBounds(backend)) return null;
   const parts = [backend.linear, backend.activations, backend.triples].map((c) => boundsOf(c, architecture, role));
-  if (parts.some((p) => p === null)) return null;
   const bounds = parts as ComponentMessageBounds[];
   const floor = SERVICE_MESSAGE_FLOOR_BYTES;
   const hello = role === 'client' ? serverHelloBytes(encodeArchitecture(architecture).length) : 0;

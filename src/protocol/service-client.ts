@@ -17,7 +17,7 @@ import { checkBackendSecurity, type ProtocolBackend } from './backend.js';
 import { clientHandshake } from './client.js';
 import { clientOnline, type ClientInput, type ClientOutput } from './online.js';
 import { clientPreprocess, type ClientPreprocessed } from './preprocess.js';
-import { CLIENT_SETUP_LIMIT_BYTES, phaseMessageLimits, SERVICE_MESSAGE_FLOOR_BYTES, stageLimit, type PhaseMessageLimits } from './limits.js';
+import { CLIENT_SETUP_LIMIT_BYTES, declaresMessageBounds, phaseMessageLimits, SERVICE_MESSAGE_FLOOR_BYTES, stageLimit, type PhaseMessageLimits } from './limits.js';
 import { decodeServiceMessage, encodeServiceMessage } from './service-messages.js';
 import type { ClientOptions, ClientSession } from './session.js';
 import { decodeClientSlot, decodeSessionRecord, encodeClientSlot, encodeSessionRecord, type SessionRecord, type SlotBinding } from './slot.js';
@@ -94,13 +94,14 @@ export class ServiceClient {
     checkBackendSecurity(options.backend, options.allowInsecure, 'client');
     const rng = options.rng ?? systemRng();
     // Staged receive limits (§9.14.5): replies, then setup (the architecture is not known yet), then per phase.
-    stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
+    const staged = declaresMessageBounds(options.backend);
+    if (staged) stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
     channel.send(encodeServiceMessage({ type: 'OPEN' }));
     const accepted = decodeServiceMessage(await channel.recv(), ['ACCEPTED', 'REFUSED'], 'service: OPEN');
     if (accepted.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${accepted.reason}`);
-    stageLimit(channel, CLIENT_SETUP_LIMIT_BYTES);
+    if (staged) stageLimit(channel, CLIENT_SETUP_LIMIT_BYTES);
     const live = await clientHandshake(channel, { ...options, rng });
-    stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
+    if (staged) stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: OPEN');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${reply.reason}`);
     if (options.store && !reply.persistent) {
@@ -133,7 +134,7 @@ export class ServiceClient {
     const record = decodeSessionRecord(bytes, 'client', backend, store.describe(sessionId), { sessionId });
     const architecture = decodeArchitecture(record.architecture);
     if (architectureFingerprint(architecture) !== record.fingerprint) throw new ProtocolError(`${store.describe(sessionId)}: the stored architecture does not match its fingerprint`);
-    stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
+    if (declaresMessageBounds(backend)) stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
     channel.send(encodeServiceMessage({ type: 'RESUME', sessionId }));
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: RESUME');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused to resume session ${sessionId}: ${reply.reason}`);

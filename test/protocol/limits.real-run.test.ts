@@ -92,7 +92,6 @@ async function recordedRun(fp: FixedPointModel, backend: ProtocolBackend, seed: 
 /** Every phase limit is ≥ the largest real message of that phase and ≤ 2× it + the floor. */
 function checkTight(recorder: LimitRecorder, limits: PhaseMessageLimits, skip: number[] = []): void {
   const seen = recorder.largestByLimit();
-  if (process.env.LIMITS_PRINT) console.log(JSON.stringify({ limits, seen: [...seen] }));
   seen.delete(Infinity);
   for (const s of skip) seen.delete(s);
   const phases = Object.values(limits);
@@ -127,10 +126,15 @@ describe('per-phase message limits against real runs (§9.14.5)', () => {
     checkTight(client, { ...clientLimits, setup: SERVICE_MESSAGE_FLOOR_BYTES }, [CLIENT_SETUP_LIMIT_BYTES]);
   });
 
-  it('is null for a backend component that declares no bounds', () => {
+  it('is null for a backend component that declares no bounds, and then neither end stages a limit', async () => {
     const fp = compile(NETWORKS.lenetLike(fromTextSeed('limits/unknown')));
     const { maxMessageBytes: _drop, ...linear } = insecureDealer.linear;
-    expect(phaseMessageLimits(publicArchitecture(fp), { ...insecureDealer, linear }, 'server')).toBeNull();
+    const backend = { ...insecureDealer, linear };
+    expect(phaseMessageLimits(publicArchitecture(fp), backend, 'server')).toBeNull();
+    expect(phaseMessageLimits(publicArchitecture(fp), backend, 'client')).toBeNull();
+    const { client, server } = await recordedRun(fp, backend, 'limits/unknown');
+    expect(client.windows).toHaveLength(1);
+    expect(server.windows).toHaveLength(1);
   });
 });
 
