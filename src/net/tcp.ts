@@ -13,6 +13,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Channel, ChannelStats } from './channel.js';
+import { MAX_HELLO_BYTES } from './handshake.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from './framing.js';
 
 /** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */
@@ -349,7 +350,7 @@ export class TcpChannel implements Channel {
 
   /**
    * Decodes `chunk` and dispatches its frames. While the receive limit is lowered below the
-   * configured maximum (before the handshake, or a phase that asked for less), parsing stops after
+   * configured maximum to at most MAX_HELLO_BYTES (before the handshake, between service requests), parsing stops after
    * each data frame: the rest (at most one socket read) is copied aside and the socket paused
    * until the layer above receives again or changes the limit, so a frame sent right after the
    * HELLO is checked against the limit of the next stage, not the HELLO's.
@@ -359,7 +360,9 @@ export class TcpChannel implements Channel {
     const dataBefore = this.#decoder.dataBytes;
     let frames;
     try {
-      if (this.#decoder.maxMessageBytes < this.#maxMessageBytes) {
+      // Held only under a small staged limit (the HELLO, a service request): a phase's larger limit
+      // keeps the read-ahead of maxQueuedBytes, so flow control is unchanged while data streams.
+      if (this.#decoder.maxMessageBytes < this.#maxMessageBytes && this.#decoder.maxMessageBytes <= MAX_HELLO_BYTES) {
         const { frames: some, rest } = this.#decoder.pushUntilData(chunk);
         frames = some;
         if (rest.length > 0) {

@@ -54,10 +54,28 @@ export interface ServerBackendSetup extends BackendSetup {
   readonly model: FixedPointModel;
 }
 
+/**
+ * The largest message a component makes one party receive in each phase, in bytes (0: none), as
+ * the public architecture and the component's parameters imply; `phaseMessageLimits` (limits.ts) turns
+ * them into the per-phase receive limits of a service connection. Spec: §9.14.5
+ */
+export interface ComponentMessageBounds {
+  readonly setup: number;
+  readonly preprocessing: number;
+  readonly online: number;
+}
+
+/**
+ * Optional on every backend component: its {@link ComponentMessageBounds} for `role`'s receiving
+ * end. A component without it leaves the limits at the transport's maximum. Spec: §9.14.5
+ */
+export type MessageBoundsFunction = (architecture: Architecture, role: 'client' | 'server') => ComponentMessageBounds;
+
 /** How the client obtains M·c − σ for each weighted layer. Spec: §9.9.1 */
 export interface LinearBackend {
   readonly id: string;
   readonly secure: boolean;
+  readonly maxMessageBytes?: MessageBoundsFunction;
   server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<LinearServerSession>;
   client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<LinearClientSession>;
 }
@@ -111,6 +129,7 @@ export interface ActivationClientSession {
 export interface ActivationBackend {
   readonly id: string;
   readonly secure: boolean;
+  readonly maxMessageBytes?: MessageBoundsFunction;
   server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<ActivationServerSession>;
   client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<ActivationClientSession>;
   /** Restores a server layer from {@link ActivationServerLayer.encode}; malformed bytes throw MalformedInputError. */
@@ -123,6 +142,7 @@ export interface ActivationBackend {
 export interface TripleBackend {
   readonly id: string;
   readonly secure: boolean;
+  readonly maxMessageBytes?: MessageBoundsFunction;
   server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<TripleSource>;
   client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<TripleSource>;
 }

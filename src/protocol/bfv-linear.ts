@@ -7,6 +7,7 @@
  * Spec: §9.9.3
  * @module
  */
+import { compactCiphertextSize } from '../bfv/compact.js';
 import {
   createBfvContext,
   createBfvParameters,
@@ -41,7 +42,7 @@ import type { Channel } from '../net/channel.js';
 import { shapeSize } from '../nn/tensor.js';
 import type { Architecture, ArchitectureLayer } from './architecture.js';
 import { isWeightedLayer } from './architecture.js';
-import type { LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from './backend.js';
+import type { ComponentMessageBounds, LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from './backend.js';
 import { decodeBlobs, encodeBlobs } from './blobs.js';
 
 /** Message tags of the BFV linear backend. Spec: §9.9.3 */
@@ -153,6 +154,28 @@ function plansFor(ctx: BfvContext, arch: Architecture, lambda: number | undefine
   return new Map(indices.map((k, i) => [k, planned[i]]));
 }
 
+/** Bytes of a {@link encodeBlobs} message holding blobs of these lengths. */
+export function blobsMessageBytes(blobLengths: readonly number[]): number {
+  return 16 + blobLengths.reduce((a, b) => a + 4 + b, 0);
+}
+
+/**
+ * Bytes of the largest message of this backend each party receives (§9.14.5): the server the KEYS and
+ * GALOIS_KEYS of setup (one generator key per message) and the INPUT batches of preprocessing (at most
+ * {@link BFV_CIPHERTEXTS_PER_MESSAGE} seeded ciphertexts at the plan's level), the client the OUTPUT
+ * batches (full ciphertexts at the return level). Spec: §9.14.5
+ */
+export function bfvLinearMessageBounds(ctx: BfvContext, plans: readonly LinearPlan[], role: 'client' | 'server'): ComponentMessageBounds {
+  const keyK = ctx.keyLevel.primes.length;
+  const parts = ctx.firstLevel.primes.length;
+  const batch = (count: number, k: number, seeded: boolean) =>
+    count === 0 ? 0 : blobsMessageBytes(new Array<number>(Math.min(count, BFV_CIPHERTEXTS_PER_MESSAGE)).fill(compactCiphertextSize(ctx, k, seeded)));
+  if (role === 'client') return { setup: 0, preprocessing: Math.max(0, ...plans.map((p) => batch(p.returnedCiphertexts, p.returnLevel, false))), online: 0 };
+  const keys = blobsMessageBytes([ctx.keyLevel.parmsId.length, compactCiphertextSize(ctx, keyK, true)]);
+  const galois = linearGaloisElements(plans).length === 0 ? 0 : blobsMessageBytes([8 + BFV_GALOIS_KEYS_PER_MESSAGE * (4 + parts * compactCiphertextSize(ctx, keyK, true))]);
+  return { setup: Math.max(keys, galois), preprocessing: Math.max(0, ...plans.map((p) => batch(p.inputCiphertexts, p.level, true))), online: 0 };
+}
+
 function sendCiphertexts(channel: Channel, ctx: BfvContext, tag: number, layer: number, cts: readonly Ciphertext[]): void {
   for (let start = 0; start < cts.length; start += BFV_CIPHERTEXTS_PER_MESSAGE) {
     const part = cts.slice(start, start + BFV_CIPHERTEXTS_PER_MESSAGE);
@@ -206,6 +229,10 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
   return Object.freeze<LinearBackend>({
     id: 'bfv',
     secure: params.securityLevel !== null,
+    maxMessageBytes(architecture, role) {
+      const ctx = contextFor(params);
+      return bfvLinearMessageBounds(ctx, [...plansFor(ctx, architecture, lambda, rotationKeys).values()], role);
+    },
     async client(channel, rng, { architecture }): Promise<LinearClientSession> {
       const ctx = contextFor(params);
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);

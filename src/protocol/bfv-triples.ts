@@ -6,7 +6,9 @@
  * Spec: §9.9.5
  * @module
  */
-import { bfvTripleClientSource, bfvTripleServerSource } from '../beaver/bfv-triples.js';
+import { bfvTripleClientSource, bfvTripleServerSource, bfvTripleSetup } from '../beaver/bfv-triples.js';
+import { BFV_TRIPLE_HEADER_BYTES } from '../beaver/bfv-wire.js';
+import { compactCiphertextSize } from '../bfv/compact.js';
 import type { TripleSource } from '../beaver/source.js';
 import {
   createBfvContext,
@@ -21,7 +23,8 @@ import { DEFAULT_FLOOD_LAMBDA } from '../bfv/noise.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
 import { P } from '../math/share-field.js';
 import type { ProtocolBackend, TripleBackend } from './backend.js';
-import { bfvLinear, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
+import { bfvLinear, blobsMessageBytes, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
+import { shapeSize } from '../nn/tensor.js';
 import { decodeBlobs, encodeBlobs } from './blobs.js';
 import { garbledActivations } from './garbled-activations.js';
 
@@ -61,6 +64,20 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
   return Object.freeze<TripleBackend>({
     id: 'bfv',
     secure: params.securityLevel !== null && !weakLambda(options.lambda),
+    /**
+     * The server receives KEYS at setup and requests of at most `chunk` seeded ciphertexts per message
+     * (one column: square pairs); the client the responses at the return level. Spec: §9.14.5
+     */
+    maxMessageBytes(architecture, role) {
+      const ctx = contextFor(params);
+      const setup = bfvTripleSetup(ctx, extra);
+      const largest = Math.max(0, ...architecture.layers.filter((l) => l.op === 'quadratic').map((l) => shapeSize(l.inputShape)));
+      const cts = Math.min(setup.chunk, Math.ceil(largest / ctx.n));
+      const batch = (k: number, seeded: boolean) => (cts === 0 ? 0 : BFV_TRIPLE_HEADER_BYTES + cts * (4 + compactCiphertextSize(ctx, k, seeded)));
+      if (role === 'client') return { setup: 0, preprocessing: batch(setup.returnLevel, false), online: 0 };
+      const keys = blobsMessageBytes([ctx.keyLevel.parmsId.length, compactCiphertextSize(ctx, ctx.keyLevel.primes.length, true)]);
+      return { setup: keys, preprocessing: batch(setup.level, true), online: 0 };
+    },
     async client(channel, rng): Promise<TripleSource> {
       const ctx = contextFor(params);
       const secretKey = generateSecretKey(ctx, rng);

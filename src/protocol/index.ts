@@ -49,3 +49,4 @@ export * from './slot.js';
 export * from './service-messages.js';
 export * from './service-server.js';
 export * from './service-client.js';
+export * from './limits.js';

@@ -22,7 +22,14 @@ import type {
   TripleBackend,
 } from './backend.js';
 import { applyLinearModP } from './linear.js';
-import { decodeTagged, encodeTagged, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from './messages.js';
+
+/** The largest field vector over the layers `pick` selects (0: none). */
+function largestVector(architecture: Architecture, pick: (op: string) => boolean, size: (l: Architecture['layers'][number]) => number): number {
+  const counts = architecture.layers.filter((l) => pick(l.op)).map(size);
+  return counts.length === 0 ? 0 : fieldVectorMessageBytes(Math.max(...counts));
+}
+import { decodeTagged, encodeTagged, fieldVectorMessageBytes, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from './messages.js';
+import { isWeightedLayer, type Architecture } from './architecture.js';
 import { SlotReader, SlotWriter } from './slot-bytes.js';
 
 const P = SHARE_FIELD_P;
@@ -39,6 +46,12 @@ export const INSECURE_DEALER_ID = 'insecure-dealer';
 export const insecureDealerLinear: LinearBackend = Object.freeze<LinearBackend>({
   id: INSECURE_DEALER_ID,
   secure: false,
+  /** Server: the client's input shares; client: M·c − σ (preprocessing). Spec: §9.14.5 */
+  maxMessageBytes: (architecture, role) => ({
+    setup: 0,
+    preprocessing: largestVector(architecture, () => true, (l) => (isWeightedLayer(l) ? shapeSize(role === 'server' ? l.inputShape : l.shape) : 0)),
+    online: 0,
+  }),
   async server(channel) {
     return {
       async preprocess(layer, index, rng) {
@@ -90,6 +103,11 @@ function activationPlusMask(info: ActivationLayerInfo, s: Float64Array, c: Float
 export const insecureDealerActivations: ActivationBackend = Object.freeze<ActivationBackend>({
   id: INSECURE_DEALER_ID,
   secure: false,
+  /** Server: the client's input shares (preprocessing); client: act(y) + m (online). Spec: §9.14.5 */
+  maxMessageBytes: (architecture, role) => {
+    const largest = largestVector(architecture, (op) => op === 'relu' || op === 'relu6', (l) => shapeSize(l.inputShape));
+    return role === 'server' ? { setup: 0, preprocessing: largest, online: 0 } : { setup: 0, preprocessing: 0, online: largest };
+  },
   async server(channel) {
     return {
       async preprocess(info, masks) {
@@ -145,6 +163,8 @@ function dealerClientLayer(info: ActivationLayerInfo): ActivationClientLayer {
 export const insecureDealerTriples: TripleBackend = Object.freeze<TripleBackend>({
   id: INSECURE_DEALER_ID,
   secure: false,
+  /** The client receives the seed at setup. Spec: §9.14.5 */
+  maxMessageBytes: (_architecture, role) => ({ setup: role === 'client' ? 1 + SEED_BYTES : 0, preprocessing: 0, online: 0 }),
   async server(channel, rng) {
     const seed = rng.bytes(SEED_BYTES);
     channel.send(encodeTagged(PROTOCOL_TAG.DEALER_TRIPLE_SEED, seed));

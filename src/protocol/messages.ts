@@ -40,6 +40,14 @@ export const FIELD_MESSAGE_HEADER_BYTES = 16;
 export const FIELD_CHUNK = 65536;
 /** Bytes per field element on the wire (p < 2^41 fits 48 bits; encoding of §7.7). Spec: §9.4 */
 export { FIELD_ELEMENT_BYTES };
+/**
+ * Bytes of the largest message {@link sendFieldVector} sends for a vector of `count` entries
+ * (one chunk of at most {@link FIELD_CHUNK}). Spec: §9.4
+ */
+export function fieldVectorMessageBytes(count: number): number {
+  return FIELD_MESSAGE_HEADER_BYTES + FIELD_ELEMENT_BYTES * Math.min(FIELD_CHUNK, count);
+}
+
 /** The `layer` of MASKED_INPUT. Spec: §9.4 */
 export const INPUT_LAYER = 0xffffffff;
 /** Longest backend identifier. Spec: §9.2 */

@@ -17,6 +17,7 @@ import { checkBackendSecurity, type ProtocolBackend } from './backend.js';
 import { clientHandshake } from './client.js';
 import { clientOnline, type ClientInput, type ClientOutput } from './online.js';
 import { clientPreprocess, type ClientPreprocessed } from './preprocess.js';
+import { CLIENT_SETUP_LIMIT_BYTES, declaresMessageBounds, phaseMessageLimits, SERVICE_MESSAGE_FLOOR_BYTES, stageLimit, type PhaseMessageLimits } from './limits.js';
 import { decodeServiceMessage, encodeServiceMessage } from './service-messages.js';
 import type { ClientOptions, ClientSession } from './session.js';
 import { decodeClientSlot, decodeSessionRecord, encodeClientSlot, encodeSessionRecord, type SessionRecord, type SlotBinding } from './slot.js';
@@ -56,6 +57,7 @@ export class ServiceClient {
   readonly #memory = new Map<number, ClientPreprocessed>();
   readonly #live: ClientSession | null;
   readonly #onProgress: ProtocolProgressCallback | undefined;
+  readonly #sizes: PhaseMessageLimits | null;
   #closed = false;
 
   /** The public architecture the server announced. */
@@ -74,6 +76,8 @@ export class ServiceClient {
     this.#live = live;
     this.setup = live?.setup ?? null;
     this.#onProgress = onProgress;
+    this.#sizes = phaseMessageLimits(architecture, binding.backend, 'client');
+    stageLimit(channel, this.#sizes?.request);
   }
 
   /** The architecture fingerprint (§9.3). */
@@ -89,10 +93,15 @@ export class ServiceClient {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('ServiceClient.open: options with a backend are required');
     checkBackendSecurity(options.backend, options.allowInsecure, 'client');
     const rng = options.rng ?? systemRng();
+    // Staged receive limits (§9.14.5): replies, then setup (the architecture is not known yet), then per phase.
+    const staged = declaresMessageBounds(options.backend);
+    if (staged) stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
     channel.send(encodeServiceMessage({ type: 'OPEN' }));
     const accepted = decodeServiceMessage(await channel.recv(), ['ACCEPTED', 'REFUSED'], 'service: OPEN');
     if (accepted.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${accepted.reason}`);
+    if (staged) stageLimit(channel, CLIENT_SETUP_LIMIT_BYTES);
     const live = await clientHandshake(channel, { ...options, rng });
+    if (staged) stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: OPEN');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused a new session: ${reply.reason}`);
     if (options.store && !reply.persistent) {
@@ -125,6 +134,7 @@ export class ServiceClient {
     const record = decodeSessionRecord(bytes, 'client', backend, store.describe(sessionId), { sessionId });
     const architecture = decodeArchitecture(record.architecture);
     if (architectureFingerprint(architecture) !== record.fingerprint) throw new ProtocolError(`${store.describe(sessionId)}: the stored architecture does not match its fingerprint`);
+    if (declaresMessageBounds(backend)) stageLimit(channel, SERVICE_MESSAGE_FLOOR_BYTES);
     channel.send(encodeServiceMessage({ type: 'RESUME', sessionId }));
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: RESUME');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused to resume session ${sessionId}: ${reply.reason}`);
@@ -152,6 +162,7 @@ export class ServiceClient {
     if (reply.count !== count) throw new ProtocolError(`the server announced ${reply.count} slots, ${count} were asked for`);
     const slots: number[] = [];
     const costs: PhaseCost[] = [];
+    stageLimit(this.#channel, this.#sizes?.preprocessing);
     for (let slot = reply.first; slot < reply.first + count; slot++) {
       const pre = await clientPreprocess(live, { onProgress: options.onProgress ?? this.#onProgress });
       if (this.#store) await this.#store.putSlot(this.sessionId, slot, encodeClientSlot(pre, this.#binding, slot));
@@ -159,6 +170,7 @@ export class ServiceClient {
       slots.push(slot);
       costs.push(pre.cost);
     }
+    stageLimit(this.#channel, this.#sizes?.request);
     return { slots, costs };
   }
 
@@ -175,7 +187,9 @@ export class ServiceClient {
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused slot ${slot}: ${reply.reason}`);
     if (reply.slot !== slot) throw new ProtocolError(`the server readied slot ${reply.slot}, not ${slot}`);
     const onProgress = options.onProgress ?? this.#onProgress;
+    stageLimit(this.#channel, this.#sizes?.online);
     const out = await clientOnline({ channel: this.#channel, architecture: this.architecture, ...(onProgress ? { onProgress } : {}) }, pre, input);
+    stageLimit(this.#channel, this.#sizes?.request);
     return { ...out, slot };
   }
 

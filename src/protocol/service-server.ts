@@ -7,7 +7,7 @@
  * Spec: §9.14
  * @module
  */
-import { DelphiError, InvalidArgumentError } from '../errors.js';
+import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Channel } from '../net/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -17,6 +17,7 @@ import { architectureFingerprint, encodeArchitecture, publicArchitecture, type A
 import { serverOnline } from './online.js';
 import { serverPreprocess, type ServerPreprocessed } from './preprocess.js';
 import { serverHandshake } from './server.js';
+import { phaseMessageLimits, stageLimit, type PhaseMessageLimits } from './limits.js';
 import { decodeServiceMessage, encodeServiceMessage } from './service-messages.js';
 import type { ServerOptions, ServerSession } from './session.js';
 import { decodeServerSlot, decodeSessionRecord, encodeServerSlot, encodeSessionRecord, type SessionRecord } from './slot.js';
@@ -53,6 +54,47 @@ export interface ServiceServerOptions extends ServerOptions {
   readonly onPhase?: (event: { sessionId: string; slot: number; cost: PhaseCost }) => void;
   /** Told of each refused request. */
   readonly onRefused?: (reason: string) => void;
+  /**
+   * Deadline for the first request (OPEN or RESUME) after the connection is handed over (default
+   * 10 s; 0: none): a peer that passed the transport handshake and then stays silent is dropped
+   * instead of holding a slot. Spec: §9.14.5
+   */
+  readonly firstRequestTimeoutMs?: number;
+  /**
+   * Deadline for each later request, between phases (default 300 s; 0: none). Heartbeats keep the
+   * transport alive but do not count as requests. Spec: §9.14.5
+   */
+  readonly requestIdleTimeoutMs?: number;
+}
+
+/** Defaults of the request deadlines of {@link ServiceServerOptions}. Spec: §9.14.5 */
+export const DEFAULT_REQUEST_DEADLINES = Object.freeze({ firstRequestTimeoutMs: 10_000, requestIdleTimeoutMs: 300_000 });
+
+/**
+ * Receives the next request within `ms` (0: no deadline); past it, closes the channel with the
+ * reason and throws {@link TransportError}. Spec: §9.14.5
+ */
+async function recvRequest(channel: Channel, ms: number, what: string): Promise<Uint8Array> {
+  if (ms === 0) return channel.recv();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = `no ${what} within ${ms / 1000} s`;
+      reject(new TransportError(`service: ${reason}; connection dropped`));
+      channel.close(reason);
+    }, ms);
+  });
+  try {
+    return await Promise.race([channel.recv(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkDeadline(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < 0 || v > 2 ** 31 - 1) throw new InvalidArgumentError(`serveConnection: ${name} must be an integer number of ms in [0, 2^31 − 1], got ${v}`);
+  return v;
 }
 
 /** What one connection did. Spec: §9.14 */
@@ -115,7 +157,12 @@ interface Served {
 export async function serveConnection(channel: Channel, model: FixedPointModel, options: ServiceServerOptions): Promise<ServiceConnectionReport> {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('serveConnection: options with a backend are required');
   const limits = { ...DEFAULT_SERVICE_LIMITS, ...options.limits };
+  const firstMs = checkDeadline(options.firstRequestTimeoutMs, DEFAULT_REQUEST_DEADLINES.firstRequestTimeoutMs, 'firstRequestTimeoutMs');
+  const idleMs = checkDeadline(options.requestIdleTimeoutMs, DEFAULT_REQUEST_DEADLINES.requestIdleTimeoutMs, 'requestIdleTimeoutMs');
   const architecture = publicArchitecture(model);
+  // Per-phase receive limits (§9.14.5): each is set before the reply that lets the client start the phase.
+  const sizes = phaseMessageLimits(architecture, options.backend, 'server');
+  stageLimit(channel, sizes?.request);
   const fingerprint = architectureFingerprint(architecture);
   const phases: PhaseCost[] = [];
   const refused: string[] = [];
@@ -126,20 +173,22 @@ export async function serveConnection(channel: Channel, model: FixedPointModel, 
   };
   let served: Served | null = null;
   try {
-    served = await openSession(channel, model, architecture, fingerprint, limits, options, phases);
+    served = await openSession(channel, model, architecture, fingerprint, limits, options, phases, sizes, firstMs);
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     refuse(e);
     return { sessionId: null, phases, refused };
   }
   for (;;) {
-    const req = decodeServiceMessage(await channel.recv(), ['PREPROCESS', 'ONLINE', 'BYE'], 'service request');
+    stageLimit(channel, sizes?.request);
+    const req = decodeServiceMessage(await recvRequest(channel, idleMs, 'request'), ['PREPROCESS', 'ONLINE', 'BYE'], 'service request');
     if (req.type === 'BYE') break;
     try {
-      if (req.type === 'PREPROCESS') await servePreprocess(channel, served, req.count, limits, options, phases);
-      else await serveOnlineSlot(channel, served, req.slot, model, architecture, options, phases);
+      if (req.type === 'PREPROCESS') await servePreprocess(channel, served, req.count, limits, options, phases, sizes);
+      else await serveOnlineSlot(channel, served, req.slot, model, architecture, options, phases, sizes);
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
+      stageLimit(channel, sizes?.request);
       refuse(e);
     }
   }
@@ -154,8 +203,10 @@ async function openSession(
   limits: ServiceLimits,
   options: ServiceServerOptions,
   phases: PhaseCost[],
+  sizes: PhaseMessageLimits | null,
+  firstMs: number,
 ): Promise<Served> {
-  const first = decodeServiceMessage(await channel.recv(), ['OPEN', 'RESUME'], 'service: first request');
+  const first = decodeServiceMessage(await recvRequest(channel, firstMs, 'first request (OPEN or RESUME)'), ['OPEN', 'RESUME'], 'service: first request');
   const { store } = options;
   if (first.type === 'RESUME') {
     if (!store) throw new Refusal('this server keeps no sessions between connections (it runs without a state directory: "delphi serve --state-dir DIR")');
@@ -179,9 +230,11 @@ async function openSession(
     const sessions = await sweepSessions(store, { backend: options.backend, now: options.now, ttlMs: limits.sessionTtlMs });
     if (sessions.length >= limits.maxSessions) throw new Refusal(`the server keeps at most ${limits.maxSessions} sessions and is full; try again later`);
   }
+  stageLimit(channel, sizes?.setup);
   channel.send(encodeServiceMessage({ type: 'ACCEPTED' }));
   const rng = options.rng ?? systemRng();
   const live = await serverHandshake(channel, model, { ...options, rng });
+  stageLimit(channel, sizes?.request);
   phases.push(live.setup);
   const record: SessionRecord = {
     sessionId: bytesToHex(rng.fork('delphi-ts/protocol/service/session-id').bytes(16)),
@@ -200,7 +253,15 @@ async function openSession(
   return { record, live, memory: new Map(), used: new Set() };
 }
 
-async function servePreprocess(channel: Channel, served: Served, count: number, limits: ServiceLimits, options: ServiceServerOptions, phases: PhaseCost[]): Promise<void> {
+async function servePreprocess(
+  channel: Channel,
+  served: Served,
+  count: number,
+  limits: ServiceLimits,
+  options: ServiceServerOptions,
+  phases: PhaseCost[],
+  sizes: PhaseMessageLimits | null,
+): Promise<void> {
   const { store } = options;
   const { live, record } = served;
   if (live === null) throw new Refusal('a resumed session cannot preprocess (its setup ran on another connection): run "delphi preprocess" for a new session');
@@ -213,6 +274,7 @@ async function servePreprocess(channel: Channel, served: Served, count: number, 
   // Slot ids are reserved (and persisted) before any is made: an id is never handed out twice.
   served.record = { ...record, nextSlot: first + count };
   await store?.putSession(record.sessionId, encodeSessionRecord('server', served.record, options.backend));
+  stageLimit(channel, sizes?.preprocessing);
   channel.send(encodeServiceMessage({ type: 'SLOTS', first, count }));
   const binding = { sessionId: record.sessionId, fingerprint: record.fingerprint, backend: options.backend };
   for (let slot = first; slot < first + count; slot++) {
@@ -236,6 +298,7 @@ async function serveOnlineSlot(
   architecture: Architecture,
   options: ServiceServerOptions,
   phases: PhaseCost[],
+  sizes: PhaseMessageLimits | null,
 ): Promise<void> {
   const { store } = options;
   const { sessionId } = served.record;
@@ -256,6 +319,7 @@ async function serveOnlineSlot(
     served.used.add(slot);
     pre = m;
   }
+  stageLimit(channel, sizes?.online);
   channel.send(encodeServiceMessage({ type: 'READY', slot }));
   const out = await serverOnline({ channel, architecture, model, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }, pre);
   phases.push(out.cost);

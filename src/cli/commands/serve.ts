@@ -12,7 +12,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { listenTcp, listenWebSocket, type ConnectionInfo, type ServerEvent } from '../../net/node.js';
 import type { Channel } from '../../net/index.js';
-import { architectureFingerprint, DEFAULT_SERVICE_LIMITS, formatBytes, publicArchitecture, serveConnection, sweepSessions, type ServiceLimits } from '../../protocol/index.js';
+import { architectureFingerprint, DEFAULT_REQUEST_DEADLINES, DEFAULT_SERVICE_LIMITS, formatBytes, publicArchitecture, serveConnection, sweepSessions, type ServiceLimits } from '../../protocol/index.js';
 import { FileSlotStore } from '../file-slot-store.js';
 import { fromSeed, seedFromHex, systemRng, type Rng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
@@ -47,6 +47,8 @@ The server learns nothing about a client's input or result (with a secure backen
   --host ADDR             interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --max-clients N         connections served at once (default 8)
   --session-timeout SEC   close a connection after this long, whatever it is doing (default 3600)
+  --first-request-timeout SEC  drop a connection that sends no OPEN/RESUME this long after the handshake (default 10)
+  --request-timeout SEC   drop a connection idle this long between requests; heartbeats do not count (default 300)
   --once                  serve one connection, then exit
   --fractional-bits F     fixed-point precision (default: the JSON model's; chosen for ONNX, §8.15)
   --calibrate DIR|FILE    inputs on which an ONNX model's precision is chosen (default: synthetic)
@@ -95,6 +97,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       host: { type: 'string' },
       'max-clients': { type: 'string' },
       'session-timeout': { type: 'string' },
+      'first-request-timeout': { type: 'string' },
+      'request-timeout': { type: 'string' },
       once: { type: 'boolean' },
       'fractional-bits': { type: 'string' },
       calibrate: { type: 'string' },
@@ -121,6 +125,15 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const maxClients = values['max-clients'] === undefined ? 8 : positiveInteger(values['max-clients'], '--max-clients');
   const sessionSeconds = values['session-timeout'] === undefined ? 3600 : positiveNumber(values['session-timeout'], '--session-timeout');
   if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
+  const requestDeadline = (flag: 'first-request-timeout' | 'request-timeout', fallback: number): number => {
+    const text = values[flag];
+    if (text === undefined) return fallback;
+    const ms = Math.round(positiveNumber(text, `--${flag}`) * 1000);
+    if (ms > 2 ** 31 - 1) throw new UsageError(`--${flag} is too long`);
+    return ms;
+  };
+  const firstRequestTimeoutMs = requestDeadline('first-request-timeout', DEFAULT_REQUEST_DEADLINES.firstRequestTimeoutMs);
+  const requestIdleTimeoutMs = requestDeadline('request-timeout', DEFAULT_REQUEST_DEADLINES.requestIdleTimeoutMs);
   const fractionalBits = values['fractional-bits'] === undefined ? undefined : positiveInteger(values['fractional-bits'], '--fractional-bits');
   const backend = resolveBackend(values.backend ?? DEFAULT_BACKEND);
   const allowInsecure = values.insecure === true;
@@ -158,6 +171,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
         rng,
         limits,
         ...(pool ? { pool } : {}),
+        firstRequestTimeoutMs,
+        requestIdleTimeoutMs,
         ...(store ? { store } : {}),
         onPhase: ({ sessionId, slot, cost }) =>
           log(
