@@ -67,12 +67,14 @@ describe('estimateInferenceCost vs real runs (Delphi backend)', () => {
       const predicted = e[p.phase].bytes;
       expect(Math.abs(predicted - real) / real, `${p.phase}: predicted ${predicted}, measured ${real}`).toBeLessThanOrEqual(0.1);
     }
-    const pre = run.report.phases.find((p) => p.phase === 'preprocessing')!;
-    for (const step of pre.steps.filter((s) => s.layer !== null)) {
-      const real = step.clientToServer.bytes + step.serverToClient.bytes;
-      const predicted = e.steps[step.layer!].preprocessing.bytes;
-      if (real === 0) expect(predicted, step.label).toBe(0);
-      else expect(Math.abs(predicted - real) / real, `${step.label}: predicted ${predicted}, measured ${real}`).toBeLessThanOrEqual(0.1);
+    for (const phase of ['preprocessing', 'online'] as const) {
+      const p = run.report.phases.find((q) => q.phase === phase)!;
+      for (const step of p.steps.filter((s) => s.layer !== null)) {
+        const real = step.clientToServer.bytes + step.serverToClient.bytes;
+        const predicted = e.steps[step.layer!][phase].bytes;
+        if (real === 0) expect(predicted, `${phase} ${step.label}`).toBe(0);
+        else expect(Math.abs(predicted - real) / real, `${phase} ${step.label}: predicted ${predicted}, measured ${real}`).toBeLessThanOrEqual(0.1);
+      }
     }
   }, 300_000);
 
