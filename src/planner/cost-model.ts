@@ -101,22 +101,25 @@ export function activationBytes(): { relu: { preprocessing: number; online: numb
 /**
  * Whole-inference timing fitted to in-process runs (memory channel, both parties in one Node 20
  * process) of models/mnist-small.json, mnist-small-qr.json and mnist-delphi.json with Delphi's
- * backend on the project's development machine (Linux x86-64, 2 cores shared with other jobs;
- * the same layer took up to 3× longer from one run to the next there). Rerun on yours. Spec: §10.4.6
+ * backend (generator Galois keys, compact seeded BFV objects, online at the label floor) on the
+ * project's development machine (Linux x86-64, 2 cores shared with other jobs, load average ≈ 13;
+ * test/fixtures/planner/real-runs.json has the runs, per layer). Fitted per layer (linear layers
+ * within 1.25×, activation layers within 2×: their times vary most from run to run there); the
+ * phases come within 1.5×. Rerun on yours. Spec: §10.4.6
  */
 export const DEFAULT_INFERENCE_TIME_COSTS: InferenceTimeCosts = Object.freeze({
-  linearLayerMs: 200,
-  rotationMs: 20,
-  decompositionMs: 60,
-  plainProductMs: 33,
-  onlineMsPerMac: 0.001,
-  reluPreprocessingMs: 2.15,
-  reluPreprocessingLayerMs: 400,
-  reluOnlineMs: 1.45,
-  reluOnlineLayerMs: 60,
-  squareBatchMs: 280,
-  quadraticOnlineMs: 0.022,
-  galoisKeyMs: 500,
+  linearLayerMs: 20,
+  rotationMs: 75,
+  decompositionMs: 10,
+  plainProductMs: 3,
+  onlineMsPerMac: 0.0003,
+  reluPreprocessingMs: 0.32,
+  reluPreprocessingLayerMs: 65,
+  reluOnlineMs: 0.16,
+  reluOnlineLayerMs: 10,
+  squareBatchMs: 130,
+  quadraticOnlineMs: 0.047,
+  galoisKeyMs: 460,
   setupMs: 0,
 });
 

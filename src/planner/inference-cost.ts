@@ -1,27 +1,32 @@
 /**
  * The whole-inference cost model (§10.4.6): predicted bytes and milliseconds of setup,
  * preprocessing and online for a compiled model under Delphi's backend, linear layers included.
- * Bytes come from the code's own formulas: the BFV packing plan of every weighted layer
- * (planLinearLayer: how many ciphertexts go each way, at which level), the SEAL serialization of
- * ciphertexts and keys (sizes measured by serializing objects of this context once), the message
- * framing (encodeBlobs, encodeFieldMessage) and the garbled circuit's sizes (reluCost).
+ * Bytes come from the code's own formulas: the BFV packing plans of the weighted layers as both
+ * parties make them (planLinearLayers with the generator rotation keys of §4.15.1: how many
+ * ciphertexts go each way, at which level, and which Galois keys the client sends), the compact
+ * wire form of ciphertexts and keys (§4.10.3; the client's ciphertexts and keys seeded, sizes
+ * measured by serializing objects of this context once), the message framing (encodeBlobs,
+ * encodeFieldMessage, the §4.19 square-pair messages) and the garbled circuit's sizes (reluCost;
+ * the server's mask labels in preprocessing, only its share's labels online, §9.9.4).
  * Milliseconds come from the per-operation costs of {@link InferenceTimeCosts} (calibrated on one machine).
  *
  * Spec: §10.4.6
  * @module
  */
-import { bfvTripleSetup } from '../beaver/index.js';
+import { BFV_TRIPLE_HEADER_BYTES, bfvTripleSetup } from '../beaver/index.js';
 import {
+  compactCiphertextSize,
   createBfvContext,
   generateGaloisKeys,
   generatePublicKey,
   generateSecretKey,
-  planLinearLayer,
-  serializeCiphertext,
-  serializeGaloisKeys,
-  serializePublicKey,
+  linearGaloisElements,
+  planLinearLayers,
+  serializeCompactGaloisKeys,
+  serializeCompactPublicKey,
   type BfvContext,
   type BfvParameters,
+  type LinearShape,
 } from '../bfv/index.js';
 import { reluCost } from '../gc/relu.js';
 import type { FixedPointModel } from '../nn/index.js';
@@ -34,14 +39,15 @@ import { fromTextSeed } from '../random/index.js';
 import type { InferenceTimeCosts } from './cost-model.js';
 import { DEFAULT_COST_MODEL, DEFAULT_INFERENCE_TIME_COSTS, type CostModel, type UnitCost } from './cost-model.js';
 
-/** Serialized sizes of one BFV context's objects. Spec: §10.4.6 */
+/** Sizes of one BFV context's objects in the compact wire form (§4.10.3). Spec: §10.4.6 */
 export interface BfvSizes {
   readonly n: number;
-  /** Bytes of a size-2 ciphertext with k primes. */
-  ciphertextBytes(k: number): number;
+  /** Bytes of a compact size-2 ciphertext with k primes (seeded: c_1 replaced by its seed). */
+  ciphertextBytes(k: number, seeded?: boolean): number;
+  /** Bytes of a compact seeded public key. */
   readonly publicKeyBytes: number;
   readonly parmsIdBytes: number;
-  /** Bytes of serializeGaloisKeys with m keys: base + m·perKey. */
+  /** Bytes of serializeCompactGaloisKeys with m seeded keys: base + m·perKey. */
   readonly galoisBase: number;
   readonly galoisPerKey: number;
 }
@@ -50,9 +56,10 @@ const sizeCache = new WeakMap<BfvParameters, BfvSizes>();
 const contexts = new WeakMap<BfvSizes, BfvContext>();
 
 /**
- * Measures the serialized sizes of a context's objects by serializing them (one public key, one
- * and two Galois keys, zero ciphertexts): sizes follow the code, not a copied formula. Takes a
- * fraction of a second (the keys are generated); cached per parameter object. Spec: §10.4.6
+ * Measures the compact serialized sizes of a context's objects as the protocol sends them, by
+ * serializing them (one seeded public key, one and two seeded Galois keys) or by the compact
+ * codec's own size function (ciphertexts): sizes follow the code, not a copied formula. Takes
+ * about a second (the keys are generated); cached per parameter object. Spec: §10.4.6
  */
 export function measureBfvSizes(params: BfvParameters = delphiBfvParameters()): BfvSizes {
   const cached = sizeCache.get(params);
@@ -60,22 +67,14 @@ export function measureBfvSizes(params: BfvParameters = delphiBfvParameters()): 
   const ctx = createBfvContext(params);
   const rng = fromTextSeed('delphi-ts/planner/bfv-sizes');
   const sk = generateSecretKey(ctx, rng);
-  const pk = serializePublicKey(ctx, generatePublicKey(ctx, sk, rng));
-  const two = generateGaloisKeys(ctx, sk, rng, { steps: [1, 2] });
+  const pk = serializeCompactPublicKey(ctx, generatePublicKey(ctx, sk, rng, { seeded: true }));
+  const two = generateGaloisKeys(ctx, sk, rng, { steps: [1, 2], seeded: true });
   const one = { keys: new Map([...two.keys].slice(0, 1)) };
-  const g1 = serializeGaloisKeys(ctx, one).length;
-  const g2 = serializeGaloisKeys(ctx, two).length;
-  const ct = new Map<number, number>();
+  const g1 = serializeCompactGaloisKeys(ctx, one).length;
+  const g2 = serializeCompactGaloisKeys(ctx, two).length;
   const sizes: BfvSizes = {
     n: ctx.n,
-    ciphertextBytes(k: number): number {
-      let b = ct.get(k);
-      if (b === undefined) {
-        b = serializeCiphertext(ctx, { coeffModulusSize: k, polys: [ctx.allocPoly(k), ctx.allocPoly(k)], isNttForm: false }).length;
-        ct.set(k, b);
-      }
-      return b;
-    },
+    ciphertextBytes: (k: number, seeded = false): number => compactCiphertextSize(ctx, k, seeded),
     publicKeyBytes: pk.length,
     parmsIdBytes: ctx.keyLevel.parmsId.length,
     galoisBase: 2 * g1 - g2,
@@ -120,6 +119,11 @@ function blobMessagesBytes(count: number, size: number, perMessage: number): num
   return total;
 }
 
+/** Bytes of `count` ciphertexts of `size` bytes in §4.19 square-pair messages (one message per call). */
+function tripleMessageBytes(count: number, size: number): number {
+  return BFV_TRIPLE_HEADER_BYTES + count * (4 + size);
+}
+
 /** Bytes of a field vector of n elements as sendFieldVector sends it (§7.7 codec, chunks of FIELD_CHUNK). */
 export function fieldVectorBytes(n: number): number {
   if (n === 0) return encodeFieldMessage(0, 0, new Float64Array(0), 0, 0).length;
@@ -133,17 +137,30 @@ export function fieldVectorBytes(n: number): number {
 
 /**
  * Predicts the bytes and milliseconds of one inference of `model` with Delphi's backend
- * (BFV linear layers, garbled ReLUs, BFV square pairs): setup (the client's public and Galois
- * keys), preprocessing (per weighted layer the plan's ciphertexts each way; per activation the
- * garbled circuits and OTs or the square pairs) and online (masked input, reshares, the server's
- * labels, the output share). Spec: §10.4.6
+ * (BFV linear layers, garbled ReLUs, BFV square pairs): setup (the client's public keys and the
+ * generator Galois keys chosen for the architecture, compact and seeded), preprocessing (per
+ * weighted layer the plan's ciphertexts each way, the client's seeded; per activation the garbled
+ * circuits, OTs and the server's mask labels, or the square pairs) and online (masked input,
+ * reshares, the labels of the server's share, the output share). Spec: §10.4.6
  */
 export function estimateInferenceCost(model: FixedPointModel, costs: CostModel = DEFAULT_COST_MODEL, sizes: BfvSizes = measureBfvSizes()): InferenceCostEstimate {
   const arch = publicArchitecture(model);
   const t = costs.inference ?? DEFAULT_INFERENCE_TIME_COSTS;
   const ctx = contextFor(sizes);
   const steps: StepEstimate[] = [];
-  const galois = new Set<number>();
+  // The plans both parties make (bfvLinear's plansFor): the whole model's layers at once, with the
+  // generator rotation keys chosen for all their steps (§4.15.1).
+  const weighted: number[] = [];
+  const shapes: LinearShape[] = [];
+  arch.layers.forEach((layer, k) => {
+    if (isWeightedLayer(layer)) {
+      weighted.push(k);
+      shapes.push(bfvLinearShape(layer));
+    }
+  });
+  const planned = planLinearLayers(ctx, shapes, { rotationKeys: 'minimal' });
+  const plans = new Map(weighted.map((k, i) => [k, planned[i]]));
+  const galois = linearGaloisElements(planned);
   let relus = 0;
   let quadratics = 0;
   const triples = bfvTripleSetup(ctx);
@@ -153,10 +170,9 @@ export function estimateInferenceCost(model: FixedPointModel, costs: CostModel =
     let pre = ZERO;
     let on = ZERO;
     if (isWeightedLayer(layer)) {
-      const plan = planLinearLayer(ctx, bfvLinearShape(layer));
-      plan.galoisElements.forEach((g) => galois.add(g));
+      const plan = plans.get(k)!;
       const bytes =
-        blobMessagesBytes(plan.inputCiphertexts, sizes.ciphertextBytes(plan.level), BFV_CIPHERTEXTS_PER_MESSAGE) +
+        blobMessagesBytes(plan.inputCiphertexts, sizes.ciphertextBytes(plan.level, true), BFV_CIPHERTEXTS_PER_MESSAGE) +
         blobMessagesBytes(plan.returnedCiphertexts, sizes.ciphertextBytes(plan.returnLevel), BFV_CIPHERTEXTS_PER_MESSAGE);
       const ms = t.linearLayerMs + t.rotationMs * plan.cost.rotations + t.decompositionMs * plan.cost.decompositions + t.plainProductMs * plan.cost.plainProducts;
       pre = { ms, bytes };
@@ -167,15 +183,18 @@ export function estimateInferenceCost(model: FixedPointModel, costs: CostModel =
     } else if (layer.op === 'relu' || layer.op === 'relu6') {
       relus += elements;
       const relu = reluCost({ kind: layer.op });
-      // Garbled tables (S → C) and one correlated OT per client input bit (16 bytes from the receiver, §6).
-      pre = { ms: t.reluPreprocessingLayerMs + t.reluPreprocessingMs * elements, bytes: elements * (relu.tableBytes + 16 * relu.clientOts) };
-      on = { ms: t.reluOnlineLayerMs + t.reluOnlineMs * elements, bytes: elements * relu.serverLabelBytes + fieldVectorBytes(elements) };
+      // The garbler's inputs are the server's share s̃ and its mask m̃, 41 bits each (§9.9.4).
+      const shareLabelBytes = relu.serverLabelBytes / 2;
+      // Preprocessing: garbled tables and the mask's labels (S → C), one correlated OT per client
+      // input bit (16 bytes from the receiver, §6). Online: the share's labels, the client's reshare.
+      pre = { ms: t.reluPreprocessingLayerMs + t.reluPreprocessingMs * elements, bytes: elements * (relu.tableBytes + shareLabelBytes + 16 * relu.clientOts) };
+      on = { ms: t.reluOnlineLayerMs + t.reluOnlineMs * elements, bytes: elements * shareLabelBytes + fieldVectorBytes(elements) };
     } else if (layer.op === 'quadratic') {
       quadratics += elements;
       const batches = Math.ceil(elements / sizes.n);
       pre = {
         ms: t.squareBatchMs * batches,
-        bytes: blobMessagesBytes(batches, sizes.ciphertextBytes(triples.level), BFV_CIPHERTEXTS_PER_MESSAGE) + blobMessagesBytes(batches, sizes.ciphertextBytes(triples.returnLevel), BFV_CIPHERTEXTS_PER_MESSAGE),
+        bytes: tripleMessageBytes(batches, sizes.ciphertextBytes(triples.level, true)) + tripleMessageBytes(batches, sizes.ciphertextBytes(triples.returnLevel)),
       };
       on = { ms: t.quadraticOnlineMs * elements, bytes: 3 * fieldVectorBytes(elements) };
     }
@@ -186,16 +205,16 @@ export function estimateInferenceCost(model: FixedPointModel, costs: CostModel =
   online = add(online, { ms: 0, bytes: fieldVectorBytes(shapeSize(arch.layers[arch.layers.length - 1].shape)) });
   const keyMessage = encodeBlobs(0, [0, 0, 0], [new Uint8Array(sizes.parmsIdBytes), new Uint8Array(sizes.publicKeyBytes)]).length;
   let galoisBytes = 0;
-  for (let i = 0; i < galois.size; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
-    const m = Math.min(BFV_GALOIS_KEYS_PER_MESSAGE, galois.size - i);
+  for (let i = 0; i < galois.length; i += BFV_GALOIS_KEYS_PER_MESSAGE) {
+    const m = Math.min(BFV_GALOIS_KEYS_PER_MESSAGE, galois.length - i);
     galoisBytes += blobMessagesBytes(1, sizes.galoisBase + m * sizes.galoisPerKey, 1);
   }
   const setup: UnitCost = {
-    ms: t.setupMs + t.galoisKeyMs * galois.size,
+    ms: t.setupMs + t.galoisKeyMs * galois.length,
     // The linear backend's KEYS and GALOIS_KEYS; the triple backend's KEYS (always sent).
     bytes: keyMessage + galoisBytes + keyMessage,
   };
-  return { setup, preprocessing, online, total: add(setup, add(preprocessing, online)), steps, relus, quadratics, galoisKeys: galois.size };
+  return { setup, preprocessing, online, total: add(setup, add(preprocessing, online)), steps, relus, quadratics, galoisKeys: galois.length };
 }
 
 function contextFor(sizes: BfvSizes): BfvContext {

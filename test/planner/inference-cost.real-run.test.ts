@@ -3,7 +3,7 @@
  * Delphi's backend on a small PyTorch-exported model (so the comparison follows the protocol code
  * as it changes), and the recorded runs of the three shipped models
  * (test/fixtures/planner/real-runs.json, with the machine they ran on). Bytes must be within
- * ±10 % per phase; predicted times within a factor 1.5 of the recorded ones (the default timing
+ * ±10 % per phase and per layer; predicted times within a factor 1.5 of the recorded ones (the default timing
  * constants were calibrated on that machine; nothing is timed here).
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,13 @@ import { delphiBackend, runLocalInference } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 
 const PHASES = ['setup', 'preprocessing', 'online'] as const;
-type Phases = Record<(typeof PHASES)[number], { bytes: number; ms: number }>;
+interface RecordedLayer {
+  layer: number;
+  op: string;
+  bytes: number;
+  ms: number;
+}
+type Phases = Record<(typeof PHASES)[number], { bytes: number; ms: number; layers: RecordedLayer[] }>;
 const recorded = JSON.parse(readFileSync(new URL('../fixtures/planner/real-runs.json', import.meta.url), 'utf8')) as { runs: Record<string, Phases> };
 
 describe('estimateInferenceCost vs real runs (Delphi backend)', () => {
@@ -27,6 +33,22 @@ describe('estimateInferenceCost vs real runs (Delphi backend)', () => {
         expect(Math.abs(e[phase].bytes - real) / real, `${name} ${phase}: predicted ${e[phase].bytes}, measured ${real}`).toBeLessThanOrEqual(0.1);
         const ratio = e[phase].ms / recorded.runs[name][phase].ms;
         expect(Math.max(ratio, 1 / ratio), `${name} ${phase}: predicted ${e[phase].ms} ms, recorded ${recorded.runs[name][phase].ms} ms`).toBeLessThanOrEqual(1.5);
+      }
+    });
+
+    it(`${name}: the bytes of every layer in preprocessing and online within ±10 % of the recorded run`, () => {
+      const fp = compileFixedPoint(parseModel(readFileSync(new URL(`../../models/${name}.json`, import.meta.url), 'utf8')));
+      const e = estimateInferenceCost(fp);
+      for (const phase of ['preprocessing', 'online'] as const) {
+        const layers = recorded.runs[name][phase].layers;
+        expect(layers.length, `${name} ${phase}: recorded layers`).toBeGreaterThan(0);
+        for (const l of layers) {
+          const step = e.steps[l.layer];
+          expect(step.op, `${name} layer ${l.layer}`).toBe(l.op);
+          const predicted = step[phase].bytes;
+          if (l.bytes === 0) expect(predicted, `${name} ${phase} layer ${l.layer}`).toBe(0);
+          else expect(Math.abs(predicted - l.bytes) / l.bytes, `${name} ${phase} layer ${l.layer} (${l.op}): predicted ${predicted}, measured ${l.bytes}`).toBeLessThanOrEqual(0.1);
+        }
       }
     });
   }
@@ -45,12 +67,14 @@ describe('estimateInferenceCost vs real runs (Delphi backend)', () => {
       const predicted = e[p.phase].bytes;
       expect(Math.abs(predicted - real) / real, `${p.phase}: predicted ${predicted}, measured ${real}`).toBeLessThanOrEqual(0.1);
     }
-    const pre = run.report.phases.find((p) => p.phase === 'preprocessing')!;
-    for (const step of pre.steps.filter((s) => s.layer !== null)) {
-      const real = step.clientToServer.bytes + step.serverToClient.bytes;
-      const predicted = e.steps[step.layer!].preprocessing.bytes;
-      if (real === 0) expect(predicted, step.label).toBe(0);
-      else expect(Math.abs(predicted - real) / real, `${step.label}: predicted ${predicted}, measured ${real}`).toBeLessThanOrEqual(0.1);
+    for (const phase of ['preprocessing', 'online'] as const) {
+      const p = run.report.phases.find((q) => q.phase === phase)!;
+      for (const step of p.steps.filter((s) => s.layer !== null)) {
+        const real = step.clientToServer.bytes + step.serverToClient.bytes;
+        const predicted = e.steps[step.layer!][phase].bytes;
+        if (real === 0) expect(predicted, `${phase} ${step.label}`).toBe(0);
+        else expect(Math.abs(predicted - real) / real, `${phase} ${step.label}: predicted ${predicted}, measured ${real}`).toBeLessThanOrEqual(0.1);
+      }
     }
   }, 300_000);
 
