@@ -54,7 +54,7 @@ export default {
   testFiles: FILES[file],
   coverageAnalysis: 'perTest',
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
-  timeoutMS: 60_000,
+  timeoutMS: 10_000,
   incremental: true,
   incrementalFile: `reports/mutation/incremental/${name}.json`,
   reporters: ['clear-text', 'progress', 'json'],
