@@ -5,17 +5,23 @@
  * ABORT reasons cut inside a 2- and 3-byte UTF-8 character, and tagged payloads of a wrong length.
  */
 import { describe, expect, it } from 'vitest';
-import { MalformedInputError, ProtocolError } from '../../src/errors.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { memoryChannelPair } from '../../src/net/index.js';
 import {
+  checkBackendId,
   decodeAbort,
+  decodeClientHello,
   decodeFieldMessage,
+  decodeServerHello,
   decodeTagged,
   encodeAbort,
+  encodeClientHello,
   encodeFieldMessage,
+  encodeServerHello,
   encodeTagged,
   FIELD_CHUNK,
   INPUT_LAYER,
+  isPeerAbort,
   PROTOCOL_TAG,
   receiveFieldVector,
   rejectAbort,
@@ -246,5 +252,103 @@ describe('tagged messages', () => {
     expect(() => decodeTagged(msg, PROTOCOL_TAG.DEALER_TRIPLE_SEED, 32, 'seed')).toThrow(
       'seed: expected DEALER_TRIPLE_SEED, received DEALER_LINEAR_SHARE',
     );
+  });
+});
+
+describe('hellos: each check with its own message', () => {
+  const ids = { linear: 'bfv', activations: 'garbled-circuits', triples: 'insecure-dealer' };
+  const hello = encodeClientHello(ids); // d0 01 00 | 03 bfv | 10 garbled-circuits | 0f insecure-dealer
+  const ACT = 3 + 1 + 3; // offset of the activations length byte
+  const TRI = ACT + 1 + 16;
+
+  it('checkBackendId accepts 1–32 characters of [a-z0-9-] and nothing else', () => {
+    expect(checkBackendId('a', 'w')).toBe('a');
+    expect(checkBackendId('-'.repeat(32), 'w')).toBe('-'.repeat(32));
+    expect(checkBackendId('bfv-2', 'w')).toBe('bfv-2');
+    for (const bad of [7, null, undefined, '', 'x'.repeat(33), 'Bfv', 'bfv ', ' bfv', 'b_v', 'bfv\n']) {
+      expect(() => checkBackendId(bad, 'ctx')).toThrow(MalformedInputError);
+      expect(() => checkBackendId(bad, 'ctx')).toThrow(`ctx: a backend identifier is 1–32 characters of [a-z0-9-], got ${JSON.stringify(bad)}`);
+    }
+  });
+
+  it('encoders refuse an identifier that is not a string, naming which of the three', () => {
+    const names = ['linear', 'activations', 'triples'] as const;
+    for (const which of names) {
+      const bad = { ...ids, [which]: 7 as unknown as string };
+      expect(() => encodeClientHello(bad)).toThrow(InvalidArgumentError);
+      expect(() => encodeClientHello(bad)).toThrow(`${which} backend identifier 7 is not 1–32 characters of [a-z0-9-]`);
+      expect(() => encodeServerHello({ ...ids, [which]: 'UPPER' }, new Uint8Array(0))).toThrow(`${which} backend identifier "UPPER" is not`);
+    }
+  });
+
+  it('truncation before the version and before each identifier is named', () => {
+    expect(() => decodeClientHello(hello.subarray(0, 1))).toThrow('CLIENT_HELLO: truncated before the version');
+    expect(() => decodeClientHello(hello.subarray(0, 2))).toThrow('CLIENT_HELLO: truncated before the version');
+    expect(() => decodeClientHello(hello.subarray(0, 3))).toThrow('CLIENT_HELLO: truncated before the linear backend identifier');
+    expect(() => decodeClientHello(hello.subarray(0, ACT))).toThrow('CLIENT_HELLO: truncated before the activations backend identifier');
+    expect(() => decodeClientHello(hello.subarray(0, TRI))).toThrow('CLIENT_HELLO: truncated before the triples backend identifier');
+    expect(() => decodeServerHello(encodeServerHello(ids, new Uint8Array(0)).subarray(0, 3))).toThrow(
+      'SERVER_HELLO: truncated before the linear backend identifier',
+    );
+  });
+
+  it('an identifier length of 0, of 33, or running past the end is refused as such', () => {
+    for (const [at, what] of [[3, 'linear'], [ACT, 'activations'], [TRI, 'triples']] as const) {
+      const zero = hello.slice();
+      zero[at] = 0;
+      expect(() => decodeClientHello(zero)).toThrow(`CLIENT_HELLO: bad length 0 of the ${what} backend identifier`);
+      // 33 valid characters: only the length check can refuse it.
+      const long = Uint8Array.from([...hello.subarray(0, at), 33, ...new TextEncoder().encode('a'.repeat(33)), ...hello.subarray(at + 1 + hello[at])]);
+      expect(() => decodeClientHello(long)).toThrow(`CLIENT_HELLO: bad length 33 of the ${what} backend identifier`);
+      const over = hello.slice(0, at + 1 + hello[at]);
+      over[at] = hello[at] + 1;
+      expect(() => decodeClientHello(over)).toThrow(`CLIENT_HELLO: bad length ${hello[at] + 1} of the ${what} backend identifier`);
+    }
+    // 32 characters is the longest identifier and is accepted.
+    const id32 = { ...ids, triples: 'z'.repeat(32) };
+    expect(decodeClientHello(encodeClientHello(id32))).toEqual(id32);
+  });
+
+  it('a bad character is named with the identifier it is in', () => {
+    const m = hello.slice();
+    m[ACT + 1] = 0x47; // 'G'
+    expect(() => decodeClientHello(m)).toThrow('CLIENT_HELLO: activations backend: a backend identifier is 1–32 characters');
+  });
+
+  it('trailing bytes are counted', () => {
+    expect(() => decodeClientHello(Uint8Array.from([...hello, 1, 2, 3]))).toThrow('CLIENT_HELLO: 3 trailing bytes');
+  });
+
+  it('SERVER_HELLO: an empty architecture, a truncated length, a length that does not match', () => {
+    const empty = encodeServerHello(ids, new Uint8Array(0));
+    expect(empty.length).toBe(hello.length + 4);
+    expect(Array.from(empty.subarray(hello.length))).toEqual([0, 0, 0, 0]);
+    const back = decodeServerHello(empty);
+    expect(back.ids).toEqual(ids);
+    expect(back.architecture.length).toBe(0);
+    for (let cut = 1; cut <= 3; cut++) {
+      expect(() => decodeServerHello(empty.subarray(0, empty.length - cut))).toThrow(
+        'SERVER_HELLO: truncated before the architecture length',
+      );
+    }
+    const arch = encodeServerHello(ids, Uint8Array.of(1, 2, 3, 4, 5));
+    expect(() => decodeServerHello(arch.subarray(0, arch.length - 3))).toThrow(
+      'SERVER_HELLO: architecture length 5 does not match the 2 bytes that follow',
+    );
+    expect(() => decodeServerHello(Uint8Array.from([...arch, 9]))).toThrow(
+      'SERVER_HELLO: architecture length 5 does not match the 6 bytes that follow',
+    );
+    expect(() => decodeServerHello(hello)).toThrow('SERVER_HELLO: expected SERVER_HELLO, received CLIENT_HELLO');
+  });
+
+  it('isPeerAbort is false for anything but an error made by peerAbortError', () => {
+    let caught: unknown;
+    try {
+      rejectAbort(encodeAbort('x'), 'c');
+    } catch (e) {
+      caught = e;
+    }
+    expect(isPeerAbort(caught)).toBe(true);
+    for (const v of [null, undefined, 'x', 1, {}, new Error('x')]) expect(isPeerAbort(v)).toBe(false);
   });
 });
