@@ -21,7 +21,8 @@ for (const f of files) {
 }
 
 /**
- * Rows of mutation-equivalents.md, `| file | line | mutator | replacement | reason |`: under the
+ * Rows of mutation-equivalents.md, `| file | line | mutator | replacement | reason |` (matched to a
+ * survivor by file, mutator, replacement and the nearest line within ±40): under the
  * heading "Equivalent mutants" they are excluded from the score; under "Static mutants" they are
  * counted as killed (Stryker's vitest runner does not activate mutants of module-level constants;
  * each row names the test that fails when the mutant is applied by hand).
@@ -35,7 +36,7 @@ function equivalents() {
     const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
     if (kind === undefined || cells.length !== 5 || !cells[0].startsWith('`src/')) continue;
     const unquote = (s) => s.replace(/^`|`$/g, '').replace(/\\\|/g, '|');
-    rows.push({ kind, file: unquote(cells[0]), mutator: cells[2], replacement: unquote(cells[3]) });
+    rows.push({ kind, file: unquote(cells[0]), line: Number(cells[1]), mutator: cells[2], replacement: unquote(cells[3]) });
   }
   return rows;
 }
@@ -63,7 +64,12 @@ for (const file of files) {
   let equivalent = 0;
   let byHand = 0;
   for (const m of undetected) {
-    const i = listed.findIndex((e) => e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''));
+    // The nearest listed row with the same mutator and replacement, within ±40 lines (lines drift as the file changes).
+    let i = -1;
+    listed.forEach((e, k) => {
+      const d = Math.abs(e.line - m.location.start.line);
+      if (e.mutator === m.mutatorName && e.replacement === (m.replacement ?? '') && d <= 40 && (i < 0 || d < Math.abs(listed[i].line - m.location.start.line))) i = k;
+    });
     if (i >= 0) {
       if (listed[i].kind === 'static') byHand++;
       else equivalent++;
