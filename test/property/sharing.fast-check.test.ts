@@ -6,16 +6,25 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import {
   addModP,
+  addVecModP,
+  dotModP,
   fromSigned,
+  fromSignedVec,
   mulModP,
+  mulVecModP,
   negModP,
+  negVecModP,
   P,
   P_HALF,
   reduceModP,
+  scaleVecModP,
   subModP,
+  subVecModP,
   toSigned,
+  toSignedVec,
 } from '../../src/math/share-field.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import {
@@ -91,6 +100,65 @@ describe('share-field arithmetic (BigInt oracle)', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('share-field vector operations (BigInt oracle)', () => {
+  it('add/sub/neg/mul/scale/dot over vectors: canonical, equal to BigInt, in place when out aliases an input', () => {
+    fc.assert(
+      fc.property(pair, elem, ([x, y], c) => {
+        const X = big(x);
+        const Y = big(y);
+        const n = x.length;
+        const outs = [
+          addVecModP(x, y, new Float64Array(n)),
+          subVecModP(x, y, new Float64Array(n)),
+          negVecModP(x, new Float64Array(n)),
+          mulVecModP(x, y, new Float64Array(n)),
+          scaleVecModP(x, c, new Float64Array(n)),
+        ];
+        for (const o of outs) canonical(o);
+        expect(Array.from(outs[0])).toEqual(nums(X.map((a, i) => mod(a + Y[i]))));
+        expect(Array.from(outs[1])).toEqual(nums(X.map((a, i) => mod(a - Y[i]))));
+        expect(Array.from(outs[2])).toEqual(nums(X.map((a) => mod(-a))));
+        expect(Array.from(outs[3])).toEqual(nums(X.map((a, i) => mod(a * Y[i]))));
+        expect(Array.from(outs[4])).toEqual(nums(X.map((a) => mod(a * BigInt(c)))));
+        const dot = dotModP(x, y);
+        canonical([dot]);
+        expect(dot).toBe(Number(mod(X.reduce((acc, a, i) => acc + a * Y[i], 0n))));
+        const signed = toSignedVec(x);
+        expect(Array.from(signed)).toEqual(Array.from(x, toSigned));
+        expect(Array.from(fromSignedVec(signed))).toEqual(Array.from(x));
+        const inPlace = Float64Array.from(x);
+        expect(addVecModP(inPlace, y, inPlace)).toBe(inPlace);
+        expect(Array.from(inPlace)).toEqual(Array.from(outs[0]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('vector operations refuse mismatched lengths and non-Float64Array arguments, naming the function', () => {
+    const a = Float64Array.of(1, 2);
+    const b = Float64Array.of(1, 2, 3);
+    expect(() => addVecModP(a, b, new Float64Array(2))).toThrow(new SizeMismatchError('addVecModP: lengths differ (2 vs 3)'));
+    expect(() => subVecModP(a, a, b)).toThrow(new SizeMismatchError('subVecModP: lengths differ (2 vs 3)'));
+    expect(() => mulVecModP(a, b, a)).toThrow('mulVecModP: lengths differ');
+    expect(() => scaleVecModP(a, 3, b)).toThrow('scaleVecModP: lengths differ');
+    expect(() => negVecModP(a, b)).toThrow('negVecModP: lengths differ');
+    expect(() => dotModP(a, b)).toThrow('dotModP: lengths differ');
+    expect(() => dotModP(a, [1, 2] as unknown as Float64Array)).toThrow(new InvalidArgumentError('dotModP: expected Float64Array arguments'));
+    expect(dotModP(new Float64Array(0), new Float64Array(0))).toBe(0);
+    expect(dotModP(Float64Array.of(P - 1, P - 1), Float64Array.of(1, 1))).toBe(P - 2);
+  });
+
+  it('fromSigned refuses values outside [−(p−1)/2, (p−1)/2] and non-integers', () => {
+    expect(fromSigned(-P_HALF)).toBe(P_HALF + 1);
+    expect(fromSigned(P_HALF)).toBe(P_HALF);
+    expect(toSigned(P_HALF + 1)).toBe(-P_HALF);
+    for (const v of [P_HALF + 1, -P_HALF - 1, 0.5, NaN]) {
+      expect(() => fromSigned(v)).toThrow(new OutOfRangeError(`fromSigned: expected an integer in [−(p−1)/2, (p−1)/2], got ${v}`));
+    }
+    expect(() => fromSignedVec([1, P_HALF + 1])).toThrow(OutOfRangeError);
   });
 });
 
