@@ -15,7 +15,7 @@ export const FILES = {
   'src/protocol/messages.ts': ['test/protocol/messages.*.test.ts', 'test/property/wire.*.test.ts'],
   'src/net/framing.ts': ['test/net/framing.*.test.ts', 'test/net/channel.test.ts'],
   'src/net/handshake.ts': ['test/net/handshake.*.test.ts'],
-  'src/ot/wire.ts': ['test/ot/*.test.ts'],
+  'src/ot/wire.ts': ['test/ot/wire.*.test.ts', 'test/ot/base-ot.*.test.ts', 'test/ot/iknp.*.test.ts'],
   'src/beaver/wire.ts': ['test/beaver/wire.*.test.ts', 'test/beaver/multiply.*.test.ts', 'test/property/wire.*.test.ts'],
   'src/gc/serialize.ts': ['test/gc/serialize.*.test.ts'],
   'src/bfv/serialize.ts': ['test/bfv/serialize.*.test.ts', 'test/bfv/interop.node-seal.test.ts'],
