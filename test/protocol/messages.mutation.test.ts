@@ -304,9 +304,12 @@ describe('hellos: each check with its own message', () => {
       over[at] = hello[at] + 1;
       expect(() => decodeClientHello(over)).toThrow(`CLIENT_HELLO: bad length ${hello[at] + 1} of the ${what} backend identifier`);
     }
-    // 32 characters is the longest identifier and is accepted.
+    // 32 characters is the longest identifier and 1 the shortest; both are accepted.
     const id32 = { ...ids, triples: 'z'.repeat(32) };
     expect(decodeClientHello(encodeClientHello(id32))).toEqual(id32);
+    const id1 = { linear: 'a', activations: 'b', triples: '9' };
+    expect(decodeClientHello(encodeClientHello(id1))).toEqual(id1);
+    expect(decodeServerHello(encodeServerHello(id1, Uint8Array.of(7))).ids).toEqual(id1);
   });
 
   it('a bad character is named with the identifier it is in', () => {
