@@ -86,6 +86,34 @@ describe('half-gates kernels = bigint reference on COPY and CONST', () => {
     check(circuit, 'hgm/2', 200, 2 ** 32 + 3);
   });
 
+  it('INV of an input and of an inner wire, and a COPY into a reused slot next to a live wire, over a full chunk', () => {
+    // w4 (slot 4) dies at gate 2, so the EQW writes w7 into slot 4, right below w5 (slot 5), which the
+    // last AND still reads: a COPY that wrote past its own slot would change w5's label there.
+    const text = [
+      '7 11',
+      '2 2 2',
+      '1 5',
+      '',
+      '2 1 0 2 4 AND',
+      '2 1 1 3 5 AND',
+      '2 1 4 5 6 XOR',
+      '1 1 3 7 EQW',
+      '1 1 0 8 INV',
+      '1 1 6 9 INV',
+      '2 1 5 8 10 AND',
+      '',
+    ].join('\n');
+    const { circuit: c3 } = parseBristol(text);
+    for (let x = 0; x < 16; x++) {
+      const b = [x & 1, (x >> 1) & 1, (x >> 2) & 1, (x >> 3) & 1];
+      const w5 = b[1] & b[3];
+      const w6 = (b[0] & b[2]) ^ w5;
+      expect(Array.from(evaluateBits(c3, Uint8Array.from(b)))).toEqual([w6, b[3], 1 - b[0], 1 - w6, w5 & (1 - b[0])]);
+    }
+    // 10 slots: 204 instances per chunk, so the first chunk of 210 is full.
+    check(c3, 'hgm/4', 210, 5);
+  });
+
   it('a COPY of a COPY and a CONST feeding an AND', () => {
     const text = ['5 9', '2 2 2', '1 3', '', '1 1 3 4 EQW', '1 1 4 5 EQW', '1 1 1 6 EQ', '2 1 6 5 7 AND', '2 1 0 2 8 XOR', ''].join('\n');
     const { circuit: c2 } = parseBristol(text);
