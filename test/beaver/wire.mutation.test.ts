@@ -16,6 +16,8 @@ const decode = (m: Uint8Array): Float64Array[] => decodeOpening(m, BEAVER_TAG.OP
 
 describe('Beaver opening messages', () => {
   it('round trip of entries [1, 4) of two columns', () => {
+    expect(decode(good())).toHaveLength(2);
+    expect(decodeOpening(encodeOpening(BEAVER_TAG.OPEN_SQUARE, [d], 0, 4), BEAVER_TAG.OPEN_SQUARE, 1, 0, 4, 'c')).toHaveLength(1);
     const [dd, ee] = decode(good());
     expect(Array.from(dd)).toEqual([2, 3, 4]);
     expect(Array.from(ee)).toEqual([6, 7, P - 1]);
@@ -51,6 +53,20 @@ describe('Beaver opening messages', () => {
     far.set([0xff, 0xff, 0xff, 0xff, 0x10, 0, 0, 0], 8); // start = 2^36 + 2^32 − 1
     const start = 2 ** 36 + 2 ** 32 - 1;
     expect(decodeOpening(far, BEAVER_TAG.OPEN_SQUARE, 1, start, 3, 'ctx')[0].length).toBe(3);
+  });
+
+  it('every byte of the u32 count and of both u32 words of the start is written little-endian', () => {
+    const col = new Float64Array(70001);
+    col[70000] = 42;
+    const m = encodeOpening(BEAVER_TAG.OPEN_SQUARE, [col], 70000, 1); // 70000 = 0x011170
+    expect(Array.from(m.subarray(0, 16))).toEqual([BEAVER_TAG.OPEN_SQUARE, 0, 0, 0, 1, 0, 0, 0, 0x70, 0x11, 0x01, 0, 0, 0, 0, 0]);
+    expect(Array.from(decodeOpening(m, BEAVER_TAG.OPEN_SQUARE, 1, 70000, 1, 'c')[0])).toEqual([42]);
+    const many = encodeOpening(BEAVER_TAG.OPEN_SQUARE, [new Float64Array(0x010203)], 0, 0x010203);
+    expect(Array.from(many.subarray(4, 8))).toEqual([3, 2, 1, 0]);
+    // A start beyond 2^32 (no entries, so no column is read): the high word carries ⌊start / 2^32⌋.
+    const far = encodeOpening(BEAVER_TAG.OPEN_SQUARE, [], 5 * 2 ** 32 + 7, 0);
+    expect(Array.from(far.subarray(8, 16))).toEqual([7, 0, 0, 0, 5, 0, 0, 0]);
+    expect(decodeOpening(far, BEAVER_TAG.OPEN_SQUARE, 0, 5 * 2 ** 32 + 7, 0, 'c')).toEqual([]);
   });
 
   it('a message sized for another column count is refused with both sizes', () => {
