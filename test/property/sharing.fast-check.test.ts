@@ -149,6 +149,7 @@ describe('share-field vector operations (BigInt oracle)', () => {
     expect(() => dotModP(a, [1, 2] as unknown as Float64Array)).toThrow(new InvalidArgumentError('dotModP: expected Float64Array arguments'));
     expect(dotModP(new Float64Array(0), new Float64Array(0))).toBe(0);
     expect(dotModP(Float64Array.of(P - 1, P - 1), Float64Array.of(1, 1))).toBe(P - 2);
+    expect(dotModP(Float64Array.of(P - 1, 1), Float64Array.of(1, 1))).toBe(0); // the sum is exactly p
   });
 
   it('fromSigned refuses values outside [−(p−1)/2, (p−1)/2] and non-integers', () => {
