@@ -35,7 +35,7 @@ function equivalents() {
     if (line.startsWith('## ')) kind = /static/i.test(line) ? 'static' : /equivalent/i.test(line) ? 'equivalent' : undefined;
     const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
     if (kind === undefined || cells.length !== 5 || !cells[0].startsWith('`src/')) continue;
-    const unquote = (s) => s.replace(/^`|`$/g, '').replace(/\\\|/g, '|');
+    const unquote = (s) => s.replace(/^`|`$/g, '').replace(/\\([|`])/g, '$1');
     rows.push({ kind, file: unquote(cells[0]), line: Number(cells[1]), mutator: cells[2], replacement: unquote(cells[3]) });
   }
   return rows;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_HALF } from '../../src/math/share-field.js';
-import { fromTextSeed } from '../../src/random/index.js';
+import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import {
   checkCount,
   checkFieldElement,
@@ -37,6 +37,7 @@ describe('field-vector checks', () => {
   it('checkCount: integers in [0, 2^32 − 1]', () => {
     expect(checkCount(0, 'c')).toBe(0);
     expect(checkCount(MAX_VECTOR_LENGTH, 'c')).toBe(2 ** 32 - 1);
+    expect(MAX_VECTOR_LENGTH).toBe(2 ** 32 - 1);
     for (const n of [-1, 2 ** 32, 1.5, NaN, '3']) {
       expect(() => checkCount(n, 'c')).toThrow(new InvalidArgumentError(`c: a count is an integer in [0, 2^32 − 1], got ${String(n)}`));
     }
@@ -74,6 +75,25 @@ describe('field-vector checks', () => {
     expect(() => checkFieldVector([1], 'c')).toThrow(got('Array'));
     expect(() => checkFieldVector(new Uint32Array(1), 'c')).toThrow(got('Uint32Array'));
     expect(() => checkFieldVector(Object.create(null), 'c')).toThrow(got('object'));
+  });
+
+  it('sampleFieldVector rejects a candidate equal to p and one above, and keeps p − 1 (a scripted stream)', () => {
+    // Each attempt reads lo (u32) and hi (u16 of which 9 bits are kept), little-endian, as uniformBelow does.
+    const attempt = (v: number, junkHigh = 0): number[] => {
+      const lo = v % 2 ** 32;
+      const hi = Math.floor(v / 2 ** 32) | (junkHigh << 9);
+      return [lo & 255, (lo >>> 8) & 255, (lo >>> 16) & 255, lo >>> 24, hi & 255, hi >>> 8, 0xaa, 0xbb];
+    };
+    const script = [...attempt(P), ...attempt(P + 1), ...attempt(2 ** 41 - 1), ...attempt(P - 1, 0x7f), ...attempt(5)];
+    let at = 0;
+    const scripted = {
+      fill(out: Uint8Array): Uint8Array {
+        for (let i = 0; i < out.length; i++) out[i] = script[at++];
+        return out;
+      },
+    } as unknown as Rng;
+    expect(Array.from(sampleFieldVector(scripted, 2))).toEqual([P - 1, 5]);
+    expect(at).toBe(script.length);
   });
 
   it('checkLength', () => {
