@@ -127,6 +127,10 @@ describe('fixed-point checks', () => {
     expect(() => encodeFixed(P_HALF + 1, 0)).toThrow(
       new OutOfRangeError(`encodeFixed: ${P_HALF + 1} does not fit with 0 fractional bits (|x| must be ≤ ${P_HALF})`),
     );
+    expect(() => encodeFixed(1e10)).toThrow(
+      new OutOfRangeError(`encodeFixed: 10000000000 does not fit with 8 fractional bits (|x| must be ≤ ${P_HALF / 256})`),
+    );
+    expect(P_HALF / 256).toBe(4026531840);
     expect(() => encodeFixed(-Infinity)).toThrow(OutOfRangeError);
     expect(() => encodeFixed(NaN)).toThrow(new InvalidArgumentError('encodeFixed: expected a number, got NaN'));
     expect(() => encodeFixed('1' as unknown as number)).toThrow('encodeFixed: expected a number, got 1');
@@ -143,6 +147,15 @@ describe('fixed-point checks', () => {
     expect((e as Error).message).toMatch(/^encodeFixedVec\[2\]: encodeFixed: Infinity does not fit/);
     expect((e as Error).cause).toBeInstanceOf(OutOfRangeError);
     expect(() => encodeFixedVec([0, NaN])).toThrow(new InvalidArgumentError('encodeFixedVec[1]: encodeFixed: expected a number, got NaN'));
+    try {
+      encodeFixedVec([NaN]);
+    } catch (err) {
+      expect((err as Error).cause).toBeInstanceOf(InvalidArgumentError);
+    }
+    // Any other error (here from reading the input) passes through unchanged.
+    const throwing = { length: 1, get 0(): number { throw new RangeError('unreadable input'); } };
+    expect(() => encodeFixedVec(throwing)).toThrow(RangeError);
+    expect(() => encodeFixedVec(throwing)).toThrow('unreadable input');
     expect(() => decodeFixedVec(Float64Array.of(0, P))).toThrow('decodeFixedVec[1]');
     expect(() => decodeFixed(P)).toThrow('decodeFixed: ');
   });
