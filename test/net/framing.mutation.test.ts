@@ -86,11 +86,31 @@ describe('data frames and the limit', () => {
     expect(new FrameDecoder({ maxMessageBytes: 0 }).push(header(0))).toEqual([{ kind: 'data', payload: new Uint8Array(0) }]);
   });
 
-  it('a header word below 2^31 is a data length, big-endian', () => {
+  it('a header word below 2^31 is a data length, big-endian, every byte counted', () => {
     const d = new FrameDecoder();
     expect(d.push(header(0x0000_0102))).toEqual([]);
     expect(d.partial).toEqual({ received: 4, expected: 4 + 258 });
     expect(d.push(new Uint8Array(258))).toHaveLength(1);
+    const big = new FrameDecoder();
+    expect(big.push(header(0x0001_0203))).toEqual([]);
+    expect(big.partial).toEqual({ received: 4, expected: 4 + 0x0001_0203 });
+  });
+
+  it('a header split across chunks after a complete frame is completed by the next chunk', () => {
+    const first = encodeDataFrame(Uint8Array.of(1, 2));
+    const second = encodeDataFrame(Uint8Array.of(3, 4, 5));
+    const d = new FrameDecoder();
+    const frames = d.push(Uint8Array.from([...first, ...second.subarray(0, 2)]));
+    expect(frames).toEqual([{ kind: 'data', payload: Uint8Array.of(1, 2) }]);
+    expect(d.partial).toEqual({ received: 2, expected: 4 });
+    expect(d.push(second.subarray(2))).toEqual([{ kind: 'data', payload: Uint8Array.of(3, 4, 5) }]);
+    expect(d.partial).toBeNull();
+  });
+
+  it('a close reason that is not valid UTF-8 is decoded with replacement characters, not refused', () => {
+    const frame = control(3, 3);
+    frame.set([0xff, 0x41], 5);
+    expect(new FrameDecoder().push(frame)).toEqual([{ kind: 'close', reason: '\ufffdA' }]);
   });
 
   it('the limit option must be an integer in [0, 2^31 − 1]', () => {
@@ -98,6 +118,7 @@ describe('data frames and the limit', () => {
     expect(new FrameDecoder().maxMessageBytes).toBe(256 * 2 ** 20);
     for (const bad of [-1, MAX_FRAME_PAYLOAD + 1, 1.5, NaN]) {
       expect(() => new FrameDecoder({ maxMessageBytes: bad })).toThrow(InvalidArgumentError);
+      expect(() => new FrameDecoder({ maxMessageBytes: bad })).toThrow(/maxMessageBytes/);
     }
   });
 
@@ -106,6 +127,7 @@ describe('data frames and the limit', () => {
     expect(() => encodeDataFrame(new Uint8Array(11), 10)).toThrow(/11 bytes exceeds the limit of 10 bytes/);
     expect(() => encodeDataFrame(new Uint8Array(1), 0)).toThrow(OutOfRangeError);
     expect(() => encodeDataFrame([1] as unknown as Uint8Array)).toThrow(InvalidArgumentError);
+    expect(() => encodeDataFrame([1] as unknown as Uint8Array)).toThrow(/Uint8Array/);
     const payload = Uint8Array.of(1, 2);
     const frame = encodeDataFrame(payload);
     payload[0] = 9;
