@@ -51,6 +51,7 @@ describe('garble / evaluate edges', () => {
     expect(() => garble(circuit, fromTextSeed('d'), { delta: Uint32Array.of(2, 0, 0, 0) })).toThrow(InvalidArgumentError);
     expect(() => garble(circuit, fromTextSeed('d'), { delta: Uint32Array.of(2, 0, 0, 0) })).toThrow(/least significant bit/);
     expect(() => garble(circuit, fromTextSeed('d'), { delta: Uint32Array.of(1, 0, 0) })).toThrow(SizeMismatchError);
+    expect(() => garble(circuit, fromTextSeed('d'), { delta: Uint32Array.of(1, 0, 0) })).toThrow(/delta must hold 1 labels/);
     const { secrets } = garble(circuit, fromTextSeed('d'), { delta: Uint32Array.of(3, 5, 7, 9) });
     expect(Array.from(secrets.delta)).toEqual([3, 5, 7, 9]);
     expect(garble(circuit, fromTextSeed('d2')).secrets.delta[0] & 1).toBe(1);
@@ -74,6 +75,9 @@ describe('garble / evaluate edges', () => {
     expect(() => evaluateGarbled(circuit, garbled, g.subarray(4), e)).toThrow(/garbler input labels must hold 4 labels \(16 words\), got 12 words/);
     expect(() => evaluateGarbled(circuit, garbled, g, e.subarray(0, 12))).toThrow(/evaluator input labels must hold 4 labels/);
     expect(() => evaluateGarbled(circuit, garbled, Array.from(g) as unknown as Uint32Array, e)).toThrow(InvalidArgumentError);
+    expect(() => evaluateGarbled(circuit, garbled, Array.from(g) as unknown as Uint32Array, e)).toThrow(/garbler input labels must be a Uint32Array of 4-word labels/);
+    expect(() => checkGarbled(circuit, { ...garbled, instances: -1 })).toThrow(/garbled.instances must be a non-negative integer, got -1/);
+    expect(() => encodeInputs(circuit, secrets, 'garbler', undefined as unknown as Uint8Array)).toThrow(SizeMismatchError);
     expect(() => checkGarbled(circuit, { ...garbled, andGates: 2 })).toThrow(/2 AND gates per instance, the circuit 1/);
     expect(() => checkGarbled(circuit, { ...garbled, outputBits: 3 })).toThrow(/3 output bits per instance, the circuit 2/);
     expect(() => checkGarbled(circuit, { ...garbled, tables: garbled.tables.subarray(1) })).toThrow(/tables must hold 16 words/);
@@ -87,8 +91,9 @@ describe('garble / evaluate edges', () => {
     const last = 2 ** 52 - 2; // one AND gate per instance, 2 instances: ids last, last + 1
     expect(garble(circuit, fromTextSeed('id'), { instances: 2, firstGateId: last }).garbled.firstGateId).toBe(last);
     expect(() => garble(circuit, fromTextSeed('id'), { instances: 2, firstGateId: last + 1 })).toThrow(OutOfRangeError);
-    expect(() => garble(circuit, fromTextSeed('id'), { firstGateId: -1 })).toThrow(InvalidArgumentError);
-    expect(() => garble(circuit, fromTextSeed('id'), { instances: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => garble(circuit, fromTextSeed('id'), { instances: 2, firstGateId: last + 1 })).toThrow(`gate ids ${last + 1} + 2·1 exceed 2^52`);
+    expect(() => garble(circuit, fromTextSeed('id'), { firstGateId: -1 })).toThrow(/firstGateId must be a non-negative integer, got -1/);
+    expect(() => garble(circuit, fromTextSeed('id'), { instances: 1.5 })).toThrow(/instances must be a non-negative integer, got 1.5/);
   });
 
   it('a session advances its gate ids by instances · AND gates and keeps its Δ', () => {
@@ -101,6 +106,11 @@ describe('garble / evaluate edges', () => {
     expect(s.nextGateId).toBe(14);
     expect(Array.from(b.secrets.delta)).toEqual(Array.from(s.delta));
     expect(() => new GarblerSession(fromTextSeed('x'), { firstGateId: -5 })).toThrow(/firstGateId must be a non-negative integer, got -5/);
+    const given = new GarblerSession(fromTextSeed('sess2'), { delta: Uint32Array.of(5, 6, 7, 8) });
+    expect(Array.from(given.delta)).toEqual([5, 6, 7, 8]);
+    const { circuit: twoAnds } = parseBristol('2 6\n2 2 2\n1 2\n\n2 1 0 2 4 AND\n2 1 1 3 5 AND\n');
+    given.garble(twoAnds, { instances: 3 });
+    expect(given.nextGateId).toBe(6);
   });
 
   it('evaluator zero-labels given by OT replace the sampled ones, wire by wire', () => {
@@ -109,6 +119,6 @@ describe('garble / evaluate edges', () => {
     const given = Uint32Array.from({ length: 4 * 2 * 3 }, (_, i) => 1000 + i);
     const { secrets } = garble(circuit, fromTextSeed('ot'), { instances: 3, evaluatorZeroLabels: given });
     expect(Array.from(inputZeroLabels(circuit, secrets, 'evaluator'))).toEqual(Array.from(given));
-    expect(() => garble(circuit, fromTextSeed('ot'), { instances: 3, evaluatorZeroLabels: given.subarray(4) })).toThrow(SizeMismatchError);
+    expect(() => garble(circuit, fromTextSeed('ot'), { instances: 3, evaluatorZeroLabels: given.subarray(4) })).toThrow(/evaluatorZeroLabels must hold 6 labels/);
   });
 });
