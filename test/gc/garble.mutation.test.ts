@@ -109,8 +109,10 @@ describe('garble / evaluate edges', () => {
     const given = new GarblerSession(fromTextSeed('sess2'), { delta: Uint32Array.of(5, 6, 7, 8) });
     expect(Array.from(given.delta)).toEqual([5, 6, 7, 8]);
     const { circuit: twoAnds } = parseBristol('2 6\n2 2 2\n1 2\n\n2 1 0 2 4 AND\n2 1 1 3 5 AND\n');
-    given.garble(twoAnds, { instances: 3 });
+    const three = given.garble(twoAnds, { instances: 3 });
     expect(given.nextGateId).toBe(6);
+    expect(three.garbled.tables.length).toBe(8 * 2 * 3);
+    expect(() => checkGarbled(twoAnds, { ...three.garbled, tables: new Uint32Array(8) })).toThrow(/garbled tables must hold 48 words/);
   });
 
   it('evaluator zero-labels given by OT replace the sampled ones, wire by wire', () => {
