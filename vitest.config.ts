@@ -30,6 +30,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', ...(missing?.files ?? [])],
+    setupFiles: ['test/setup/has-assertions.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },

@@ -127,8 +127,8 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     );
   });
 
-  it('modulus switching equals division by the last prime with rounding', () => {
-    if (ctx.lastLevel.k === ctx.firstLevel.k) return;
+  // Defined only where it applies (a test that returns before asserting would prove nothing).
+  if (ctx.lastLevel.k !== ctx.firstLevel.k) it('modulus switching equals division by the last prime with rounding', () => {
     const rng = fromTextSeed(`modswitch ${s.name}`);
     const m = randomPlain(rng, ctx);
     const ct = bfv.bfvEncrypt(ctx, pk, m, rng);
@@ -141,8 +141,7 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     expect(bfv.bfvDecrypt(ctx, sk, down).coeffs).toEqual(m.coeffs);
   });
 
-  it('relinearization, Galois automorphisms and key switching equal their definitions', () => {
-    if (!ctx.usingKeySwitching) return;
+  if (ctx.usingKeySwitching) it('relinearization, Galois automorphisms and key switching equal their definitions', () => {
     const rng = fromTextSeed(`keyswitch ${s.name}`);
     const rk = bfv.generateRelinKeys(ctx, sk, rng);
     const elts = [bfv.galoisEltFromStep(s.n, 1), bfv.galoisEltFromStep(s.n, -2), 2 * s.n - 1];

@@ -129,9 +129,13 @@ describe('TcpChannel: failures give TransportError with the reason', () => {
     // allowHalfOpen: the raw peer does not end its side when the channel ends its own.
     const { channel, peer } = await clientAgainstRaw({ closeLingerMs: 100 }, true);
     let peerClosed = false;
+    let peerEnded = false;
     peer.on('close', () => (peerClosed = true));
+    peer.on('end', () => (peerEnded = true));
     peer.write(encodeCloseFrame('bye'));
     await channel.whenClosed;
+    expect(channel.closed).toBe(true);
+    await expect(channel.recv()).rejects.toThrow(/peer closed the connection: bye/);
     await new Promise((r) => setTimeout(r, 300)); // past the linger time
     // The channel's socket is gone: the peer's next writes are refused (reset) and its socket closes.
     // Had the channel only half-closed, it would still be reading (and ignoring) them.
@@ -140,6 +144,8 @@ describe('TcpChannel: failures give TransportError with the reason', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await waitFor(() => peerClosed, 3000);
+    expect(peerClosed).toBe(true);
+    expect(peerEnded).toBe(true); // the channel ended its side politely (FIN) before dropping the socket
   });
 
   it('end of stream without a close frame', async () => {

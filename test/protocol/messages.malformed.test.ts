@@ -121,23 +121,40 @@ describe('hellos and ABORT', () => {
     expect(Array.from(back.architecture)).toEqual(Array.from(arch));
   });
 
-  it('every truncation and every single-byte corruption is a typed error or an equal decoding', () => {
+  it('every truncation and every single-byte corruption is a typed error or a decoding that re-encodes to it', () => {
+    // A corruption that decodes (a changed architecture byte, or the byte's own value) must decode to
+    // what encodes to exactly the corrupted bytes: the encoding is canonical, nothing is ignored.
+    const reencode = [
+      (m: Uint8Array) => encodeClientHello(decodeClientHello(m)),
+      (m: Uint8Array) => {
+        const { ids: got, architecture } = decodeServerHello(m);
+        return encodeServerHello(got, architecture);
+      },
+    ];
     const msgs = [encodeClientHello(ids), encodeServerHello(ids, new TextEncoder().encode('{}'))];
     const decoders = [decodeClientHello, decodeServerHello];
+    const decoded = [0, 0];
     msgs.forEach((msg, which) => {
       for (let n = 0; n < msg.length; n++) expect(() => decoders[which](msg.subarray(0, n))).toThrow(DelphiError);
       for (let i = 0; i < msg.length; i++) {
-        for (const v of [0, 0x41, 0x7f, 0xff]) {
+        for (const v of new Set([0, 0x41, 0x7f, 0xff, msg[i]])) {
           const m = msg.slice();
           m[i] = v;
+          let back: Uint8Array | undefined;
           try {
-            decoders[which](m);
+            back = reencode[which](m);
           } catch (e) {
             expect(e).toBeInstanceOf(DelphiError);
+          }
+          if (back !== undefined) {
+            expect(Array.from(back)).toEqual(Array.from(m));
+            decoded[which]++;
           }
         }
       }
     });
+    // Each byte's own value decodes (msg.length times), plus the 4 values in each of the 2 architecture bytes.
+    expect(decoded).toEqual([msgs[0].length, msgs[1].length + 8]);
   });
 
   it('rejects another version, upper-case or over-long identifiers, trailing bytes', () => {

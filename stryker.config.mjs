@@ -1,0 +1,66 @@
+// Mutation testing (Stryker + vitest runner) of the decoders and arithmetic cores: `npm run mutate`.
+//
+// Each configured source file runs against only the tests that cover it (FILES below), one file per
+// Stryker run, so the whole run fits on a small machine and one file can be re-run on its own:
+//
+//   npm run mutate                            every configured file, one after the other
+//   npm run mutate -- src/math/modular.ts     one file (incremental: only changed mutants re-run)
+//   MUTATE=src/math/modular.ts npx stryker run stryker.config.mjs
+//
+// The driver is scripts/mutate.mjs; this file reads the file to mutate from MUTATE (or from a
+// `--mutate <file>` argument) and picks its tests. Equivalent mutants: mutation-equivalents.md.
+
+/** Source file → test files (globs) that cover it. */
+export const FILES = {
+  'src/protocol/messages.ts': ['test/protocol/messages.*.test.ts', 'test/property/wire.*.test.ts'],
+  'src/net/framing.ts': ['test/net/framing.*.test.ts', 'test/net/channel.test.ts'],
+  'src/net/handshake.ts': ['test/net/handshake.*.test.ts'],
+  'src/ot/wire.ts': ['test/ot/wire.*.test.ts', 'test/ot/base-ot.*.test.ts', 'test/ot/iknp.*.test.ts'],
+  'src/beaver/wire.ts': ['test/beaver/wire.*.test.ts', 'test/beaver/multiply.*.test.ts', 'test/property/wire.*.test.ts'],
+  'src/gc/serialize.ts': ['test/gc/serialize.*.test.ts'],
+  'src/bfv/serialize.ts': ['test/bfv/serialize.*.test.ts', 'test/bfv/interop.node-seal.test.ts'],
+  'src/gc/bristol.ts': ['test/gc/bristol.*.test.ts'],
+  'src/nn/json.ts': ['test/nn/model-json-schema.test.ts'],
+  'src/nn/onnx.ts': ['test/nn/onnx-*.test.ts'],
+  'src/cli/image.ts': ['test/cli/input.*.test.ts', 'test/cli/png.*.test.ts'],
+  'src/sharing/additive.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
+  'src/sharing/field-vector.ts': ['test/sharing/*.test.ts', 'test/property/*.test.ts'],
+  'src/sharing/fixed-point.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
+  'src/sharing/truncation.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
+  'src/math/modular.ts': ['test/math/modular.*.test.ts'],
+  'src/math/share-field.ts': ['test/math/share-field.*.test.ts', 'test/property/*.test.ts'],
+  'src/gc/halfgates.ts': ['test/gc/halfgates.*.test.ts'],
+  'src/gc/garble.ts': ['test/gc/garble.*.test.ts', 'test/gc/halfgates.mutation.test.ts', 'test/gc/serialize.*.test.ts'],
+  'src/bfv/noise.ts': ['test/bfv/noise.*.test.ts'],
+};
+
+function target() {
+  const i = process.argv.indexOf('--mutate');
+  const arg = i >= 0 ? process.argv[i + 1] : undefined;
+  const file = (process.env.MUTATE ?? arg ?? '').replace(/^\.\//, '');
+  if (!file) throw new Error(`stryker.config.mjs: name one file with MUTATE=… (or run \`npm run mutate\`); configured: ${Object.keys(FILES).join(', ')}`);
+  if (!(file in FILES)) throw new Error(`stryker.config.mjs: ${file} is not configured; configured: ${Object.keys(FILES).join(', ')}`);
+  return file;
+}
+
+const file = target();
+const name = file.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.config.ts', related: false },
+  mutate: [file],
+  testFiles: FILES[file],
+  coverageAnalysis: 'perTest',
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
+  timeoutMS: 10_000,
+  incremental: true,
+  incrementalFile: `reports/mutation/incremental/${name}.json`,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  thresholds: { high: 95, low: 90, break: null },
+  ignorePatterns: ['website', 'dist', 'docs-api', 'reports', 'bench/results.json', 'coverage', '.ci'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
