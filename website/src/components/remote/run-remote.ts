@@ -201,16 +201,23 @@ export class RemoteClient {
   async run(request: RunRequest, post: (message: WorkerMessage) => void): Promise<void> {
     const started = performance.now();
     try {
-      let session = this.#reusable(request);
-      const reused = session !== null;
-      if (session === null) {
-        this.close();
-        session = await this.#open(request, post);
-        this.#session = session;
-      } else {
-        post(session.connected);
+      const kept = this.#reusable(request);
+      if (kept !== null) {
+        post(kept.connected);
+        try {
+          await this.#infer(kept, request, true, post, started);
+          return;
+        } catch (e) {
+          // The server dropped the kept connection meanwhile (restart, idle limit): start over once.
+          if (!(e instanceof TransportError)) throw e;
+          this.#drop();
+          post({ type: 'status', text: 'the server closed the session: opening a new one…' });
+        }
       }
-      await this.#infer(session, request, reused, post, started);
+      this.close();
+      const session = await this.#open(request, post);
+      this.#session = session;
+      await this.#infer(session, request, false, post, started);
     } catch (e) {
       this.#drop();
       post({ type: 'error', ...describeFailure(e, request.url) });
