@@ -309,7 +309,7 @@ export default function RemoteInference(): ReactNode {
                 items={[
                   { name: 'prediction', label: 'prediction (only this browser learns it)', value: String(result.prediction) },
                   { name: 'total', label: 'total time (this browser)', value: seconds(result.totalMs) },
-                  { name: 'wire', label: 'on the wire: sent / received', value: `${formatBytes(result.wire.sent)} / ${formatBytes(result.wire.received)}` },
+                  { name: 'wire', label: 'on the wire since the session opened: sent / received', value: `${formatBytes(result.wire.sent)} / ${formatBytes(result.wire.received)}` },
                 ]}
               />
               <BarChart
