@@ -3,15 +3,17 @@
  * loopback, the built site is served on 127.0.0.1, Debian's chromium (playwright-core) opens
  * /private-inference, picks a fixed digit and runs it. Oracles: `delphi infer --json` on the same
  * pixels against the same server (the prediction, and each phase's bytes in both directions), and
- * the server's view the page lists must add up to those bytes. Second: with no server, the page
- * says so and nothing throws.
+ * the server's view the page lists must add up to those bytes. The page keeps its service session
+ * (§9.14) open: a second run on the same page reuses the setup and shows only a preprocessing and
+ * an online phase, with the CLI's bytes. Second test: with no server, the page says so and nothing
+ * throws.
  *
  * The server runs the insecure dealer by default, so that the suite stays within CI's time: the
  * page, the worker, the WebSocket transport and the protocol's messages are the same as with
  * Delphi's backend, only the cryptography behind the preprocessing differs. Set
  * DELPHI_WS_REAL_BACKEND=1 to run it with Delphi's backend (n = 8192; minutes in a loaded browser).
  * Needs chromium and the website's dependencies, like site.test.ts; DELPHI_SCREENSHOTS=<dir> keeps
- * a screenshot of the page after the inference.
+ * screenshots of the page after the first and the second inference, and the browser's phase figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,14 +117,34 @@ async function open(server: string): Promise<{ page: Page; problems: string[]; c
   return { page, problems, consoleErrors };
 }
 
-async function runAndWait(page: Page): Promise<void> {
+/** Clicks "Run" for the `nth` time on this page and waits until that run has finished or failed. */
+async function runAndWait(page: Page, nth = 1): Promise<void> {
   await page.locator('[data-remote-run]').click();
   await page.waitForFunction(
-    () => document.querySelector('[data-remote-done], [data-remote-failed]') !== null,
-    null,
-    // The dealer takes seconds; Delphi's backend minutes (setup uploads ~190 MB from the browser).
+    (n) => document.querySelector(`[data-remote-runs="${n}"]:is([data-remote-done], [data-remote-failed])`) !== null,
+    nth,
+    // The dealer takes seconds; Delphi's backend minutes in a loaded browser.
     { timeout: REAL ? 1_500_000 : 180_000 },
   );
+}
+
+/** The phase table's rows: phase, state, bytes (data attributes) and the text shown. */
+function phaseRows(page: Page) {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-phase-row]')).map((row) => ({
+      phase: row.getAttribute('data-phase-row'),
+      state: row.getAttribute('data-phase-state'),
+      sent: Number(row.getAttribute('data-phase-sent')),
+      received: Number(row.getAttribute('data-phase-received')),
+      ms: Number(row.getAttribute('data-phase-ms')),
+      text: (row as HTMLElement).innerText,
+    })),
+  );
+}
+
+/** The rows of "The server's view". */
+function serverView(page: Page) {
+  return page.evaluate(() => Array.from(document.querySelectorAll('[data-server-received]')).map((row) => (row as HTMLElement).innerText));
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -153,20 +175,27 @@ describe('/private-inference in chromium against delphi serve --ws-port', () => 
       const failed = await page.locator('[data-remote-error]').count();
       expect(failed ? await page.locator('[data-remote-error]').textContent() : '').toBe('');
       const prediction = Number(await page.locator('[data-stat="prediction"] dd').textContent());
-      const phases = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('[data-phase-row]')).map((row) => ({
-          phase: row.getAttribute('data-phase-row'),
-          state: row.getAttribute('data-phase-state'),
-          sent: Number(row.getAttribute('data-phase-sent')),
-          received: Number(row.getAttribute('data-phase-received')),
-          text: (row as HTMLElement).innerText,
-        })),
-      );
-      const view = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('[data-server-received]')).map((row) => (row as HTMLElement).innerText),
-      );
+      const phases = await phaseRows(page);
+      const view = await serverView(page);
       await shoot(page, 'private-inference');
+
+      // A second run on the same page: the session is kept, so no setup — only preprocessing and online.
+      await page.locator('select[name="digit"]').selectOption('7');
+      await runAndWait(page, 2);
+      const failedAgain = await page.locator('[data-remote-error]').count();
+      expect(failedAgain ? await page.locator('[data-remote-error]').textContent() : '').toBe('');
+      const secondPrediction = Number(await page.locator('[data-stat="prediction"] dd').textContent());
+      const secondPhases = await phaseRows(page);
+      const secondView = await serverView(page);
+      const sessions = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('[data-remote-session]')).map((e) => [e.getAttribute('data-remote-session'), (e as HTMLElement).innerText]),
+      );
+      await shoot(page, 'private-inference-second-run');
       await page.close();
+      if (screenshots) {
+        const figures = (rows: typeof phases) => rows.map(({ phase, state, sent, received, ms }) => ({ phase, state, sent, received, ms }));
+        writeFileSync(path.join(screenshots, 'private-inference-phases.json'), JSON.stringify({ backend: BACKEND[1], first: figures(phases), second: figures(secondPhases) }, null, 2));
+      }
 
       const [overTcp, overWs] = [await inferJson(tcp), await inferJson(ws)];
       expect(prediction).toBe(overTcp.prediction);
@@ -180,13 +209,25 @@ describe('/private-inference in chromium against delphi serve --ws-port', () => 
         expect(p.text, p.phase!).toMatch(/100%/);
         expect(p.text, p.phase!).toMatch(/\d+(\.\d)? (B|kB|MB)/);
       }
-      // The server's view: a row for the HELLO and for each phase.
+      // The server's view: a row for the HELLO and for each phase, each phase opened by its service request.
       expect(view).toHaveLength(4);
       expect(view[0]).toMatch(/^HELLO/);
+      expect(view.slice(1).map((row) => /^\w+\s+(OPEN|PREPROCESS|ONLINE) request/.exec(row)?.[1])).toEqual(['OPEN', 'PREPROCESS', 'ONLINE']);
+
+      // The second run: the setup reused (same figures as the first run's), fresh preprocessing and online
+      // with the CLI's bytes, and the server's view lists only those two phases.
+      expect(secondPrediction).toBe(7);
+      expect(secondPhases.map((p) => [p.phase, p.state, p.sent, p.received])).toEqual([
+        ['setup', 'reused', phases[0].sent, phases[0].received],
+        ...overTcp.phases.slice(1).map((p) => [p.phase, 'done', p.clientToServerBytes, p.serverToClientBytes]),
+      ]);
+      expect(secondView.map((row) => /^\w+/.exec(row)?.[0])).toEqual(['preprocessing', 'online']);
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0][1]).toMatch(/2 inferences/);
       expect(problems).toEqual([]);
       expect(consoleErrors).toEqual([]);
     },
-    REAL ? 1_800_000 : 300_000,
+    REAL ? 2_400_000 : 300_000,
   );
 
   it('with no server, the page says so and nothing throws', async () => {

@@ -18,10 +18,11 @@ export default function PrivateInferencePage(): ReactNode {
           only what is listed under <em>The server&apos;s view</em>.
         </p>
         <p>
-          The server accepts pages served from this machine by default (<code>--ws-origin</code> adds others). Each run does the whole
-          protocol, setup included: with Delphi&apos;s parameters the browser uploads well over a hundred megabytes in setup (mostly
-          the BFV keys the server needs), so a run takes a minute or more; the insecure dealer runs in a second but protects nothing. Preprocessed material is not kept between runs
-          yet: each run is one whole session.
+          The server accepts pages served from this machine by default (<code>--ws-origin</code> adds others). The client speaks the
+          server&apos;s service protocol: the first run opens a <em>session</em> and runs its setup once (with Delphi&apos;s parameters the
+          browser uploads about 12 MB of BFV keys), then each run preprocesses one one-time slot and runs the online phase on it. The
+          session stays open while you stay on this page, so a second run needs no setup; <em>End session</em> closes it. The insecure
+          dealer runs in a second but protects nothing.
         </p>
         <BrowserOnly fallback={<p>Loading the client…</p>}>{() => <RemoteInference />}</BrowserOnly>
       </main>

@@ -1,9 +1,11 @@
 /**
  * "Private inference against a server": the reader's browser is the client (it holds the digit),
  * `delphi serve --ws-port` is the server (it holds the model). The client runs in a Web Worker
- * (./inference.worker.ts) and talks to the server over a WebSocket with the protocol of §9; the page
- * shows each phase's progress (share done, bytes, time), the prediction, and what the server
- * received — message sizes only — to make the privacy claim concrete.
+ * (./inference.worker.ts) and talks to the server over a WebSocket with the service protocol of
+ * §9.14: the setup once per session, then a preprocessing and an online phase per run (the worker
+ * keeps the session open, so a second run needs no setup). The page shows each phase's progress
+ * (share done, bytes, time), the prediction, and what the server received — message sizes only —
+ * to make the privacy claim concrete.
  */
 import React, { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import CodeBlock from '@theme/CodeBlock';
@@ -13,7 +15,7 @@ import { DrawingPad } from '../viz/PrivateInferenceViz';
 import { PRESET_DIGITS, PRESET_NAMES, rasterize, type Stroke } from '../viz/digits';
 import styles from '../viz/styles.module.css';
 import type { FailureKind, Phase, PhaseProgress, PhaseSummary, RemoteBackend, WorkerMessage } from './run-remote';
-import type { PageRequest } from './inference.worker';
+import type { PageMessage, PageRequest } from './inference.worker';
 
 const PHASES: readonly Phase[] = ['setup', 'preprocessing', 'online'];
 const DEFAULT_URL = 'ws://127.0.0.1:7001';
@@ -66,6 +68,9 @@ function sizesList(sizes: readonly number[]): string {
   return shown.join(', ') + (runs.length > 12 ? `, … (${runs.length - 12} more)` : '');
 }
 
+/** The service request (§9.14.1) that starts each phase. */
+const REQUEST_NAMES: Record<Phase, string> = { setup: 'OPEN', preprocessing: 'PREPROCESS', online: 'ONLINE' };
+
 const FAILURE_TITLES: Record<FailureKind, string> = {
   unreachable: 'The server is not running (or not reachable from this page)',
   version: 'The server runs another version',
@@ -82,6 +87,7 @@ interface Result {
   decoded: readonly number[];
   totalMs: number;
   phases: readonly PhaseSummary[];
+  session: { id: string; inferences: number };
   wire: { sent: number; received: number };
   transportReceived: readonly number[];
 }
@@ -104,6 +110,8 @@ export default function RemoteInference(): ReactNode {
   const [result, setResult] = useState<Result | null>(null);
   const [failure, setFailure] = useState<{ kind: FailureKind; message: string } | null>(null);
   const [server, setServer] = useState<string | null>(null);
+  const [runs, setRuns] = useState(0);
+  const [sessionOpen, setSessionOpen] = useState(false);
   const worker = useRef<Worker | null>(null);
 
   useEffect(() => setUrl(initialUrl()), []);
@@ -111,15 +119,23 @@ export default function RemoteInference(): ReactNode {
 
   const pixels = rasterize(drawing ? [...strokes, drawing] : strokes);
 
+  /** Ends the worker, and with it the session (the server drops it when the socket closes). */
   const stop = useCallback(() => {
     worker.current?.terminate();
     worker.current = null;
     setRunning(false);
+    setSessionOpen(false);
+  }, []);
+
+  /** Ends the session politely (BYE); the next run opens a new one, with a setup. */
+  const endSession = useCallback(() => {
+    worker.current?.postMessage({ type: 'close' } satisfies PageMessage);
+    setSessionOpen(false);
   }, []);
 
   const run = useCallback(() => {
-    stop();
     setRunning(true);
+    setRuns((n) => n + 1);
     setFailure(null);
     setResult(null);
     setProgress({});
@@ -127,7 +143,8 @@ export default function RemoteInference(): ReactNode {
     setServer(null);
     setStatus('starting the client…');
     const request: PageRequest = { type: 'run', url: url.trim(), pixels: rasterize(strokes), backend };
-    const w = new Worker(new URL('./inference.worker.ts', import.meta.url), { name: 'delphi-client' });
+    // The worker (and the session it keeps) lives across runs; the first run creates it.
+    const w = worker.current ?? new Worker(new URL('./inference.worker.ts', import.meta.url), { name: 'delphi-client' });
     worker.current = w;
     w.onmessage = (event: MessageEvent<WorkerMessage>) => {
       if (worker.current !== w) return;
@@ -150,12 +167,14 @@ export default function RemoteInference(): ReactNode {
         case 'result':
           setResult({ ...m, backend: request.backend });
           setStatus('');
-          stop();
+          setRunning(false);
+          setSessionOpen(true);
           break;
         case 'error':
           setFailure({ kind: m.kind, message: m.message });
           setStatus('');
-          stop();
+          setRunning(false);
+          setSessionOpen(false);
           break;
       }
     };
@@ -165,14 +184,18 @@ export default function RemoteInference(): ReactNode {
       setFailure({ kind: 'other', message: `the client's worker failed: ${e.message || 'unknown error'}` });
       stop();
     };
-    w.postMessage(request);
+    w.postMessage(request satisfies PageMessage);
   }, [url, strokes, backend, stop]);
 
   const probabilities = result ? softmax(result.decoded) : [];
-  const serverTotal = result ? result.phases.reduce((n, p) => n + p.sent, 0) : 0;
+  // The server's view lists what it received during this run (a reused setup was received earlier).
+  const viewPhases = result ? result.phases.filter((p) => !p.reused) : [];
+  const showHello = result !== null && !result.phases[0]?.reused;
+  const serverTotal = viewPhases.reduce((n, p) => n + p.request + p.sent, 0) + (showHello ? result.transportReceived.reduce((a, b) => a + b, 0) : 0);
+  const serverMessages = viewPhases.reduce((n, p) => n + 1 + p.serverReceived.length, 0) + (showHello ? result.transportReceived.length : 0);
 
   return (
-    <div data-remote-inference="" {...(result ? { 'data-remote-done': '' } : {})} {...(failure ? { 'data-remote-failed': failure.kind } : {})}>
+    <div data-remote-inference="" data-remote-runs={runs} {...(result ? { 'data-remote-done': '' } : {})} {...(failure ? { 'data-remote-failed': failure.kind } : {})}>
       <p>Start the server in a terminal, in a checkout of delphi-ts (or any directory holding the model file):</p>
       <CodeBlock language="bash">{serveCommand(backend, url)}</CodeBlock>
       <Controls>
@@ -218,9 +241,16 @@ export default function RemoteInference(): ReactNode {
                 Cancel
               </button>
             ) : (
-              <button type="button" className="button button--sm button--secondary" onClick={() => { setDigit('drawn'); setStrokes([]); }}>
-                Clear
-              </button>
+              <>
+                <button type="button" className="button button--sm button--secondary" onClick={() => { setDigit('drawn'); setStrokes([]); }}>
+                  Clear
+                </button>
+                {sessionOpen ? (
+                  <button type="button" className="button button--sm button--secondary" data-remote-end-session="" onClick={endSession}>
+                    End session
+                  </button>
+                ) : null}
+              </>
             )}
           </div>
         </div>
@@ -232,6 +262,14 @@ export default function RemoteInference(): ReactNode {
           ) : null}
           {status ? <p className={styles.note} data-remote-status="">{status}</p> : null}
           {server ? <p className={styles.note} data-remote-server="">Server: {server}</p> : null}
+          {result ? (
+            <p className={styles.note} data-remote-session={result.session.id}>
+              Session {result.session.id.slice(0, 8)}…: {result.session.inferences} inference{result.session.inferences === 1 ? '' : 's'}.{' '}
+              {sessionOpen
+                ? 'The session stays open: the next run reuses its setup and only preprocesses and runs online.'
+                : 'The session is closed: the next run starts with a new setup.'}
+            </p>
+          ) : null}
           <table data-remote-phases="">
             <thead>
               <tr>
@@ -247,9 +285,13 @@ export default function RemoteInference(): ReactNode {
                 const d = done[phase];
                 const p = progress[phase];
                 const fraction = d ? 1 : (p?.fraction ?? 0);
+                const state = d ? (d.reused ? 'reused' : 'done') : p ? 'running' : 'waiting';
                 return (
-                  <tr key={phase} data-phase-row={phase} data-phase-state={d ? 'done' : p ? 'running' : 'waiting'} {...(d ? { 'data-phase-sent': d.sent, 'data-phase-received': d.received, 'data-phase-ms': Math.round(d.ms) } : {})}>
-                    <td>{phase}</td>
+                  <tr key={phase} data-phase-row={phase} data-phase-state={state} {...(d ? { 'data-phase-sent': d.sent, 'data-phase-received': d.received, 'data-phase-ms': Math.round(d.ms) } : {})}>
+                    <td>
+                      {phase}
+                      {d?.reused ? ' (reused from an earlier run of this session)' : ''}
+                    </td>
                     <td>
                       <progress max={1} value={fraction} aria-label={`${phase} progress`} /> {Math.floor(fraction * 100)}%
                     </td>
@@ -267,7 +309,7 @@ export default function RemoteInference(): ReactNode {
                 items={[
                   { name: 'prediction', label: 'prediction (only this browser learns it)', value: String(result.prediction) },
                   { name: 'total', label: 'total time (this browser)', value: seconds(result.totalMs) },
-                  { name: 'wire', label: 'on the wire: sent / received', value: `${formatBytes(result.wire.sent)} / ${formatBytes(result.wire.received)}` },
+                  { name: 'wire', label: 'on the wire since the session opened: sent / received', value: `${formatBytes(result.wire.sent)} / ${formatBytes(result.wire.received)}` },
                 ]}
               />
               <BarChart
@@ -285,10 +327,9 @@ export default function RemoteInference(): ReactNode {
         <section data-server-view="">
           <h2>The server&apos;s view</h2>
           <p>
-            What the server received from this browser, in {result.transportReceived.length + result.phases.reduce((n, p) => n + p.serverReceived.length, 0)}{' '}
-            messages and {formatBytes(serverTotal + result.transportReceived.reduce((a, b) => a + b, 0))}.{' '}
+            What the server received from this browser during this run, in {serverMessages} messages and {formatBytes(serverTotal)}.{' '}
             {result.backend === 'delphi'
-              ? 'Only their sizes tell the server anything: their contents are the HELLO, ciphertexts, oblivious-transfer messages and values masked with fresh randomness the server never sees. The pixels, the logits and the prediction never leave the browser in the clear; the server logs only that it served an inference, and these sizes.'
+              ? 'Only their sizes tell the server anything: their contents are the HELLO, the service requests (open a session, preprocess one slot, run online on it), ciphertexts, oblivious-transfer messages and values masked with fresh randomness the server never sees. The pixels, the logits and the prediction never leave the browser in the clear; the server logs only that it served an inference, and these sizes.'
               : 'With the insecure dealer these messages are NOT private: the dealer knows the masks, so the server could recover the input from them. Choose Delphi\'s backend (and restart the server without --backend) for a private run.'}
           </p>
           <table>
@@ -300,16 +341,20 @@ export default function RemoteInference(): ReactNode {
               </tr>
             </thead>
             <tbody>
-              <tr data-server-received="hello">
-                <td>HELLO</td>
-                <td>{sizesList(result.transportReceived)}</td>
-                <td>{formatBytes(result.transportReceived.reduce((a, b) => a + b, 0))}</td>
-              </tr>
-              {result.phases.map((p) => (
+              {showHello ? (
+                <tr data-server-received="hello">
+                  <td>HELLO</td>
+                  <td>{sizesList(result.transportReceived)}</td>
+                  <td>{formatBytes(result.transportReceived.reduce((a, b) => a + b, 0))}</td>
+                </tr>
+              ) : null}
+              {viewPhases.map((p) => (
                 <tr key={p.phase} data-server-received={p.phase}>
                   <td>{p.phase}</td>
-                  <td>{sizesList(p.serverReceived)}</td>
-                  <td>{formatBytes(p.sent)}</td>
+                  <td>
+                    {REQUEST_NAMES[p.phase]} request ({formatBytes(p.request)}), then {sizesList(p.serverReceived)}
+                  </td>
+                  <td>{formatBytes(p.request + p.sent)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,18 +1,24 @@
 /**
  * Web Worker of "Private inference against a server": runs the client (./run-remote.ts) off the
  * page's thread, so the page stays responsive while BFV, garbled circuits and OT compute, and
- * posts its progress and result to the page. One run per message; the page terminates the worker
- * to cancel.
+ * posts its progress and result to the page. One run per message; the worker keeps the service
+ * session open between runs (a second inference to the same server needs no setup); a `close`
+ * message ends it, and the page terminates the worker to cancel.
  */
 import { compileFixedPoint, parseModel } from 'delphi-ts/nn';
 import { architectureFingerprint, publicArchitecture } from 'delphi-ts/protocol';
 import model from '../../../../models/mnist-small.json';
-import { runRemoteInference, type RunRequest, type WorkerMessage } from './run-remote';
+import { RemoteClient, type RunRequest, type WorkerMessage } from './run-remote';
 
 /** What the page sends: the request without the expected model, which the worker computes. */
 export type PageRequest = Omit<RunRequest, 'expectedFingerprint' | 'expectedModel'>;
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<PageRequest>) => void) | null; postMessage(m: WorkerMessage): void };
+/** What the page may send: a run, or the end of the session. */
+export type PageMessage = PageRequest | { readonly type: 'close' };
+
+const scope = self as unknown as { onmessage: ((e: MessageEvent<PageMessage>) => void) | null; postMessage(m: WorkerMessage): void };
+
+const client = new RemoteClient();
 
 let expected: { name: string; fingerprint: string } | undefined;
 
@@ -26,7 +32,12 @@ function expectedModel(): { name: string; fingerprint: string } {
 }
 
 scope.onmessage = (event) => {
+  if (event.data?.type === 'close') {
+    client.close();
+    return;
+  }
   if (event.data?.type !== 'run') return;
+  const request = event.data;
   const post = (m: WorkerMessage) => scope.postMessage(m);
   let target;
   try {
@@ -35,5 +46,5 @@ scope.onmessage = (event) => {
     post({ type: 'error', kind: 'other', message: `could not load the page's model: ${(e as Error).message}` });
     return;
   }
-  void runRemoteInference({ ...event.data, expectedFingerprint: target.fingerprint, expectedModel: target.name }, post);
+  void client.run({ ...request, expectedFingerprint: target.fingerprint, expectedModel: target.name }, post);
 };

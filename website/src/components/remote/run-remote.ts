@@ -1,15 +1,17 @@
 /**
  * The client of "Private inference against a server", independent of where it runs: opens a
- * WebSocket to `delphi serve --ws-port`, passes the transport HELLO (§2.5) and runs one private
- * inference — setup, preprocessing, online (§9.5) — reporting progress per phase (share done,
- * bytes, time) and what the server received (message sizes only). The page runs it in a Web Worker
- * (./inference.worker.ts); tests run it in Node.
+ * WebSocket to `delphi serve --ws-port`, passes the transport HELLO (§2.5) and speaks the service
+ * protocol (§9.14) with the library's `ServiceClient`: the setup once per session (OPEN), then one
+ * preprocessing (PREPROCESS 1) and one online phase (ONLINE) per input. A {@link RemoteClient}
+ * keeps its session open between runs, so a second inference on the same page needs no setup.
+ * It reports progress per phase (share done, bytes, time) and what the server received (message
+ * sizes only). The page runs it in a Web Worker (./inference.worker.ts); tests run it in Node.
  *
- * Once the library has a client *session* (setup once, preprocess ahead, online per input), only
- * {@link runPhases} changes: setup and preprocessing move out of the per-input path.
+ * Spec: §9.14
+ * @module
  */
 import { connectWebSocket, performHandshake, type Channel, type ChannelStats, type ConnectWebSocketOptions } from 'delphi-ts/net';
-import { backendIds, clientHandshake, clientOnline, clientPreprocess, delphiBackend, insecureDealer, type ProtocolBackend } from 'delphi-ts/protocol';
+import { backendIds, delphiBackend, insecureDealer, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgressCallback } from 'delphi-ts/protocol';
 import { DelphiError, ProtocolError, TransportError } from 'delphi-ts/errors';
 import { systemRng } from 'delphi-ts/random';
 import { VERSION } from 'delphi-ts';
@@ -53,6 +55,10 @@ export interface PhaseSummary {
   readonly messages: number;
   /** Size of each message the server received from the client in this phase, in order. */
   readonly serverReceived: readonly number[];
+  /** Size of the service request that started the phase (OPEN, PREPROCESS or ONLINE, §9.14.1). */
+  readonly request: number;
+  /** True when the phase ran in an earlier run of the same session (only the setup is reused). */
+  readonly reused?: boolean;
 }
 
 /** Why a run failed, for the page to explain. */
@@ -68,7 +74,10 @@ export type WorkerMessage =
       readonly prediction: number;
       readonly decoded: readonly number[];
       readonly totalMs: number;
+      /** The phases of this run; a reused setup comes first, marked `reused`. */
       readonly phases: readonly PhaseSummary[];
+      /** The session id the server assigned, and how many inferences it has served so far. */
+      readonly session: { readonly id: string; readonly inferences: number };
       readonly wire: { readonly sent: number; readonly received: number };
       readonly transportReceived: readonly number[];
     }
@@ -148,112 +157,227 @@ export function describeFailure(e: unknown, url: string): { kind: FailureKind; m
   return { kind: 'other', message: e instanceof DelphiError ? `${e.name}: ${text}` : text };
 }
 
+/** An open session: its channel, what the server announced, and the service client. */
+interface OpenSession {
+  readonly url: string;
+  readonly backend: RemoteBackend;
+  readonly channel: Awaited<ReturnType<typeof connectWebSocket>>;
+  readonly recording: RecordingChannel;
+  readonly connected: Extract<WorkerMessage, { type: 'connected' }>;
+  readonly transportReceived: readonly number[];
+  readonly client: ServiceClient;
+  readonly setup: PhaseSummary;
+  inferences: number;
+}
+
+/** Options of {@link RemoteClient}. */
+export interface RemoteClientOptions extends Pick<ConnectWebSocketOptions, 'createSocket'> {
+  /** Keep the session open after a run, for the next one (default true). */
+  readonly keepSession?: boolean;
+}
+
 /**
- * Runs one private inference against `request.url`, posting {@link WorkerMessage}s; resolves when
- * done (the last message is `result` or `error`). `socketOptions` lets Node tests pass `ws`.
+ * The page's client: runs inferences against a server, one at a time, keeping the service session
+ * (its setup) open between runs to the same server with the same backend. Spec: §9.14
  */
-export async function runRemoteInference(
-  request: RunRequest,
-  post: (message: WorkerMessage) => void,
-  socketOptions: Pick<ConnectWebSocketOptions, 'createSocket'> = {},
-): Promise<void> {
-  let channel: Awaited<ReturnType<typeof connectWebSocket>> | undefined;
-  try {
-    const backend = backendFor(request.backend);
-    const allowInsecure = request.backend === 'insecure-dealer';
-    post({ type: 'status', text: `connecting to ${request.url}…` });
-    channel = await connectWebSocket(request.url, { connectTimeoutMs: 10_000, ...socketOptions });
-    const recording = new RecordingChannel(channel);
-    const hello = await performHandshake(recording, {
-      role: 'client',
-      params: { [BACKEND_PARAM]: backendParam(backend) },
-      mustMatch: [BACKEND_PARAM],
-    });
-    const announced = hello.peer.params.get(FINGERPRINT_PARAM);
-    const fingerprint = announced ? new TextDecoder().decode(announced) : '';
-    if (fingerprint !== request.expectedFingerprint) {
-      channel.close('the client expected another model');
-      throw new RunFailure(
-        'model',
-        `The server serves another model (architecture fingerprint ${fingerprint.slice(0, 16) || 'not announced'}…), not ${request.expectedModel} ` +
-          `(${request.expectedFingerprint.slice(0, 16)}…), which this page draws digits for. Restart it with --model models/${request.expectedModel}.json.`,
-      );
+export class RemoteClient {
+  #session: OpenSession | null = null;
+  readonly #options: RemoteClientOptions;
+
+  constructor(options: RemoteClientOptions = {}) {
+    this.#options = options;
+  }
+
+  /** True while a session is open (the next run to the same server needs no setup). */
+  get hasSession(): boolean {
+    return this.#session !== null && !this.#session.channel.closed;
+  }
+
+  /**
+   * Runs one private inference, posting {@link WorkerMessage}s; resolves when done (the last
+   * message is `result` or `error`). Reuses the open session when it serves `request.url` with the
+   * same backend; otherwise (or when the server has closed it meanwhile) opens a new one.
+   */
+  async run(request: RunRequest, post: (message: WorkerMessage) => void): Promise<void> {
+    const started = performance.now();
+    try {
+      const kept = this.#reusable(request);
+      if (kept !== null) {
+        post(kept.connected);
+        try {
+          await this.#infer(kept, request, true, post, started);
+          return;
+        } catch (e) {
+          // The server dropped the kept connection meanwhile (restart, idle limit): start over once.
+          if (!(e instanceof TransportError)) throw e;
+          this.#drop();
+          post({ type: 'status', text: 'the server closed the session: opening a new one…' });
+        }
+      }
+      this.close();
+      const session = await this.#open(request, post);
+      this.#session = session;
+      await this.#infer(session, request, false, post, started);
+    } catch (e) {
+      this.#drop();
+      post({ type: 'error', ...describeFailure(e, request.url) });
+    } finally {
+      if (this.#options.keepSession === false) this.close();
     }
+  }
+
+  /** Ends the open session (BYE, then the channel closes). */
+  close(): void {
+    const s = this.#session;
+    this.#session = null;
+    if (!s || s.channel.closed) return;
+    s.client.close();
+    void s.channel
+      .flush()
+      .catch(() => undefined)
+      .then(() => s.channel.close('client finished'));
+  }
+
+  #reusable(request: RunRequest): OpenSession | null {
+    const s = this.#session;
+    if (s === null || s.channel.closed || s.url !== request.url || s.backend !== request.backend) return null;
+    return s;
+  }
+
+  #drop(): void {
+    const s = this.#session;
+    this.#session = null;
+    if (s && !s.channel.closed) s.channel.close('client failed');
+  }
+
+  /** Connects, passes the HELLO, checks the model and opens a service session (the setup). */
+  async #open(request: RunRequest, post: (message: WorkerMessage) => void): Promise<OpenSession> {
+    const backend = backendFor(request.backend);
+    post({ type: 'status', text: `connecting to ${request.url}…` });
+    const { createSocket } = this.#options;
+    const channel = await connectWebSocket(request.url, { connectTimeoutMs: 10_000, ...(createSocket ? { createSocket } : {}) });
+    try {
+      const recording = new RecordingChannel(channel);
+      const hello = await performHandshake(recording, {
+        role: 'client',
+        params: { [BACKEND_PARAM]: backendParam(backend) },
+        mustMatch: [BACKEND_PARAM],
+      });
+      const announced = hello.peer.params.get(FINGERPRINT_PARAM);
+      const fingerprint = announced ? new TextDecoder().decode(announced) : '';
+      if (fingerprint !== request.expectedFingerprint) {
+        throw new RunFailure(
+          'model',
+          `The server serves another model (architecture fingerprint ${fingerprint.slice(0, 16) || 'not announced'}…), not ${request.expectedModel} ` +
+            `(${request.expectedFingerprint.slice(0, 16)}…), which this page draws digits for. Restart it with --model models/${request.expectedModel}.json.`,
+        );
+      }
+      const connected = {
+        type: 'connected',
+        server: request.url,
+        software: hello.peer.software,
+        version: `${hello.version.major}.${hello.version.minor}`,
+      } as const;
+      post(connected);
+      const transportReceived = recording.take(); // the client's HELLO
+      const tracker = new PhaseTracker(recording, post);
+      const client = await ServiceClient.open(recording, {
+        backend,
+        allowInsecure: request.backend === 'insecure-dealer',
+        rng: systemRng(),
+        server: request.url,
+        onProgress: tracker.onProgress,
+      });
+      const setup = tracker.finish('setup', client.setup!);
+      return { url: request.url, backend: request.backend, channel, recording, connected, transportReceived, client, setup, inferences: 0 };
+    } catch (e) {
+      if (!channel.closed) channel.close(e instanceof RunFailure && e.kind === 'model' ? 'the client expected another model' : 'client failed');
+      throw e;
+    }
+  }
+
+  /** One preprocessing (a one-time slot) and one online phase on that slot. */
+  async #infer(session: OpenSession, request: RunRequest, reused: boolean, post: (message: WorkerMessage) => void, started: number): Promise<void> {
+    const tracker = new PhaseTracker(session.recording, post);
+    const phases: PhaseSummary[] = [reused ? { ...session.setup, reused: true } : session.setup];
+    if (reused) post({ type: 'phase-done', summary: phases[0] });
+    const pre = await session.client.preprocess(1, { onProgress: tracker.onProgress });
+    phases.push(tracker.finish('preprocessing', pre.costs[0]));
+    const out = await session.client.infer(request.pixels, { onProgress: tracker.onProgress });
+    phases.push(tracker.finish('online', out.cost));
+    session.inferences++;
     post({
-      type: 'connected',
-      server: request.url,
-      software: hello.peer.software,
-      version: `${hello.version.major}.${hello.version.minor}`,
+      type: 'result',
+      prediction: out.prediction,
+      decoded: [...out.decoded],
+      totalMs: performance.now() - started,
+      phases,
+      session: { id: session.client.sessionId, inferences: session.inferences },
+      wire: { sent: session.channel.wire.bytesSent, received: session.channel.wire.bytesReceived },
+      transportReceived: session.transportReceived,
     });
-    await runPhases(recording, request, backend, allowInsecure, post, channel);
-  } catch (e) {
-    post({ type: 'error', ...describeFailure(e, request.url) });
-  } finally {
-    if (channel && !channel.closed) channel.close('client finished');
   }
 }
 
-/** Setup, preprocessing and online for one input (the three phases of §9.5, as `requestInference`). */
-async function runPhases(
-  recording: RecordingChannel,
-  request: RunRequest,
-  backend: ProtocolBackend,
-  allowInsecure: boolean,
-  post: (message: WorkerMessage) => void,
-  socket: { wire: { bytesSent: number; bytesReceived: number } },
-): Promise<void> {
-  const started = performance.now();
-  const transportReceived = recording.take(); // the client's HELLO
-  let phaseStart = performance.now();
-  let base = { ...recording.stats };
-  let lastPost = 0;
-  const onProgress = (e: { phase: Phase; item: string; done: number; total: number }) => {
+/** Turns the protocol's progress events into {@link PhaseProgress} messages and finished phases into summaries. */
+class PhaseTracker {
+  #phaseStart = performance.now();
+  #base: ChannelStats;
+  #lastPost = 0;
+
+  constructor(
+    readonly recording: RecordingChannel,
+    readonly post: (message: WorkerMessage) => void,
+  ) {
+    this.#base = { ...recording.stats };
+  }
+
+  readonly onProgress: ProtocolProgressCallback = (e) => {
     const now = performance.now();
     const stepDone = Number.isInteger(e.done);
-    if (!stepDone && now - lastPost < 100) return;
-    lastPost = now;
-    post({
+    if (!stepDone && now - this.#lastPost < 100) return;
+    this.#lastPost = now;
+    this.post({
       type: 'progress',
       progress: {
-        phase: e.phase,
+        phase: e.phase as Phase,
         fraction: e.total > 0 ? Math.min(1, e.done / e.total) : 0,
         item: e.item,
-        sent: recording.stats.bytesSent - base.bytesSent,
-        received: recording.stats.bytesReceived - base.bytesReceived,
-        ms: now - phaseStart,
+        sent: this.recording.stats.bytesSent - this.#base.bytesSent,
+        received: this.recording.stats.bytesReceived - this.#base.bytesReceived,
+        ms: now - this.#phaseStart,
       },
     });
   };
-  const phases: PhaseSummary[] = [];
-  const finish = (phase: Phase, cost: { ms: number; clientToServer: { bytes: number; messages: number }; serverToClient: { bytes: number; messages: number } }) => {
+
+  /** The phase's summary: its cost, and the messages the server received (the service request first). */
+  finish(phase: Phase, cost: PhaseCost): PhaseSummary {
+    const [request = 0, ...serverReceived] = this.recording.take();
     const summary: PhaseSummary = {
       phase,
       ms: cost.ms,
       sent: cost.clientToServer.bytes,
       received: cost.serverToClient.bytes,
       messages: cost.clientToServer.messages + cost.serverToClient.messages,
-      serverReceived: recording.take(),
+      serverReceived,
+      request,
     };
-    phases.push(summary);
-    post({ type: 'phase-done', summary });
-    phaseStart = performance.now();
-    base = { ...recording.stats };
-  };
-  const rng = systemRng();
-  const session = await clientHandshake(recording, { backend, allowInsecure, rng, onProgress });
-  finish('setup', session.setup);
-  const pre = await clientPreprocess(session, { onProgress });
-  finish('preprocessing', pre.cost);
-  const out = await clientOnline(session, pre, request.pixels, { onProgress });
-  finish('online', out.cost);
-  recording.close('inference complete');
-  post({
-    type: 'result',
-    prediction: out.prediction,
-    decoded: [...out.decoded],
-    totalMs: performance.now() - started,
-    phases,
-    wire: { sent: socket.wire.bytesSent, received: socket.wire.bytesReceived },
-    transportReceived,
-  });
+    this.post({ type: 'phase-done', summary });
+    this.#phaseStart = performance.now();
+    this.#base = { ...this.recording.stats };
+    return summary;
+  }
+}
+
+/**
+ * Runs one private inference against `request.url` on a session of its own, closed afterwards,
+ * posting {@link WorkerMessage}s; resolves when done (the last message is `result` or `error`).
+ * `socketOptions` lets Node tests pass `ws`.
+ */
+export async function runRemoteInference(
+  request: RunRequest,
+  post: (message: WorkerMessage) => void,
+  socketOptions: Pick<ConnectWebSocketOptions, 'createSocket'> = {},
+): Promise<void> {
+  await new RemoteClient({ ...socketOptions, keepSession: false }).run(request, post);
 }
