@@ -28,10 +28,8 @@ export function parsesOrThrowsTyped<T>(parse: () => T): { ok: true; value: T } |
   try {
     return { ok: true, value: parse() };
   } catch (e) {
-    if (!(e instanceof DelphiError)) {
-      expect.fail(`parser threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} instead of a typed DelphiError`);
-    }
-    return { ok: false, error: e };
+    expect(e, `parser threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} instead of a typed DelphiError`).toBeInstanceOf(DelphiError);
+    return { ok: false, error: e as DelphiError };
   }
 }
 
