@@ -7,37 +7,20 @@
  * is missing or older than src/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchCommand } from '../../src/cli/commands/bench.js';
+import { ensureDist } from '../helpers/dist.js';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuild(): void {
-  let built = 0;
-  try {
-    built = statSync('dist/cli/main.js').mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built < newestMtime('src')) execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore' });
-}
 
 describe('bench:paper --smoke (two CLI processes over loopback TCP)', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-paper-test-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs each network prefix to the plaintext prediction and writes paper.md and paper.json', () => {
-    ensureBuild();
+    ensureDist();
     const stdout = execFileSync(process.execPath, ['dist/cli/main.js', 'bench', '--paper', '--smoke', '--out', out], { encoding: 'utf8', timeout: 110_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(JSON.parse(stdout)).toEqual({ out, runs: 2, failed: 0 });
     const doc = JSON.parse(readFileSync(join(out, 'paper.json'), 'utf8'));

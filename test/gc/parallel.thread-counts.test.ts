@@ -4,9 +4,6 @@
  * of the Rng, and the decoded ReLUs equal the plaintext reference. The Node pool runs the compiled
  * library, so dist/ is rebuilt first when it is older than the sources.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRelusBatched, GARBLE_BATCH_LABEL, garbleRelusBatched } from '../../src/gc/parallel.js';
@@ -14,27 +11,16 @@ import { garbleRelus, reluClientLabels, reluReference, reluServerLabels } from '
 import { P } from '../../src/math/share-field.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import type { TaskPool } from '../../src/workers/pool.js';
+import { ensureDist } from '../helpers/dist.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const worker = `${root}dist/workers/node-worker.js`;
 
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 const pools: TaskPool[] = [];
 let createNodePool: (o: { threads: number }) => TaskPool;
 
 beforeAll(async () => {
-  if (!existsSync(worker) || statSync(worker).mtimeMs < newestSource(`${root}src`)) {
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
-  }
+  ensureDist('workers/node-worker.js');
   ({ createNodePool } = (await import(/* @vite-ignore */ `${root}dist/workers/node.js`)) as { createNodePool: typeof createNodePool });
 }, 300_000);
 

@@ -8,32 +8,13 @@
  * Needs dist/: builds it when it is missing or older than src/.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ensureDist } from '../helpers/dist.js';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuild(): void {
-  let built = 0;
-  try {
-    built = statSync('dist/cli/main.js').mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built < newestMtime('src')) execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore' });
-}
 
 describe('delphi serve under hostile clients (loopback stress)', () => {
   it('serves a legitimate inference with the right prediction while RSS stays bounded', () => {
-    ensureBuild();
+    ensureDist();
     const out = execFileSync(
       process.execPath,
       ['scripts/stress.mjs', '--backend', 'insecure-dealer', '--hostile', '3', '--settle', '0', '--settle-in', '1', '--no-warmup', '--settle-ratio', '0', '--max-rss-mib', '400', '--json'],

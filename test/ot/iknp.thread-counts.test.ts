@@ -4,32 +4,18 @@
  * threads, every variant gives identical outputs on both sides and byte-identical messages. The Node
  * pool runs the compiled library, so dist/ is rebuilt first when it is older than the sources.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryChannelPair, type Channel } from '../../src/net/channel.js';
 import { columnBlocks, OtExtReceiver, OtExtSender } from '../../src/ot/iknp.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { inlinePool, type TaskPool } from '../../src/workers/pool.js';
+import { ensureDist } from '../helpers/dist.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const worker = `${root}dist/workers/node-worker.js`;
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 let nodePool: TaskPool;
 beforeAll(async () => {
-  if (!existsSync(worker) || statSync(worker).mtimeMs < newestSource(`${root}src`)) {
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
-  }
+  ensureDist('workers/node-worker.js');
   const { createNodePool } = (await import(/* @vite-ignore */ `${root}dist/workers/node.js`)) as { createNodePool: (o: { threads: number }) => TaskPool };
   nodePool = createNodePool({ threads: 2 });
 }, 300_000);
