@@ -68,6 +68,7 @@ export const ENABLE = {
 export const NEEDS: Record<string, readonly (keyof typeof ENABLE)[]> = {
   'test/browser/site.test.ts': ['website', 'chromium'],
   'test/browser/content-map.mdast.test.ts': ['website'],
+  'test/browser/ws-inference.cli.test.ts': ['website', 'chromium'],
 };
 
 /** The test files to leave out and the one line that says so (undefined when nothing is missing). */
