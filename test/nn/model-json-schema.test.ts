@@ -1,14 +1,14 @@
 /**
  * The JSON model format (§8.4): round trips, and each rejection rule of parseModel. Documents are
- * also checked against src/nn/model.schema.json with an independent minimal JSON Schema
- * validator (helpers/json-schema.ts), so the schema and the parser cannot drift apart.
+ * also checked against src/nn/model.schema.json with an independent JSON Schema
+ * validator (Ajv, via test/helpers/json-schema.ts), so the schema and the parser cannot drift apart.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError, SizeMismatchError } from '../../src/errors.js';
 import { LAYER_TYPES, evaluateFloat, parseModel, serializeModel, type Model } from '../../src/nn/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
-import { validateJsonSchema } from './helpers/json-schema.js';
+import { validateJsonSchema } from '../helpers/json-schema.js';
 import { NETWORKS, randomInput } from './helpers/networks.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../src/nn/model.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * Every committed vector file against vectors/schema/vectors.v1.schema.json, checked with an
- * independent minimal JSON Schema validator (helpers/json-schema.ts); plus the envelope rules the
+ * independent JSON Schema validator (Ajv, via test/helpers/json-schema.ts); plus the envelope rules the
  * schema cannot express (tcIds, numberOfTests, flags explained in notes). The validator itself is
  * shown to reject broken documents, so these checks can fail.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vectorFilesSchema, VECTOR_FAMILIES } from '../../src/vectors/index.js';
 import { allTests, listVectorFiles, loadVectors, VECTORS_DIR } from './helpers/files.js';
-import { validateJsonSchema } from './helpers/json-schema.js';
+import { validateJsonSchema } from '../helpers/json-schema.js';
 
 const schemaText = readFileSync(join(VECTORS_DIR, 'schema/vectors.v1.schema.json'), 'utf8');
 const schema = JSON.parse(schemaText) as Record<string, unknown>;
