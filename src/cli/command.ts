@@ -44,6 +44,27 @@ export class UsageError extends Error {
   }
 }
 
+/** A positive number from the command line. */
+export function positiveNumber(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v <= 0) throw new UsageError(`${flag} takes a positive number, got "${text}"`);
+  return v;
+}
+
+/** A positive integer from the command line. */
+export function positiveInteger(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isSafeInteger(v) || v <= 0) throw new UsageError(`${flag} takes a positive integer, got "${text}"`);
+  return v;
+}
+
+/** A duration given in seconds on the command line, in milliseconds (at most 2^31 − 1, what timers accept). */
+export function secondsOption(text: string, flag: string): number {
+  const ms = Math.round(positiveNumber(text, flag) * 1000);
+  if (ms > 2 ** 31 - 1) throw new UsageError(`${flag} is too long`);
+  return ms;
+}
+
 /**
  * Reads a file named on the command line. Node's errors do not always carry the path (a directory
  * gives EISDIR without one); this adds it, so that the CLI's one-line message names the file and

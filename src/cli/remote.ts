@@ -9,8 +9,11 @@ import type { TcpChannelOptions } from '../net/tcp.js';
 import { connectTcp, connectWebSocketNode, parseHostPort, performHandshake, type HostPort, type TcpChannel, type WebSocketChannel } from '../net/node.js';
 import { loadModelBytes, modelInputShape, type FixedPointModel, type LoadModelOptions } from '../nn/index.js';
 import { loadCalibrationInputs } from './calibration.js';
-import { backendIds, delphiBackend, insecureDealer, type PhaseCost, type ProtocolBackend } from '../protocol/index.js';
-import { UsageError } from './command.js';
+import { backendIds, delphiBackend, formatBytes, insecureDealer, type PhaseCost, type ProtocolBackend } from '../protocol/index.js';
+import { positiveInteger, positiveNumber, secondsOption, UsageError } from './command.js';
+import { threadCount, THREADS_OPTIONS } from './threads.js';
+import { fromSeed, seedFromHex, systemRng, type Rng } from '../random/index.js';
+
 
 /** Protocol backends the CLI can run, by name. */
 export const CLI_BACKENDS: Readonly<Record<string, { backend: ProtocolBackend; summary: string }>> = {
@@ -56,6 +59,70 @@ export const TRANSPORT_OPTIONS = {
   'recv-timeout': { type: 'string' },
 } as const;
 
+/** parseArgs options every party takes (`serve`, `infer`, `preprocess`): seed, backend, threads, transport. */
+export const PARTY_OPTIONS = {
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  insecure: { type: 'boolean' },
+  ...THREADS_OPTIONS,
+  ...TRANSPORT_OPTIONS,
+} as const;
+
+/** parseArgs options of the client commands (`infer`, `preprocess`): {@link PARTY_OPTIONS} and the connection. */
+export const CLIENT_OPTIONS = {
+  server: { type: 'string' },
+  'expect-fingerprint': { type: 'string' },
+  json: { type: 'boolean' },
+  'connect-timeout': { type: 'string' },
+  ...PARTY_OPTIONS,
+} as const;
+
+/** The values of {@link PARTY_OPTIONS} as parseArgs returns them. */
+export interface PartyOptionValues {
+  seed?: string;
+  backend?: string;
+  insecure?: boolean;
+  threads?: string;
+  'max-message-mib'?: string;
+  'idle-timeout'?: string;
+  'recv-timeout'?: string;
+}
+
+/** What {@link PARTY_OPTIONS} configure, read and checked. */
+export interface PartySettings {
+  readonly backendName: string;
+  readonly backend: ProtocolBackend;
+  readonly allowInsecure: boolean;
+  readonly transport: TcpChannelOptions;
+  readonly threads: number;
+  /** Seeded by `--seed HEX` (reproducible), else from the system. */
+  readonly rng: Rng;
+}
+
+/** Reads {@link PARTY_OPTIONS}; a client also checks that the backend is private unless `--insecure` ({@link checkCliBackend}). */
+export function partySettings(values: PartyOptionValues, options: { client: boolean }): PartySettings {
+  const backendName = values.backend ?? DEFAULT_BACKEND;
+  const backend = resolveBackend(backendName);
+  const allowInsecure = values.insecure === true;
+  if (options.client) checkCliBackend(backend, allowInsecure);
+  const transport = transportOptions(values);
+  const threads = threadCount(values.threads);
+  const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
+  return { backendName, backend, allowInsecure, transport, threads, rng };
+}
+
+/** `--connect-timeout SEC` in milliseconds, or undefined (the default). */
+export function connectTimeout(values: { 'connect-timeout'?: string }): { connectTimeoutMs?: number } {
+  const text = values['connect-timeout'];
+  return text === undefined ? {} : { connectTimeoutMs: Math.round(positiveNumber(text, '--connect-timeout') * 1000) };
+}
+
+/** One row of the phase table of `delphi infer` and `delphi preprocess`. */
+export function phaseRow(name: string, ms: number | string, clientToServer: number | string, serverToClient: number | string): string {
+  const bytes = (b: number | string) => (typeof b === 'string' ? b : formatBytes(b)).padStart(14);
+  return `${name.padEnd(18)} ${(typeof ms === 'number' ? formatMs(ms) : ms).padStart(10)} ${bytes(clientToServer)} ${bytes(serverToClient)}`;
+}
+
 /** Reads the transport options into {@link TcpChannelOptions}. */
 export function transportOptions(values: { 'max-message-mib'?: string; 'idle-timeout'?: string; 'recv-timeout'?: string }): TcpChannelOptions {
   const out: TcpChannelOptions = {};
@@ -64,29 +131,9 @@ export function transportOptions(values: { 'max-message-mib'?: string; 'idle-tim
     if (mib * 2 ** 20 > 2 ** 31 - 1) throw new UsageError('--max-message-mib must be below 2048');
     out.maxMessageBytes = Math.floor(mib * 2 ** 20);
   }
-  if (values['idle-timeout'] !== undefined) out.idleTimeoutMs = seconds(values['idle-timeout'], '--idle-timeout');
-  if (values['recv-timeout'] !== undefined) out.recvTimeoutMs = seconds(values['recv-timeout'], '--recv-timeout');
+  if (values['idle-timeout'] !== undefined) out.idleTimeoutMs = secondsOption(values['idle-timeout'], '--idle-timeout');
+  if (values['recv-timeout'] !== undefined) out.recvTimeoutMs = secondsOption(values['recv-timeout'], '--recv-timeout');
   return out;
-}
-
-/** A positive number from the command line. */
-export function positiveNumber(text: string, flag: string): number {
-  const v = Number(text);
-  if (!Number.isFinite(v) || v <= 0) throw new UsageError(`${flag} takes a positive number, got "${text}"`);
-  return v;
-}
-
-/** A positive integer from the command line. */
-export function positiveInteger(text: string, flag: string): number {
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v <= 0) throw new UsageError(`${flag} takes a positive integer, got "${text}"`);
-  return v;
-}
-
-function seconds(text: string, flag: string): number {
-  const ms = Math.round(positiveNumber(text, flag) * 1000);
-  if (ms > 2 ** 31 - 1) throw new UsageError(`${flag} is too long`);
-  return ms;
 }
 
 /**

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PaperNetwork } from '../../nn/index.js';
 import { runPaperBench } from '../bench-paper.js';
-import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
-import { CLI_BACKENDS, positiveInteger, positiveNumber } from '../remote.js';
+import { EXIT, positiveInteger, positiveNumber, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { CLI_BACKENDS } from '../remote.js';
 
 const usage = `Usage: delphi bench --paper [options]
 

@@ -12,8 +12,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { formatBytes, NoSlotLeftError, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgress } from '../../protocol/index.js';
-import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
-import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
+import { cliPool, THREADS_USAGE } from '../threads.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { FileSlotStore } from '../file-slot-store.js';
@@ -21,18 +20,15 @@ import { invertFromFlags, parseInputTensor } from '../image.js';
 import { progressPrinter } from '../progress.js';
 import {
   BACKEND_USAGE,
-  checkCliBackend,
+  CLIENT_OPTIONS,
   type ClientChannel,
+  connectTimeout,
   connectToServer,
-  formatMs,
+  partySettings,
   phaseJson,
-  positiveNumber,
-  DEFAULT_BACKEND,
-  resolveBackend,
+  phaseRow,
   serverAddress,
-  TRANSPORT_OPTIONS,
   TRANSPORT_USAGE,
-  transportOptions,
 } from '../remote.js';
 import { precheckInput } from '../input-check.js';
 import { checkSeedFlag } from '../security-flags.js';
@@ -80,20 +76,12 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
-      server: { type: 'string' },
       input: { type: 'string', multiple: true },
       state: { type: 'string' },
       invert: { type: 'boolean' },
       'no-invert': { type: 'boolean' },
       background: { type: 'string' },
-      'expect-fingerprint': { type: 'string' },
-      json: { type: 'boolean' },
-      'connect-timeout': { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      insecure: { type: 'boolean' },
-      ...THREADS_OPTIONS,
-      ...TRANSPORT_OPTIONS,
+      ...CLIENT_OPTIONS,
     },
     allowPositionals: true,
     strict: true,
@@ -105,14 +93,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   if (values.input === undefined || files.length === 0) throw new UsageError('--input FILE is required');
   const background = values.background ?? 'black';
   if (background !== 'black' && background !== 'white') throw new UsageError(`--background is black or white, got "${background}"`);
-  const backendName = values.backend ?? DEFAULT_BACKEND;
-  const backend = resolveBackend(backendName);
-  const allowInsecure = values.insecure === true;
-  checkCliBackend(backend, allowInsecure);
-  const connectTimeoutMs = values['connect-timeout'] === undefined ? undefined : Math.round(positiveNumber(values['connect-timeout'], '--connect-timeout') * 1000);
-  const transport = transportOptions(values);
-  const threads = threadCount(values.threads);
-  const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
+  const { backendName, backend, allowInsecure, transport, threads, rng } = partySettings(values, { client: true });
   if (values.state !== undefined && !existsSync(values.state)) {
     throw new NoSlotLeftError(`${values.state} does not exist: run "delphi preprocess --server HOST:PORT --count N --state ${values.state}" first`);
   }
@@ -125,7 +106,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const started = performance.now();
-  const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...(connectTimeoutMs ? { connectTimeoutMs } : {}) });
+  const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
   const pool = store ? undefined : cliPool(threads);
   try {
     const client =
@@ -229,14 +210,14 @@ export function formatInferReport(report: InferReport): string {
     lines.push(`prediction: ${r.prediction}`, `logits: [${r.logits.map((v) => v.toFixed(3)).join(', ')}]`);
   }
   lines.push('');
-  lines.push(`${'phase'.padEnd(18)} ${'latency'.padStart(10)} ${'client→server'.padStart(14)} ${'server→client'.padStart(14)}`);
+  lines.push(phaseRow('phase', 'latency', 'client→server', 'server→client'));
   for (const p of report.phases) {
     const name = report.inputs.length > 1 && p.input !== undefined ? `${p.phase} #${p.input + 1}` : p.phase;
-    lines.push(`${name.padEnd(18)} ${formatMs(p.ms).padStart(10)} ${formatBytes(p.clientToServerBytes).padStart(14)} ${formatBytes(p.serverToClientBytes).padStart(14)}`);
+    lines.push(phaseRow(name, p.ms, p.clientToServerBytes, p.serverToClientBytes));
   }
   const up = report.phases.reduce((n, p) => n + p.clientToServerBytes, 0);
   const down = report.phases.reduce((n, p) => n + p.serverToClientBytes, 0);
-  lines.push(`${'total'.padEnd(18)} ${formatMs(report.totalMs).padStart(10)} ${formatBytes(up).padStart(14)} ${formatBytes(down).padStart(14)}`);
+  lines.push(phaseRow('total', report.totalMs, up, down));
   lines.push(`on the wire (frames, HELLO, heartbeats): sent ${formatBytes(report.wire.sentBytes)}, received ${formatBytes(report.wire.receivedBytes)}`);
   return lines.join('\n') + '\n';
 }

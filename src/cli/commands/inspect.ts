@@ -12,8 +12,8 @@ import { formatShape } from '../../nn/tensor.js';
 import { DEFAULT_COST_MODEL, estimateInferenceCost, parseCostModel, type InferenceCostEstimate } from '../../planner/index.js';
 import { formatBytes } from '../../protocol/index.js';
 import { loadCalibrationInputs } from '../calibration.js';
-import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
-import { formatMs, positiveInteger } from '../remote.js';
+import { EXIT, positiveInteger, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { formatMs } from '../remote.js';
 
 const usage = `Usage: delphi inspect --model FILE [options]
 

@@ -8,27 +8,13 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { formatBytes, ServiceClient, type ProtocolProgress } from '../../protocol/index.js';
-import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
-import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
+import { ServiceClient, type ProtocolProgress } from '../../protocol/index.js';
+import { cliPool, THREADS_USAGE } from '../threads.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { FileSlotStore } from '../file-slot-store.js';
 import { progressPrinter } from '../progress.js';
-import {
-  BACKEND_USAGE,
-  checkCliBackend,
-  connectToServer,
-  DEFAULT_BACKEND,
-  formatMs,
-  phaseJson,
-  positiveInteger,
-  positiveNumber,
-  resolveBackend,
-  serverAddress,
-  TRANSPORT_OPTIONS,
-  TRANSPORT_USAGE,
-  transportOptions,
-} from '../remote.js';
+import { positiveInteger } from '../command.js';
+import { BACKEND_USAGE, CLIENT_OPTIONS, connectTimeout, connectToServer, partySettings, phaseJson, phaseRow, serverAddress, TRANSPORT_USAGE } from '../remote.js';
 
 const usage = `Usage: delphi preprocess --server HOST:PORT --count N --state DIR [options]
 
@@ -59,17 +45,9 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      server: { type: 'string' },
       count: { type: 'string' },
       state: { type: 'string' },
-      'expect-fingerprint': { type: 'string' },
-      json: { type: 'boolean' },
-      'connect-timeout': { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      insecure: { type: 'boolean' },
-      ...THREADS_OPTIONS,
-      ...TRANSPORT_OPTIONS,
+      ...CLIENT_OPTIONS,
     },
     strict: true,
   });
@@ -78,18 +56,12 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   const count = positiveInteger(values.count, '--count');
   if (count > 0xffffffff) throw new UsageError('--count is too large');
   if (values.state === undefined) throw new UsageError('--state DIR is required');
-  const backendName = values.backend ?? DEFAULT_BACKEND;
-  const backend = resolveBackend(backendName);
-  const allowInsecure = values.insecure === true;
-  checkCliBackend(backend, allowInsecure);
-  const connectTimeoutMs = values['connect-timeout'] === undefined ? undefined : Math.round(positiveNumber(values['connect-timeout'], '--connect-timeout') * 1000);
-  const rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
+  const { backendName, backend, allowInsecure, transport, threads, rng } = partySettings(values, { client: true });
   const store = new FileSlotStore(values.state);
-  const threads = threadCount(values.threads);
 
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
-  const { channel, announced } = await connectToServer({ server: values.server!, backend, transport: transportOptions(values), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) });
+  const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
   const pool = cliPool(threads);
   try {
     const client = await ServiceClient.open(channel, {
@@ -119,7 +91,7 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
       const lines = [`stored ${slots.length} slot${slots.length === 1 ? '' : 's'} of session ${client.sessionId.slice(0, 8)} in ${values.state}`, ''];
       for (const p of phases) {
         const name = p.input === undefined ? p.phase : `${p.phase} #${p.input + 1}`;
-        lines.push(`${name.padEnd(18)} ${formatMs(p.ms).padStart(10)} ${formatBytes(p.clientToServerBytes).padStart(14)} ${formatBytes(p.serverToClientBytes).padStart(14)}`);
+        lines.push(phaseRow(name, p.ms, p.clientToServerBytes, p.serverToClientBytes));
       }
       lines.push('', `next: delphi infer --server ${values.server} --state ${values.state} --input FILE`);
       io.out(lines.join('\n') + '\n');

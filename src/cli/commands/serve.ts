@@ -9,27 +9,15 @@
  */
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
-import { EXIT, UsageError } from '../command.js';
+import { EXIT, positiveInteger, positiveNumber, secondsOption, UsageError } from '../command.js';
 import { listenTcp, listenWebSocket, type ConnectionInfo, type ServerEvent } from '../../net/node.js';
 import type { Channel } from '../../net/index.js';
-import { architectureFingerprint, DEFAULT_REQUEST_DEADLINES, DEFAULT_SERVICE_LIMITS, formatBytes, publicArchitecture, serveConnection, sweepSessions, type ServiceLimits } from '../../protocol/index.js';
+import { architectureFingerprint, DEFAULT_REQUEST_DEADLINES, DEFAULT_SERVICE_LIMITS, formatBytes, publicArchitecture, serveConnection, sweepSessions, type ProtocolBackend, type ServiceLimits } from '../../protocol/index.js';
 import { FileSlotStore } from '../file-slot-store.js';
-import { fromSeed, seedFromHex, systemRng, type Rng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
-import {
-  BACKEND_USAGE,
-  formatMs,
-  helloOptions,
-  loadServedModel,
-  positiveInteger,
-  positiveNumber,
-  DEFAULT_BACKEND, resolveBackend,
-  TRANSPORT_OPTIONS,
-  TRANSPORT_USAGE,
-  transportOptions,
-} from '../remote.js';
+import { BACKEND_USAGE, formatMs, helloOptions, loadServedModel, PARTY_OPTIONS, partySettings, TRANSPORT_USAGE } from '../remote.js';
 import { checkSeedFlag } from '../security-flags.js';
-import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
+import { cliPool, THREADS_USAGE } from '../threads.js';
 import { SERVER_LIMITS_OPTIONS, SERVER_LIMITS_USAGE, serverLimits } from '../server-limits.js';
 
 const usage = `Usage: delphi serve --model FILE [options]
@@ -102,16 +90,12 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       once: { type: 'boolean' },
       'fractional-bits': { type: 'string' },
       calibrate: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      insecure: { type: 'boolean' },
       'state-dir': { type: 'string' },
       'max-slots': { type: 'string' },
       'max-sessions': { type: 'string' },
       'max-state-mib': { type: 'string' },
       'session-ttl-hours': { type: 'string' },
-      ...THREADS_OPTIONS,
-      ...TRANSPORT_OPTIONS,
+      ...PARTY_OPTIONS,
       ...SERVER_LIMITS_OPTIONS,
     },
     strict: true,
@@ -127,19 +111,12 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
   const requestDeadline = (flag: 'first-request-timeout' | 'request-timeout', fallback: number): number => {
     const text = values[flag];
-    if (text === undefined) return fallback;
-    const ms = Math.round(positiveNumber(text, `--${flag}`) * 1000);
-    if (ms > 2 ** 31 - 1) throw new UsageError(`--${flag} is too long`);
-    return ms;
+    return text === undefined ? fallback : secondsOption(text, `--${flag}`);
   };
   const firstRequestTimeoutMs = requestDeadline('first-request-timeout', DEFAULT_REQUEST_DEADLINES.firstRequestTimeoutMs);
   const requestIdleTimeoutMs = requestDeadline('request-timeout', DEFAULT_REQUEST_DEADLINES.requestIdleTimeoutMs);
   const fractionalBits = values['fractional-bits'] === undefined ? undefined : positiveInteger(values['fractional-bits'], '--fractional-bits');
-  const backend = resolveBackend(values.backend ?? DEFAULT_BACKEND);
-  const allowInsecure = values.insecure === true;
-  const transport = transportOptions(values);
-  const master: Rng = values.seed === undefined ? systemRng() : fromSeed(seedFromHex(values.seed));
-  const threads = threadCount(values.threads);
+  const { backendName, backend, allowInsecure, transport, threads, rng: master } = partySettings(values, { client: false });
 
   const model = await loadServedModel(values.model, fractionalBits, { calibrate: values.calibrate, onWarning: (line) => io.err(`${line}\n`) });
   const architecture = publicArchitecture(model);
@@ -226,7 +203,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   serversUp = true;
   io.err(
     `serving "${architecture.name}" (input ${formatShape(architecture.inputShape)}, ${architecture.layers.length} layers, ` +
-      `fingerprint ${fingerprint.slice(0, 16)}…) with backend ${values.backend ?? DEFAULT_BACKEND}${allowInsecure ? ' (INSECURE)' : ''}\n`,
+      `fingerprint ${fingerprint.slice(0, 16)}…) with backend ${backendName}${allowInsecure ? ' (INSECURE)' : ''}\n`,
   );
   if (listening) hooks.onListening?.(listening);
 
@@ -265,7 +242,7 @@ function serviceLimits(values: { 'max-slots'?: string; 'max-sessions'?: string; 
   };
 }
 
-function serveInferenceCheck(backend: ReturnType<typeof resolveBackend>, allowInsecure: boolean): void {
+function serveInferenceCheck(backend: ProtocolBackend, allowInsecure: boolean): void {
   const insecure = (['linear', 'activations', 'triples'] as const).filter((k) => !backend[k].secure);
   if (insecure.length > 0 && !allowInsecure) {
     throw new UsageError(

