@@ -10,7 +10,6 @@
  * where it runs and fails saying what is missing (.ci/run installs both). Set
  * DELPHI_SCREENSHOTS=<dir> to keep screenshots of the pages visited.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +21,7 @@ import * as gc from '../../src/gc/index.js';
 import { compileFixedPoint, evaluateFixedPoint, parseModel } from '../../src/nn/index.js';
 import { PRESET_DIGITS, rasterize } from '../../website/src/components/viz/digits.js';
 import { launchChromium, type BrowserContext, type Page } from './chromium.js';
-import { serveStatic } from './static-server.js';
+import { serveBuiltSite, stopSiteBuild } from './site-build.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tutorialsDir = path.join(root, 'tutorials');
@@ -35,38 +34,12 @@ let page: Page;
 let opened: Page | undefined;
 let problems: string[] = [];
 
-/** The build started by {@link buildSite}, while it runs (killed if the suite ends first). */
-let building: ChildProcess | undefined;
-
-/** Runs scripts/docs-build.mjs --if-stale; rejects with the end of its log if the build fails. */
-function buildSite(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'scripts/docs-build.mjs'), '--if-stale', '--no-install'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that stopping it also stops the Docusaurus process it runs.
-      detached: true,
-    });
-    building = child;
-    let log = '';
-    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      building = undefined;
-      if (code === 0) resolve();
-      else reject(new Error(`the website build failed (node scripts/docs-build.mjs, exit ${code}):\n${log.slice(-4000)}`));
-    });
-  });
-}
-
 /** Why the site or the browser could not be set up; every test then fails with it (not skipped). */
 let setupError: unknown;
 
 beforeAll(async () => {
   try {
-    await buildSite();
-    const server = await serveStatic(path.join(root, 'website/build'));
+    const server = await serveBuiltSite();
     origin = server.origin;
     closeServer = server.close;
     browser = await launchChromium();
@@ -77,7 +50,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
-  if (building?.pid !== undefined) process.kill(-building.pid, 'SIGTERM');
+  stopSiteBuild();
   await browser?.close();
   await closeServer?.();
 });

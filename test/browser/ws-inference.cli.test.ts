@@ -15,7 +15,6 @@
  * Needs chromium and the website's dependencies, like site.test.ts; DELPHI_SCREENSHOTS=<dir> keeps
  * screenshots of the page after the first and the second inference, and the browser's phase figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,7 +27,7 @@ import { PRESET_DIGITS, rasterize } from '../../website/src/components/viz/digit
 import { captureIo } from '../cli/capture-io.js';
 import { closedPort } from '../net/loopback-helpers.js';
 import { launchChromium, type BrowserContext, type Page } from './chromium.js';
-import { serveStatic } from './static-server.js';
+import { serveBuiltSite, stopSiteBuild } from './site-build.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const screenshots = process.env.DELPHI_SCREENSHOTS;
@@ -39,7 +38,6 @@ const DIGIT = '3';
 let origin = '';
 let closeSite: (() => Promise<void>) | undefined;
 let browser: BrowserContext | undefined;
-let building: ChildProcess | undefined;
 let setupError: unknown;
 let dir = '';
 let tcp = '';
@@ -47,27 +45,6 @@ let ws = '';
 let serveIo: ReturnType<typeof captureIo>;
 let served: Promise<number> | undefined;
 const stop = new AbortController();
-
-/** Runs scripts/docs-build.mjs --if-stale (as site.test.ts does); rejects with the end of its log. */
-function buildSite(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'scripts/docs-build.mjs'), '--if-stale', '--no-install'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    building = child;
-    let log = '';
-    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      building = undefined;
-      if (code === 0) resolve();
-      else reject(new Error(`the website build failed (node scripts/docs-build.mjs, exit ${code}):\n${log.slice(-4000)}`));
-    });
-  });
-}
 
 beforeAll(async () => {
   try {
@@ -81,8 +58,7 @@ beforeAll(async () => {
     await Promise.race([ready, served.then((code) => Promise.reject(new Error(`serve exited with ${code}: ${serveIo.stderr}`)))]);
     tcp = /listening on (127\.0\.0\.1:\d+)\n/.exec(serveIo.stdout)![1];
     ws = /listening on (ws:\/\/127\.0\.0\.1:\d+)\n/.exec(serveIo.stdout)![1];
-    await buildSite();
-    const site = await serveStatic(path.join(root, 'website/build'));
+    const site = await serveBuiltSite();
     origin = site.origin;
     closeSite = site.close;
     browser = await launchChromium();
@@ -92,7 +68,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
-  if (building?.pid !== undefined) process.kill(-building.pid, 'SIGTERM');
+  stopSiteBuild();
   await browser?.close();
   await closeSite?.();
   stop.abort();
