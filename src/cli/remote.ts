@@ -9,7 +9,7 @@ import type { TcpChannelOptions } from '../net/tcp.js';
 import { connectTcp, connectWebSocketNode, parseHostPort, performHandshake, type HostPort, type TcpChannel, type WebSocketChannel } from '../net/node.js';
 import { loadModelBytes, modelInputShape, type FixedPointModel, type LoadModelOptions } from '../nn/index.js';
 import { loadCalibrationInputs } from './calibration.js';
-import { backendIds, delphiBackend, formatBytes, insecureDealer, type PhaseCost, type ProtocolBackend } from '../protocol/index.js';
+import { delphiBackend, FINGERPRINT_PARAM, serviceHelloOptions, formatBytes, insecureDealer, type PhaseCost, type ProtocolBackend } from '../protocol/index.js';
 import { positiveInteger, positiveNumber, secondsOption, UsageError } from './command.js';
 import { threadCount, THREADS_OPTIONS } from './threads.js';
 import { fromSeed, seedFromHex, systemRng, type Rng } from '../random/index.js';
@@ -158,21 +158,11 @@ export async function loadServedModel(
   return loaded.fixedPoint;
 }
 
-/** Session parameter carrying the backend identifiers; both HELLOs must agree on it (§2.5). */
-export const BACKEND_PARAM = 'backend';
-/** Session parameter in which the server announces its architecture fingerprint (§9.3). */
-export const FINGERPRINT_PARAM = 'model-fingerprint';
+export { BACKEND_PARAM, FINGERPRINT_PARAM } from '../protocol/index.js';
 
-/** The transport-level HELLO options of one end (the role is added by the caller). */
+/** The transport-level HELLO options of one end (the role is added by the caller): {@link serviceHelloOptions}. */
 export function helloOptions(backend: ProtocolBackend, fingerprint?: string): Omit<HandshakeOptions, 'role'> {
-  const ids = backendIds(backend);
-  return {
-    params: {
-      [BACKEND_PARAM]: `linear=${ids.linear};activations=${ids.activations};triples=${ids.triples}`,
-      ...(fingerprint === undefined ? {} : { [FINGERPRINT_PARAM]: fingerprint }),
-    },
-    mustMatch: [BACKEND_PARAM],
-  };
+  return serviceHelloOptions(backend, fingerprint);
 }
 
 /** "1.23 s" or "45.6 ms". */
@@ -210,7 +200,7 @@ export async function connectToServer(options: ClientConnectOptions): Promise<{ 
   const connectOptions = { ...options.transport, ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}) };
   const channel: ClientChannel = typeof address === 'string' ? await connectWebSocketNode(address, connectOptions) : await connectTcp(address, connectOptions);
   try {
-    const hello = await performHandshake(channel, { role: 'client', ...helloOptions(options.backend) });
+    const hello = await performHandshake(channel, { role: 'client', ...serviceHelloOptions(options.backend) });
     const announced = hello.peer.params.get(FINGERPRINT_PARAM);
     return { channel, announced: announced ? new TextDecoder().decode(announced) : undefined };
   } catch (e) {

@@ -32,6 +32,7 @@ export * from './messages.js';
 export * from './linear.js';
 export * from './local-layers.js';
 export * from './backend.js';
+export * from './hello.js';
 export * from './insecure-dealer.js';
 export * from './bfv-linear.js';
 export * from './garbled-activations.js';

@@ -11,7 +11,7 @@
  * @module
  */
 import { connectWebSocket, performHandshake, type Channel, type ChannelStats, type ConnectWebSocketOptions } from 'delphi-ts/net';
-import { backendIds, delphiBackend, insecureDealer, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgressCallback } from 'delphi-ts/protocol';
+import { delphiBackend, FINGERPRINT_PARAM, insecureDealer, ServiceClient, serviceHelloOptions, type PhaseCost, type ProtocolBackend, type ProtocolProgressCallback } from 'delphi-ts/protocol';
 import { DelphiError, ProtocolError, TransportError } from 'delphi-ts/errors';
 import { systemRng } from 'delphi-ts/random';
 import { VERSION } from 'delphi-ts';
@@ -83,18 +83,8 @@ export type WorkerMessage =
     }
   | { readonly type: 'error'; readonly kind: FailureKind; readonly message: string };
 
-/** Session parameters of the transport HELLO: the same as `delphi serve` / `delphi infer` announce. */
-const BACKEND_PARAM = 'backend';
-const FINGERPRINT_PARAM = 'model-fingerprint';
-
 function backendFor(name: RemoteBackend): ProtocolBackend {
   return name === 'insecure-dealer' ? insecureDealer : delphiBackend();
-}
-
-/** The HELLO parameter naming the backends, as src/cli/remote.ts `helloOptions` writes it. */
-function backendParam(backend: ProtocolBackend): string {
-  const ids = backendIds(backend);
-  return `linear=${ids.linear};activations=${ids.activations};triples=${ids.triples}`;
 }
 
 /** A channel that remembers the size of each message the client sends (= what the server receives). */
@@ -258,11 +248,7 @@ export class RemoteClient {
     const channel = await connectWebSocket(request.url, { connectTimeoutMs: 10_000, ...(createSocket ? { createSocket } : {}) });
     try {
       const recording = new RecordingChannel(channel);
-      const hello = await performHandshake(recording, {
-        role: 'client',
-        params: { [BACKEND_PARAM]: backendParam(backend) },
-        mustMatch: [BACKEND_PARAM],
-      });
+      const hello = await performHandshake(recording, { role: 'client', ...serviceHelloOptions(backend) });
       const announced = hello.peer.params.get(FINGERPRINT_PARAM);
       const fingerprint = announced ? new TextDecoder().decode(announced) : '';
       if (fingerprint !== request.expectedFingerprint) {
