@@ -13,6 +13,7 @@
  */
 import { MalformedInputError, ProtocolError } from '../errors.js';
 import { FIELD_ELEMENT_BYTES, readFieldElements, writeFieldElements } from '../sharing/field-vector.js';
+import { readU32LE, writeU32LE } from '../math/bytes.js';
 
 /** Message tags (one byte) of the Beaver protocols. Spec: §7.7 */
 export const BEAVER_TAG = {
@@ -37,17 +38,6 @@ function tagName(tag: number): string {
   return `unknown tag 0x${tag.toString(16).padStart(2, '0')}`;
 }
 
-function writeU32(out: Uint8Array, offset: number, value: number): void {
-  out[offset] = value;
-  out[offset + 1] = value >>> 8;
-  out[offset + 2] = value >>> 16;
-  out[offset + 3] = value >>> 24;
-}
-
-function readU32(msg: Uint8Array, offset: number): number {
-  return (msg[offset] | (msg[offset + 1] << 8) | (msg[offset + 2] << 16) | (msg[offset + 3] << 24)) >>> 0;
-}
-
 /**
  * Encodes entries [start, start + count) of each column into one opening message. The columns
  * MUST hold field elements (the caller computed them). Spec: §7.7
@@ -55,9 +45,9 @@ function readU32(msg: Uint8Array, offset: number): number {
 export function encodeOpening(tag: number, columns: readonly Float64Array[], start: number, count: number): Uint8Array {
   const msg = new Uint8Array(OPEN_HEADER_BYTES + columns.length * count * FIELD_ELEMENT_BYTES);
   msg[0] = tag;
-  writeU32(msg, 4, count);
-  writeU32(msg, 8, start >>> 0);
-  writeU32(msg, 12, Math.floor(start / TWO_32));
+  writeU32LE(msg, 4, count);
+  writeU32LE(msg, 8, start >>> 0);
+  writeU32LE(msg, 12, Math.floor(start / TWO_32));
   let o = OPEN_HEADER_BYTES;
   for (const column of columns) o = writeFieldElements(msg, o, column, start, count);
   return msg;
@@ -86,8 +76,8 @@ export function decodeOpening(
   if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) {
     throw new MalformedInputError(`${context}: reserved header bytes must be zero`);
   }
-  const gotCount = readU32(msg, 4);
-  const gotStart = readU32(msg, 8) + readU32(msg, 12) * TWO_32;
+  const gotCount = readU32LE(msg, 4);
+  const gotStart = readU32LE(msg, 8) + readU32LE(msg, 12) * TWO_32;
   if (gotStart !== start || gotCount !== count) {
     throw new ProtocolError(
       `${context}: peer sent entries [${gotStart}, ${gotStart + gotCount}), expected [${start}, ${start + count})`,

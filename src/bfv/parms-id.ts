@@ -6,7 +6,7 @@
  * @module
  */
 import { blake2b } from '@noble/hashes/blake2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex } from '../math/bytes.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** SEAL's `scheme_type::bfv`. Spec: §4.11 */

@@ -11,6 +11,7 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { InvalidArgumentError, MalformedInputError, OutOfRangeError } from '../errors.js';
+import { concatBytes } from '../math/bytes.js';
 
 /** The 8-byte signature every PNG starts with. */
 export const PNG_SIGNATURE: Uint8Array = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -244,13 +245,7 @@ function parseHeader(data: Uint8Array, maxPixels: number) {
 }
 
 function inflate(idat: Uint8Array[], expected: number): Uint8Array {
-  const total = idat.reduce((n, c) => n + c.length, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const c of idat) {
-    joined.set(c, at);
-    at += c.length;
-  }
+  const joined = concatBytes(idat);
   let raw: Uint8Array;
   try {
     // One byte of headroom tells "too much data" from "exactly right".
@@ -479,12 +474,7 @@ export function encodePng(image: PngPixels, options: EncodePngOptions = {}): Uin
       prior = row;
     }
   }
-  const raw = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    raw.set(p, at);
-    at += p.length;
-  }
+  const raw = concatBytes(parts);
   const compressed = deflateSync(raw, { level: options.compressionLevel ?? 6 });
 
   const ihdr = new Uint8Array(13);

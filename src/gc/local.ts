@@ -10,6 +10,7 @@ import type { Rng } from '../random/rng.js';
 import type { Circuit, Party } from './circuit.js';
 import { decodeOutputs, encodeInputs, evaluateGarbled, garble, type GarbledCircuit } from './garble.js';
 import { bigintToBits, bitsToBigint } from './values.js';
+import { concatBytes } from '../math/bytes.js';
 
 /** Input bits of `party` for one instance, party wires in wire order, from one bigint per input. */
 export function partyBits(circuit: Circuit, party: Party, values: readonly bigint[]): Uint8Array {
@@ -43,16 +44,7 @@ export function outputValues(circuit: Circuit, bits: Uint8Array, instance = 0): 
 export function garbleAndEvaluate(circuit: Circuit, instances: readonly (readonly bigint[])[], rng: Rng): { outputs: bigint[][]; garbled: GarbledCircuit } {
   const n = instances.length;
   const { garbled, secrets } = garble(circuit, rng, { instances: n });
-  const concat = (party: Party): Uint8Array => {
-    const parts = instances.map((values) => partyBits(circuit, party, values));
-    const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  };
+  const concat = (party: Party): Uint8Array => concatBytes(instances.map((values) => partyBits(circuit, party, values)));
   const g = encodeInputs(circuit, secrets, 'garbler', concat('garbler'));
   const e = encodeInputs(circuit, secrets, 'evaluator', concat('evaluator'));
   const bits = decodeOutputs(garbled, evaluateGarbled(circuit, garbled, g, e));

@@ -14,3 +14,4 @@ export * from './ntt.js';
 export * from './ntt-wide.js';
 export * from './rns.js';
 export * from './reference.js';
+export * from './bytes.js';

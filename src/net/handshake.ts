@@ -7,7 +7,7 @@
  * Spec: §2.5
  * @module
  */
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes } from '../math/bytes.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, TransportError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Channel } from './channel.js';
@@ -86,7 +86,7 @@ export function encodeHello(hello: Hello): Uint8Array {
     }
     chunks.push(Uint8Array.of(key.length, ...new TextEncoder().encode(key), value.length >> 8, value.length & 255), value);
   }
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 function shortString(text: string, minBytes: number, what: string): Uint8Array {
@@ -100,16 +100,6 @@ function shortString(text: string, minBytes: number, what: string): Uint8Array {
 
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**

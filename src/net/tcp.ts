@@ -15,6 +15,7 @@ import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js'
 import type { Channel, ChannelStats } from './channel.js';
 import { MAX_HELLO_BYTES } from './handshake.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from './framing.js';
+import { readU32BE, u32BE } from '../math/bytes.js';
 
 /** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */
 export interface TcpChannelOptions {
@@ -389,7 +390,7 @@ export class TcpChannel implements Channel {
       if (frame.kind === 'data') this.#deliver(frame.payload);
       else if (frame.kind === 'ping') this.#onPing(frame.payload);
       else if (frame.kind === 'pong') {
-        if (this.#awaitingPong >= 0 && frame.payload.length === 4 && readU32(frame.payload) === this.#awaitingPong) {
+        if (this.#awaitingPong >= 0 && frame.payload.length === 4 && readU32BE(frame.payload) === this.#awaitingPong) {
           this.#awaitingPong = -1;
           this.#lastReceived = now;
         }
@@ -463,7 +464,7 @@ export class TcpChannel implements Channel {
       if (this.#socket.writableLength < TCP_DEFAULTS.controlWriteBudgetBytes) {
         this.#pingSeq = (this.#pingSeq + 1) >>> 0;
         if (this.#awaitingPong < 0) this.#awaitingPong = this.#pingSeq;
-        this.#write(encodePingFrame('ping', u32(this.#awaitingPong)));
+        this.#write(encodePingFrame('ping', u32BE(this.#awaitingPong)));
       }
     }
     this.#checkWriteProgress(now);
@@ -567,14 +568,6 @@ const EMPTY = new Uint8Array(0);
 
 /** Bytes read and dropped after this end closed before the socket is destroyed without waiting for the FIN. */
 const DISCARD_AFTER_CLOSE_BYTES = 256 * 1024;
-
-function u32(n: number): Uint8Array {
-  return Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
-}
-
-function readU32(b: Uint8Array): number {
-  return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
-}
 
 /** When a stream opens with printable text (an HTTP request, an SSH banner), says so. */
 function foreignProtocolHint(first: Uint8Array): string {

@@ -52,29 +52,5 @@ export function expectLength(msg: Uint8Array, expected: number, context: string)
   }
 }
 
-/** Writes a 32-bit unsigned integer little-endian. Spec: §6.2 */
-export function writeU32(out: Uint8Array, offset: number, value: number): void {
-  out[offset] = value;
-  out[offset + 1] = value >>> 8;
-  out[offset + 2] = value >>> 16;
-  out[offset + 3] = value >>> 24;
-}
-
-/** Reads a 32-bit unsigned little-endian integer. Spec: §6.2 */
-export function readU32(msg: Uint8Array, offset: number): number {
-  return (msg[offset] | (msg[offset + 1] << 8) | (msg[offset + 2] << 16) | (msg[offset + 3] << 24)) >>> 0;
-}
-
-/** Writes a safe integer as a 64-bit unsigned little-endian integer. Spec: §6.2 */
-export function writeU64(out: Uint8Array, offset: number, value: number): void {
-  writeU32(out, offset, value >>> 0);
-  writeU32(out, offset + 4, Math.floor(value / 2 ** 32));
-}
-
-/** Reads a 64-bit unsigned little-endian integer; values ≥ 2^53 are rejected. Spec: §6.2 */
-export function readU64(msg: Uint8Array, offset: number, context: string): number {
-  const lo = readU32(msg, offset);
-  const hi = readU32(msg, offset + 4);
-  if (hi >= 2 ** 21) throw new MalformedInputError(`${context}: 64-bit counter exceeds 2^53`);
-  return hi * 2 ** 32 + lo;
-}
+/** The 32- and 64-bit little-endian codecs of §6.2, from the one byte codec (math/bytes.ts). Spec: §6.2 */
+export { readU32LE as readU32, readU64LE as readU64, writeU32LE as writeU32, writeU64LE as writeU64 } from '../math/bytes.js';

@@ -9,7 +9,7 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex } from '../math/bytes.js';
 import { InvalidArgumentError, MalformedInputError } from '../errors.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from '../nn/fixed-model.js';
 import type { Padding, Pair } from '../nn/layers.js';

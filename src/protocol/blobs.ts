@@ -7,29 +7,19 @@
  */
 import { MalformedInputError, ProtocolError } from '../errors.js';
 import { protocolTagName, rejectAbort } from './messages.js';
-
-function writeU32(out: Uint8Array, o: number, v: number): void {
-  out[o] = v;
-  out[o + 1] = v >>> 8;
-  out[o + 2] = v >>> 16;
-  out[o + 3] = v >>> 24;
-}
-
-function readU32(msg: Uint8Array, o: number): number {
-  return (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
-}
+import { readU32LE, writeU32LE } from '../math/bytes.js';
 
 /** tag ‖ 3 zero bytes ‖ u32 a ‖ u32 b ‖ u32 c ‖ (u32 length ‖ bytes)*. Spec: §9.9.3 */
 export function encodeBlobs(tag: number, header: [number, number, number], blobs: readonly Uint8Array[]): Uint8Array {
   const total = 16 + blobs.reduce((s, b) => s + 4 + b.length, 0);
   const msg = new Uint8Array(total);
   msg[0] = tag;
-  writeU32(msg, 4, header[0]);
-  writeU32(msg, 8, header[1]);
-  writeU32(msg, 12, header[2]);
+  writeU32LE(msg, 4, header[0]);
+  writeU32LE(msg, 8, header[1]);
+  writeU32LE(msg, 12, header[2]);
   let o = 16;
   for (const b of blobs) {
-    writeU32(msg, o, b.length);
+    writeU32LE(msg, o, b.length);
     msg.set(b, o + 4);
     o += 4 + b.length;
   }
@@ -45,12 +35,12 @@ export function decodeBlobs(msg: Uint8Array, tag: number, context: string): { he
   if (msg[0] !== tag) throw new ProtocolError(`${context}: expected tag 0x${tag.toString(16)}, received ${protocolTagName(msg[0])}`);
   if (msg.length < 16) throw new MalformedInputError(`${context}: message shorter than its 16-byte header`);
   if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) throw new MalformedInputError(`${context}: reserved bytes must be zero`);
-  const header: [number, number, number] = [readU32(msg, 4), readU32(msg, 8), readU32(msg, 12)];
+  const header: [number, number, number] = [readU32LE(msg, 4), readU32LE(msg, 8), readU32LE(msg, 12)];
   const blobs: Uint8Array[] = [];
   let o = 16;
   while (o < msg.length) {
     if (o + 4 > msg.length) throw new MalformedInputError(`${context}: truncated length field`);
-    const n = readU32(msg, o);
+    const n = readU32LE(msg, o);
     if (o + 4 + n > msg.length) throw new MalformedInputError(`${context}: object of ${n} bytes runs past the message`);
     blobs.push(msg.subarray(o + 4, o + 4 + n));
     o += 4 + n;

@@ -41,6 +41,7 @@ import type {
 } from './backend.js';
 import { protocolTagName, rejectAbort } from './messages.js';
 import { SlotReader, SlotWriter } from './slot-bytes.js';
+import { readU32LE, writeU32LE } from '../math/bytes.js';
 
 /** Message tags of the garbled-circuit backend. Spec: §9.9.4 */
 export const GC_ACTIVATION_TAG = {
@@ -64,24 +65,13 @@ export const GC_SUB_BATCH = 512;
 
 const HEADER = 16;
 
-function writeU32(out: Uint8Array, o: number, v: number): void {
-  out[o] = v;
-  out[o + 1] = v >>> 8;
-  out[o + 2] = v >>> 16;
-  out[o + 3] = v >>> 24;
-}
-
-function readU32(msg: Uint8Array, o: number): number {
-  return (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
-}
-
 /** tag ‖ 3 zero bytes ‖ u32 layer ‖ u32 start ‖ u32 count ‖ body. */
 function frame(tag: number, layer: number, start: number, count: number, body: Uint8Array): Uint8Array {
   const msg = new Uint8Array(HEADER + body.length);
   msg[0] = tag;
-  writeU32(msg, 4, layer);
-  writeU32(msg, 8, start);
-  writeU32(msg, 12, count);
+  writeU32LE(msg, 4, layer);
+  writeU32LE(msg, 8, start);
+  writeU32LE(msg, 12, count);
   msg.set(body, HEADER);
   return msg;
 }
@@ -91,7 +81,7 @@ function unframe(msg: Uint8Array, tag: number, layer: number, start: number, cou
   if (msg[0] !== tag) throw new ProtocolError(`${context}: expected tag 0x${tag.toString(16)}, received ${protocolTagName(msg[0])}`);
   if (msg.length < HEADER) throw new MalformedInputError(`${context}: message shorter than its ${HEADER}-byte header`);
   if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) throw new MalformedInputError(`${context}: reserved bytes must be zero`);
-  const [l, s, c] = [readU32(msg, 4), readU32(msg, 8), readU32(msg, 12)];
+  const [l, s, c] = [readU32LE(msg, 4), readU32LE(msg, 8), readU32LE(msg, 12)];
   if (l !== layer || s !== start || c !== count) {
     throw new ProtocolError(`${context}: message for layer ${l}, activations [${s}, ${s + c}); expected layer ${layer}, [${start}, ${start + count})`);
   }

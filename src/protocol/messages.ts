@@ -10,6 +10,7 @@
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
 import type { Channel } from '../net/channel.js';
 import { FIELD_ELEMENT_BYTES, readFieldElements, writeFieldElements } from '../sharing/field-vector.js';
+import { readU32LE, writeU32LE } from '../math/bytes.js';
 
 /** Version carried in both hellos. Spec: §9.4 */
 export const PROTOCOL_VERSION = 1;
@@ -82,17 +83,6 @@ export interface BackendIds {
   readonly triples: string;
 }
 
-function writeU32(out: Uint8Array, o: number, v: number): void {
-  out[o] = v;
-  out[o + 1] = v >>> 8;
-  out[o + 2] = v >>> 16;
-  out[o + 3] = v >>> 24;
-}
-
-function readU32(msg: Uint8Array, o: number): number {
-  return (msg[o] | (msg[o + 1] << 8) | (msg[o + 2] << 16) | (msg[o + 3] << 24)) >>> 0;
-}
-
 /**
  * If `msg` is an ABORT, throws {@link ProtocolError} with the peer's reason; if it is empty, a
  * {@link MalformedInputError}. Every receive of the protocol layer calls this first.
@@ -124,9 +114,9 @@ function expectTag(msg: Uint8Array, tag: number, context: string): void {
 export function encodeFieldMessage(tag: number, layer: number, values: Float64Array, start = 0, count = values.length - start): Uint8Array {
   const msg = new Uint8Array(FIELD_MESSAGE_HEADER_BYTES + FIELD_ELEMENT_BYTES * count);
   msg[0] = tag;
-  writeU32(msg, 4, layer);
-  writeU32(msg, 8, start);
-  writeU32(msg, 12, count);
+  writeU32LE(msg, 4, layer);
+  writeU32LE(msg, 8, start);
+  writeU32LE(msg, 12, count);
   writeFieldElements(msg, FIELD_MESSAGE_HEADER_BYTES, values, start, count);
   return msg;
 }
@@ -149,9 +139,9 @@ export function decodeFieldMessage(
     throw new MalformedInputError(`${context}: message shorter than the ${FIELD_MESSAGE_HEADER_BYTES}-byte header`);
   }
   if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) throw new MalformedInputError(`${context}: reserved bytes must be zero`);
-  const gotLayer = readU32(msg, 4);
-  const gotStart = readU32(msg, 8);
-  const gotCount = readU32(msg, 12);
+  const gotLayer = readU32LE(msg, 4);
+  const gotStart = readU32LE(msg, 8);
+  const gotCount = readU32LE(msg, 12);
   if (gotLayer !== layer) {
     throw new ProtocolError(`${context}: message is for ${layerName(gotLayer)}, expected ${layerName(layer)}`);
   }
@@ -292,7 +282,7 @@ export function encodeServerHello(ids: BackendIds, architecture: Uint8Array): Ui
   msg[1] = PROTOCOL_VERSION & 0xff;
   msg[2] = PROTOCOL_VERSION >>> 8;
   msg.set(body, 3);
-  writeU32(msg, 3 + body.length, architecture.length);
+  writeU32LE(msg, 3 + body.length, architecture.length);
   msg.set(architecture, 3 + body.length + 4);
   return msg;
 }
@@ -304,7 +294,7 @@ export function decodeServerHello(msg: Uint8Array): { ids: BackendIds; architect
   checkVersion(msg, context);
   const { ids, end } = decodeIds(msg, 3, context);
   if (end + 4 > msg.length) throw new MalformedInputError(`${context}: truncated before the architecture length`);
-  const n = readU32(msg, end);
+  const n = readU32LE(msg, end);
   if (end + 4 + n !== msg.length) {
     throw new MalformedInputError(`${context}: architecture length ${n} does not match the ${msg.length - end - 4} bytes that follow`);
   }
@@ -325,7 +315,7 @@ export function encodeAbort(reason: string): Uint8Array {
   }
   const msg = new Uint8Array(5 + bytes.length);
   msg[0] = PROTOCOL_TAG.ABORT;
-  writeU32(msg, 1, bytes.length);
+  writeU32LE(msg, 1, bytes.length);
   msg.set(bytes, 5);
   return msg;
 }
@@ -336,7 +326,7 @@ export function decodeAbort(msg: Uint8Array): string {
   if (!(msg instanceof Uint8Array) || msg.length === 0) throw new MalformedInputError(`${context}: empty message`);
   if (msg[0] !== PROTOCOL_TAG.ABORT) throw new ProtocolError(`${context}: received ${protocolTagName(msg[0])}`);
   if (msg.length < 5) throw new MalformedInputError(`${context}: truncated`);
-  const n = readU32(msg, 1);
+  const n = readU32LE(msg, 1);
   if (msg.length !== 5 + n) throw new MalformedInputError(`${context}: reason length ${n} does not match the message`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(msg.subarray(5));

@@ -10,7 +10,7 @@
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Channel } from '../net/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex } from '../math/bytes.js';
 import { systemRng } from '../random/rng.js';
 import type { PhaseCost } from './accounting.js';
 import { architectureFingerprint, encodeArchitecture, publicArchitecture, type Architecture } from './architecture.js';

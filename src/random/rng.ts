@@ -16,6 +16,7 @@ import { chacha20 } from '@noble/ciphers/chacha.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidArgumentError } from '../errors.js';
+import { hexToBytes } from '../math/bytes.js';
 
 /** Seed length in bytes. */
 export const SEED_BYTES = 32;
@@ -138,9 +139,7 @@ export function seedFromHex(hex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(clean)) {
     throw new InvalidArgumentError(`a seed is 64 hexadecimal digits (32 bytes), got "${hex}"`);
   }
-  const out = new Uint8Array(SEED_BYTES);
-  for (let i = 0; i < SEED_BYTES; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return hexToBytes(clean);
 }
 
 /** A fresh seed from the platform CSPRNG (`crypto.getRandomValues`). */

@@ -8,6 +8,7 @@
  */
 import { MalformedInputError } from '../errors.js';
 import type { JsonValue } from './format.js';
+import { bytesToHex, hexToBytes } from '../math/bytes.js';
 
 const DECIMAL = /^-?(0|[1-9][0-9]*)$/;
 const HEX = /^([0-9a-f]{2})*$/;
@@ -36,9 +37,7 @@ export function decRows(flat: ArrayLike<number>, rows: number): string[][] {
 
 /** Lowercase hexadecimal of a byte string. Spec: §12.2 */
 export function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return s;
+  return bytesToHex(bytes);
 }
 
 /** Parses a decimal string into a bigint; {@link MalformedInputError} if it is not one. Spec: §12.2 */
@@ -71,9 +70,7 @@ export function parseBigs(a: unknown): bigint[] {
 /** Parses lowercase hex into bytes. Spec: §12.2 */
 export function parseHex(s: unknown): Uint8Array {
   if (typeof s !== 'string' || !HEX.test(s)) throw new MalformedInputError(`expected lowercase hex, got ${JSON.stringify(s)}`);
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return hexToBytes(s);
 }
 
 /**

@@ -81,6 +81,7 @@ import { dec, decRows, decs, hex } from '../encoding.js';
 import type { VectorFamily, VectorFileGenerator } from '../family.js';
 import { F, type AlgorithmSpec, type FieldType } from '../fields.js';
 import type { JsonObject } from '../format.js';
+import { hexToBytes } from '../../math/bytes.js';
 
 /** A parameter set of the vectors. */
 interface ParamSet {
@@ -658,12 +659,6 @@ const encFile: VectorFileGenerator = {
     return b.build();
   },
 };
-
-function hexToBytes(h: string): Uint8Array {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 const batchFile: VectorFileGenerator = {
   path: BATCH_PATH,

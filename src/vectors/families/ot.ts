@@ -37,6 +37,7 @@ import type { VectorFamily, VectorFileGenerator } from '../family.js';
 import { F, type AlgorithmSpec, type FieldType } from '../fields.js';
 import type { JsonObject } from '../format.js';
 import { recordingChannelPair, transcriptJson, type TranscriptMessage } from '../transcript.js';
+import { concatBytes, hexToBytes, u32LE } from '../../math/bytes.js';
 
 const Point = ristretto255.Point;
 const transcript = (names: string[]): FieldType =>
@@ -225,16 +226,6 @@ const iknpSpec: AlgorithmSpec = {
 
 const blocksHex = (words: Uint32Array): string[] => Array.from({ length: words.length / 4 }, (_, i) => hex(blockToBytes(words, i)));
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 const HASH_PATH = 'hash/tccr.v1.json';
 const PRG_PATH = 'ot/prg.v1.json';
 const BASE_PATH = 'ot/base-ot.v1.json';
@@ -269,7 +260,7 @@ const hashFile: VectorFileGenerator = {
       ['000102030405060708090a0b0c0d0e0f', '00112233445566778899aabbccddeeff', 'FIPS-197 Appendix C.1'],
       ['2b7e151628aed2a6abf7158809cf4f3c', '3243f6a8885a308d313198a2e0370734', 'FIPS-197 Appendix B'],
     ]) {
-      ag.valid(comment, { key: k, block }, { ciphertext: hex(new FixedKeyAes(hexBytes(k)).encryptBytes(hexBytes(block))) }, { flags: ['Fips197'] });
+      ag.valid(comment, { key: k, block }, { ciphertext: hex(new FixedKeyAes(hexToBytes(k)).encryptBytes(hexToBytes(block))) }, { flags: ['Fips197'] });
     }
     const tg = b.group('TccrHashTest', { key });
     const cases: [Uint8Array[], number, string, string[]][] = [
@@ -280,7 +271,7 @@ const hashFile: VectorFileGenerator = {
       [[rng.bytes(16), rng.bytes(16), rng.bytes(16), new Uint8Array(16)], 1000, 'four blocks from tweak 1000', ['Batch']],
     ];
     for (const [blocks, tweakStart, comment, flags] of cases) {
-      const words = bytesToBlocks(concat(blocks));
+      const words = bytesToBlocks(concatBytes(blocks));
       const px = pi.encryptBlocks(words);
       const tweaks = new Uint32Array(words.length);
       for (let k = 0; k < blocks.length; k++) {
@@ -466,7 +457,7 @@ const baseFile: VectorFileGenerator = {
         [new Uint8Array(0), 2 ** 32 - 1, 1, 70, ['LongKey']],
       ] as [Uint8Array, number, number, number, string[]][]) {
         const label = utf8ToBytes(kdfLabel);
-        const T = concat([label, Uint8Array.of(0), u32(sid.length), sid, u32(index), Uint8Array.of(which), A, B, P]);
+        const T = concatBytes([label, Uint8Array.of(0), u32LE(sid.length), sid, u32LE(index), Uint8Array.of(which), A, B, P]);
         kg.valid(`index ${index}, key ${which}, ${length} bytes (A = 5·G, B = 7·G, P = 35·G)`, {
           sessionId: hex(sid), index, which, A: hex(A), B: hex(B), P: hex(P), length,
         }, { key: hex(coDeriveKey(sid, index, which, A, B, P, length)) }, { intermediate: { T: hex(T) }, flags });
@@ -478,7 +469,7 @@ const baseFile: VectorFileGenerator = {
       dg.valid(`${k}·G`, { point: hex(enc) }, { reencoded: hex(decodePeerPoint(enc, 'point').toBytes()) }, { flags: ['Rfc9496Valid'] });
     }
     for (const [h, why] of RFC9496_INVALID) {
-      const bytes = hexBytes(h);
+      const bytes = hexToBytes(h);
       dg.invalid(`RFC 9496 A.2: ${why}`, { point: h }, expectErrorCode(() => decodePeerPoint(bytes, 'point'), h), ['Rfc9496Invalid']);
     }
     dg.invalid('the identity', { point: '00'.repeat(32) }, expectErrorCode(() => decodePeerPoint(new Uint8Array(32), 'point'), 'id'), ['Identity']);
@@ -494,11 +485,11 @@ const baseFile: VectorFileGenerator = {
         (ch) => baseRandomOtReceive(ch, Uint8Array.from(choices), fromSeed(rSeed)),
       );
       const [msgA, msgB] = honest.transcript.map((m) => m.bytes);
-      const withA = (a: Uint8Array) => concat([Uint8Array.of(OT_TAG.BASE_SENDER_POINT), a]);
+      const withA = (a: Uint8Array) => concatBytes([Uint8Array.of(OT_TAG.BASE_SENDER_POINT), a]);
       const receiverCases: [Uint8Array, string, string[]][] = [
         [withA(new Uint8Array(32)), 'A is the identity', ['Identity']],
-        [withA(hexBytes(RFC9496_INVALID[4][0])), 'A is a negative field element', ['Rfc9496Invalid']],
-        [concat([Uint8Array.of(OT_TAG.BASE_RECEIVER_POINTS), msgA.subarray(1)]), 'A arrives with the tag of B', ['WrongTag']],
+        [withA(hexToBytes(RFC9496_INVALID[4][0])), 'A is a negative field element', ['Rfc9496Invalid']],
+        [concatBytes([Uint8Array.of(OT_TAG.BASE_RECEIVER_POINTS), msgA.subarray(1)]), 'A arrives with the tag of B', ['WrongTag']],
         [msgA.subarray(0, 32), 'A is one byte short', ['WrongLength']],
       ];
       for (const [msg, comment, flags] of receiverCases) {
@@ -507,7 +498,7 @@ const baseFile: VectorFileGenerator = {
       }
       const badB = Uint8Array.from(msgB);
       badB.set(new Uint8Array(32), 5 + 32);
-      const threeB = concat([Uint8Array.of(OT_TAG.BASE_RECEIVER_POINTS), u32(3), msgB.subarray(5), msgB.subarray(5, 37)]);
+      const threeB = concatBytes([Uint8Array.of(OT_TAG.BASE_RECEIVER_POINTS), u32LE(3), msgB.subarray(5), msgB.subarray(5, 37)]);
       const senderCases: [Uint8Array, string, string[]][] = [
         [badB, 'B_1 is the identity', ['Identity']],
         [threeB, 'the receiver sends 3 points for 2 transfers', ['WrongCount']],
@@ -521,14 +512,6 @@ const baseFile: VectorFileGenerator = {
     return b.build();
   },
 };
-
-function u32(v: number): Uint8Array {
-  return Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
-}
-
-function hexBytes(h: string): Uint8Array {
-  return Uint8Array.from({ length: h.length / 2 }, (_, i) => parseInt(h.slice(2 * i, 2 * i + 2), 16));
-}
 
 type BatchKind = 'chosen' | 'correlated' | 'random' | 'randomCorrelated';
 
@@ -669,7 +652,7 @@ const iknpFile: VectorFileGenerator = {
       }
       // Intermediates from the spec: base-OT keys (the receiver is the base-OT sender), then the matrix columns.
       const s = plan.delta ?? bytesToBlocks(fromSeed(senderSeed).bytes(16));
-      const sid = concat([utf8ToBytes(IKNP_BASE_OT_LABEL), Uint8Array.of(0), plan.sessionId]);
+      const sid = concatBytes([utf8ToBytes(IKNP_BASE_OT_LABEL), Uint8Array.of(0), plan.sessionId]);
       const [msgA, msgB] = rec.transcript.slice(0, 2).map((x) => x.bytes);
       const a = sampleScalar(fromSeed(receiverSeed));
       const A = Point.fromBytes(msgA.subarray(1));
@@ -756,7 +739,7 @@ const iknpFile: VectorFileGenerator = {
       const receiverCases: [Uint8Array, string, string[]][] = [
         [edit(msgY, (x) => (x[0] = OT_TAG.EXT_Y_CORRELATED)), 'the reply carries the correlated-OT tag', ['WrongTag']],
         [edit(msgY, (x) => (x[4] = 9)), 'the reply covers 9 OTs of a 10-OT chunk', ['WrongCount']],
-        [concat([msgY, new Uint8Array(16)]), 'the reply has 16 extra bytes', ['WrongLength']],
+        [concatBytes([msgY, new Uint8Array(16)]), 'the reply has 16 extra bytes', ['WrongLength']],
       ];
       for (const [msg, comment, flags] of receiverCases) {
         const code = await expectErrorCodeAsync(async () => {
