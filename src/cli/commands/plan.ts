@@ -8,29 +8,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeRange, compileFixedPoint, parseModel, serializeModel } from '../../nn/index.js';
-import {
-  calibrateCostModel,
-  candidateCost,
-  chooseCandidate,
-  COST_MEASURES,
-  createDataset,
-  DEFAULT_COST_MODEL,
-  frontierRows,
-  frontierSvg,
-  formatFrontierTable,
-  measureAccuracy,
-  paretoFrontier,
-  parseBudget,
-  parseCostModel,
-  sliceDataset,
-  TrainableNetwork,
-  evaluateAccuracy,
-  searchPlans,
-  type Budget,
-  type Candidate,
-  type CostMeasure,
-  type SearchStrategy,
-} from '../../planner/index.js';
+import { calibrateCostModel } from '../../protocol/backends/calibrate.js';
+import { candidateCost, chooseCandidate, COST_MEASURES, createDataset, frontierRows, frontierSvg, formatFrontierTable, measureAccuracy, paretoFrontier, parseBudget, parseCostModel, sliceDataset, TrainableNetwork, evaluateAccuracy, searchPlans, type Budget, type Candidate, type CostMeasure, type SearchStrategy } from '../../planner/index.js';
+import { DEFAULT_COST_MODEL, estimateModelCost } from '../../protocol/backends/inference-cost.js';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadMnist } from '../mnist.js';
 import { progressPrinter } from '../progress.js';
@@ -170,7 +150,7 @@ export const planCommand: CliCommand = {
       train,
       validation,
       seed,
-      costModel,
+      cost: (m) => estimateModelCost(m, costModel),
       fineTune: { epochs, learningRate: lr },
       population,
       rounds,

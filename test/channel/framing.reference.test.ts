@@ -4,13 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import {
-  encodeCloseFrame,
-  encodeDataFrame,
-  encodePingFrame,
-  FrameDecoder,
-  type Frame,
-} from '../../src/net/index.js';
+import { encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, type Frame } from '../../src/channel/index.js';
 import { MalformedInputError, OutOfRangeError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 

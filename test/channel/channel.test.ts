@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffStats, memoryChannelPair, snapshotStats } from '../../src/net/index.js';
+import { diffStats, memoryChannelPair, snapshotStats } from '../../src/channel/index.js';
 import { TransportError } from '../../src/errors.js';
 
 describe('memoryChannelPair', () => {

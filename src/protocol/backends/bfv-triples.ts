@@ -6,10 +6,10 @@
  * Spec: §9.9.5
  * @module
  */
-import { bfvTripleClientSource, bfvTripleServerSource, bfvTripleSetup } from '../beaver/bfv-triples.js';
-import { BFV_TRIPLE_HEADER_BYTES } from '../beaver/bfv-wire.js';
-import { compactCiphertextSize } from '../bfv/compact.js';
-import type { TripleSource } from '../beaver/source.js';
+import { bfvTripleClientSource, bfvTripleServerSource, bfvTripleSetup } from '../../beaver/bfv-triples.js';
+import { BFV_TRIPLE_HEADER_BYTES } from '../../beaver/bfv-wire.js';
+import { compactCiphertextSize } from '../../bfv/compact.js';
+import type { TripleSource } from '../../beaver/source.js';
 import {
   createBfvContext,
   deserializeCompactPublicKey,
@@ -18,15 +18,14 @@ import {
   serializeCompactPublicKey,
   type BfvContext,
   type BfvParameters,
-} from '../bfv/index.js';
-import { DEFAULT_FLOOD_LAMBDA } from '../bfv/noise.js';
-import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
-import { P } from '../math/share-field.js';
-import type { ProtocolBackend, TripleBackend } from './backend.js';
-import { bfvLinear, blobsMessageBytes, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
-import { shapeSize } from '../nn/tensor.js';
-import { decodeBlobs, encodeBlobs } from './blobs.js';
-import { garbledActivations } from './garbled-activations.js';
+} from '../../bfv/index.js';
+import { DEFAULT_FLOOD_LAMBDA } from '../../bfv/noise.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
+import { P } from '../../math/share-field.js';
+import type { TripleBackend } from '../backend.js';
+import { blobsMessageBytes, delphiBfvParameters } from './bfv-linear.js';
+import { shapeSize } from '../../nn/tensor.js';
+import { decodeBlobs, encodeBlobs } from '../blobs.js';
 
 /** Tag of the client's key message of the triple backend (C → S, setup). Spec: §9.9.5 */
 export const BFV_TRIPLE_KEYS_TAG = 0xe4;
@@ -101,25 +100,6 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
 }
 
 /** A flooding parameter below the default 40 bits weakens circuit privacy: insecure (§11.5). */
-function weakLambda(lambda: number | undefined): boolean {
+export function weakLambda(lambda: number | undefined): boolean {
   return lambda !== undefined && !(lambda >= DEFAULT_FLOOD_LAMBDA);
-}
-
-/** Options of {@link delphiBackend}. */
-export interface DelphiBackendOptions extends BfvLinearOptions {}
-
-/**
- * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs and
- * {@link bfvTriples} for quadratic layers, all at Delphi's BFV parameters unless `parameters` says
- * otherwise. Secure (semi-honest, §11) with the default parameters; a flooding `lambda` below 40
- * marks the linear and triple backends insecure, so both parties then need `allowInsecure`. Spec: §9.9.5
- */
-export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBackend {
-  const parameters = options.parameters ?? delphiBfvParameters();
-  const linear = bfvLinear({ ...options, parameters });
-  return Object.freeze({
-    linear: weakLambda(options.lambda) ? Object.freeze({ ...linear, secure: false }) : linear,
-    activations: garbledActivations,
-    triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
-  });
 }

@@ -7,43 +7,17 @@
  * Spec: §9.9.3
  * @module
  */
-import { compactCiphertextSize } from '../bfv/compact.js';
-import {
-  createBfvContext,
-  createBfvParameters,
-  createCoeffModulus,
-  decryptLinearOutput,
-  deserializeCompactCiphertext,
-  deserializeCompactGaloisKeys,
-  deserializeCompactPublicKey,
-  encryptLinearInput,
-  evaluateLinearLayer,
-  generateGaloisKeys,
-  generatePublicKey,
-  generateSecretKey,
-  linearGaloisElements,
-  planLinearLayers,
-  prepareLinearLayer,
-  serializeCompactCiphertext,
-  serializeCompactGaloisKeys,
-  serializeCompactPublicKey,
-  type BfvContext,
-  type BfvParameters,
-  type Ciphertext,
-  type GaloisKeys,
-  type KSwitchKey,
-  type LinearPlan,
-  type LinearShape,
-  type PreparedLinearLayer,
-} from '../bfv/index.js';
-import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
-import { P } from '../math/share-field.js';
-import type { Channel } from '../net/channel.js';
-import { shapeSize } from '../nn/tensor.js';
-import type { Architecture, ArchitectureLayer } from './architecture.js';
-import { isWeightedLayer } from './architecture.js';
-import type { ComponentMessageBounds, LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from './backend.js';
-import { decodeBlobs, encodeBlobs } from './blobs.js';
+import { compactCiphertextSize } from '../../bfv/compact.js';
+import { createBfvContext, createBfvParameters, createCoeffModulus, deserializeCompactCiphertext, deserializeCompactGaloisKeys, deserializeCompactPublicKey, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactCiphertext, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters, type Ciphertext, type GaloisKeys, type KSwitchKey } from '../../bfv/index.js';
+import { decryptLinearOutput, encryptLinearInput, evaluateLinearLayer, linearGaloisElements, planLinearLayers, prepareLinearLayer, type LinearPlan, type LinearShape, type PreparedLinearLayer } from '../../he-linear/index.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
+import { P } from '../../math/share-field.js';
+import type { Channel } from '../../channel/channel.js';
+import { shapeSize } from '../../nn/tensor.js';
+import type { Architecture, ArchitectureLayer } from '../architecture.js';
+import { isWeightedLayer } from '../architecture.js';
+import type { ComponentMessageBounds, LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from '../backend.js';
+import { decodeBlobs, encodeBlobs } from '../blobs.js';
 
 /** Message tags of the BFV linear backend. Spec: §9.9.3 */
 export const BFV_LINEAR_TAG = {

@@ -7,12 +7,20 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { FixedPointConv2d, FixedPointDense, FixedPointScale, FixedPointSumPool2d } from '../nn/fixed-model.js';
-import type { LinearShape } from './linear-shapes.js';
-import { linearWeightCount } from './linear-shapes.js';
+import type { LinearShape } from './shapes.js';
+import { linearWeightCount } from './shapes.js';
 
-/** A fixed-point layer with a linear map (bias aside). Spec: §4.15 */
-export type FixedPointLinearLayer = FixedPointConv2d | FixedPointDense | FixedPointScale | FixedPointSumPool2d;
+/**
+ * The fields of a fixed-point layer with a linear map (bias aside) that this module reads: the
+ * compiled layers of src/nn (FixedPointConv2d, FixedPointDense, FixedPointScale,
+ * FixedPointSumPool2d) have this shape, so this layer needs nothing from the network layer above it.
+ * Spec: §4.15
+ */
+export type FixedPointLinearLayer =
+  | { readonly op: 'conv2d'; readonly inputShape: readonly number[]; readonly outChannels: number; readonly kernel: readonly [number, number]; readonly stride: readonly [number, number]; readonly padding: readonly [number, number, number, number]; readonly weights: Float64Array }
+  | { readonly op: 'dense'; readonly inputShape: readonly number[]; readonly shape: readonly number[]; readonly weights: Float64Array }
+  | { readonly op: 'scale'; readonly inputShape: readonly number[]; readonly factors: Float64Array }
+  | { readonly op: 'sumPool2d'; readonly inputShape: readonly number[]; readonly kernel: readonly [number, number]; readonly stride: readonly [number, number] };
 
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

@@ -4,7 +4,7 @@
  * the bytes it sends and receives so that communication can be reported per phase.
  *
  * This file holds the interface and the in-memory pair (tests, browser demo). Network transports
- * live beside it in src/net and implement the same interface.
+ * live in src/net and implement the same interface.
  *
  * Spec: §2.3
  * @module

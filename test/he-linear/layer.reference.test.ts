@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { InvalidArgumentError, InvalidParametersError, SizeMismatchError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../../src/random/index.js';
+import { planLinearLayer, generateLinearGaloisKeys, linearWeightCount, encryptLinearInput, prepareLinearLayer, evaluateLinearLayer, decryptLinearOutput, linearReference, linearOutputSize, packLinearInput, evaluateConvParts, evaluateDenseParts, noiseBoundBits, sumPoolLayer, linearGaloisElements, type LinearPlan, type LinearEvaluation, type PreparedLinearLayer, type LinearShape, type ConvShape, type DenseShape, type PlaintextSource, type DensePlaintextSource } from '../../src/he-linear/index.js';
 
 const P = 2061584302081;
 const n = 1024;
@@ -35,31 +36,31 @@ function addMod(a: Float64Array, b: Float64Array): number[] {
 }
 
 interface Run {
-  readonly plan: bfv.LinearPlan;
+  readonly plan: LinearPlan;
   readonly r: number[];
   readonly weights: number[];
-  readonly evaluation: bfv.LinearEvaluation;
+  readonly evaluation: LinearEvaluation;
   readonly decrypted: Float64Array;
   readonly inputs: bfv.Ciphertext[];
   readonly gk: bfv.GaloisKeys;
-  readonly layer: bfv.PreparedLinearLayer;
+  readonly layer: PreparedLinearLayer;
 }
 
-function run(shape: bfv.LinearShape, seed: string, options: { lambda?: number; signed?: boolean; precompute?: boolean; publicKey?: boolean } = {}): Run {
+function run(shape: LinearShape, seed: string, options: { lambda?: number; signed?: boolean; precompute?: boolean; publicKey?: boolean } = {}): Run {
   const rng = fromTextSeed(seed);
-  const plan = bfv.planLinearLayer(ctx, shape, { lambda: options.lambda });
-  const gk = bfv.generateLinearGaloisKeys(ctx, sk, [plan], rng);
+  const plan = planLinearLayer(ctx, shape, { lambda: options.lambda });
+  const gk = generateLinearGaloisKeys(ctx, sk, [plan], rng);
   const r = field(rng, plan.inputSize);
-  const count = bfv.linearWeightCount(shape);
+  const count = linearWeightCount(shape);
   const weights = options.signed ? signedSmall(rng, count) : field(rng, count);
-  const inputs = bfv.encryptLinearInput(ctx, plan, options.publicKey ? pk : sk, r, rng);
-  const layer = bfv.prepareLinearLayer(ctx, plan, weights, { precompute: options.precompute });
-  const evaluation = bfv.evaluateLinearLayer(ctx, layer, inputs, { galoisKeys: gk, publicKey: pk }, fromTextSeed(`${seed}: server`));
-  const decrypted = bfv.decryptLinearOutput(ctx, plan, sk, evaluation.ciphertexts);
+  const inputs = encryptLinearInput(ctx, plan, options.publicKey ? pk : sk, r, rng);
+  const layer = prepareLinearLayer(ctx, plan, weights, { precompute: options.precompute });
+  const evaluation = evaluateLinearLayer(ctx, layer, inputs, { galoisKeys: gk, publicKey: pk }, fromTextSeed(`${seed}: server`));
+  const decrypted = decryptLinearOutput(ctx, plan, sk, evaluation.ciphertexts);
   return { plan, r, weights, evaluation, decrypted, inputs, gk, layer };
 }
 
-const CONV_SHAPES: { name: string; shape: bfv.ConvShape }[] = [
+const CONV_SHAPES: { name: string; shape: ConvShape }[] = [
   { name: '3×8×8 → 5, 3×3, padding 1 (several blocks per row)', shape: { kind: 'conv', inChannels: 3, height: 8, width: 8, outChannels: 5, kernel: [3, 3], padding: [1, 1, 1, 1] } },
   { name: '2×7×9 → 3, 3×2, stride 2, asymmetric padding', shape: { kind: 'conv', inChannels: 2, height: 7, width: 9, outChannels: 3, kernel: [3, 2], stride: [2, 2], padding: [0, 1, 2, 0] } },
   { name: '2×30×30 → 2, 3×3, padding 1 (tiled: image larger than a row)', shape: { kind: 'conv', inChannels: 2, height: 30, width: 30, outChannels: 2, kernel: [3, 3], padding: [1, 1, 1, 1] } },
@@ -71,7 +72,7 @@ const CONV_SHAPES: { name: string; shape: bfv.ConvShape }[] = [
   { name: 'depthwise 5×6×6, 3×3, stride 2, padding 1', shape: { kind: 'conv', inChannels: 5, height: 6, width: 6, outChannels: 5, kernel: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1], depthwise: true } },
 ];
 
-const DENSE_SHAPES: { name: string; shape: bfv.DenseShape }[] = [
+const DENSE_SHAPES: { name: string; shape: DenseShape }[] = [
   { name: '20 → 7', shape: { kind: 'dense', inFeatures: 20, outFeatures: 7 } },
   { name: '100 → 300 (more outputs than inputs)', shape: { kind: 'dense', inFeatures: 100, outFeatures: 300 } },
   { name: '1 → 1', shape: { kind: 'dense', inFeatures: 1, outFeatures: 1 } },
@@ -84,12 +85,12 @@ describe.each([...CONV_SHAPES, ...DENSE_SHAPES])('Enc(M·r − s) decrypts to th
   it('client output + server share = M·r mod p; counts and levels as planned', () => {
     const res = run(shape, `linear ${name}`, { signed: name.includes('→ 5') || name.includes('depthwise') });
     const { plan, evaluation } = res;
-    expect(addMod(res.decrypted, evaluation.share)).toEqual(Array.from(bfv.linearReference(shape, res.weights, res.r)));
+    expect(addMod(res.decrypted, evaluation.share)).toEqual(Array.from(linearReference(shape, res.weights, res.r)));
     expect(res.inputs.length).toBe(plan.inputCiphertexts);
     expect(evaluation.ciphertexts.length).toBe(plan.returnedCiphertexts);
     expect(evaluation.ciphertexts.every((c) => c.coeffModulusSize === plan.returnLevel && !c.isNttForm && c.polys.length === 2)).toBe(true);
     expect(plan.returnLevel).toBeLessThan(plan.level);
-    expect(evaluation.share.length).toBe(bfv.linearOutputSize(shape));
+    expect(evaluation.share.length).toBe(linearOutputSize(shape));
     // The share is a uniform mask, not zero.
     expect(evaluation.share.some((v) => v !== 0)).toBe(true);
   });
@@ -98,12 +99,12 @@ describe.each([...CONV_SHAPES, ...DENSE_SHAPES])('Enc(M·r − s) decrypts to th
 describe('packing', () => {
   it('every input element is in some slot, and only in slots the plan names; every output has its own slot', () => {
     for (const { shape } of [...CONV_SHAPES, ...DENSE_SHAPES]) {
-      const plan = bfv.planLinearLayer(ctx, shape);
+      const plan = planLinearLayer(ctx, shape);
       const seen = new Set<number>();
       for (const src of plan.inputSource) if (src >= 0) seen.add(src);
       expect(seen.size).toBe(plan.inputSize);
       const x = Array.from({ length: plan.inputSize }, (_, i) => i + 1);
-      const slots = bfv.packLinearInput(plan, x);
+      const slots = packLinearInput(plan, x);
       slots.forEach((v, c) => v.forEach((val, j) => expect(val).toBe(plan.inputSource[c * n + j] + 1)));
       expect(new Set(plan.outputSlots).size).toBe(plan.outputSize);
       for (const s of plan.outputSlots) expect(s).toBeLessThan(plan.outputCiphertexts * n);
@@ -111,7 +112,7 @@ describe('packing', () => {
   });
 
   it('tiles carry their halo: an input row shared by two tiles appears twice', () => {
-    const plan = bfv.planLinearLayer(ctx, CONV_SHAPES[2].shape);
+    const plan = planLinearLayer(ctx, CONV_SHAPES[2].shape);
     expect(plan.kind).toBe('conv');
     if (plan.kind !== 'conv') return;
     expect(plan.tiles.length).toBeGreaterThan(1);
@@ -127,38 +128,38 @@ describe('noise accounting and flooding', () => {
   it('the unflooded partial results stay within the worst-case bounds of the plan', () => {
     for (const { shape } of [CONV_SHAPES[0], CONV_SHAPES[4], DENSE_SHAPES[1], DENSE_SHAPES[4]]) {
       const rng = fromTextSeed(`noise ${JSON.stringify(shape)}`);
-      const plan = bfv.planLinearLayer(ctx, shape);
-      const gk = bfv.generateLinearGaloisKeys(ctx, sk, [plan], rng);
-      const inputs = bfv.encryptLinearInput(ctx, plan, pk, field(rng, plan.inputSize), rng);
-      const layer = bfv.prepareLinearLayer(ctx, plan, field(rng, bfv.linearWeightCount(shape)));
+      const plan = planLinearLayer(ctx, shape);
+      const gk = generateLinearGaloisKeys(ctx, sk, [plan], rng);
+      const inputs = encryptLinearInput(ctx, plan, pk, field(rng, plan.inputSize), rng);
+      const layer = prepareLinearLayer(ctx, plan, field(rng, linearWeightCount(shape)));
       const parts =
         plan.kind === 'conv'
-          ? bfv.evaluateConvParts(ctx, plan, inputs, layer.source as bfv.PlaintextSource, gk)
-          : bfv.evaluateDenseParts(ctx, plan, inputs, layer.source as bfv.DensePlaintextSource, gk);
+          ? evaluateConvParts(ctx, plan, inputs, layer.source as PlaintextSource, gk)
+          : evaluateDenseParts(ctx, plan, inputs, layer.source as DensePlaintextSource, gk);
       parts.flat().forEach((ct, i) => {
-        expect(bfv.noiseBits(ctx, sk, ct)).toBeLessThanOrEqual(bfv.noiseBoundBits(plan.noiseBounds[i]));
+        expect(bfv.noiseBits(ctx, sk, ct)).toBeLessThanOrEqual(noiseBoundBits(plan.noiseBounds[i]));
       });
-      for (const input of inputs) expect(bfv.noiseBits(ctx, sk, input)).toBeLessThanOrEqual(bfv.noiseBoundBits(plan.noise.encryption));
+      for (const input of inputs) expect(bfv.noiseBits(ctx, sk, input)).toBeLessThanOrEqual(noiseBoundBits(plan.noise.encryption));
     }
   });
 
   it('splits outputs into several flooded parts when one would not fit, and the parts still add up', () => {
     // A larger λ leaves less room, 2^(bits(Δ) − 4 − λ − log n): take λ two bits short of the room
     // the whole sum needs.
-    const tighter = (plan: bfv.LinearPlan): number =>
-      40 + 2 + plan.noise.maxNoiseBits - bfv.noiseBoundBits(Math.max(...plan.noiseBounds));
+    const tighter = (plan: LinearPlan): number =>
+      40 + 2 + plan.noise.maxNoiseBits - noiseBoundBits(Math.max(...plan.noiseBounds));
     const shape = CONV_SHAPES[4].shape;
-    const roomy = bfv.planLinearLayer(ctx, shape);
+    const roomy = planLinearLayer(ctx, shape);
     const tight = run(shape, 'linear split', { lambda: tighter(roomy) });
     expect(roomy.returnedCiphertexts).toBe(roomy.outputCiphertexts);
     expect(tight.plan.returnedCiphertexts).toBeGreaterThan(tight.plan.outputCiphertexts);
-    expect(tight.plan.noiseBounds.every((b) => bfv.noiseBoundBits(b) <= tight.plan.noise.maxNoiseBits)).toBe(true);
-    expect(addMod(tight.decrypted, tight.evaluation.share)).toEqual(Array.from(bfv.linearReference(shape, tight.weights, tight.r)));
-    const denseShape: bfv.DenseShape = { kind: 'dense', inFeatures: 1200, outFeatures: 30 };
-    const dense = run(denseShape, 'linear split dense', { lambda: tighter(bfv.planLinearLayer(ctx, denseShape)) });
+    expect(tight.plan.noiseBounds.every((b) => noiseBoundBits(b) <= tight.plan.noise.maxNoiseBits)).toBe(true);
+    expect(addMod(tight.decrypted, tight.evaluation.share)).toEqual(Array.from(linearReference(shape, tight.weights, tight.r)));
+    const denseShape: DenseShape = { kind: 'dense', inFeatures: 1200, outFeatures: 30 };
+    const dense = run(denseShape, 'linear split dense', { lambda: tighter(planLinearLayer(ctx, denseShape)) });
     expect(dense.plan.returnedCiphertexts).toBeGreaterThan(dense.plan.outputCiphertexts);
-    expect(addMod(dense.decrypted, dense.evaluation.share)).toEqual(Array.from(bfv.linearReference(dense.plan.shape, dense.weights, dense.r)));
-    expect(() => bfv.planLinearLayer(ctx, shape, { lambda: 100 })).toThrow(InvalidParametersError);
+    expect(addMod(dense.decrypted, dense.evaluation.share)).toEqual(Array.from(linearReference(dense.plan.shape, dense.weights, dense.r)));
+    expect(() => planLinearLayer(ctx, shape, { lambda: 100 })).toThrow(InvalidParametersError);
   });
 
   it('the returned ciphertexts carry the flooding noise (and decrypt all the same)', () => {
@@ -172,7 +173,7 @@ describe('noise accounting and flooding', () => {
       expect(bits).toBeGreaterThanOrEqual(plan.floodBits - droppedBits - 3);
       expect(bfv.invariantNoiseBudget(ctx, sk, ct)).toBeGreaterThan(0);
     }
-    expect(plan.floodBits).toBe(bfv.noiseBoundBits(Math.max(...plan.noiseBounds)) + 40 + 10);
+    expect(plan.floodBits).toBe(noiseBoundBits(Math.max(...plan.noiseBounds)) + 40 + 10);
   });
 });
 
@@ -190,46 +191,46 @@ describe('API', () => {
   });
 
   it('maxBlocksPerRow trades ciphertexts for fewer diagonal rotations and Galois keys', () => {
-    const shape: bfv.ConvShape = { kind: 'conv', inChannels: 12, height: 4, width: 4, outChannels: 12, kernel: [3, 3], padding: [1, 1, 1, 1] };
-    const wide = bfv.planLinearLayer(ctx, shape);
-    const capped = bfv.planLinearLayer(ctx, shape, { maxBlocksPerRow: 4 });
+    const shape: ConvShape = { kind: 'conv', inChannels: 12, height: 4, width: 4, outChannels: 12, kernel: [3, 3], padding: [1, 1, 1, 1] };
+    const wide = planLinearLayer(ctx, shape);
+    const capped = planLinearLayer(ctx, shape, { maxBlocksPerRow: 4 });
     expect(wide.kind === 'conv' && wide.blocksPerRow).toBe(32);
     expect(capped.kind === 'conv' && capped.blocksPerRow).toBe(4);
     expect(capped.galoisElements.length).toBeLessThan(wide.galoisElements.length);
     expect(capped.inputCiphertexts).toBe(2);
     const rng = fromTextSeed('capped');
     const r = field(rng, capped.inputSize);
-    const w = field(rng, bfv.linearWeightCount(shape));
-    const result = bfv.evaluateLinearLayer(
+    const w = field(rng, linearWeightCount(shape));
+    const result = evaluateLinearLayer(
       ctx,
-      bfv.prepareLinearLayer(ctx, capped, w),
-      bfv.encryptLinearInput(ctx, capped, sk, r, rng),
-      { galoisKeys: bfv.generateLinearGaloisKeys(ctx, sk, [capped], rng), publicKey: pk },
+      prepareLinearLayer(ctx, capped, w),
+      encryptLinearInput(ctx, capped, sk, r, rng),
+      { galoisKeys: generateLinearGaloisKeys(ctx, sk, [capped], rng), publicKey: pk },
       rng,
     );
-    expect(addMod(bfv.decryptLinearOutput(ctx, capped, sk, result.ciphertexts), result.share)).toEqual(Array.from(bfv.linearReference(shape, w, r)));
-    expect(() => bfv.planLinearLayer(ctx, shape, { maxBlocksPerRow: 3 })).toThrow(InvalidParametersError);
+    expect(addMod(decryptLinearOutput(ctx, capped, sk, result.ciphertexts), result.share)).toEqual(Array.from(linearReference(shape, w, r)));
+    expect(() => planLinearLayer(ctx, shape, { maxBlocksPerRow: 3 })).toThrow(InvalidParametersError);
   });
 
   it('public-key input encryption works as well as secret-key encryption', () => {
     const res = run(DENSE_SHAPES[0].shape, 'linear pk', { publicKey: true });
-    expect(addMod(res.decrypted, res.evaluation.share)).toEqual(Array.from(bfv.linearReference(res.plan.shape, res.weights, res.r)));
+    expect(addMod(res.decrypted, res.evaluation.share)).toEqual(Array.from(linearReference(res.plan.shape, res.weights, res.r)));
   });
 
   it('sum pooling is a depthwise convolution with all-ones weights', () => {
-    const { shape, weights } = bfv.sumPoolLayer(3, 8, 8, 2);
+    const { shape, weights } = sumPoolLayer(3, 8, 8, 2);
     const rng = fromTextSeed('sum pool');
-    const plan = bfv.planLinearLayer(ctx, shape);
-    const gk = bfv.generateLinearGaloisKeys(ctx, sk, [plan], rng);
+    const plan = planLinearLayer(ctx, shape);
+    const gk = generateLinearGaloisKeys(ctx, sk, [plan], rng);
     const r = field(rng, plan.inputSize);
-    const evaluation = bfv.evaluateLinearLayer(
+    const evaluation = evaluateLinearLayer(
       ctx,
-      bfv.prepareLinearLayer(ctx, plan, weights),
-      bfv.encryptLinearInput(ctx, plan, sk, r, rng),
+      prepareLinearLayer(ctx, plan, weights),
+      encryptLinearInput(ctx, plan, sk, r, rng),
       { galoisKeys: gk, publicKey: pk },
       rng,
     );
-    const out = addMod(bfv.decryptLinearOutput(ctx, plan, sk, evaluation.ciphertexts), evaluation.share);
+    const out = addMod(decryptLinearOutput(ctx, plan, sk, evaluation.ciphertexts), evaluation.share);
     const expected: number[] = [];
     for (let c = 0; c < 3; c++) {
       for (let y = 0; y < 4; y++) {
@@ -248,45 +249,45 @@ describe('API', () => {
   it('needs only the plan\'s Galois keys, and says which one is missing', () => {
     const shape = CONV_SHAPES[0].shape;
     const rng = fromTextSeed('linear keys');
-    const plan = bfv.planLinearLayer(ctx, shape);
-    const all = bfv.generateLinearGaloisKeys(ctx, sk, [plan], rng);
+    const plan = planLinearLayer(ctx, shape);
+    const all = generateLinearGaloisKeys(ctx, sk, [plan], rng);
     expect([...all.keys.keys()].sort((x, y) => x - y)).toEqual([...plan.galoisElements]);
     expect(plan.rotationSteps.map((s) => (s === 0 ? 2 * n - 1 : bfv.galoisEltFromStep(n, s)))).toEqual([...plan.galoisElements]);
     const missing = new Map(all.keys);
     missing.delete(plan.galoisElements[0]);
-    const inputs = bfv.encryptLinearInput(ctx, plan, sk, field(rng, plan.inputSize), rng);
-    const layer = bfv.prepareLinearLayer(ctx, plan, field(rng, bfv.linearWeightCount(shape)));
-    expect(() => bfv.evaluateLinearLayer(ctx, layer, inputs, { galoisKeys: { keys: missing }, publicKey: pk }, rng)).toThrow(
+    const inputs = encryptLinearInput(ctx, plan, sk, field(rng, plan.inputSize), rng);
+    const layer = prepareLinearLayer(ctx, plan, field(rng, linearWeightCount(shape)));
+    expect(() => evaluateLinearLayer(ctx, layer, inputs, { galoisKeys: { keys: missing }, publicKey: pk }, rng)).toThrow(
       new RegExp(`element ${plan.galoisElements[0]} is missing`),
     );
-    expect(bfv.linearGaloisElements([plan, bfv.planLinearLayer(ctx, DENSE_SHAPES[0].shape)]).length).toBeGreaterThan(plan.galoisElements.length);
+    expect(linearGaloisElements([plan, planLinearLayer(ctx, DENSE_SHAPES[0].shape)]).length).toBeGreaterThan(plan.galoisElements.length);
   });
 
   it('refuses bad inputs with typed errors', () => {
     const shape = DENSE_SHAPES[0].shape;
     const rng = fromTextSeed('linear errors');
-    const plan = bfv.planLinearLayer(ctx, shape);
-    const gk = bfv.generateLinearGaloisKeys(ctx, sk, [plan], rng);
-    const inputs = bfv.encryptLinearInput(ctx, plan, sk, field(rng, plan.inputSize), rng);
-    const layer = bfv.prepareLinearLayer(ctx, plan, field(rng, 140));
+    const plan = planLinearLayer(ctx, shape);
+    const gk = generateLinearGaloisKeys(ctx, sk, [plan], rng);
+    const inputs = encryptLinearInput(ctx, plan, sk, field(rng, plan.inputSize), rng);
+    const layer = prepareLinearLayer(ctx, plan, field(rng, 140));
     const keys = { galoisKeys: gk, publicKey: pk };
-    expect(() => bfv.encryptLinearInput(ctx, plan, sk, field(rng, 19), rng)).toThrow(SizeMismatchError);
-    expect(() => bfv.encryptLinearInput(ctx, plan, sk, [P, ...field(rng, 19)], rng)).toThrow(InvalidArgumentError);
-    expect(() => bfv.prepareLinearLayer(ctx, plan, field(rng, 139))).toThrow(SizeMismatchError);
-    expect(() => bfv.evaluateLinearLayer(ctx, layer, [...inputs, ...inputs], keys, rng)).toThrow(SizeMismatchError);
-    expect(() => bfv.evaluateLinearLayer(ctx, layer, [bfv.bfvModSwitchToNext(ctx, inputs[0])], keys, rng)).toThrow(/level/);
-    expect(() => bfv.decryptLinearOutput(ctx, plan, sk, [])).toThrow(SizeMismatchError);
-    expect(() => bfv.planLinearLayer(ctx, { kind: 'conv', inChannels: 1, height: 2, width: 2, outChannels: 1, kernel: [3, 3] })).toThrow(InvalidParametersError);
-    expect(() => bfv.planLinearLayer(ctx, { kind: 'conv', inChannels: 2, height: 4, width: 4, outChannels: 3, kernel: [1, 1], depthwise: true })).toThrow(
+    expect(() => encryptLinearInput(ctx, plan, sk, field(rng, 19), rng)).toThrow(SizeMismatchError);
+    expect(() => encryptLinearInput(ctx, plan, sk, [P, ...field(rng, 19)], rng)).toThrow(InvalidArgumentError);
+    expect(() => prepareLinearLayer(ctx, plan, field(rng, 139))).toThrow(SizeMismatchError);
+    expect(() => evaluateLinearLayer(ctx, layer, [...inputs, ...inputs], keys, rng)).toThrow(SizeMismatchError);
+    expect(() => evaluateLinearLayer(ctx, layer, [bfv.bfvModSwitchToNext(ctx, inputs[0])], keys, rng)).toThrow(/level/);
+    expect(() => decryptLinearOutput(ctx, plan, sk, [])).toThrow(SizeMismatchError);
+    expect(() => planLinearLayer(ctx, { kind: 'conv', inChannels: 1, height: 2, width: 2, outChannels: 1, kernel: [3, 3] })).toThrow(InvalidParametersError);
+    expect(() => planLinearLayer(ctx, { kind: 'conv', inChannels: 2, height: 4, width: 4, outChannels: 3, kernel: [1, 1], depthwise: true })).toThrow(
       InvalidParametersError,
     );
-    expect(() => bfv.planLinearLayer(ctx, { kind: 'conv', inChannels: 1, height: 4, width: 600, outChannels: 1, kernel: [3, 3] })).toThrow(
+    expect(() => planLinearLayer(ctx, { kind: 'conv', inChannels: 1, height: 4, width: 600, outChannels: 1, kernel: [3, 3] })).toThrow(
       /one output row needs/,
     );
-    expect(() => bfv.planLinearLayer(ctx, { kind: 'dense', inFeatures: 0, outFeatures: 3 })).toThrow(InvalidParametersError);
+    expect(() => planLinearLayer(ctx, { kind: 'dense', inFeatures: 0, outFeatures: 3 })).toThrow(InvalidParametersError);
     const other = bfv.createBfvContext(bfv.createBfvParameters({ polyModulusDegree: n, coeffModulus: bfv.createCoeffModulus(n, [30, 30, 30]), plainModulus: 12289, insecure: true }));
-    expect(() => bfv.planLinearLayer(other, shape)).toThrow(/t = p/);
+    expect(() => planLinearLayer(other, shape)).toThrow(/t = p/);
     const small = bfv.createBfvContext(bfv.createBfvParameters({ polyModulusDegree: 512, coeffModulus: bfv.createCoeffModulus(512, [30, 30, 30, 30, 30, 30, 30]), plainModulus: P, insecure: true }));
-    expect(() => bfv.decryptLinearOutput(small, plan, bfv.generateSecretKey(small, rng), [])).toThrow(/n = 1024/);
+    expect(() => decryptLinearOutput(small, plan, bfv.generateSecretKey(small, rng), [])).toThrow(/n = 1024/);
   });
 });

@@ -7,7 +7,8 @@
  * modulus switching to the plan's return level. Used to compare the two libraries on the same work.
  */
 import * as bfv from '../../src/bfv/index.js';
-import type { Pair } from './seal.js';
+import type { Pair } from '../bfv/seal.js';
+import { convTermSlots, type ConvPlan } from '../../src/he-linear/index.js';
 
 type Seal = Pair['seal'];
 type SealCipher = ReturnType<Seal['CipherText']>;
@@ -25,7 +26,7 @@ export interface SealConv {
 /** Pre-encodes the plan's plaintexts in NTT form and returns the evaluation. */
 export function sealConv(
   pair: Pair,
-  plan: bfv.ConvPlan,
+  plan: ConvPlan,
   weights: Float64Array,
   keys: { galoisKeys: ReturnType<ReturnType<Seal['KeyGenerator']>['createGaloisKeys']>; publicKey: ReturnType<ReturnType<Seal['KeyGenerator']>['createPublicKey']> },
 ): SealConv {
@@ -36,7 +37,7 @@ export function sealConv(
   const parmsId = sealContext.firstParmsId;
   const plains: (SealPlain | null)[][] = plan.terms.map((list, c) =>
     list.map((t) => {
-      const slots = bfv.convTermSlots(plan, weights, c, t);
+      const slots = convTermSlots(plan, weights, c, t);
       if (slots === null) return null;
       const pt = encoder.encode(BigUint64Array.from(slots, BigInt)) as SealPlain;
       evaluator.plainTransformToNtt(pt, parmsId, pt);

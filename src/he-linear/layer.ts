@@ -21,17 +21,17 @@ import { InvalidArgumentError, InvalidParametersError, SizeMismatchError } from 
 import { P } from '../math/share-field.js';
 import type { Rng } from '../random/index.js';
 import { sampleFieldVector } from '../sharing/field-vector.js';
-import type { BfvContext } from './context.js';
-import { bfvDecrypt, bfvEncrypt, bfvEncryptSymmetric } from './encrypt.js';
-import { batchDecode, batchEncode } from './encoder.js';
-import { generateGaloisKeys, type SeededOptions } from './keys.js';
-import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './linear-conv.js';
-import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSource, type DensePlan } from './linear-dense.js';
-import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './linear-layout.js';
-import { linearNoiseModel } from './linear-noise.js';
-import { checkLinearShape, linearWeightCount, toFieldElements, type LinearShape } from './linear-shapes.js';
+import type { BfvContext } from '../bfv/context.js';
+import { bfvDecrypt, bfvEncrypt, bfvEncryptSymmetric } from '../bfv/encrypt.js';
+import { batchDecode, batchEncode } from '../bfv/encoder.js';
+import { generateGaloisKeys, type SeededOptions } from '../bfv/keys.js';
+import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './conv.js';
+import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSource, type DensePlan } from './dense.js';
+import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './layout.js';
+import { linearNoiseModel } from './noise-bounds.js';
+import { checkLinearShape, linearWeightCount, toFieldElements, type LinearShape } from './shapes.js';
 import { chooseRotationKeys, rotationRoutes, type RotationRoutes } from './rotation-keys.js';
-import type { Ciphertext, GaloisKeys, PlaintextNtt, PublicKey, SecretKey } from './types.js';
+import type { Ciphertext, GaloisKeys, PlaintextNtt, PublicKey, SecretKey } from '../bfv/types.js';
 
 /** A plan for one linear layer: what client and server must agree on. Spec: §4.15 */
 export type LinearPlan = ConvPlan | DensePlan;

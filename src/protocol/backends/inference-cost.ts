@@ -13,31 +13,19 @@
  * Spec: §10.4.6
  * @module
  */
-import { BFV_TRIPLE_HEADER_BYTES, bfvTripleSetup } from '../beaver/index.js';
-import {
-  compactCiphertextSize,
-  createBfvContext,
-  generateGaloisKeys,
-  generatePublicKey,
-  generateSecretKey,
-  linearGaloisElements,
-  planLinearLayers,
-  serializeCompactGaloisKeys,
-  serializeCompactPublicKey,
-  type BfvContext,
-  type BfvParameters,
-  type LinearShape,
-} from '../bfv/index.js';
-import { reluCost } from '../gc/relu.js';
-import type { FixedPointModel } from '../nn/index.js';
-import { shapeSize } from '../nn/tensor.js';
-import { isWeightedLayer, publicArchitecture } from '../protocol/architecture.js';
-import { BFV_CIPHERTEXTS_PER_MESSAGE, BFV_GALOIS_KEYS_PER_MESSAGE, bfvLinearShape, delphiBfvParameters } from '../protocol/bfv-linear.js';
-import { encodeBlobs } from '../protocol/blobs.js';
-import { encodeFieldMessage, FIELD_CHUNK } from '../protocol/messages.js';
-import { fromTextSeed } from '../random/index.js';
-import type { InferenceTimeCosts } from './cost-model.js';
-import { DEFAULT_COST_MODEL, DEFAULT_INFERENCE_TIME_COSTS, type CostModel, type UnitCost } from './cost-model.js';
+import { BFV_TRIPLE_HEADER_BYTES, bfvTripleSetup } from '../../beaver/index.js';
+import { compactCiphertextSize, createBfvContext, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters } from '../../bfv/index.js';
+import { linearGaloisElements, planLinearLayers, type LinearShape } from '../../he-linear/index.js';
+import { reluCost } from '../../gc/relu.js';
+import { compileFixedPoint, countActivations, validateModel, type FixedPointModel, type Model } from '../../nn/index.js';
+import { shapeSize } from '../../nn/tensor.js';
+import { isWeightedLayer, publicArchitecture } from '../architecture.js';
+import { BFV_CIPHERTEXTS_PER_MESSAGE, BFV_GALOIS_KEYS_PER_MESSAGE, bfvLinearShape, delphiBfvParameters } from './bfv-linear.js';
+import { encodeBlobs } from '../blobs.js';
+import { encodeFieldMessage, FIELD_CHUNK } from '../messages.js';
+import { fromTextSeed } from '../../random/index.js';
+import { COST_MODEL_FORMAT, DEFAULT_INFERENCE_TIME_COSTS, type CostModel, type InferenceTimeCosts, type LayerCost, type ModelCost, type UnitCost } from '../../planner/cost-model.js';
+import { VERSION } from '../../version.js';
 
 /** Sizes of one BFV context's objects in the compact wire form (§4.10.3). Spec: §10.4.6 */
 export interface BfvSizes {
@@ -224,4 +212,72 @@ function contextFor(sizes: BfvSizes): BfvContext {
     contexts.set(sizes, ctx);
   }
   return ctx;
+}
+
+/**
+ * Bytes fixed by the circuit and message formats: a ReLU6's garbled tables (32 bytes per AND gate,
+ * half gates) and 41 correlated OTs (IKNP: 16 bytes from the receiver and 16 from the sender each)
+ * and the labels of the server's 41 mask bits in preprocessing, the labels of its 41 share bits
+ * online (§9.9.4); a quadratic opens d = x − a online (one
+ * 6-byte field element each way). A quadratic's preprocessing (BFV square pairs) depends on the BFV
+ * parameters and is measured by {@link calibrateCostModel}. Spec: §10.4.1
+ */
+export function activationBytes(): { relu: { preprocessing: number; online: number }; quadratic: { online: number } } {
+  const c = reluCost({ kind: 'relu6' });
+  return {
+    relu: { preprocessing: c.tableBytes + 32 * c.clientOts + c.serverLabelBytes / 2, online: c.serverLabelBytes / 2 },
+    quadratic: { online: 2 * 6 },
+  };
+}
+
+/**
+ * The default cost model: bytes from {@link activationBytes}; milliseconds and the BFV square-pair
+ * bytes from one `delphi plan --recalibrate` run (2,000 elements; square pairs with Delphi's BFV
+ * parameters, n = 8192) on the project's 2-core development machine. Rerun it on yours: absolute
+ * times vary, their ratios matter. Spec: §10.4.1
+ */
+export const DEFAULT_COST_MODEL: CostModel = Object.freeze({
+  format: COST_MODEL_FORMAT,
+  version: 1,
+  relu: Object.freeze({
+    preprocessing: Object.freeze({ ms: 0.67, bytes: activationBytes().relu.preprocessing }),
+    online: Object.freeze({ ms: 0.42, bytes: activationBytes().relu.online }),
+  }),
+  quadratic: Object.freeze({
+    preprocessing: Object.freeze({ ms: 0.063, bytes: 128 }),
+    online: Object.freeze({ ms: 0.023, bytes: activationBytes().quadratic.online }),
+  }),
+  inference: DEFAULT_INFERENCE_TIME_COSTS,
+  calibration: Object.freeze({ elements: 2000, software: `delphi-ts ${VERSION}`, note: 'default: see DEFAULT_COST_MODEL' }),
+}) as CostModel;
+
+const sum = (a: UnitCost, b: UnitCost): UnitCost => ({ ms: a.ms + b.ms, bytes: a.bytes + b.bytes });
+const times = (u: UnitCost, n: number): UnitCost => ({ ms: u.ms * n, bytes: u.bytes * n });
+
+/**
+ * Costs every activation layer of a model (ReLU and ReLU6 alike: both are one garbled circuit)
+ * with the unit costs of `costs`, and adds the linear layers and fixed messages of the
+ * whole-inference model (§10.4.6) of the model compiled at its own precision. Spec: §10.4.1, §10.4.6
+ */
+export function estimateModelCost(model: Model, costs: CostModel = DEFAULT_COST_MODEL): ModelCost {
+  const graph = validateModel(model);
+  const layers: LayerCost[] = [];
+  for (const node of graph.nodes) {
+    const { layer } = node;
+    if (layer.type !== 'relu' && layer.type !== 'relu6' && layer.type !== 'quadratic') continue;
+    const n = shapeSize(node.shape);
+    const unit = layer.type === 'quadratic' ? costs.quadratic : costs.relu;
+    layers.push({ name: layer.name, kind: layer.type, elements: n, preprocessing: times(unit.preprocessing, n), online: times(unit.online, n) });
+  }
+  const zero: UnitCost = { ms: 0, bytes: 0 };
+  const whole = estimateInferenceCost(compileFixedPoint(model), costs);
+  const activationSteps = whole.steps.filter((st) => st.op === 'relu' || st.op === 'relu6' || st.op === 'quadratic');
+  const linear = {
+    preprocessing: whole.steps.filter((st) => !activationSteps.includes(st)).reduce((a, st) => sum(a, st.preprocessing), zero),
+    online: activationSteps.reduce((a, st) => ({ ms: a.ms - st.online.ms, bytes: a.bytes - st.online.bytes }), whole.online),
+  };
+  const preprocessing = sum(linear.preprocessing, layers.reduce((a, l) => sum(a, l.preprocessing), zero));
+  const online = sum(linear.online, layers.reduce((a, l) => sum(a, l.online), zero));
+  const counts = countActivations(model);
+  return { layers, relus: counts.relu + counts.relu6, quadratics: counts.quadratic, linear, setup: whole.setup, preprocessing, online, total: sum(preprocessing, online) };
 }

@@ -12,7 +12,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { InvalidArgumentError, TransportError } from '../errors.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame } from './framing.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame } from '../channel/framing.js';
 import { MAX_HELLO_BYTES, performHandshake, type HandshakeOptions, type HandshakeResult } from './handshake.js';
 import { TcpChannel, type HostPort, type TcpChannelOptions } from './tcp.js';
 

@@ -11,12 +11,12 @@
  * Spec: §4.18
  * @module
  */
-import type { BfvContext, RnsPoly } from './context.js';
-import { galoisEltFromStep } from './galois.js';
-import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from './hoisting.js';
+import type { BfvContext, RnsPoly } from '../bfv/context.js';
+import { galoisEltFromStep } from '../bfv/galois.js';
+import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from '../bfv/hoisting.js';
 import { rotateRouted, rotateRowsRouted, routeDepth, routedDecompositionCount, routedElements, routedRotationCount, type RotationRoutes } from './rotation-keys.js';
-import type { LinearNoiseModel } from './linear-noise.js';
-import { plainProductNoise } from './linear-noise.js';
+import type { LinearNoiseModel } from './noise-bounds.js';
+import { plainProductNoise } from './noise-bounds.js';
 import {
   encodeSlotsNtt,
   floodAndReturnLevel,
@@ -25,11 +25,11 @@ import {
   type LinearCost,
   type LinearPlanBase,
   type NoiseItem,
-} from './linear-layout.js';
-import type { DenseShape } from './linear-shapes.js';
-import { checkLinearShape } from './linear-shapes.js';
-import { polyAdd, polyMulAccNtt, polyNttInverse } from './poly.js';
-import type { Ciphertext, GaloisKeys, PlaintextNtt } from './types.js';
+} from './layout.js';
+import type { DenseShape } from './shapes.js';
+import { checkLinearShape } from './shapes.js';
+import { polyAdd, polyMulAccNtt, polyNttInverse } from '../bfv/poly.js';
+import type { Ciphertext, GaloisKeys, PlaintextNtt } from '../bfv/types.js';
 
 /** One giant-step group of products: giant step g, input ciphertext ℓ (its baby steps b < babySteps). Spec: §4.18 */
 export interface DenseItem {

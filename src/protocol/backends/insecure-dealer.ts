@@ -7,11 +7,11 @@
  * Spec: §9.9.2
  * @module
  */
-import { sharedSeedDealerSource } from '../beaver/source.js';
-import { P as SHARE_FIELD_P, P_HALF as SHARE_FIELD_P_HALF } from '../math/share-field.js';
-import { fromSeed, SEED_BYTES } from '../random/rng.js';
-import { shapeSize } from '../nn/tensor.js';
-import { sampleFieldVector } from '../sharing/field-vector.js';
+import { sharedSeedDealerSource } from '../../beaver/source.js';
+import { P as SHARE_FIELD_P, P_HALF as SHARE_FIELD_P_HALF } from '../../math/share-field.js';
+import { fromSeed, SEED_BYTES } from '../../random/rng.js';
+import { shapeSize } from '../../nn/tensor.js';
+import { sampleFieldVector } from '../../sharing/field-vector.js';
 import type {
   ActivationBackend,
   ActivationClientLayer,
@@ -20,17 +20,17 @@ import type {
   LinearBackend,
   ProtocolBackend,
   TripleBackend,
-} from './backend.js';
-import { applyLinearModP } from './linear.js';
+} from '../backend.js';
+import { applyLinearModP } from '../linear.js';
 
 /** The largest field vector over the layers `pick` selects (0: none). */
 function largestVector(architecture: Architecture, pick: (op: string) => boolean, size: (l: Architecture['layers'][number]) => number): number {
   const counts = architecture.layers.filter((l) => pick(l.op)).map(size);
   return counts.length === 0 ? 0 : fieldVectorMessageBytes(Math.max(...counts));
 }
-import { decodeTagged, encodeTagged, fieldVectorMessageBytes, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from './messages.js';
-import { isWeightedLayer, type Architecture } from './architecture.js';
-import { SlotReader, SlotWriter } from './slot-bytes.js';
+import { decodeTagged, encodeTagged, fieldVectorMessageBytes, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from '../messages.js';
+import { isWeightedLayer, type Architecture } from '../architecture.js';
+import { SlotReader, SlotWriter } from '../slot-bytes.js';
 
 const P = SHARE_FIELD_P;
 const P_HALF = SHARE_FIELD_P_HALF;

@@ -9,9 +9,9 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { BfvContext } from './context.js';
-import { bitLengthBig, NOISE_ETA } from './params.js';
-import { DEFAULT_FLOOD_LAMBDA } from './noise.js';
+import type { BfvContext } from '../bfv/context.js';
+import { bitLengthBig, NOISE_ETA } from '../bfv/params.js';
+import { DEFAULT_FLOOD_LAMBDA } from '../bfv/noise.js';
 
 const UP = 1 + 2 ** -40;
 

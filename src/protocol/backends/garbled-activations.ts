@@ -9,7 +9,7 @@
  * Spec: §9.9.4
  * @module
  */
-import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
 import {
   deserializeGarbledCircuit,
   deserializeLabels,
@@ -26,11 +26,11 @@ import {
   SHARE_BITS,
   type GarbledCircuit,
   type ReluParams,
-} from '../gc/index.js';
-import type { Channel } from '../net/channel.js';
-import { OtExtReceiver, OtExtSender } from '../ot/iknp.js';
-import type { Rng } from '../random/rng.js';
-import { inlinePool, type TaskPool } from '../workers/pool.js';
+} from '../../gc/index.js';
+import type { Channel } from '../../channel/channel.js';
+import { OtExtReceiver, OtExtSender } from '../../ot/iknp.js';
+import type { Rng } from '../../random/rng.js';
+import { inlinePool, type TaskPool } from '../../workers/tasks.js';
 import type {
   ActivationBackend,
   ActivationClientLayer,
@@ -38,9 +38,9 @@ import type {
   ActivationLayerInfo,
   ActivationServerLayer,
   ActivationServerSession,
-} from './backend.js';
-import { protocolTagName, rejectAbort } from './messages.js';
-import { SlotReader, SlotWriter } from './slot-bytes.js';
+} from '../backend.js';
+import { protocolTagName, rejectAbort } from '../messages.js';
+import { SlotReader, SlotWriter } from '../slot-bytes.js';
 
 /** Message tags of the garbled-circuit backend. Spec: §9.9.4 */
 export const GC_ACTIVATION_TAG = {

@@ -11,15 +11,15 @@ import { InvalidArgumentError, InvalidParametersError, SizeMismatchError } from 
 import { P } from '../math/share-field.js';
 import type { Rng } from '../random/index.js';
 import { sampleFieldVector } from '../sharing/field-vector.js';
-import type { BfvContext } from './context.js';
-import { batchEncode } from './encoder.js';
-import { bfvModSwitchToNext, bfvSubPlain, preparePlaintext } from './evaluator.js';
-import type { LinearNoiseModel } from './linear-noise.js';
-import { modSwitchNoise, noiseBoundBits } from './linear-noise.js';
-import type { LinearShape } from './linear-shapes.js';
+import type { BfvContext } from '../bfv/context.js';
+import { batchEncode } from '../bfv/encoder.js';
+import { bfvModSwitchToNext, bfvSubPlain, preparePlaintext } from '../bfv/evaluator.js';
+import type { LinearNoiseModel } from './noise-bounds.js';
+import { modSwitchNoise, noiseBoundBits } from './noise-bounds.js';
+import type { LinearShape } from './shapes.js';
 import type { RotationRoutes } from './rotation-keys.js';
-import { floodNoise, floodingBits } from './noise.js';
-import { checkCiphertext, type Ciphertext, type PlaintextNtt, type PublicKey } from './types.js';
+import { floodNoise, floodingBits } from '../bfv/noise.js';
+import { checkCiphertext, type Ciphertext, type PlaintextNtt, type PublicKey } from '../bfv/types.js';
 
 /** The part of a plan that client and server both use. Spec: §4.15 */
 export interface LinearPlanBase {

@@ -12,13 +12,13 @@
  * @module
  */
 import { InvalidParametersError } from '../errors.js';
-import type { BfvContext, RnsPoly } from './context.js';
-import { galoisEltFromStep } from './galois.js';
-import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from './hoisting.js';
+import type { BfvContext, RnsPoly } from '../bfv/context.js';
+import { galoisEltFromStep } from '../bfv/galois.js';
+import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from '../bfv/hoisting.js';
 import { rotateRouted, rotateRowsRouted, routeDepth, routedDecompositionCount, routedElements, routedRotationCount, type RotationRoutes } from './rotation-keys.js';
-import { bfvRotateColumns } from './keyswitch.js';
-import type { LinearNoiseModel } from './linear-noise.js';
-import { plainProductNoise } from './linear-noise.js';
+import { bfvRotateColumns } from '../bfv/keyswitch.js';
+import type { LinearNoiseModel } from './noise-bounds.js';
+import { plainProductNoise } from './noise-bounds.js';
 import {
   encodeSlotsNtt,
   floodAndReturnLevel,
@@ -27,10 +27,10 @@ import {
   type LinearCost,
   type LinearPlanBase,
   type NoiseItem,
-} from './linear-layout.js';
-import { convGeometry, type ConvGeometry, type ConvShape } from './linear-shapes.js';
-import { polyAdd, polyMulAccNtt, polyNttInverse } from './poly.js';
-import type { Ciphertext, GaloisKeys, PlaintextNtt } from './types.js';
+} from './layout.js';
+import { convGeometry, type ConvGeometry, type ConvShape } from './shapes.js';
+import { polyAdd, polyMulAccNtt, polyNttInverse } from '../bfv/poly.js';
+import type { Ciphertext, GaloisKeys, PlaintextNtt } from '../bfv/types.js';
 
 /** Output rows [oy0, oy1) of a tile and the input rows [yLo, yHi) it carries. Spec: §4.17 */
 export interface ConvTile {

@@ -9,7 +9,7 @@
  */
 import { InvalidArgumentError, OutOfRangeError } from '../errors.js';
 import { P, P_BIG, P_HALF, toSigned } from '../math/share-field.js';
-import { encodeFixed } from '../sharing/fixed-point.js';
+import { encodeFixed } from './fixed-point.js';
 
 /**
  * round(value · 2^bits) with ties away from zero, as a signed safe integer: the signed

@@ -10,10 +10,10 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { BfvContext } from './context.js';
-import { galoisEltFromStep } from './galois.js';
-import { bfvApplyGaloisHoisted } from './hoisting.js';
-import type { Ciphertext, GaloisKeys } from './types.js';
+import type { BfvContext } from '../bfv/context.js';
+import { galoisEltFromStep } from '../bfv/galois.js';
+import { bfvApplyGaloisHoisted } from '../bfv/hoisting.js';
+import type { Ciphertext, GaloisKeys } from '../bfv/types.js';
 
 /** Shortest routes over Z_R (R = n/2) with a set of generator steps. Spec: §4.15.1 */
 export interface RotationRoutes {
