@@ -13,7 +13,7 @@
 /** Source file → test files (globs) that cover it. */
 export const FILES = {
   'src/protocol/messages.ts': ['test/protocol/messages.*.test.ts', 'test/property/wire.*.test.ts'],
-  'src/net/framing.ts': ['test/net/framing.*.test.ts', 'test/net/channel.test.ts'],
+  'src/channel/framing.ts': ['test/channel/framing.*.test.ts', 'test/channel/channel.test.ts'],
   'src/net/handshake.ts': ['test/net/handshake.*.test.ts'],
   'src/ot/wire.ts': ['test/ot/wire.*.test.ts', 'test/ot/base-ot.*.test.ts', 'test/ot/iknp.*.test.ts'],
   'src/beaver/wire.ts': ['test/beaver/wire.*.test.ts', 'test/beaver/multiply.*.test.ts', 'test/property/wire.*.test.ts'],

@@ -24,7 +24,7 @@ export default defineConfig({
     alias: [
       { find: /^delphi-ts$/, replacement: `${src}index.ts` },
       { find: /^delphi-ts\/errors$/, replacement: `${src}errors.ts` },
-      { find: /^delphi-ts\/([a-z]+)$/, replacement: `${src}$1/index.ts` },
+      { find: /^delphi-ts\/([a-z-]+)$/, replacement: `${src}$1/index.ts` },
     ],
   },
   test: {

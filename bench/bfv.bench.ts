@@ -6,7 +6,7 @@
  * Per operation: encrypt, decrypt, multiplyPlain, rotateRows. Then, on the fast path, one 3×3
  * convolution 32×32×16 → 16 (padding 1) evaluated end to end — delphi-ts' evaluateLinearLayer
  * (hoisted rotations, NTT-domain accumulation, masking, flooding, switch-down) against the same
- * plan run through SEAL's own evaluator (test/bfv/seal-linear.ts: rotateRows/rotateColumns,
+ * plan run through SEAL's own evaluator (test/he-linear/seal-linear.ts: rotateRows/rotateColumns,
  * NTT-form multiplyPlain, an encryption of zero in place of flooding, modulus switching), both with
  * pre-encoded plaintexts; a dense 784 → 100 layer; and BFV Beaver-triple generation (8192 triples
  * per iteration, both parties in one process).
@@ -16,10 +16,11 @@
 import { bench, describe } from 'vitest';
 import { bfvTripleClientSource, bfvTripleServerSource } from '../src/beaver/bfv-triples.js';
 import * as bfv from '../src/bfv/index.js';
-import { memoryChannelPair } from '../src/net/channel.js';
+import { memoryChannelPair } from '../src/channel/channel.js';
 import { fromTextSeed, uniformBelow } from '../src/random/index.js';
 import { makePair, type ModulusChoice } from '../test/bfv/seal.js';
-import { sealConv } from '../test/bfv/seal-linear.js';
+import { sealConv } from '../test/he-linear/seal-linear.js';
+import { planLinearLayer, linearWeightCount, packLinearInput, prepareLinearLayer, evaluateLinearLayer, generateLinearGaloisKeys, encryptLinearInput, type ConvShape, type DenseShape } from '../src/he-linear/index.js';
 
 const N = 8192;
 const T = 2061584302081;
@@ -96,10 +97,10 @@ for (const { label, s } of paths) {
 // ---- Linear layers and triples at Delphi's parameters (fast path) ----
 const LAYER_OPTS = { time: 0, iterations: 5, warmupIterations: 1, warmupTime: 0 };
 const layerPair = await makePair(N, { kind: 'create', bitSizes: [30, 30, 30, 30, 30, 30, 30] }, T);
-const convShape: bfv.ConvShape = { kind: 'conv', inChannels: 16, height: 32, width: 32, outChannels: 16, kernel: [3, 3], padding: [1, 1, 1, 1] };
+const convShape: ConvShape = { kind: 'conv', inChannels: 16, height: 32, width: 32, outChannels: 16, kernel: [3, 3], padding: [1, 1, 1, 1] };
 const conv = await (async () => {
   const { seal, sealContext, ctx } = layerPair;
-  const plan = bfv.planLinearLayer(ctx, convShape);
+  const plan = planLinearLayer(ctx, convShape);
   if (plan.kind !== 'conv') throw new Error('expected a conv plan');
   const rng = fromTextSeed('bench/bfv conv');
   const keygen = seal.KeyGenerator(sealContext);
@@ -108,20 +109,20 @@ const conv = await (async () => {
   const galoisKeys = bfv.deserializeGaloisKeys(ctx, sealKeys.galoisKeys.saveArray(none));
   const publicKey = bfv.deserializePublicKey(ctx, sealKeys.publicKey.saveArray(none));
   const r = Array.from({ length: plan.inputSize }, () => uniformBelow(rng, T));
-  const weights = Float64Array.from({ length: bfv.linearWeightCount(convShape) }, () => uniformBelow(rng, T));
+  const weights = Float64Array.from({ length: linearWeightCount(convShape) }, () => uniformBelow(rng, T));
   const encoder = seal.BatchEncoder(sealContext);
   const encryptor = seal.Encryptor(sealContext, sealKeys.publicKey);
-  const sealInputs = bfv.packLinearInput(plan, r).map(
+  const sealInputs = packLinearInput(plan, r).map(
     (slots) => encryptor.encrypt(encoder.encode(BigUint64Array.from(slots, BigInt)) as ReturnType<typeof seal.PlainText>) as ReturnType<typeof seal.CipherText>,
   );
   const inputs = sealInputs.map((c) => bfv.deserializeCiphertext(ctx, c.saveArray(none)));
-  const layer = bfv.prepareLinearLayer(ctx, plan, weights, { precompute: true });
+  const layer = prepareLinearLayer(ctx, plan, weights, { precompute: true });
   const masks = Array.from({ length: plan.returnedCiphertexts }, () => Float64Array.from({ length: N }, () => uniformBelow(rng, T)));
   return { ctx, plan, layer, inputs, keys: { galoisKeys, publicKey }, rng, seal: sealConv(layerPair, plan, weights, sealKeys), sealInputs, masks };
 })();
 
 describe('3×3 conv 32×32×16 → 16, padding 1, n=8192, 7×30-bit, t=p (whole layer, plaintexts pre-encoded)', () => {
-  bench('delphi-ts evaluateLinearLayer (hoisted, flooded)', () => void bfv.evaluateLinearLayer(conv.ctx, conv.layer, conv.inputs, conv.keys, conv.rng), LAYER_OPTS);
+  bench('delphi-ts evaluateLinearLayer (hoisted, flooded)', () => void evaluateLinearLayer(conv.ctx, conv.layer, conv.inputs, conv.keys, conv.rng), LAYER_OPTS);
   bench('node-seal (SEAL 4.1 WASM), same plan', () => {
     for (const c of conv.seal.run(conv.sealInputs, conv.masks)) c.delete();
   }, LAYER_OPTS);
@@ -129,18 +130,18 @@ describe('3×3 conv 32×32×16 → 16, padding 1, n=8192, 7×30-bit, t=p (whole 
 
 const dense = (() => {
   const { ctx } = layerPair;
-  const shape: bfv.DenseShape = { kind: 'dense', inFeatures: 784, outFeatures: 100 };
+  const shape: DenseShape = { kind: 'dense', inFeatures: 784, outFeatures: 100 };
   const rng = fromTextSeed('bench/bfv dense');
-  const plan = bfv.planLinearLayer(ctx, shape);
+  const plan = planLinearLayer(ctx, shape);
   const sk = bfv.generateSecretKey(ctx, rng);
-  const keys = { galoisKeys: bfv.generateLinearGaloisKeys(ctx, sk, [plan], rng), publicKey: bfv.generatePublicKey(ctx, sk, rng) };
-  const inputs = bfv.encryptLinearInput(ctx, plan, sk, Array.from({ length: 784 }, () => uniformBelow(rng, T)), rng);
-  const layer = bfv.prepareLinearLayer(ctx, plan, Array.from({ length: 78400 }, () => uniformBelow(rng, T)), { precompute: true });
+  const keys = { galoisKeys: generateLinearGaloisKeys(ctx, sk, [plan], rng), publicKey: bfv.generatePublicKey(ctx, sk, rng) };
+  const inputs = encryptLinearInput(ctx, plan, sk, Array.from({ length: 784 }, () => uniformBelow(rng, T)), rng);
+  const layer = prepareLinearLayer(ctx, plan, Array.from({ length: 78400 }, () => uniformBelow(rng, T)), { precompute: true });
   return { ctx, layer, inputs, keys, rng };
 })();
 
 describe('dense 784 → 100, n=8192, 7×30-bit, t=p (whole layer, plaintexts pre-encoded)', () => {
-  bench('delphi-ts evaluateLinearLayer', () => void bfv.evaluateLinearLayer(dense.ctx, dense.layer, dense.inputs, dense.keys, dense.rng), LAYER_OPTS);
+  bench('delphi-ts evaluateLinearLayer', () => void evaluateLinearLayer(dense.ctx, dense.layer, dense.inputs, dense.keys, dense.rng), LAYER_OPTS);
 });
 
 const triples = (() => {

@@ -7,7 +7,7 @@
  * bench/report.mjs. Bytes per OT (both directions, headers included) are printed once at start-up.
  */
 import { bench, describe } from 'vitest';
-import { memoryChannelPair, type Channel } from '../src/net/channel.js';
+import { memoryChannelPair, type Channel } from '../src/channel/channel.js';
 import { baseRandomOtReceive, baseRandomOtSend, OtExtReceiver, OtExtSender, transpose128 } from '../src/ot/index.js';
 import { fromTextSeed } from '../src/random/index.js';
 

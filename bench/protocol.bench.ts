@@ -15,7 +15,7 @@
  * Bytes per phase and direction are printed once at start-up.
  */
 import { bench, describe } from 'vitest';
-import { memoryChannelPair } from '../src/net/channel.js';
+import { memoryChannelPair } from '../src/channel/channel.js';
 import { compileFixedPoint, delphiMnistNetwork, minionnCifar10Network, type ActivationChoice, type FixedPointModel, type Model } from '../src/nn/index.js';
 import {
   delphiBackend,

@@ -15,7 +15,7 @@ import {
   dealTriples,
   quadraticActivation,
 } from '../src/beaver/index.js';
-import { memoryChannelPair } from '../src/net/channel.js';
+import { memoryChannelPair } from '../src/channel/channel.js';
 import { fromTextSeed } from '../src/random/index.js';
 import { encodeFixedVec, share, truncateShare } from '../src/sharing/index.js';
 

@@ -9,31 +9,11 @@
  * Spec: §4.19
  * @module
  */
-import {
-  batchDecode,
-  batchEncode,
-  bfvAddPlain,
-  bfvDecrypt,
-  bfvEncryptSymmetric,
-  bfvModSwitchToNext,
-  ciphertextFromNtt,
-  ciphertextToNtt,
-  floodAndReturnLevel,
-  floodNoise,
-  linearNoiseModel,
-  plainProductNoise,
-  polyMulAccNtt,
-  preparePlaintext,
-  sumNoise,
-  noiseBoundBits,
-  type BfvContext,
-  type Ciphertext,
-  type PublicKey,
-  type SecretKey,
-} from '../bfv/index.js';
+import { batchDecode, batchEncode, bfvAddPlain, bfvDecrypt, bfvEncryptSymmetric, bfvModSwitchToNext, ciphertextFromNtt, ciphertextToNtt, floodNoise, polyMulAccNtt, preparePlaintext, type BfvContext, type Ciphertext, type PublicKey, type SecretKey } from '../bfv/index.js';
+import { floodAndReturnLevel, linearNoiseModel, plainProductNoise, sumNoise, noiseBoundBits } from '../he-linear/index.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import { mulModP as shareFieldMulModP, P as SHARE_FIELD_P } from '../math/share-field.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { Rng } from '../random/rng.js';
 import { checkCount, checkRole, sampleFieldVector, type PartyRole } from '../sharing/field-vector.js';
 import { decodeBfvTripleMessage, encodeBfvTripleMessage, BFV_TRIPLE_TAG } from './bfv-wire.js';

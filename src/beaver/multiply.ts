@@ -9,7 +9,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import { mulModP as shareFieldMulModP, P as SHARE_FIELD_P } from '../math/share-field.js';
 import { checkFieldVector, checkLength, checkRole, type PartyRole } from '../sharing/field-vector.js';
 import { DEFAULT_FRACTIONAL_BITS, checkFractionalBits } from '../sharing/fixed-point.js';

@@ -14,7 +14,7 @@
  * @module
  */
 import { InvalidArgumentError, OutOfRangeError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import { mulModP as shareFieldMulModP, P as SHARE_FIELD_P, P_BIG, P_HALF } from '../math/share-field.js';
 import { checkFieldVector, checkRole, type PartyRole } from '../sharing/field-vector.js';
 import { DEFAULT_FRACTIONAL_BITS, checkFractionalBits, encodeFixed } from '../sharing/fixed-point.js';

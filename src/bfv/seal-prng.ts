@@ -10,7 +10,7 @@
  */
 import { shake256 } from '@noble/hashes/sha3.js';
 import { InvalidArgumentError } from '../errors.js';
-import { blake2xb } from './blake2xb.js';
+import { blake2xb } from '../hash/blake2xb.js';
 import { mulModAny } from './poly.js';
 import type { BfvContext, RnsPoly } from './context.js';
 

@@ -6,7 +6,7 @@
  * Spec: §2.7
  * @module
  */
-import type { TcpServerOptions } from '../net/server.js';
+import type { TcpServerOptions } from '../net/tcp-server.js';
 import { UsageError } from './command.js';
 
 /** Usage lines of the slot and deadline flags. */

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './command.js';
 import { createNodePool } from '../workers/node.js';
-import { defaultThreadCount, type TaskPool } from '../workers/pool.js';
+import { defaultThreadCount } from '../pool/pool.js';
+import type { TaskPool } from '../workers/tasks.js';
 import type { TaskInput, TaskName, TaskOutput } from '../workers/tasks.js';
 
 /** The parseArgs entry of `--threads`. */

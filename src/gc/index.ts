@@ -12,7 +12,7 @@ export * from './plain.js';
 export * from './bristol.js';
 export * from './garble.js';
 export * from './local.js';
-export * from './reference.js';
+export * from './halfgates-reference.js';
 export * from './serialize.js';
 export * from './relu-circuit.js';
 export * from './relu.js';

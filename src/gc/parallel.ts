@@ -15,8 +15,7 @@
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
 import { deriveSeed, fromSeed, SEED_BYTES, type Rng } from '../random/rng.js';
-import type { TaskPool } from '../workers/pool.js';
-import { inlinePool, runAll } from '../workers/pool.js';
+import { inlineTaskPool, runAll, type TaskPool } from '../pool/pool.js';
 import { parseBristol } from './bristol.js';
 import type { Circuit, Party } from './circuit.js';
 import {
@@ -107,6 +106,19 @@ export function evaluateBatchTask(input: EvaluateBatchInput): Uint32Array {
   return evaluateGarbled(resolveCircuit(input.circuit), input.garbled, input.garblerLabels, input.evaluatorLabels);
 }
 
+/** The tasks of this module a {@link TaskPool} runs (src/workers joins them into its table). Spec: §5.7 */
+export interface GcTasks {
+  /** Garbles one batch of instances from its forked seed (§5.7). */
+  'gc.garbleBatch': { input: GarbleBatchInput; output: GarbleBatchOutput };
+  /** Evaluates one batch of instances; returns the active output labels. */
+  'gc.evaluateBatch': { input: EvaluateBatchInput; output: Uint32Array };
+}
+
+/** A pool of one thread, the caller's, for this module's tasks. Spec: §5.7 */
+export function inlineGcPool(): TaskPool<GcTasks> {
+  return inlineTaskPool<GcTasks>({ 'gc.garbleBatch': garbleBatchTask, 'gc.evaluateBatch': evaluateBatchTask });
+}
+
 /** Options of {@link garbleBatched}. Spec: §5.7 */
 export interface BatchedGarbleOptions {
   /** Instances (default 1). */
@@ -119,8 +131,8 @@ export interface BatchedGarbleOptions {
   readonly delta?: Uint32Array;
   /** Zero-labels of the evaluator's input wires, instance by instance (e.g. from correlated OT). */
   readonly evaluatorZeroLabels?: Uint32Array;
-  /** Where batches run (default {@link inlinePool}: this thread). */
-  readonly pool?: TaskPool;
+  /** Where batches run (default {@link inlineGcPool}: this thread). */
+  readonly pool?: TaskPool<GcTasks>;
 }
 
 function checkBatch(b: unknown): number {
@@ -147,7 +159,7 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
   }
   const batches = Math.ceil(instances / B);
   const seeds = Array.from({ length: batches }, () => deriveSeed(rng.bytes(SEED_BYTES), GARBLE_BATCH_LABEL));
-  const pool = options.pool ?? inlinePool();
+  const pool = options.pool ?? inlineGcPool();
   const parts = await runAll(pool, 'gc.garbleBatch', batches, (b) => {
     const first = b * B;
     const n = Math.min(B, instances - first);
@@ -200,7 +212,7 @@ export async function evaluateBatched(
   garbled: GarbledCircuit,
   garblerLabels: Uint32Array,
   evaluatorLabels: Uint32Array,
-  options: { readonly batchInstances?: number; readonly pool?: TaskPool } = {},
+  options: { readonly batchInstances?: number; readonly pool?: TaskPool<GcTasks> } = {},
 ): Promise<Uint32Array> {
   const circuit = resolveCircuit(ref);
   const instances = checkGarbled(circuit, garbled);
@@ -210,7 +222,7 @@ export async function evaluateBatched(
   if (!(garblerLabels instanceof Uint32Array) || garblerLabels.length !== LABEL_WORDS * gw * instances) throw new SizeMismatchError(`garbler input labels must hold ${gw * instances} labels`);
   if (!(evaluatorLabels instanceof Uint32Array) || evaluatorLabels.length !== LABEL_WORDS * ew * instances) throw new SizeMismatchError(`evaluator input labels must hold ${ew * instances} labels`);
   const batches = Math.ceil(instances / B);
-  const parts = await runAll(options.pool ?? inlinePool(), 'gc.evaluateBatch', batches, (b) => {
+  const parts = await runAll(options.pool ?? inlineGcPool(), 'gc.evaluateBatch', batches, (b) => {
     const first = b * B;
     const n = Math.min(B, instances - first);
     return {
@@ -251,7 +263,7 @@ export async function evaluateRelusBatched(
   garbled: GarbledCircuit,
   serverLabels: Uint32Array,
   clientLabels: Uint32Array,
-  options: { readonly batchInstances?: number; readonly pool?: TaskPool } = {},
+  options: { readonly batchInstances?: number; readonly pool?: TaskPool<GcTasks> } = {},
 ): Promise<Float64Array> {
   const p = reluParams(params);
   const labels = await evaluateBatched({ kind: 'relu', params: p }, garbled, serverLabels, clientLabels, options);

@@ -6,7 +6,7 @@
  *     relu:  r = y > 0 ? ⌊y / 2^f⌋ : 0          relu6: min(r, 6·2^f)
  *
  * (the linear layer's output is at scale 2f; f is the truncation shift, default 8). This is
- * `reluFixed` / `relu6Fixed` of src/nn/activations.ts, bit for bit.
+ * `reluFixed` / `relu6Fixed` of src/sharing/activations.ts, bit for bit.
  *
  * Two constructions compute the same function:
  *

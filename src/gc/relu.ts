@@ -19,7 +19,7 @@
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
 import { P, toSigned } from '../math/share-field.js';
-import { relu6Fixed, reluFixed } from '../nn/activations.js';
+import { relu6Fixed, reluFixed } from '../sharing/activations.js';
 import type { Rng } from '../random/rng.js';
 import { checkFieldVector } from '../sharing/field-vector.js';
 import type { Circuit } from './circuit.js';

@@ -13,5 +13,5 @@ export * from './primes.js';
 export * from './ntt.js';
 export * from './ntt-wide.js';
 export * from './rns.js';
-export * from './reference.js';
+export * from './modular-reference.js';
 export * from './bytes.js';

@@ -10,7 +10,7 @@
 import { bytesToHex, concatBytes } from '../math/bytes.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, TransportError } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { Channel } from './channel.js';
+import type { Channel } from '../channel/channel.js';
 
 /** First 8 bytes of a HELLO: 0x89 "DLP" CR LF 0x1A LF (a 7-bit or line-ending-mangling path breaks it). Spec: §2.5 */
 export const HELLO_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x44, 0x4c, 0x50, 0x0d, 0x0a, 0x1a, 0x0a);

@@ -5,6 +5,6 @@
  */
 export * from './index.js';
 export * from './tcp.js';
-export * from './server.js';
+export * from './tcp-server.js';
 export * from './websocket-node.js';
 export * from './websocket-server.js';

@@ -12,9 +12,9 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
-import type { Channel, ChannelStats } from './channel.js';
+import type { Channel, ChannelStats } from '../channel/channel.js';
 import { MAX_HELLO_BYTES } from './handshake.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from './framing.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../channel/framing.js';
 import { readU32BE, u32BE } from '../math/bytes.js';
 
 /** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */

@@ -8,7 +8,7 @@
  * @module
  */
 import { WebSocket as WsWebSocket } from 'ws';
-import { FRAME_HEADER_BYTES } from './framing.js';
+import { FRAME_HEADER_BYTES } from '../channel/framing.js';
 import { connectWebSocket as connectWith, WEBSOCKET_DEFAULTS, type ConnectWebSocketOptions, type WebSocketChannel, type WebSocketLike } from './websocket.js';
 
 /** Options of the Node {@link connectWebSocketNode}: those of the browser one, plus the Origin to send. */

@@ -13,9 +13,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket as WsWebSocket } from 'ws';
 import { InvalidArgumentError, TransportError } from '../errors.js';
-import { encodeCloseFrame, FRAME_HEADER_BYTES } from './framing.js';
+import { encodeCloseFrame, FRAME_HEADER_BYTES } from '../channel/framing.js';
 import { performHandshake, type HandshakeOptions, type HandshakeResult } from './handshake.js';
-import type { ConnectionInfo, ServerCloseOptions, ServerEvent } from './server.js';
+import type { ConnectionInfo, ServerCloseOptions, ServerEvent } from './tcp-server.js';
 import type { HostPort } from './tcp.js';
 import { WEBSOCKET_DEFAULTS, WebSocketChannel, type WebSocketChannelOptions, type WebSocketLike } from './websocket.js';
 

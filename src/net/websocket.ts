@@ -9,8 +9,8 @@
  * @module
  */
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
-import type { Channel, ChannelStats } from './channel.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from './framing.js';
+import type { Channel, ChannelStats } from '../channel/channel.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../channel/framing.js';
 
 /** WebSocket `readyState` values (WHATWG). */
 const OPEN = 1;

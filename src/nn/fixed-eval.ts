@@ -10,14 +10,14 @@
  */
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../errors.js';
 import { P_HALF } from '../math/share-field.js';
-import { quadraticFixed, relu6Fixed, reluFixed } from './activations.js';
+import { quadraticFixed, relu6Fixed, reluFixed } from '../sharing/activations.js';
 import { scaleForward } from './compile.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from './fixed-model.js';
-import { fieldToSigned, quantize, signedToField } from './fixed-point.js';
+import { fieldToSigned, quantize, signedToField } from '../sharing/signed-fixed-point.js';
 import { conv2dForward } from './ops/conv2d.js';
 import { denseForward } from './ops/dense.js';
 import { sumPool2dForward } from './ops/pool.js';
-import { exactLinearBig } from './reference.js';
+import { exactLinearBig } from './fixed-eval-reference.js';
 import { formatShape, shapeSize, unflattenIndex, type Shape } from './tensor.js';
 
 /** One intermediate tensor of a fixed-point evaluation. Spec: §8.9 */

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { P_HALF } from '../math/share-field.js';
 import { scaleForward } from './compile.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from './fixed-model.js';
-import { quantize } from './fixed-point.js';
+import { quantize } from '../sharing/signed-fixed-point.js';
 import { conv2dForward } from './ops/conv2d.js';
 import { denseForward } from './ops/dense.js';
 import { sumPool2dForward } from './ops/pool.js';

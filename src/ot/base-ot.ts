@@ -16,7 +16,7 @@
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { Rng } from '../random/rng.js';
 import { uniformBigintBelow } from '../random/samplers.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../errors.js';

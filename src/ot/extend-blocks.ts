@@ -132,3 +132,11 @@ export function senderBlockTask(input: SenderBlockInput): Uint32Array {
   }
   return q;
 }
+
+/** The tasks of this module a {@link TaskPool} runs (src/workers joins them into its table). Spec: §6.7 */
+export interface OtTasks {
+  /** OT extension, receiver: u and t of a column block of chunks (§6.7). */
+  'ot.receiverBlock': { input: ReceiverBlockInput; output: ReceiverBlockOutput };
+  /** OT extension, sender: q of a column block of chunks (§6.7). */
+  'ot.senderBlock': { input: SenderBlockInput; output: Uint32Array };
+}

@@ -10,7 +10,7 @@
  * Spec: §6.6, §6.7
  * @module
  */
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { Rng } from '../random/rng.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { tccrHashBlocks } from '../hash/index.js';
@@ -19,8 +19,8 @@ import { baseRandomOtReceive, baseRandomOtSend, type BaseOtOptions } from './bas
 import { BLOCK_WORDS, blockCount, checkChoiceBits, readWordsLE, viewWordsLE, writeWordsLE } from './blocks.js';
 import { AesCtrPrg } from './prg.js';
 import { KAPPA } from './transpose.js';
-import { receiverChunks, senderChunk, uWords } from './extend-blocks.js';
-import { runAll, type TaskPool } from '../workers/pool.js';
+import { receiverChunks, senderChunk, uWords, type OtTasks } from './extend-blocks.js';
+import { runAll, type TaskPool } from '../pool/pool.js';
 import { expectLength, expectTag, OT_TAG, readU32, readU64, writeU32, writeU64 } from './wire.js';
 
 /** OTs per chunk the receiver uses unless told otherwise (a multiple of 128). Spec: §6.7 */
@@ -44,7 +44,7 @@ export interface OtExtSenderOptions extends BaseOtOptions {
    * Threads for the matrix work (§6.7): with more than one, a batch's chunks are received first and
    * their q computed in column blocks on the pool. Outputs and messages do not change.
    */
-  pool?: TaskPool;
+  pool?: TaskPool<OtTasks>;
 }
 
 /** Options of {@link OtExtReceiver.setup}. */
@@ -52,7 +52,7 @@ export interface OtExtReceiverOptions extends BaseOtOptions {
   /** OTs per message (a positive multiple of 128, at most {@link MAX_CHUNK_SIZE}). Spec: §6.7 */
   chunkSize?: number;
   /** Threads for the matrix work: column blocks of chunks on the pool (same messages and outputs). */
-  pool?: TaskPool;
+  pool?: TaskPool<OtTasks>;
 }
 
 /** Both messages of each OT of a batch, as 128-bit blocks (4 words each). */
@@ -139,13 +139,13 @@ export class OtExtSender {
   readonly #s: Uint32Array;
   readonly #sBits: Uint8Array;
   readonly #seeds: Uint8Array[];
-  readonly #pool: TaskPool | undefined;
+  readonly #pool: TaskPool<OtTasks> | undefined;
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
   #failure: unknown = null;
 
-  private constructor(channel: Channel, s: Uint32Array, sBits: Uint8Array, seeds: Uint8Array[], pool: TaskPool | undefined) {
+  private constructor(channel: Channel, s: Uint32Array, sBits: Uint8Array, seeds: Uint8Array[], pool: TaskPool<OtTasks> | undefined) {
     this.#channel = channel;
     this.#s = s;
     this.#sBits = sBits;
@@ -404,13 +404,13 @@ export class OtExtReceiver {
   readonly #chunkSize: number;
   readonly #keys0: Uint8Array[];
   readonly #keys1: Uint8Array[];
-  readonly #pool: TaskPool | undefined;
+  readonly #pool: TaskPool<OtTasks> | undefined;
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
   #failure: unknown = null;
 
-  private constructor(channel: Channel, keys0: Uint8Array[], keys1: Uint8Array[], chunkSize: number, pool: TaskPool | undefined) {
+  private constructor(channel: Channel, keys0: Uint8Array[], keys1: Uint8Array[], chunkSize: number, pool: TaskPool<OtTasks> | undefined) {
     this.#channel = channel;
     this.#keys0 = keys0;
     this.#keys1 = keys1;

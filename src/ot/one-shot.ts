@@ -5,7 +5,7 @@
  * Spec: §6.8
  * @module
  */
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { Rng } from '../random/rng.js';
 import { OtExtReceiver, OtExtSender, type OtExtReceiverOptions, type OtExtSenderOptions, type OtMessagePairs } from './iknp.js';
 

@@ -18,6 +18,5 @@ export * from './train.js';
 export * from './recipes.js';
 export * from './accuracy.js';
 export * from './cost-model.js';
-export * from './inference-cost.js';
 export * from './search.js';
 export * from './report.js';

@@ -13,7 +13,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { createModel, DELPHI_QUADRATIC, validateModel, type LayerSpec, type Model } from '../nn/index.js';
 import { shapeSize } from '../nn/tensor.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../random/index.js';
-import { DEFAULT_COST_MODEL, estimateModelCost, type CostModel, type ModelCost } from './cost-model.js';
+import type { ModelCost } from './cost-model.js';
 import type { Dataset } from './dataset.js';
 import { TrainableNetwork } from './network.js';
 import { evaluateAccuracy, train, TrainingDivergedError } from './train.js';
@@ -110,7 +110,11 @@ export interface SearchOptions {
   validation: Dataset;
   /** Text seed: fixes every fine-tuning run (default "delphi-ts/planner"). */
   seed?: string;
-  costModel?: CostModel;
+  /**
+   * What a candidate model costs: `(m) => estimateModelCost(m, costModel)` of delphi-ts/protocol
+   * for Delphi's backend under a cost model (the planner itself knows no cryptography).
+   */
+  cost: (model: Model) => ModelCost;
   fineTune?: FineTuneOptions;
   /** PBT: population size (default 6) and rounds (default 4). */
   population?: number;
@@ -168,7 +172,7 @@ function scorePlan(start: Model, plan: Plan, sites: readonly ActivationSite[], o
     diverged,
     accuracy,
     reward: planReward(accuracy, plan, sites),
-    cost: estimateModelCost(model, options.costModel ?? DEFAULT_COST_MODEL),
+    cost: options.cost(model),
     model,
   };
 }

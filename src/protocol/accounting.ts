@@ -7,7 +7,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 
 /** The three phases of a session. Spec: §9.11 */
 export type ProtocolPhase = 'setup' | 'preprocessing' | 'online';

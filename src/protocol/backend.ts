@@ -10,10 +10,10 @@
  */
 import type { TripleSource } from '../beaver/source.js';
 import { InsecureParametersError, InvalidArgumentError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { FixedPointConv2d, FixedPointDense, FixedPointModel, FixedPointScale } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
-import type { TaskPool } from '../workers/pool.js';
+import type { TaskPool } from '../workers/tasks.js';
 import type { Architecture, WeightedArchitectureLayer } from './architecture.js';
 import { checkBackendId, type BackendIds } from './messages.js';
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import { systemRng } from '../random/rng.js';
 import { Accountant, type PartyReport } from './accounting.js';
 import { architectureFingerprint, decodeArchitecture } from './architecture.js';

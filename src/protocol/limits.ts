@@ -12,14 +12,14 @@ import { DEFAULT_OPEN_CHUNK, OPEN_HEADER_BYTES } from '../beaver/wire.js';
 import { reluCircuit, SHARE_BITS } from '../gc/relu-circuit.js';
 import { LABEL_BYTES, TABLE_WORDS_PER_AND } from '../gc/garble.js';
 import { GARBLED_HEADER_BYTES, LABELS_HEADER_BYTES } from '../gc/serialize.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import { shapeSize } from '../nn/tensor.js';
 import { KAPPA } from '../ot/transpose.js';
 import { DEFAULT_CHUNK_SIZE as OT_CHUNK, EXT_HEADER_BYTES } from '../ot/iknp.js';
 import { POINT_BYTES } from '../ot/base-ot.js';
 import { encodeArchitecture, MAX_ARCHITECTURE_BYTES, type Architecture } from './architecture.js';
 import type { ComponentMessageBounds, ProtocolBackend } from './backend.js';
-import { GC_BATCH, garbledActivations } from './garbled-activations.js';
+import { GC_BATCH, garbledActivations } from './backends/garbled-activations.js';
 import { FIELD_ELEMENT_BYTES, fieldVectorMessageBytes, MAX_BACKEND_ID_LENGTH } from './messages.js';
 import { MAX_SERVICE_STRING } from './service-messages.js';
 

@@ -17,7 +17,7 @@ import { scaleForward } from '../nn/compile.js';
 import { conv2dForward } from '../nn/ops/conv2d.js';
 import { denseForward } from '../nn/ops/dense.js';
 import { sumPool2dForward } from '../nn/ops/pool.js';
-import { exactLinearBig } from '../nn/reference.js';
+import { exactLinearBig } from '../nn/fixed-eval-reference.js';
 import { shapeSize } from '../nn/tensor.js';
 
 // Module-local aliases (see src/sharing/additive.ts): keeps hot loops optimisable under Vitest.

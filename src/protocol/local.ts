@@ -6,7 +6,7 @@
  * @module
  */
 import { TransportError } from '../errors.js';
-import { memoryChannelPair } from '../net/channel.js';
+import { memoryChannelPair } from '../channel/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
 import { systemRng } from '../random/rng.js';
@@ -15,7 +15,7 @@ import type { ProtocolBackend } from './backend.js';
 import { requestInference } from './client.js';
 import { isPeerAbort } from './messages.js';
 import type { ClientInput, ClientOutput, ShareRecord } from './online.js';
-import { serveInference } from './server.js';
+import { serveInference } from './serve-inference.js';
 
 /** Options of {@link runLocalInference}. */
 export interface LocalInferenceOptions {

@@ -8,7 +8,7 @@
  * @module
  */
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import { FIELD_ELEMENT_BYTES, readFieldElements, writeFieldElements } from '../sharing/field-vector.js';
 import { readU32LE, writeU32LE } from '../math/bytes.js';
 

@@ -9,7 +9,7 @@
  * @module
  */
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import { systemRng } from '../random/rng.js';
 import type { PhaseCost, ProtocolProgressCallback } from './accounting.js';
 import { architectureFingerprint, decodeArchitecture, encodeArchitecture, type Architecture } from './architecture.js';

@@ -8,7 +8,7 @@
  * @module
  */
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
 import { bytesToHex } from '../math/bytes.js';
 import { systemRng } from '../random/rng.js';
@@ -16,7 +16,7 @@ import type { PhaseCost } from './accounting.js';
 import { architectureFingerprint, encodeArchitecture, publicArchitecture, type Architecture } from './architecture.js';
 import { serverOnline } from './online.js';
 import { serverPreprocess, type ServerPreprocessed } from './preprocess.js';
-import { serverHandshake } from './server.js';
+import { serverHandshake } from './serve-inference.js';
 import { phaseMessageLimits, stageLimit, type PhaseMessageLimits } from './limits.js';
 import { decodeServiceMessage, encodeServiceMessage } from './service-messages.js';
 import type { ServerOptions, ServerSession } from './session.js';

@@ -8,10 +8,10 @@
  */
 import type { TripleSource } from '../beaver/source.js';
 import { DelphiError, TransportError } from '../errors.js';
-import type { Channel } from '../net/channel.js';
+import type { Channel } from '../channel/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
-import type { TaskPool } from '../workers/pool.js';
+import type { TaskPool } from '../workers/tasks.js';
 import type { PhaseCost, ProtocolProgressCallback } from './accounting.js';
 import type { Architecture } from './architecture.js';
 import type {

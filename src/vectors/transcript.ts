@@ -6,7 +6,7 @@
  * Spec: §12.4
  * @module
  */
-import { memoryChannelPair, type Channel } from '../net/channel.js';
+import { memoryChannelPair, type Channel } from '../channel/channel.js';
 import { hex } from './encoding.js';
 import type { JsonObject } from './format.js';
 

@@ -6,6 +6,6 @@
  * Spec: §5.7
  * @module
  */
-export { checkThreadCount, defaultThreadCount, inlinePool, runAll, type TaskPool } from './pool.js';
-export { runTask, type TaskInput, type TaskMap, type TaskName, type TaskOutput } from './tasks.js';
+export { checkThreadCount, defaultThreadCount, runAll } from '../pool/pool.js';
+export { inlinePool, runTask, type TaskInput, type TaskMap, type TaskName, type TaskOutput, type TaskPool } from './tasks.js';
 export { createWebWorkerPool, type WebWorkerApi, type WorkerLike } from './web.js';

@@ -5,8 +5,8 @@
  * @module
  */
 import { Tinypool } from 'tinypool';
-import { checkThreadCount, defaultThreadCount, type TaskPool } from './pool.js';
-import type { TaskInput, TaskName, TaskOutput } from './tasks.js';
+import { checkThreadCount, defaultThreadCount } from '../pool/pool.js';
+import type { TaskInput, TaskName, TaskOutput, TaskPool } from './tasks.js';
 
 export * from './index.js';
 

@@ -7,20 +7,12 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { garbleBatchTask, evaluateBatchTask, type GarbleBatchInput, type GarbleBatchOutput, type EvaluateBatchInput } from '../gc/parallel.js';
-import { receiverBlockTask, senderBlockTask, type ReceiverBlockInput, type ReceiverBlockOutput, type SenderBlockInput } from '../ot/extend-blocks.js';
+import type { TaskPool as GenericTaskPool } from '../pool/pool.js';
+import { garbleBatchTask, evaluateBatchTask, type EvaluateBatchInput, type GarbleBatchInput, type GcTasks } from '../gc/parallel.js';
+import { receiverBlockTask, senderBlockTask, type OtTasks, type ReceiverBlockInput, type SenderBlockInput } from '../ot/extend-blocks.js';
 
-/** Inputs and outputs of every task. Spec: §5.7 */
-export interface TaskMap {
-  /** Garbles one batch of instances from its forked seed (§5.7). */
-  'gc.garbleBatch': { input: GarbleBatchInput; output: GarbleBatchOutput };
-  /** Evaluates one batch of instances; returns the active output labels. */
-  'gc.evaluateBatch': { input: EvaluateBatchInput; output: Uint32Array };
-  /** OT extension, receiver: u and t of a column block of chunks (§6.7). */
-  'ot.receiverBlock': { input: ReceiverBlockInput; output: ReceiverBlockOutput };
-  /** OT extension, sender: q of a column block of chunks (§6.7). */
-  'ot.senderBlock': { input: SenderBlockInput; output: Uint32Array };
-}
+/** Inputs and outputs of every task: the tables of src/gc and src/ot. Spec: §5.7 */
+export interface TaskMap extends GcTasks, OtTasks {}
 
 /** Task names. */
 export type TaskName = keyof TaskMap;
@@ -28,6 +20,19 @@ export type TaskName = keyof TaskMap;
 export type TaskInput<K extends TaskName> = TaskMap[K]['input'];
 /** Output of a task. */
 export type TaskOutput<K extends TaskName> = TaskMap[K]['output'];
+/** A pool that runs every task of the library. Spec: §5.7 */
+export type TaskPool = GenericTaskPool<TaskMap>;
+
+/** A pool of one thread: the caller's. Tasks run synchronously inside `run`. Spec: §5.7 */
+export function inlinePool(): TaskPool {
+  return {
+    threads: 1,
+    run(task, input) {
+      return new Promise((resolve) => resolve(runTask(task, input)));
+    },
+    close: async () => undefined,
+  };
+}
 
 /** Runs task `task` on `input` in this thread. Spec: §5.7 */
 export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskOutput<K> {

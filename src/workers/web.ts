@@ -8,8 +8,8 @@
  * @module
  */
 import { wrap, type Remote } from 'comlink';
-import { checkThreadCount, defaultThreadCount, type TaskPool } from './pool.js';
-import type { TaskInput, TaskName, TaskOutput } from './tasks.js';
+import { checkThreadCount, defaultThreadCount } from '../pool/pool.js';
+import type { TaskInput, TaskName, TaskOutput, TaskPool } from './tasks.js';
 
 /** What ./web-worker.js exposes. */
 export interface WebWorkerApi {

@@ -19,7 +19,7 @@ import {
 } from '../../src/beaver/index.js';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_BIG } from '../../src/math/share-field.js';
-import { memoryChannelPair, type Channel } from '../../src/net/channel.js';
+import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';
 import { encodeFixedVec, reconstruct, share } from '../../src/sharing/index.js';
 import { beaverMultiplyReference, beaverSquareReference } from './reference-beaver.js';
 import { both, floorDivBig, modP, randomField, randomSigned, rngFor, signedBig } from './helpers.js';

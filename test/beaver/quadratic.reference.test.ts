@@ -18,7 +18,7 @@ import {
 } from '../../src/beaver/index.js';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_HALF } from '../../src/math/share-field.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { decodeFixedVec, encodeFixed, encodeFixedVec, reconstruct, share } from '../../src/sharing/index.js';
 import { both, floorDivBig, modP, randomSigned, rngFor, signedBig } from './helpers.js';
 

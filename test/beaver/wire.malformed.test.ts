@@ -16,7 +16,7 @@ import {
 } from '../../src/beaver/index.js';
 import { MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { P } from '../../src/math/share-field.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { rngFor } from './helpers.js';
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

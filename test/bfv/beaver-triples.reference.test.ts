@@ -11,7 +11,7 @@ import { BFV_TRIPLE_TAG, decodeBfvTripleMessage, encodeBfvTripleMessage } from '
 import type { BeaverTriples, SquarePairs } from '../../src/beaver/triples.js';
 import * as bfv from '../../src/bfv/index.js';
 import { InvalidParametersError, MalformedInputError, ProtocolError } from '../../src/errors.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { fromTextSeed } from '../../src/random/index.js';
 
 const P = 2061584302081n;

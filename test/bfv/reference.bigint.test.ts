@@ -1,5 +1,5 @@
 /**
- * The fast RNS implementation against the slow BigInt reference (src/bfv/reference.ts: whole-Q
+ * The fast RNS implementation against the slow BigInt reference (src/bfv/bfv-reference.ts: whole-Q
  * coefficients, schoolbook negacyclic products, textbook rounding) on small insecure rings, for the
  * narrow path (30-bit primes), the wide path (40-bit primes), an even plaintext modulus and the
  * 41-bit share prime. Encryption draws the same randomness in the same order in both, so results

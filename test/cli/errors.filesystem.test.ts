@@ -15,7 +15,7 @@ import type { CliCommand } from '../../src/cli/command.js';
 import { helloOptions, resolveBackend } from '../../src/cli/remote.js';
 import { describeSystemError, runCli } from '../../src/cli/run.js';
 import { MalformedInputError } from '../../src/errors.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { performHandshake } from '../../src/net/handshake.js';
 import { captureIo } from './capture-io.js';
 

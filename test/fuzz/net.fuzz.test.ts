@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeHello, encodeCloseFrame, encodeDataFrame, encodeHello, encodePingFrame, FrameDecoder, helloFromOptions, INITIAL_PAYLOAD_BUFFER_BYTES, type Frame } from '../../src/net/index.js';
+import { decodeHello, encodeHello, helloFromOptions } from '../../src/net/index.js';
+import { encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, INITIAL_PAYLOAD_BUFFER_BYTES, type Frame } from '../../src/channel/index.js';
 import { fuzzParams, mutationsOf, parsesOrThrowsTyped } from './fuzz-helpers.js';
 
 const stream = (...parts: Uint8Array[]) => {

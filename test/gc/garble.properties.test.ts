@@ -9,7 +9,7 @@ import { CircuitBuilder } from '../../src/gc/builder.js';
 import { addBits } from '../../src/gc/gadgets.js';
 import { decodeOutputs, encodeInputs, evaluateGarbled, garble, inputZeroLabels, sampleDelta } from '../../src/gc/garble.js';
 import { garbleAndEvaluate, outputValues, partyBits } from '../../src/gc/local.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { OtExtReceiver, OtExtSender } from '../../src/ot/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 

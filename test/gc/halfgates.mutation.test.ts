@@ -1,5 +1,5 @@
 /**
- * The half-gates kernels against the bigint reference of src/gc/reference.ts on Bristol circuits
+ * The half-gates kernels against the bigint reference of src/gc/halfgates-reference.ts on Bristol circuits
  * built so that COPY (EQW) reads wires in slots other than slot 0, and CONST (EQ) gates write slots
  * that an earlier wire used (its label is still there), over two kernel chunks — the cases a
  * mutation run found unguarded: wrong COPY offsets, and an evaluator that leaves a CONST slot unset.
@@ -9,7 +9,7 @@ import { parseBristol } from '../../src/gc/bristol.js';
 import type { Circuit } from '../../src/gc/circuit.js';
 import { decodeOutputs, encodeInputs, evaluateGarbled, garble, partyWires } from '../../src/gc/garble.js';
 import { evaluateBits } from '../../src/gc/plain.js';
-import { evaluateReference, garbleReference, labelToBigint } from '../../src/gc/reference.js';
+import { evaluateReference, garbleReference, labelToBigint } from '../../src/gc/halfgates-reference.js';
 import { fromTextSeed } from '../../src/random/index.js';
 
 /** Garbles and evaluates `instances` copies; compares tables, decoding bits and output labels with the reference. */

@@ -1,5 +1,5 @@
 /**
- * The batched half-gates kernels against the readable bigint reference of src/gc/reference.ts:
+ * The batched half-gates kernels against the readable bigint reference of src/gc/halfgates-reference.ts:
  * same Δ, same input zero-labels and gate ids ⇒ identical tables, decoding bits and output labels,
  * for random circuits with every gate type, many instances (several kernel chunks), and gate ids
  * above 2^32 (tweaks that use the high word).
@@ -9,7 +9,7 @@ import { parseBristol } from '../../src/gc/bristol.js';
 import { CircuitBuilder, ONE, ZERO, type Wire } from '../../src/gc/builder.js';
 import type { Circuit } from '../../src/gc/circuit.js';
 import { decodeOutputs, encodeInputs, evaluateGarbled, garble, partyWires } from '../../src/gc/garble.js';
-import { evaluateReference, garbleReference, labelToBigint } from '../../src/gc/reference.js';
+import { evaluateReference, garbleReference, labelToBigint } from '../../src/gc/halfgates-reference.js';
 import { evaluateBits } from '../../src/gc/plain.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../../src/random/index.js';
 

@@ -10,7 +10,7 @@ import { evaluateRelusBatched, GARBLE_BATCH_LABEL, garbleRelusBatched } from '..
 import { garbleRelus, reluClientLabels, reluReference, reluServerLabels } from '../../src/gc/relu.js';
 import { P } from '../../src/math/share-field.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
-import type { TaskPool } from '../../src/workers/pool.js';
+import type { TaskPool } from '../../src/workers/index.js';
 import { ensureDist } from '../helpers/dist.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * The ReLU circuits against src/nn/activations.ts (reluFixed, relu6Fixed) in plaintext: every edge
+ * The ReLU circuits against src/sharing/activations.ts (reluFixed, relu6Fixed) in plaintext: every edge
  * case (y = 0, ±1, (p−1)/2, (p+1)/2, p−1, the truncation and ReLU6 boundaries, shares that wrap or
  * not, masks 0 and p−1) and 10^4 random inputs per configuration, for both constructions, via the
  * 32-lane evaluator. AND counts are pinned.
@@ -9,7 +9,7 @@ import { reluCircuit, reluCircuitStraightforward, reluGarblerValues, SHARE_BITS,
 import { evaluateWords } from '../../src/gc/plain.js';
 import type { Circuit } from '../../src/gc/circuit.js';
 import { P, P_HALF, toSigned } from '../../src/math/share-field.js';
-import { relu6Fixed, reluFixed } from '../../src/nn/activations.js';
+import { relu6Fixed, reluFixed } from '../../src/sharing/activations.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 
 /** (act(y) + m) mod p with y = (c + s) mod p signed: the specification, from src/nn. */

@@ -24,8 +24,8 @@ import {
   type ReluKind,
 } from '../../src/gc/index.js';
 import { P, P_HALF } from '../../src/math/share-field.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
-import { relu6Fixed, reluFixed } from '../../src/nn/activations.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
+import { relu6Fixed, reluFixed } from '../../src/sharing/activations.js';
 import { OtExtReceiver, OtExtSender } from '../../src/ot/index.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 

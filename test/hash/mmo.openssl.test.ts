@@ -5,7 +5,7 @@
 import { createCipheriv } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { bigintToLabel, labelToBigint, mmoReference, sigmaReference } from '../../src/gc/reference.js';
+import { bigintToLabel, labelToBigint, mmoReference, sigmaReference } from '../../src/gc/halfgates-reference.js';
 import { FIXED_AES_KEY, mmoHashBlocks, setAesBackend } from '../../src/hash/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 
@@ -47,7 +47,7 @@ describe('mmoHashBlocks against a byte-level OpenSSL transcription', () => {
       });
     }
   }
-  it('agrees with the bigint reference of src/gc/reference.ts, and σ is an orthomorphism on samples', () => {
+  it('agrees with the bigint reference of src/gc/halfgates-reference.ts, and σ is an orthomorphism on samples', () => {
     const words = new Uint32Array(fromTextSeed('mmo/bigint').bytes(16 * 8).buffer);
     const out = mmoHashBlocks(words, 2 ** 33 + 5);
     for (let k = 0; k < 8; k++) {

@@ -9,17 +9,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { connectTcp, listenTcp, TcpChannel, type ServerEvent, type TcpChannelOptions, type TcpServer, type TcpServerOptions } from '../../src/net/node.js';
-import {
-  encodeDataFrame,
-  encodeHello,
-  encodePingFrame,
-  FrameDecoder,
-  helloFromOptions,
-  INITIAL_PAYLOAD_BUFFER_BYTES,
-  MAX_HELLO_BYTES,
-  memoryChannelPair,
-  performHandshake,
-} from '../../src/net/index.js';
+import { encodeDataFrame, encodePingFrame, FrameDecoder, INITIAL_PAYLOAD_BUFFER_BYTES, memoryChannelPair } from '../../src/channel/index.js';
+import { encodeHello, helloFromOptions, MAX_HELLO_BYTES, performHandshake } from '../../src/net/index.js';
 import { TransportError } from '../../src/errors.js';
 import { collectFrames, rawClient, rawServer, waitFor } from './loopback-helpers.js';
 

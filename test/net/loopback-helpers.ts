@@ -3,7 +3,7 @@
  * chooses (to play a broken or hostile end), and a collector of the bytes it receives.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { FrameDecoder, type Frame } from '../../src/net/index.js';
+import { FrameDecoder, type Frame } from '../../src/channel/index.js';
 
 /** A raw TCP server on 127.0.0.1 that hands each accepted socket to `onSocket`. */
 export async function rawServer(

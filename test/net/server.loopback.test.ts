@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectTcp, listenTcp, type ServerEvent, type TcpServer, type TcpServerOptions } from '../../src/net/node.js';
-import { encodeDataFrame, encodeHello, helloFromOptions, performHandshake, type Frame } from '../../src/net/index.js';
+import { encodeDataFrame, type Frame } from '../../src/channel/index.js';
+import { encodeHello, helloFromOptions, performHandshake } from '../../src/net/index.js';
 import { ProtocolError, TransportError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { collectFrames, rawClient, waitFor } from './loopback-helpers.js';

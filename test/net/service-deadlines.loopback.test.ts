@@ -10,7 +10,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { TransportError } from '../../src/errors.js';
-import { encodeDataFrame, encodeHello, helloFromOptions, performHandshake } from '../../src/net/index.js';
+import { encodeDataFrame } from '../../src/channel/index.js';
+import { encodeHello, helloFromOptions, performHandshake } from '../../src/net/index.js';
 import { connectTcp, listenTcp, type TcpServer } from '../../src/net/node.js';
 import { evaluateFixedPoint } from '../../src/nn/index.js';
 import { insecureDealer, serveConnection, ServiceClient } from '../../src/protocol/index.js';

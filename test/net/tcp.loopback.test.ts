@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { connectTcp, parseHostPort, TcpChannel, type TcpChannelOptions } from '../../src/net/node.js';
-import { encodeCloseFrame, encodeDataFrame, encodePingFrame } from '../../src/net/index.js';
+import { encodeCloseFrame, encodeDataFrame, encodePingFrame } from '../../src/channel/index.js';
 import { InvalidArgumentError, TransportError } from '../../src/errors.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { closedPort, collectFrames, rawServer, waitFor } from './loopback-helpers.js';

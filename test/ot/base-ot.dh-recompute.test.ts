@@ -7,7 +7,7 @@
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { uniformBigintBelow, type Rng } from '../../src/random/index.js';
 import { baseOtReceive, baseOtSend, baseRandomOtReceive, baseRandomOtSend, coDeriveKey } from '../../src/ot/base-ot.js';
 import { hex, randomChoices, recordedPair, rngFor } from './helpers.js';

@@ -5,7 +5,7 @@
  * otherwise honest run and must be rejected with a typed error before any key is derived.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { baseOtReceive, baseOtSend, baseRandomOtReceive, baseRandomOtSend, coDeriveKey, decodePeerPoint } from '../../src/ot/base-ot.js';
 import { InvalidArgumentError, MalformedInputError, OutOfRangeError, ProtocolError, SizeMismatchError, TransportError } from '../../src/errors.js';
 import { fromHex, reasonOf, rngFor, runBoth, TamperingChannel } from './helpers.js';

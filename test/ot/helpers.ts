@@ -1,6 +1,6 @@
 /** Shared helpers for the OT tests: seeded randomness, transcript recording, tampering channels. */
-import type { Channel, ChannelStats } from '../../src/net/channel.js';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import type { Channel, ChannelStats } from '../../src/channel/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 
 export function rngFor(label: string): Rng {

@@ -5,7 +5,7 @@
  * malformed or out-of-sync messages with typed errors.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryChannelPair, type Channel } from '../../src/net/channel.js';
+import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';
 import {
   cotReceive,
   cotSend,

@@ -6,7 +6,7 @@
  * q_i ⊕ t_i = r_i·s directly.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { baseRandomOtReceive, baseRandomOtSend } from '../../src/ot/base-ot.js';
 import { OtExtReceiver, OtExtSender } from '../../src/ot/iknp.js';
 import {

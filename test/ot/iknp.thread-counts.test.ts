@@ -6,10 +6,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryChannelPair, type Channel } from '../../src/net/channel.js';
+import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';
 import { columnBlocks, OtExtReceiver, OtExtSender } from '../../src/ot/iknp.js';
 import { fromTextSeed } from '../../src/random/index.js';
-import { inlinePool, type TaskPool } from '../../src/workers/pool.js';
+import { inlinePool, type TaskPool } from '../../src/workers/index.js';
 import { ensureDist } from '../helpers/dist.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
 import { reluCost } from '../../src/gc/relu.js';
-import { activationBytes, calibrateCostModel, DEFAULT_COST_MODEL, parseCostModel } from '../../src/planner/index.js';
+import { activationBytes, DEFAULT_COST_MODEL } from '../../src/protocol/backends/inference-cost.js';
+import { calibrateCostModel } from '../../src/protocol/backends/calibrate.js';
+import { parseCostModel } from '../../src/planner/index.js';
 
 describe('cost model', () => {
   it('analytic bytes: garbled tables + 41 correlated OTs + 41 mask labels, 41 share labels online, two field elements', () => {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileFixedPoint, loadModelBytes, parseModel } from '../../src/nn/index.js';
-import { estimateInferenceCost, fieldVectorBytes } from '../../src/planner/index.js';
+import { estimateInferenceCost, fieldVectorBytes } from '../../src/protocol/backends/inference-cost.js';
 import { delphiBackend, runLocalInference } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 

@@ -5,19 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { compileFixedPoint, createModel, evaluateFloat, type LayerSpec } from '../../src/nn/index.js';
-import {
-  activationSites,
-  applyPlan,
-  DEFAULT_COST_MODEL,
-  estimateModelCost,
-  estimateInferenceCost,
-  paretoFrontier,
-  planLabel,
-  planReward,
-  searchPlans,
-  sliceDataset,
-} from '../../src/planner/index.js';
+import { compileFixedPoint, createModel, evaluateFloat, type LayerSpec, type Model } from '../../src/nn/index.js';
+import { activationSites, applyPlan, paretoFrontier, planLabel, planReward, searchPlans, sliceDataset } from '../../src/planner/index.js';
+import { DEFAULT_COST_MODEL, estimateModelCost, estimateInferenceCost } from '../../src/protocol/index.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { halves, smallCnn } from './helpers/synthetic.js';
 
@@ -90,9 +80,9 @@ describe('searchPlans on a synthetic task', () => {
   const base = (() => {
     // A trained all-ReLU6 starting point.
     const m = smallCnn('search', ['relu6', 'relu6']);
-    return searchPlans(m, { strategy: 'exhaustive', train: data, validation, fineTune: { epochs: 2, learningRate: 0.05 } })[0].model;
+    return searchPlans(m, { strategy: 'exhaustive', train: data, validation, fineTune: { epochs: 2, learningRate: 0.05 }, cost: (c) => estimateModelCost(c) })[0].model;
   })();
-  const options = { train: sliceDataset(data, 0, 256), validation, fineTune: { epochs: 1, batchSize: 32 }, seed: 's' };
+  const options = { train: sliceDataset(data, 0, 256), validation, fineTune: { epochs: 1, batchSize: 32 }, seed: 's', cost: (c: Model) => estimateModelCost(c) };
 
   it('exhaustive: every plan once, fine-tuned, deterministic', () => {
     const a = searchPlans(base, { ...options, strategy: 'exhaustive' });

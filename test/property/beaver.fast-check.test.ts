@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { beaverMultiply, beaverSquare, dealSquarePairs, dealTriples } from '../../src/beaver/index.js';
 import { P } from '../../src/math/share-field.js';
-import { memoryChannelPair } from '../../src/net/index.js';
+import { memoryChannelPair } from '../../src/channel/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { share } from '../../src/sharing/index.js';
 

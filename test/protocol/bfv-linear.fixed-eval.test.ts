@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { MalformedInputError, ProtocolError } from '../../src/errors.js';
-import { memoryChannelPair } from '../../src/net/index.js';
+import { memoryChannelPair } from '../../src/channel/index.js';
 import { encodeInput, evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
 import {
   BFV_LINEAR_TAG,

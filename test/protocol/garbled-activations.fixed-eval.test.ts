@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { DelphiError, ProtocolError } from '../../src/errors.js';
 import { reluCost } from '../../src/gc/index.js';
-import { memoryChannelPair } from '../../src/net/index.js';
+import { memoryChannelPair } from '../../src/channel/index.js';
 import { createModel, encodeInput, evaluateFixedPoint, kaimingUniform, uniformSymmetric, type FixedPointModel } from '../../src/nn/index.js';
 import {
   bfvLinear,

@@ -242,7 +242,7 @@ export function referenceWalk(
   return { layers: outs, carries, truncations };
 }
 
-import type { Channel, ChannelStats } from '../../src/net/index.js';
+import type { Channel, ChannelStats } from '../../src/channel/index.js';
 
 /** A channel end that records every message it sends and receives, in order. */
 export function recordingChannel(inner: Channel, log: { dir: 'sent' | 'received'; bytes: Uint8Array }[]): Channel {

@@ -9,8 +9,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { TransportError } from '../../src/errors.js';
-import { memoryChannelPair, type Channel } from '../../src/net/channel.js';
-import { encodeDataFrame, encodeHello, helloFromOptions } from '../../src/net/index.js';
+import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';
+import { encodeDataFrame } from '../../src/channel/index.js';
+import { encodeHello, helloFromOptions } from '../../src/net/index.js';
 import { listenTcp } from '../../src/net/node.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
 import {

@@ -1,6 +1,6 @@
 /**
  * applyLinearModP (§9.6) against the BigInt linear algebra of §8.9.1 (exactLinearBig of
- * src/nn/reference.ts) reduced mod p, on random field vectors and weights of every magnitude:
+ * src/nn/fixed-eval-reference.ts) reduced mod p, on random field vectors and weights of every magnitude:
  * one limb, several limbs, and row norms above 2^52 (the BigInt path).
  */
 import { describe, expect, it } from 'vitest';

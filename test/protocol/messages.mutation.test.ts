@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../src/errors.js';
-import { memoryChannelPair } from '../../src/net/index.js';
+import { memoryChannelPair } from '../../src/channel/index.js';
 import {
   checkBackendId,
   decodeAbort,

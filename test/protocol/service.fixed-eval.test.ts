@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { memoryChannelPair } from '../../src/net/channel.js';
+import { memoryChannelPair } from '../../src/channel/channel.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
 import {
   decodeClientSlot,

@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { InsecureParametersError, MalformedInputError, ProtocolError, TransportError } from '../../src/errors.js';
-import { memoryChannelPair, type Channel } from '../../src/net/index.js';
+import { memoryChannelPair, type Channel } from '../../src/channel/index.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
 import {
   clientHandshake,

@@ -9,11 +9,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryChannelPair } from '../../src/net/index.js';
+import { memoryChannelPair } from '../../src/channel/index.js';
 import { compileFixedPoint, createModel, evaluateFixedPoint } from '../../src/nn/index.js';
 import { GC_SUB_BATCH, garbledActivations, insecureDealer, requestInference, serveInference, type ProtocolBackend } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
-import type { TaskPool } from '../../src/workers/pool.js';
+import type { TaskPool } from '../../src/workers/index.js';
 import { recordingChannel } from './helpers.js';
 import { ensureDist } from '../helpers/dist.js';
 

@@ -22,7 +22,7 @@ import {
 } from '../../math/index.js';
 import { decodeFixedVec, encodeFixedVec, reconstruct, share } from '../../sharing/index.js';
 import { dealTriples, multiplyFixed } from '../../beaver/index.js';
-import { memoryChannelPair } from '../../net/index.js';
+import { memoryChannelPair } from '../../channel/index.js';
 import { evaluateFixedPoint } from '../../nn/index.js';
 import { delphiBackend, formatBytes, insecureDealer, runLocalInference, type ProtocolProgress } from '../../protocol/index.js';
 import { loadMnist } from '../mnist.js';

@@ -8,31 +8,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeRange, compileFixedPoint, parseModel, serializeModel, type Model } from '../../nn/index.js';
-import {
-  calibrateCostModel,
-  candidateCost,
-  chooseCandidate,
-  COST_MEASURES,
-  createDataset,
-  DEFAULT_COST_MODEL,
-  frontierRows,
-  frontierSvg,
-  formatFrontierTable,
-  measureAccuracy,
-  paretoFrontier,
-  parseBudget,
-  parseCostModel,
-  sliceDataset,
-  TrainableNetwork,
-  evaluateAccuracy,
-  searchPlans,
-  type Budget,
-  type Candidate,
-  type CostModel,
-  type Dataset,
-  type CostMeasure,
-  type SearchStrategy,
-} from '../../planner/index.js';
+import { calibrateCostModel } from '../../protocol/backends/calibrate.js';
+import { candidateCost, chooseCandidate, COST_MEASURES, createDataset, frontierRows, frontierSvg, formatFrontierTable, measureAccuracy, paretoFrontier, parseBudget, parseCostModel, sliceDataset, TrainableNetwork, evaluateAccuracy, searchPlans, type Budget, type Candidate, type CostModel, type CostMeasure, type Dataset, type SearchStrategy } from '../../planner/index.js';
+import { DEFAULT_COST_MODEL, estimateModelCost } from '../../protocol/backends/inference-cost.js';
 import { EXIT, positiveInteger, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadMnist } from '../mnist.js';
 import { progressPrinter } from '../progress.js';
@@ -266,7 +244,7 @@ async function runPlan(s: PlanSettings, io: CliIo): Promise<number> {
     train,
     validation,
     seed,
-    costModel: s.costModel,
+    cost: (m) => estimateModelCost(m, s.costModel),
     fineTune: { epochs: s.epochs, learningRate: s.lr },
     population: s.population,
     rounds: s.rounds,

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, positiveInteger, positiveNumber, secondsOption, UsageError } from '../command.js';
 import { listenTcp, listenWebSocket, type ConnectionInfo, type ServerEvent } from '../../net/node.js';
-import type { Channel } from '../../net/index.js';
+import type { Channel } from '../../channel/index.js';
 import { architectureFingerprint, DEFAULT_REQUEST_DEADLINES, DEFAULT_SERVICE_LIMITS, formatBytes, publicArchitecture, serveConnection, sweepSessions, type ProtocolBackend, type ServiceLimits } from '../../protocol/index.js';
 import { FileSlotStore } from '../file-slot-store.js';
 import { formatShape } from '../../nn/index.js';

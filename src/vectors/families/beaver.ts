@@ -7,7 +7,7 @@
  * @module
  */
 import { mulModP, P, P_HALF } from '../../math/index.js';
-import type { Channel } from '../../net/channel.js';
+import type { Channel } from '../../channel/channel.js';
 import {
   BEAVER_TAG,
   beaverMultiply,

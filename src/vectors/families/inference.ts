@@ -10,7 +10,7 @@
  */
 import { createBfvParameters, createCoeffModulus, type BfvParameters } from '../../bfv/index.js';
 import { P } from '../../math/index.js';
-import type { Channel } from '../../net/channel.js';
+import type { Channel } from '../../channel/channel.js';
 import { compileFixedPoint, parseModel, serializeModel, type FixedPointModel } from '../../nn/index.js';
 import {
   architectureFingerprint,

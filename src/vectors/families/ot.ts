@@ -10,7 +10,7 @@
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { FIXED_AES_KEY, FIXED_KEY_LABEL, FixedKeyAes, fixedKeyAes, tccrHashBlocks } from '../../hash/index.js';
-import type { Channel } from '../../net/channel.js';
+import type { Channel } from '../../channel/channel.js';
 import {
   AesCtrPrg,
   BASE_OT_KEY_BYTES,

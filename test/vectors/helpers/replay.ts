@@ -3,7 +3,7 @@
  * the party the other parties' messages in order and checks each message the party sends against
  * the next one the transcript lists from it.
  */
-import type { Channel } from '../../../src/net/index.js';
+import type { Channel } from '../../../src/channel/index.js';
 import { tohex, unhex } from './files.js';
 
 export interface TranscriptEntry {

@@ -10,7 +10,8 @@
  * Spec: §9.14
  * @module
  */
-import { connectWebSocket, performHandshake, type Channel, type ChannelStats, type ConnectWebSocketOptions } from 'delphi-ts/net';
+import type { Channel, ChannelStats } from 'delphi-ts/channel';
+import { connectWebSocket, performHandshake, type ConnectWebSocketOptions } from 'delphi-ts/net';
 import { delphiBackend, FINGERPRINT_PARAM, insecureDealer, ServiceClient, serviceHelloOptions, type PhaseCost, type ProtocolBackend, type ProtocolProgressCallback } from 'delphi-ts/protocol';
 import { DelphiError, ProtocolError, TransportError } from 'delphi-ts/errors';
 import { systemRng } from 'delphi-ts/random';

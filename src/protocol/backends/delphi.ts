@@ -1,0 +1,30 @@
+/**
+ * Delphi's backend: the three sub-protocols the paper combines, BFV for the linear layers, garbled
+ * circuits for ReLUs and BFV square pairs for quadratic layers, at Delphi's BFV parameters.
+ *
+ * Spec: §9.9.5
+ * @module
+ */
+import type { ProtocolBackend } from '../backend.js';
+import { bfvLinear, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
+import { bfvTriples, weakLambda } from './bfv-triples.js';
+import { garbledActivations } from './garbled-activations.js';
+
+/** Options of {@link delphiBackend}. */
+export interface DelphiBackendOptions extends BfvLinearOptions {}
+
+/**
+ * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs and
+ * {@link bfvTriples} for quadratic layers, all at Delphi's BFV parameters unless `parameters` says
+ * otherwise. Secure (semi-honest, §11) with the default parameters; a flooding `lambda` below 40
+ * marks the linear and triple backends insecure, so both parties then need `allowInsecure`. Spec: §9.9.5
+ */
+export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBackend {
+  const parameters = options.parameters ?? delphiBfvParameters();
+  const linear = bfvLinear({ ...options, parameters });
+  return Object.freeze({
+    linear: weakLambda(options.lambda) ? Object.freeze({ ...linear, secure: false }) : linear,
+    activations: garbledActivations,
+    triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
+  });
+}

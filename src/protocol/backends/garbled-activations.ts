@@ -1,0 +1,315 @@
+/**
+ * Delphi's ReLU layers by garbled circuits (§9.9.4): in preprocessing the server garbles one circuit
+ * per activation (§5.8) with the free-XOR offset Δ of a correlated-OT session, the client obtains
+ * the labels of its share's bits by random correlated OT (its share is known in preprocessing, §9.6)
+ * and receives the garbled tables and the labels of the server's mask bits (the mask m is drawn in
+ * preprocessing); online the server sends only the 41 labels of its share per activation (656
+ * bytes, the floor), and the client evaluates, learning act(y) + m and nothing else.
+ *
+ * Spec: §9.9.4
+ * @module
+ */
+import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
+import {
+  deserializeGarbledCircuit,
+  deserializeLabels,
+  evaluateRelus,
+  garbleRelusBatched,
+  inputZeroLabels,
+  LABEL_WORDS,
+  reluCircuit,
+  reluClientChoiceBits,
+  reluGarblerValues,
+  sampleDelta,
+  serializeGarbledCircuit,
+  serializeLabels,
+  SHARE_BITS,
+  type GarbledCircuit,
+  type ReluParams,
+} from '../../gc/index.js';
+import type { Channel } from '../../channel/channel.js';
+import { OtExtReceiver, OtExtSender } from '../../ot/iknp.js';
+import type { Rng } from '../../random/rng.js';
+import { inlinePool, type TaskPool } from '../../workers/tasks.js';
+import type {
+  ActivationBackend,
+  ActivationClientLayer,
+  ActivationClientSession,
+  ActivationLayerInfo,
+  ActivationServerLayer,
+  ActivationServerSession,
+} from '../backend.js';
+import { protocolTagName, rejectAbort } from '../messages.js';
+import { SlotReader, SlotWriter } from '../slot-bytes.js';
+import { readU32LE, writeU32LE } from '../../math/bytes.js';
+
+/** Message tags of the garbled-circuit backend. Spec: §9.9.4 */
+export const GC_ACTIVATION_TAG = {
+  /** S → C, preprocessing: the garbled circuits of a batch (a §5.9 garbled-circuit message). */
+  TABLES: 0xe8,
+  /** S → C, online: the active labels of the server's share s̃ of a batch (a §5.9 label message, 41 per activation). */
+  LABELS: 0xe9,
+  /** S → C, preprocessing: the active labels of the server's mask m̃ of a batch (41 per activation). */
+  MASK_LABELS: 0xea,
+} as const;
+
+/** Activations per garbled batch (≈ 34 MB of tables for ReLU, 38 MB for ReLU6). Spec: §9.9.4 */
+export const GC_BATCH = 4096;
+
+/**
+ * Activations per garbling task inside a batch: each is garbled from its own stream forked from the
+ * layer's in order (§5.7), on the session's pool if it has one. Fixed, so the tables do not depend
+ * on the thread count. Spec: §9.9.4
+ */
+export const GC_SUB_BATCH = 512;
+
+const HEADER = 16;
+
+/** tag ‖ 3 zero bytes ‖ u32 layer ‖ u32 start ‖ u32 count ‖ body. */
+function frame(tag: number, layer: number, start: number, count: number, body: Uint8Array): Uint8Array {
+  const msg = new Uint8Array(HEADER + body.length);
+  msg[0] = tag;
+  writeU32LE(msg, 4, layer);
+  writeU32LE(msg, 8, start);
+  writeU32LE(msg, 12, count);
+  msg.set(body, HEADER);
+  return msg;
+}
+
+function unframe(msg: Uint8Array, tag: number, layer: number, start: number, count: number, context: string): Uint8Array {
+  rejectAbort(msg, context);
+  if (msg[0] !== tag) throw new ProtocolError(`${context}: expected tag 0x${tag.toString(16)}, received ${protocolTagName(msg[0])}`);
+  if (msg.length < HEADER) throw new MalformedInputError(`${context}: message shorter than its ${HEADER}-byte header`);
+  if (msg[1] !== 0 || msg[2] !== 0 || msg[3] !== 0) throw new MalformedInputError(`${context}: reserved bytes must be zero`);
+  const [l, s, c] = [readU32LE(msg, 4), readU32LE(msg, 8), readU32LE(msg, 12)];
+  if (l !== layer || s !== start || c !== count) {
+    throw new ProtocolError(`${context}: message for layer ${l}, activations [${s}, ${s + c}); expected layer ${layer}, [${start}, ${start + count})`);
+  }
+  return msg.subarray(HEADER);
+}
+
+function paramsOf(info: ActivationLayerInfo): Required<ReluParams> {
+  return { kind: info.kind, shift: info.fractionalBits };
+}
+
+function batches(count: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let start = 0; start < count; start += GC_BATCH) out.push([start, Math.min(GC_BATCH, count - start)]);
+  return out;
+}
+
+const W = LABEL_WORDS;
+const L = SHARE_BITS * LABEL_WORDS;
+
+/**
+ * The garbler's zero-labels of a batch split by input: s̃ (first 41 garbler wires of each instance)
+ * and m̃ (the next 41), each instance by instance.
+ */
+function splitGarblerLabels(all: Uint32Array, count: number): { share: Uint32Array; mask: Uint32Array } {
+  const share = new Uint32Array(L * count);
+  const mask = new Uint32Array(L * count);
+  for (let i = 0; i < count; i++) {
+    share.set(all.subarray(2 * L * i, 2 * L * i + L), L * i);
+    mask.set(all.subarray(2 * L * i + L, 2 * L * (i + 1)), L * i);
+  }
+  return { share, mask };
+}
+
+/** Active labels zero ⊕ bit·Δ of the 41 bits (lsb first) of each value. Spec: §5.6 */
+function activeLabels(zero: Uint32Array, delta: Uint32Array, values: ArrayLike<number>): Uint32Array {
+  const out = zero.slice();
+  for (let i = 0; i < values.length; i++) {
+    let x = values[i];
+    for (let k = 0; k < SHARE_BITS; k++) {
+      if (x % 2 === 1) {
+        const o = L * i + W * k;
+        for (let w = 0; w < W; w++) out[o + w] ^= delta[w];
+      }
+      x = Math.floor(x / 2);
+    }
+  }
+  return out;
+}
+
+/** Interleaves the share and mask labels of a batch into the garbler's input order (s̃ then m̃ per instance). */
+function mergeGarblerLabels(share: Uint32Array, mask: Uint32Array, count: number): Uint32Array {
+  const out = new Uint32Array(2 * L * count);
+  for (let i = 0; i < count; i++) {
+    out.set(share.subarray(L * i, L * (i + 1)), 2 * L * i);
+    out.set(mask.subarray(L * i, L * (i + 1)), 2 * L * i + L);
+  }
+  return out;
+}
+
+/** What the server keeps of one batch: the zero-labels of its share wires (Δ is the layer's). */
+interface ServerBatch {
+  readonly start: number;
+  readonly count: number;
+  readonly shareZero: Uint32Array;
+}
+
+/** What the client keeps of one batch: tables, its OT'd labels, the server's mask labels. */
+interface ClientBatch {
+  readonly start: number;
+  readonly count: number;
+  readonly garbled: GarbledCircuit;
+  readonly clientLabels: Uint32Array;
+  readonly maskLabels: Uint32Array;
+}
+
+function serverLayer(info: ActivationLayerInfo, delta: Uint32Array, prepared: readonly ServerBatch[]): ActivationServerLayer {
+  const shift = info.fractionalBits;
+  return {
+    async online(channel, serverShare, onProgress) {
+      if (serverShare.length !== info.count) throw new InvalidArgumentError(`garbled activations: layer ${info.index} expects ${info.count} shares`);
+      prepared.forEach(({ start, count, shareZero }, i) => {
+        const shifted = new Float64Array(count);
+        for (let j = 0; j < count; j++) shifted[j] = reluGarblerValues(serverShare[start + j], 0, shift)[0];
+        channel.send(frame(GC_ACTIVATION_TAG.LABELS, info.index, start, count, serializeLabels(activeLabels(shareZero, delta, shifted))));
+        onProgress?.((i + 1) / prepared.length);
+      });
+    },
+    encode() {
+      const w = new SlotWriter().words(delta).u32(prepared.length);
+      for (const b of prepared) w.u32(b.start).u32(b.count).words(b.shareZero);
+      return w.finish();
+    },
+  };
+}
+
+function clientLayer(info: ActivationLayerInfo, prepared: readonly ClientBatch[]): ActivationClientLayer {
+  const params = paramsOf(info);
+  const context = `garbled activations, layer ${info.index}`;
+  return {
+    async online(channel, onProgress) {
+      const out = new Float64Array(info.count);
+      let done = 0;
+      for (const { start, count, garbled, clientLabels, maskLabels } of prepared) {
+        const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.LABELS, info.index, start, count, context);
+        const shareLabels = deserializeLabels(body, SHARE_BITS * count);
+        out.set(evaluateRelus(params, garbled, mergeGarblerLabels(shareLabels, maskLabels, count), clientLabels), start);
+        onProgress?.(++done / prepared.length);
+      }
+      return out;
+    },
+    encode() {
+      const circuit = reluCircuit(params);
+      const w = new SlotWriter().u32(prepared.length);
+      for (const b of prepared) w.u32(b.start).u32(b.count).bytes(serializeGarbledCircuit(circuit, b.garbled)).words(b.clientLabels).words(b.maskLabels);
+      return w.finish();
+    },
+  };
+}
+
+/** Checks that stored batches tile [0, info.count) like {@link batches}. */
+function checkBatch(info: ActivationLayerInfo, i: number, start: number, count: number, context: string): void {
+  const expected = batches(info.count)[i];
+  if (!expected || expected[0] !== start || expected[1] !== count) throw new MalformedInputError(`${context}: batch ${i} covers [${start}, ${start + count}), not the layer's`);
+}
+
+async function serverPreprocessLayer(
+  channel: Channel,
+  ot: OtExtSender,
+  delta: Uint32Array,
+  gateIds: { next: number },
+  info: ActivationLayerInfo,
+  masks: Float64Array,
+  layerRng: Rng,
+  pool: TaskPool,
+): Promise<ActivationServerLayer> {
+  const params = paramsOf(info);
+  const and = reluCircuit(params).counts.and;
+  const prepared: ServerBatch[] = [];
+  const all = batches(info.count);
+  for (const [start, count] of all) {
+    const zero = await ot.sendRandomCorrelated(SHARE_BITS * count);
+    // Sub-batches of GC_SUB_BATCH instances, one forked stream each (§5.7): the same tables whatever the pool's thread count.
+    const g = await garbleRelusBatched(count, layerRng, { ...params, delta, clientZeroLabels: zero, firstGateId: gateIds.next, batchInstances: GC_SUB_BATCH, pool });
+    gateIds.next += count * and;
+    channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, start, count, serializeGarbledCircuit(g.circuit, g.garbled)));
+    const { share, mask } = splitGarblerLabels(inputZeroLabels(g.circuit, g.secrets, 'garbler'), count);
+    const maskValues = new Float64Array(count);
+    for (let j = 0; j < count; j++) maskValues[j] = reluGarblerValues(0, masks[start + j], params.shift)[1];
+    channel.send(frame(GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, serializeLabels(activeLabels(mask, delta, maskValues))));
+    prepared.push({ start, count, shareZero: share });
+    info.onProgress?.(prepared.length / all.length);
+  }
+  return serverLayer(info, delta, prepared);
+}
+
+async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: ActivationLayerInfo, clientShare: Float64Array): Promise<ActivationClientLayer> {
+  const circuit = reluCircuit(paramsOf(info));
+  const context = `garbled activations, layer ${info.index}`;
+  const prepared: ClientBatch[] = [];
+  const all = batches(info.count);
+  for (const [start, count] of all) {
+    const clientLabels = await ot.receiveRandomCorrelated(reluClientChoiceBits(clientShare.subarray(start, start + count)));
+    const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.TABLES, info.index, start, count, context);
+    const { garbled } = deserializeGarbledCircuit(body, circuit);
+    if (garbled.instances !== count) throw new ProtocolError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
+    const maskBody = unframe(await channel.recv(), GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, context);
+    const maskLabels = deserializeLabels(maskBody, SHARE_BITS * count);
+    prepared.push({ start, count, garbled, clientLabels, maskLabels });
+    info.onProgress?.(prepared.length / all.length);
+  }
+  return clientLayer(info, prepared);
+}
+
+/**
+ * The garbled-circuit activation backend (id `garbled-circuits`, secure). Setup: an OT extension
+ * session whose secret s is the garbling offset Δ (server = OT sender and garbler). Per layer, per
+ * batch of {@link GC_BATCH}: random correlated OT of the client's 41 share bits per activation, whose
+ * sender outputs are the zero-labels of the client's input wires; TABLES; MASK_LABELS. Online:
+ * LABELS (the server share's 41 labels per activation). Spec: §9.9.4
+ */
+export const garbledActivations: ActivationBackend = Object.freeze<ActivationBackend>({
+  id: 'garbled-circuits',
+  secure: true,
+  async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
+    const delta = sampleDelta(rng);
+    const ot = await OtExtSender.setup(channel, rng, { delta, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
+    const gateIds = { next: 0 };
+    const pool = setup.pool ?? inlinePool();
+    return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, ot, delta, gateIds, info, masks, layerRng, pool) };
+  },
+  async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
+    const ot = await OtExtReceiver.setup(channel, rng, setup.pool !== undefined ? { pool: setup.pool } : {});
+    return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, ot, info, clientShare) };
+  },
+  decodeServerLayer(info, bytes) {
+    const context = `garbled activations, stored layer ${info.index}`;
+    const r = new SlotReader(bytes, context);
+    const delta = r.words('Δ', W);
+    const n = r.u32('batch count');
+    if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
+    const prepared: ServerBatch[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = r.u32('batch start');
+      const count = r.u32('batch size');
+      checkBatch(info, i, start, count, context);
+      prepared.push({ start, count, shareZero: r.words('share zero-labels', L * count) });
+    }
+    r.end();
+    return serverLayer(info, delta, prepared);
+  },
+  decodeClientLayer(info, bytes) {
+    const context = `garbled activations, stored layer ${info.index}`;
+    const circuit = reluCircuit(paramsOf(info));
+    const r = new SlotReader(bytes, context);
+    const n = r.u32('batch count');
+    if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
+    const prepared: ClientBatch[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = r.u32('batch start');
+      const count = r.u32('batch size');
+      checkBatch(info, i, start, count, context);
+      const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
+      if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
+      const clientLabels = r.words('client labels', L * count);
+      const maskLabels = r.words('mask labels', L * count);
+      prepared.push({ start, count, garbled, clientLabels, maskLabels });
+    }
+    r.end();
+    return clientLayer(info, prepared);
+  },
+});
