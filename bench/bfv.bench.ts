@@ -20,7 +20,9 @@ import { memoryChannelPair } from '../src/channel/channel.js';
 import { fromTextSeed, uniformBelow } from '../src/random/index.js';
 import { makePair, type ModulusChoice } from '../test/bfv/seal.js';
 import { sealConv } from '../test/he-linear/seal-linear.js';
-import { planLinearLayer, linearWeightCount, packLinearInput, prepareLinearLayer, evaluateLinearLayer, generateLinearGaloisKeys, encryptLinearInput, type ConvShape, type DenseShape } from '../src/he-linear/index.js';
+import { planLinearLayer, linearWeightCount, prepareLinearLayer, evaluateLinearLayer, generateLinearGaloisKeys, encryptLinearInput, type ConvShape, type DenseShape } from '../src/he-linear/index.js';
+import { packLinearInput } from '../src/he-linear/layer.js';
+import { preparePlaintext } from '../src/bfv/evaluator.js';
 
 const N = 8192;
 const T = 2061584302081;
@@ -37,7 +39,7 @@ async function setup(choice: ModulusChoice) {
   const gk = bfv.generateGaloisKeys(ctx, sk, rng, { steps: [1] });
   const plain = bfv.batchEncode(ctx, Array.from(slots, Number));
   const weightsRaw = bfv.batchEncode(ctx, Array.from(weights, Number));
-  const weightPlain = bfv.preparePlaintext(ctx, weightsRaw);
+  const weightPlain = preparePlaintext(ctx, weightsRaw);
   const ct = bfv.bfvEncrypt(ctx, pk, plain, rng);
   // SEAL side, same parameters
   const keygen = seal.KeyGenerator(sealContext);

@@ -7,7 +7,7 @@
  * "[ops=N]" are reported per item by bench/report.mjs (here N = bytes, so ops/s = bytes/s).
  */
 import { afterAll, bench, describe } from 'vitest';
-import { decodeHello, encodeHello, helloFromOptions } from '../src/net/index.js';
+import { decodeHello, encodeHello, helloFromOptions } from '../src/net/handshake.js';
 import { encodeDataFrame, FrameDecoder, memoryChannelPair } from '../src/channel/index.js';
 import { connectTcp, listenTcp, type TcpChannel, type TcpServer } from '../src/net/node.js';
 import { decodePng, encodePng } from '../src/cli/png.js';

@@ -8,7 +8,9 @@
  */
 import { bench, describe } from 'vitest';
 import { memoryChannelPair, type Channel } from '../src/channel/channel.js';
-import { baseRandomOtReceive, baseRandomOtSend, OtExtReceiver, OtExtSender, transpose128 } from '../src/ot/index.js';
+import { baseRandomOtReceive, baseRandomOtSend } from '../src/ot/base-ot.js';
+import { OtExtReceiver, OtExtSender } from '../src/ot/index.js';
+import { transpose128 } from '../src/ot/transpose.js';
 import { fromTextSeed } from '../src/random/index.js';
 
 const N = 1_000_000;

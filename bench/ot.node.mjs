@@ -3,7 +3,7 @@
 //
 //   npx tsc -p tsconfig.build.json && node bench/ot.node.mjs [runs]
 import { nodeAesAvailable, setAesBackend } from '../dist/hash/index.js';
-import { memoryChannelPair } from '../dist/net/index.js';
+import { memoryChannelPair } from '../dist/channel/index.js';
 import { OtExtReceiver, OtExtSender } from '../dist/ot/index.js';
 import { fromTextSeed } from '../dist/random/index.js';
 

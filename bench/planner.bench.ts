@@ -6,7 +6,8 @@
  */
 import { bench, describe } from 'vitest';
 import { delphiMnistNetwork, smallMnistNetwork, type Model } from '../src/nn/index.js';
-import { gemmNN, SgdMomentum, softmaxCrossEntropy, TrainableNetwork } from '../src/planner/index.js';
+import { gemmNN } from '../src/planner/gemm.js';
+import { SgdMomentum, softmaxCrossEntropy, TrainableNetwork } from '../src/planner/index.js';
 import { fromTextSeed, uniformBelow } from '../src/random/index.js';
 
 const rng = fromTextSeed('bench/planner');

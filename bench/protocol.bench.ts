@@ -17,22 +17,11 @@
 import { bench, describe } from 'vitest';
 import { memoryChannelPair } from '../src/channel/channel.js';
 import { compileFixedPoint, delphiMnistNetwork, minionnCifar10Network, type ActivationChoice, type FixedPointModel, type Model } from '../src/nn/index.js';
-import {
-  delphiBackend,
-  clientHandshake,
-  clientOnline,
-  clientPreprocess,
-  formatBytes,
-  insecureDealer,
-  serverHandshake,
-  serverOnline,
-  serverPreprocess,
-  type ClientPreprocessed,
-  type ClientSession,
-  type ProtocolBackend,
-  type ServerPreprocessed,
-  type ServerSession,
-} from '../src/protocol/index.js';
+import { delphiBackend, formatBytes, insecureDealer, type ClientSession, type ProtocolBackend, type ServerSession } from '../src/protocol/index.js';
+import { clientHandshake } from '../src/protocol/client.js';
+import { clientOnline, serverOnline } from '../src/protocol/online.js';
+import { clientPreprocess, serverPreprocess, type ClientPreprocessed, type ServerPreprocessed } from '../src/protocol/preprocess.js';
+import { serverHandshake } from '../src/protocol/serve-inference.js';
 import { fromTextSeed, type Rng } from '../src/random/index.js';
 
 const FAST = { warmupTime: 0, warmupIterations: 1, iterations: 4, time: 0 };

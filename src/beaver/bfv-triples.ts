@@ -9,8 +9,12 @@
  * Spec: §4.19
  * @module
  */
-import { batchDecode, batchEncode, bfvAddPlain, bfvDecrypt, bfvEncryptSymmetric, bfvModSwitchToNext, ciphertextFromNtt, ciphertextToNtt, floodNoise, polyMulAccNtt, preparePlaintext, type BfvContext, type Ciphertext, type PublicKey, type SecretKey } from '../bfv/index.js';
-import { floodAndReturnLevel, linearNoiseModel, plainProductNoise, sumNoise, noiseBoundBits } from '../he-linear/index.js';
+import { batchDecode, batchEncode, bfvAddPlain, bfvDecrypt, bfvEncryptSymmetric, bfvModSwitchToNext, floodNoise, type BfvContext, type Ciphertext, type PublicKey, type SecretKey } from '../bfv/index.js';
+import { ciphertextFromNtt, ciphertextToNtt, preparePlaintext } from '../bfv/evaluator.js';
+import { polyMulAccNtt } from '../bfv/poly.js';
+import { floodAndReturnLevel } from '../he-linear/layout.js';
+import { linearNoiseModel } from '../he-linear/index.js';
+import { plainProductNoise, sumNoise, noiseBoundBits } from '../he-linear/noise-bounds.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import { mulModP as shareFieldMulModP, P as SHARE_FIELD_P } from '../math/share-field.js';
 import type { Channel } from '../channel/channel.js';

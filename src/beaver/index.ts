@@ -4,11 +4,9 @@
  * Spec: §7.5, §7.6, §7.7, §7.8, §7.9
  * @module
  */
-export * from './triples.js';
-export * from './dealer.js';
-export * from './source.js';
-export * from './wire.js';
-export * from './multiply.js';
-export * from './quadratic.js';
-export * from './bfv-triples.js';
-export * from './bfv-wire.js';
+export { type BeaverTriples, type SquarePairs } from './triples.js';
+export { dealSquarePairs, dealTriples } from './dealer.js';
+export { type TripleSource, trustedDealerSources } from './source.js';
+export { beaverMultiply, type BeaverOptions, beaverSquare, multiplyFixed, squareFixed } from './multiply.js';
+export { DELPHI_QUADRATIC_COEFFICIENTS, quadraticActivation, type QuadraticCoefficients, quadraticReference } from './quadratic.js';
+export { type BfvTripleClientOptions, bfvTripleClientSource, type BfvTripleOptions, type BfvTripleServerOptions, bfvTripleServerSource } from './bfv-triples.js';

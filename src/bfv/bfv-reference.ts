@@ -8,7 +8,8 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { bitReverse, crtComposeRef, invModRef, modRef, negacyclicMultiplyRef, powModRef } from '../math/index.js';
+import { bitReverse, negacyclicMultiplyRef } from '../math/index.js';
+import { crtComposeRef, invModRef, modRef, powModRef } from '../math/modular-reference.js';
 import type { Rng } from '../random/index.js';
 import { sampleCenteredBinomial, sampleTernary, uniformBelow } from '../random/index.js';
 import type { BfvContext, RnsPoly } from './context.js';

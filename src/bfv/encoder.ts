@@ -7,7 +7,8 @@
  * @module
  */
 import { InvalidArgumentError, InvalidParametersError, OutOfRangeError, SizeMismatchError } from '../errors.js';
-import { forwardNttWide, inverseNttWide, type WideNttTables } from '../math/index.js';
+import { forwardNttWide, inverseNttWide } from '../math/ntt-wide.js';
+import { type WideNttTables } from '../math/index.js';
 import type { BfvContext } from './context.js';
 import { checkPlaintext } from './encrypt.js';
 import type { Plaintext } from './types.js';

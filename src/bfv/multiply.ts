@@ -15,16 +15,8 @@
  * @module
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
-import {
-  forwardNtt,
-  forwardNttWide,
-  generateNttPrimes,
-  inverseNtt,
-  inverseNttWide,
-  invMod,
-  NttTables,
-  WideNttTables,
-} from '../math/index.js';
+import { forwardNtt, generateNttPrimes, inverseNtt, invMod, NttTables, WideNttTables } from '../math/index.js';
+import { forwardNttWide, inverseNttWide } from '../math/ntt-wide.js';
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
 import { mulModAny, mulModWideFast, polyMulAccNtt, polyNttForward, polyNttInverse } from './poly.js';
 import { checkCiphertext, type Ciphertext } from './types.js';

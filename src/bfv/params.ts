@@ -9,7 +9,9 @@
  * @module
  */
 import { InsecureParametersError, InvalidArgumentError, InvalidParametersError } from '../errors.js';
-import { generateNttPrimes, isPowerOfTwo, isPrime, MAX_MODULUS_WIDE } from '../math/index.js';
+import { generateNttPrimes, isPrime } from '../math/index.js';
+import { isPowerOfTwo } from '../math/primes.js';
+import { MAX_MODULUS_WIDE } from '../math/wide.js';
 
 /** Security levels of the HomomorphicEncryption.org standard (classical, ternary secret). Spec: §4.1 */
 export type SecurityLevel = 128 | 192 | 256;

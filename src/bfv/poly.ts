@@ -12,14 +12,8 @@
  * Spec: §4.2
  * @module
  */
-import {
-  forwardNtt,
-  forwardNttWide,
-  inverseNtt,
-  inverseNttWide,
-  type NttTables,
-  type WideNttTables,
-} from '../math/index.js';
+import { forwardNtt, inverseNtt, type NttTables, type WideNttTables } from '../math/index.js';
+import { forwardNttWide, inverseNttWide } from '../math/ntt-wide.js';
 import type { BfvContext, RnsPoly } from './context.js';
 
 const TWO_26 = 2 ** 26;

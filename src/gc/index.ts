@@ -4,17 +4,12 @@
  * Spec: §5
  * @module
  */
-export * from './circuit.js';
-export * from './builder.js';
-export * from './gadgets.js';
-export * from './values.js';
-export * from './plain.js';
-export * from './bristol.js';
-export * from './garble.js';
-export * from './local.js';
-export * from './halfgates-reference.js';
-export * from './serialize.js';
-export * from './relu-circuit.js';
-export * from './relu.js';
-export { labelPlan, type LabelPlan } from './plan.js';
-export * from './parallel.js';
+export { Circuit, type CircuitDescription, type CircuitInput, type CircuitOutput, countGates, type GateCounts, type Party } from './circuit.js';
+export { CircuitBuilder, type Wire } from './builder.js';
+export { evaluatePlain } from './plain.js';
+export { type BristolCircuit, type BristolOptions, parseBristol, writeBristol } from './bristol.js';
+export { decodeOutputs, encodeInputs, evaluateGarbled, garble, type GarbledCircuit, type GarbleOptions, type GarblerSecrets, type Garbling, inputZeroLabels, sampleDelta } from './garble.js';
+export { deserializeGarbledCircuit, type GarbledMessage, serializeGarbledCircuit } from './serialize.js';
+export { reluCircuit, type ReluKind, reluParams, type ReluParams } from './relu-circuit.js';
+export { evaluateRelus, garbleRelus, type GarbleRelusOptions, reluClientChoiceBits, reluClientLabels, reluClientZeroLabels, reluCost, type ReluGarbling, reluReference, reluServerLabels } from './relu.js';
+export { type BatchedGarbleOptions, evaluateRelusBatched, garbleRelusBatched, type GcTasks } from './parallel.js';

@@ -5,13 +5,12 @@
  * BigInt references. Spec: §3
  * @module
  */
-export * from './modular.js';
-export * from './vector.js';
-export * from './wide.js';
-export * from './share-field.js';
-export * from './primes.js';
-export * from './ntt.js';
-export * from './ntt-wide.js';
-export * from './rns.js';
-export * from './modular-reference.js';
-export * from './bytes.js';
+export { addMod, invMod, mulMod, mulModShoup, powMod, shoupPrecompute, subMod } from './modular.js';
+export { invModWide, mulModWide, powModWide } from './wide.js';
+export { addModP, fromSigned, fromSignedVec, mulModP, negModP, P, P_BIG, P_HALF, subModP, toSigned, toSignedVec } from './share-field.js';
+export { generateNttPrimes, isPrime, minimalPrimitiveRoot } from './primes.js';
+export { createNttTables, forwardNtt, inverseNtt, negacyclicMultiply, NttTables } from './ntt.js';
+export { createWideNttTables, WideNttTables } from './ntt-wide.js';
+export { RnsBase } from './rns.js';
+export { negacyclicMultiplyRef } from './modular-reference.js';
+export { bitReverse } from './bits.js';

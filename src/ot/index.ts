@@ -5,10 +5,6 @@
  * them. Spec: §6
  * @module
  */
-export * from './blocks.js';
-export * from './transpose.js';
-export * from './prg.js';
-export { OT_TAG } from './wire.js';
-export * from './base-ot.js';
-export * from './iknp.js';
-export * from './one-shot.js';
+export { type BaseOtOptions, baseOtReceive, baseOtSend } from './base-ot.js';
+export { OtExtReceiver, type OtExtReceiverOptions, OtExtSender, type OtExtSenderOptions, type OtMessagePairs } from './iknp.js';
+export { cotReceive, cotSend, otExtReceive, otExtSend, rotReceive, rotSend } from './one-shot.js';

@@ -3,7 +3,9 @@
  * local truncation of shares. Spec: §7.1, §7.2, §7.3, §7.4
  * @module
  */
-export * from './field-vector.js';
-export * from './additive.js';
-export * from './fixed-point.js';
-export * from './truncation.js';
+export { type PartyRole, sampleFieldVector } from './field-vector.js';
+export { addPublic, addShares, negShare, reconstruct, scaleShare, share, subShares } from './additive.js';
+export { decodeFixed, decodeFixedVec, DEFAULT_FRACTIONAL_BITS, encodeFixed, encodeFixedVec } from './fixed-point.js';
+export { truncatePlain, truncateShare, truncationFailureProbability } from './truncation.js';
+export { dequantize, quantize } from './signed-fixed-point.js';
+export { quadraticFixed, relu6Fixed, reluFixed, type FixedQuadraticCoefficients } from './activations.js';

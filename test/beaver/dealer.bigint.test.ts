@@ -4,18 +4,9 @@
  * dealer sources pair both parties' requests consistently whatever their interleaving.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  checkSquarePairs,
-  checkTriples,
-  dealSquarePairs,
-  dealTriples,
-  inconsistentSquarePairIndices,
-  inconsistentTripleIndices,
-  sharedSeedDealerSource,
-  sliceSquarePairs,
-  sliceTriples,
-  trustedDealerSources,
-} from '../../src/beaver/index.js';
+import { checkSquarePairs, checkTriples, inconsistentSquarePairIndices, inconsistentTripleIndices, sliceSquarePairs, sliceTriples } from '../../src/beaver/triples.js';
+import { dealSquarePairs, dealTriples, trustedDealerSources } from '../../src/beaver/index.js';
+import { sharedSeedDealerSource } from '../../src/beaver/source.js';
 import { InvalidArgumentError, OutOfRangeError, ProtocolError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_BIG } from '../../src/math/share-field.js';
 import { uniformBelow } from '../../src/random/index.js';

@@ -5,18 +5,9 @@
  * Traffic is checked against the wire format: 16-byte header per chunk, 6 bytes per opened element.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  BEAVER_TAG,
-  FIELD_ELEMENT_BYTES,
-  OPEN_HEADER_BYTES,
-  beaverMultiply,
-  beaverSquare,
-  dealSquarePairs,
-  decodeOpening,
-  dealTriples,
-  multiplyFixed,
-  squareFixed,
-} from '../../src/beaver/index.js';
+import { BEAVER_TAG, OPEN_HEADER_BYTES, decodeOpening } from '../../src/beaver/wire.js';
+import { FIELD_ELEMENT_BYTES } from '../../src/sharing/field-vector.js';
+import { beaverMultiply, beaverSquare, dealSquarePairs, dealTriples, multiplyFixed, squareFixed } from '../../src/beaver/index.js';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_BIG } from '../../src/math/share-field.js';
 import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';

@@ -5,17 +5,8 @@
  * polynomial), distributed as the carry model of §7.4 predicts, or fails at the rate predicted by §7.9.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DELPHI_QUADRATIC_COEFFICIENTS,
-  dealSquarePairs,
-  dealTriples,
-  encodeQuadraticCoefficients,
-  quadraticActivation,
-  quadraticErrorRange,
-  quadraticFailureBound,
-  quadraticReference,
-  type QuadraticCoefficients,
-} from '../../src/beaver/index.js';
+import { DELPHI_QUADRATIC_COEFFICIENTS, dealSquarePairs, dealTriples, quadraticActivation, quadraticReference, type QuadraticCoefficients } from '../../src/beaver/index.js';
+import { encodeQuadraticCoefficients, quadraticErrorRange, quadraticFailureBound } from '../../src/beaver/quadratic.js';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_HALF } from '../../src/math/share-field.js';
 import { memoryChannelPair } from '../../src/channel/channel.js';

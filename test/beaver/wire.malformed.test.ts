@@ -4,16 +4,8 @@
  * and inside a running protocol (a scripted peer sends the bad bytes).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  BEAVER_TAG,
-  OPEN_HEADER_BYTES,
-  beaverMultiply,
-  beaverSquare,
-  dealSquarePairs,
-  dealTriples,
-  decodeOpening,
-  encodeOpening,
-} from '../../src/beaver/index.js';
+import { BEAVER_TAG, OPEN_HEADER_BYTES, decodeOpening, encodeOpening } from '../../src/beaver/wire.js';
+import { beaverMultiply, beaverSquare, dealSquarePairs, dealTriples } from '../../src/beaver/index.js';
 import { MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { P } from '../../src/math/share-field.js';
 import { memoryChannelPair } from '../../src/channel/channel.js';

@@ -5,7 +5,7 @@
  * which element and column an element ≥ p is reported at.
  */
 import { describe, expect, it } from 'vitest';
-import { BEAVER_TAG, decodeOpening, encodeOpening, OPEN_HEADER_BYTES } from '../../src/beaver/index.js';
+import { BEAVER_TAG, decodeOpening, encodeOpening, OPEN_HEADER_BYTES } from '../../src/beaver/wire.js';
 import { MalformedInputError, ProtocolError } from '../../src/errors.js';
 
 const P = 2061584302081;

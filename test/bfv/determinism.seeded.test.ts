@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { fromTextSeed, sampleCenteredBinomial, sampleTernary, uniformBelow } from '../../src/random/index.js';
+import { sampleTernaryCoefficients, sampleNoiseCoefficients, sampleUniformRns } from '../../src/bfv/sampling.js';
 
 const params = bfv.createBfvParameters({
   polyModulusDegree: 4096,
@@ -50,17 +51,17 @@ describe('seeded BFV', () => {
   });
 
   it('the BFV samplers draw exactly as the src/random samplers they restate (§2.2)', () => {
-    expect(bfv.sampleTernaryCoefficients(fromTextSeed('t'), 5000)).toEqual(sampleTernary(fromTextSeed('t'), 5000));
-    expect(bfv.sampleNoiseCoefficients(fromTextSeed('e'), 5000)).toEqual(sampleCenteredBinomial(fromTextSeed('e'), 5000, 21));
+    expect(sampleTernaryCoefficients(fromTextSeed('t'), 5000)).toEqual(sampleTernary(fromTextSeed('t'), 5000));
+    expect(sampleNoiseCoefficients(fromTextSeed('e'), 5000)).toEqual(sampleCenteredBinomial(fromTextSeed('e'), 5000, 21));
     const ctx = bfv.createBfvContext(params);
-    const mine = bfv.sampleUniformRns(ctx, fromTextSeed('u'), 3);
+    const mine = sampleUniformRns(ctx, fromTextSeed('u'), 3);
     const rng = fromTextSeed('u');
     const theirs = ctx.primes.flatMap((q) => Array.from({ length: ctx.n }, () => uniformBelow(rng, q)));
     expect(Array.from(mine)).toEqual(theirs);
     const wideCtx = bfv.createBfvContext(
       bfv.createBfvParameters({ polyModulusDegree: 64, coeffModulus: bfv.createCoeffModulus(64, [36, 44]), plainModulus: 257, insecure: true }),
     );
-    const wideMine = bfv.sampleUniformRns(wideCtx, fromTextSeed('w'), 2);
+    const wideMine = sampleUniformRns(wideCtx, fromTextSeed('w'), 2);
     const rng2 = fromTextSeed('w');
     expect(Array.from(wideMine)).toEqual(wideCtx.primes.flatMap((q) => Array.from({ length: 64 }, () => uniformBelow(rng2, q))));
   });

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { InvalidParametersError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
-import { minimalPrimitiveRoot, powModRef } from '../../src/math/index.js';
+import { minimalPrimitiveRoot } from '../../src/math/index.js';
+import { powModRef } from '../../src/math/modular-reference.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 
 function evaluate(coeffs: Float64Array, x: bigint, t: bigint): bigint {

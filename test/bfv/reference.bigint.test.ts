@@ -7,8 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
-import { invModRef, modRef, negacyclicMultiplyRef } from '../../src/math/index.js';
+import { invModRef, modRef } from '../../src/math/modular-reference.js';
+import { negacyclicMultiplyRef } from '../../src/math/index.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../../src/random/index.js';
+import { refCiphertextFrom, refSecretCoefficients, refModulus, refDotWithSecret, refGalois, refEncrypt, refEncryptSymmetric, refDecrypt, refNoiseBudget, refMultiplyPlain, refDivideRound, refApplyGalois, refRelinearize, refMultiply, refCiphertextTo, type RefCiphertext } from '../../src/bfv/bfv-reference.js';
+import { secretKeyCoefficients } from '../../src/bfv/keys.js';
+import { ciphertextToNtt, preparePlaintext, ciphertextFromNtt } from '../../src/bfv/evaluator.js';
+import { bfvMultiplyReference } from '../../src/bfv/multiply.js';
 
 interface Setup {
   readonly name: string;
@@ -28,8 +33,8 @@ function randomPlain(rng: Rng, ctx: bfv.BfvContext): bfv.Plaintext {
   return { coeffs: Float64Array.from({ length: ctx.n }, () => uniformBelow(rng, ctx.t)) };
 }
 
-function bigPolysEqual(a: bfv.Ciphertext, b: bfv.RefCiphertext, ctx: bfv.BfvContext): void {
-  const mine = bfv.refCiphertextFrom(ctx, a);
+function bigPolysEqual(a: bfv.Ciphertext, b: RefCiphertext, ctx: bfv.BfvContext): void {
+  const mine = refCiphertextFrom(ctx, a);
   expect(mine.coeffModulusSize).toBe(b.coeffModulusSize);
   expect(mine.polys).toEqual(b.polys);
 }
@@ -46,15 +51,15 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
   const keyRng = fromTextSeed(`reference keys ${s.name}`);
   const sk = bfv.generateSecretKey(ctx, keyRng);
   const pk = bfv.generatePublicKey(ctx, sk, keyRng);
-  const sCoeffs = bfv.refSecretCoefficients(ctx, sk);
+  const sCoeffs = refSecretCoefficients(ctx, sk);
   const K = ctx.primes.length;
-  const QK = bfv.refModulus(ctx, K);
+  const QK = refModulus(ctx, K);
 
   it('keys satisfy their defining equations (pk: b + a·s = −e with |e| ≤ 21; switching keys: b_i + a_i·s = p·s′·1_i − e)', () => {
     expect(sCoeffs.every((v) => v >= -1n && v <= 1n)).toBe(true);
-    expect(Array.from(bfv.secretKeyCoefficients(ctx, sk), BigInt)).toEqual(sCoeffs);
+    expect(Array.from(secretKeyCoefficients(ctx, sk), BigInt)).toEqual(sCoeffs);
     const small = (poly: bigint[], M: bigint): boolean => poly.every((x) => { const c = 2n * x > M ? x - M : x; return c >= -21n && c <= 21n; });
-    const rel = (c: bfv.Ciphertext): bigint[] => bfv.refDotWithSecret(ctx, sCoeffs, bfv.refCiphertextFrom(ctx, c));
+    const rel = (c: bfv.Ciphertext): bigint[] => refDotWithSecret(ctx, sCoeffs, refCiphertextFrom(ctx, c));
     expect(small(rel(pk.ciphertext), QK)).toBe(true);
     if (!ctx.usingKeySwitching) return;
     const rk = bfv.generateRelinKeys(ctx, sk, keyRng);
@@ -62,7 +67,7 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     const gk = bfv.generateGaloisKeys(ctx, sk, keyRng, { galoisElements: [g] });
     const p = BigInt(ctx.primes[K - 1]);
     const s2 = negacyclicMultiplyRef(sCoeffs, sCoeffs, QK);
-    const sg = bfv.refGalois(sCoeffs.map((x) => modRef(x, QK)), g, QK);
+    const sg = refGalois(sCoeffs.map((x) => modRef(x, QK)), g, QK);
     for (const [key, target] of [[rk.keys[0], s2], [gk.keys.get(g)!, sg]] as const) {
       key.forEach((part, i) => {
         const qi = BigInt(ctx.primes[i]);
@@ -80,17 +85,17 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     for (let trial = 0; trial < 3; trial++) {
       const plain = randomPlain(fromTextSeed(`plain ${trial}`), ctx);
       const seed = `enc ${s.name} ${trial}`;
-      bigPolysEqual(bfv.bfvEncrypt(ctx, pk, plain, fromTextSeed(seed)), bfv.refEncrypt(ctx, pk, plain, fromTextSeed(seed)), ctx);
+      bigPolysEqual(bfv.bfvEncrypt(ctx, pk, plain, fromTextSeed(seed)), refEncrypt(ctx, pk, plain, fromTextSeed(seed)), ctx);
       bigPolysEqual(
         bfv.bfvEncryptSymmetric(ctx, sk, plain, fromTextSeed(seed)),
-        bfv.refEncryptSymmetric(ctx, sk, plain, fromTextSeed(seed)),
+        refEncryptSymmetric(ctx, sk, plain, fromTextSeed(seed)),
         ctx,
       );
       if (ctx.lastLevel.k < ctx.firstLevel.k) {
         const level = ctx.lastLevel.k;
         bigPolysEqual(
           bfv.bfvEncrypt(ctx, pk, plain, fromTextSeed(seed), { level }),
-          bfv.refEncrypt(ctx, pk, plain, fromTextSeed(seed), level),
+          refEncrypt(ctx, pk, plain, fromTextSeed(seed), level),
           ctx,
         );
       }
@@ -102,20 +107,20 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     const m1 = randomPlain(rng, ctx);
     const m2 = randomPlain(rng, ctx);
     const ct = bfv.bfvEncrypt(ctx, pk, m1, rng);
-    const ref = bfv.refCiphertextFrom(ctx, ct);
+    const ref = refCiphertextFrom(ctx, ct);
     const dec = Array.from(bfv.bfvDecrypt(ctx, sk, ct).coeffs, BigInt);
-    expect(dec).toEqual(bfv.refDecrypt(ctx, sCoeffs, ref));
+    expect(dec).toEqual(refDecrypt(ctx, sCoeffs, ref));
     expect(dec).toEqual(Array.from(m1.coeffs, BigInt));
-    expect(bfv.invariantNoiseBudget(ctx, sk, ct)).toBe(bfv.refNoiseBudget(ctx, sCoeffs, ref));
+    expect(bfv.invariantNoiseBudget(ctx, sk, ct)).toBe(refNoiseBudget(ctx, sCoeffs, ref));
 
     const prod = bfv.bfvMultiplyPlain(ctx, ct, m2);
-    const refProd = bfv.refMultiplyPlain(ctx, ref, m2);
+    const refProd = refMultiplyPlain(ctx, ref, m2);
     bigPolysEqual(prod, refProd, ctx);
-    expect(bfv.bfvMultiplyPlain(ctx, bfv.ciphertextToNtt(ctx, ct), bfv.preparePlaintext(ctx, m2)).isNttForm).toBe(true);
-    expect(bfv.ciphertextFromNtt(ctx, bfv.bfvMultiplyPlain(ctx, bfv.ciphertextToNtt(ctx, ct), m2))).toEqual(prod);
+    expect(bfv.bfvMultiplyPlain(ctx, ciphertextToNtt(ctx, ct), preparePlaintext(ctx, m2)).isNttForm).toBe(true);
+    expect(ciphertextFromNtt(ctx, bfv.bfvMultiplyPlain(ctx, ciphertextToNtt(ctx, ct), m2))).toEqual(prod);
     // Even a noisy ciphertext (whose decryption may be wrong) decrypts like the reference.
-    expect(Array.from(bfv.bfvDecrypt(ctx, sk, prod).coeffs, BigInt)).toEqual(bfv.refDecrypt(ctx, sCoeffs, refProd));
-    expect(bfv.invariantNoiseBudget(ctx, sk, prod)).toBe(bfv.refNoiseBudget(ctx, sCoeffs, refProd));
+    expect(Array.from(bfv.bfvDecrypt(ctx, sk, prod).coeffs, BigInt)).toEqual(refDecrypt(ctx, sCoeffs, refProd));
+    expect(bfv.invariantNoiseBudget(ctx, sk, prod)).toBe(refNoiseBudget(ctx, sCoeffs, refProd));
 
     const sum = bfv.bfvAddPlain(ctx, ct, m2);
     expect(Array.from(bfv.bfvDecrypt(ctx, sk, sum).coeffs, BigInt)).toEqual(
@@ -134,10 +139,10 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     const ct = bfv.bfvEncrypt(ctx, pk, m, rng);
     const k = ct.coeffModulusSize;
     const down = bfv.bfvModSwitchToNext(ctx, ct);
-    const ref = bfv.refCiphertextFrom(ctx, ct);
+    const ref = refCiphertextFrom(ctx, ct);
     const p = BigInt(ctx.primes[k - 1]);
-    const Qk = bfv.refModulus(ctx, k - 1);
-    bigPolysEqual(down, { coeffModulusSize: k - 1, polys: ref.polys.map((c) => c.map((x) => bfv.refDivideRound(x, p, Qk))) }, ctx);
+    const Qk = refModulus(ctx, k - 1);
+    bigPolysEqual(down, { coeffModulusSize: k - 1, polys: ref.polys.map((c) => c.map((x) => refDivideRound(x, p, Qk))) }, ctx);
     expect(bfv.bfvDecrypt(ctx, sk, down).coeffs).toEqual(m.coeffs);
   });
 
@@ -147,11 +152,11 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     const elts = [bfv.galoisEltFromStep(s.n, 1), bfv.galoisEltFromStep(s.n, -2), 2 * s.n - 1];
     const gk = bfv.generateGaloisKeys(ctx, sk, rng, { galoisElements: elts });
     const ct = bfv.bfvEncrypt(ctx, pk, randomPlain(rng, ctx), rng);
-    const ref = bfv.refCiphertextFrom(ctx, ct);
-    for (const g of elts) bigPolysEqual(bfv.bfvApplyGalois(ctx, ct, g, gk), bfv.refApplyGalois(ctx, ref, g, gk.keys.get(g)!), ctx);
+    const ref = refCiphertextFrom(ctx, ct);
+    for (const g of elts) bigPolysEqual(bfv.bfvApplyGalois(ctx, ct, g, gk), refApplyGalois(ctx, ref, g, gk.keys.get(g)!), ctx);
     const ct2 = bfv.bfvEncrypt(ctx, pk, randomPlain(rng, ctx), rng);
-    const size3 = bfv.bfvMultiplyReference(ctx, ct, ct2);
-    bigPolysEqual(bfv.bfvRelinearize(ctx, size3, rk), bfv.refRelinearize(ctx, bfv.refCiphertextFrom(ctx, size3), rk), ctx);
+    const size3 = bfvMultiplyReference(ctx, ct, ct2);
+    bigPolysEqual(bfv.bfvRelinearize(ctx, size3, rk), refRelinearize(ctx, refCiphertextFrom(ctx, size3), rk), ctx);
   });
 
   it('ciphertext multiplication: BigInt-CRT path = textbook formula; HPS path within ±1 per coefficient', () => {
@@ -160,10 +165,10 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
     const m2 = randomPlain(rng, ctx);
     const a = bfv.bfvEncrypt(ctx, pk, m1, rng);
     const b = bfv.bfvEncrypt(ctx, pk, m2, rng);
-    const textbook = bfv.refMultiply(ctx, bfv.refCiphertextFrom(ctx, a), bfv.refCiphertextFrom(ctx, b));
-    bigPolysEqual(bfv.bfvMultiplyReference(ctx, a, b), textbook, ctx);
-    const hps = bfv.refCiphertextFrom(ctx, bfv.bfvMultiply(ctx, a, b));
-    const Q = bfv.refModulus(ctx, a.coeffModulusSize);
+    const textbook = refMultiply(ctx, refCiphertextFrom(ctx, a), refCiphertextFrom(ctx, b));
+    bigPolysEqual(bfvMultiplyReference(ctx, a, b), textbook, ctx);
+    const hps = refCiphertextFrom(ctx, bfv.bfvMultiply(ctx, a, b));
+    const Q = refModulus(ctx, a.coeffModulusSize);
     hps.polys.forEach((poly, j) =>
       poly.forEach((x, c) => {
         const d = modRef(x - textbook.polys[j][c], Q);
@@ -179,7 +184,7 @@ describe.each(SETUPS)('fast RNS BFV = BigInt reference: $name', (s) => {
         if (i + j < s.n) expected[i + j] += v;
         else expected[i + j - s.n] -= v;
       }
-    expect(bfv.invariantNoiseBudget(ctx, sk, bfv.refCiphertextTo(ctx, textbook))).toBeGreaterThan(10);
-    expect(bfv.refDecrypt(ctx, sCoeffs, hps)).toEqual(expected.map((v) => modRef(v, t)));
+    expect(bfv.invariantNoiseBudget(ctx, sk, refCiphertextTo(ctx, textbook))).toBeGreaterThan(10);
+    expect(refDecrypt(ctx, sCoeffs, hps)).toEqual(expected.map((v) => modRef(v, t)));
   });
 });

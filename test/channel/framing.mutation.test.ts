@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedInputError, OutOfRangeError } from '../../src/errors.js';
-import { encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../../src/channel/index.js';
+import { encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder } from '../../src/channel/index.js';
+import { MAX_FRAME_PAYLOAD } from '../../src/channel/framing.js';
 
 const header = (word: number): Uint8Array => Uint8Array.of(word >>> 24, (word >>> 16) & 255, (word >>> 8) & 255, word & 255);
 const control = (length: number, type: number): Uint8Array => {

@@ -9,7 +9,8 @@ import { createServeCommand } from '../../src/cli/commands/serve.js';
 import { inferCommand } from '../../src/cli/commands/infer.js';
 import { EXIT } from '../../src/cli/command.js';
 import { serverLimits } from '../../src/cli/server-limits.js';
-import { checkBackendSecurity, delphiBackend } from '../../src/protocol/index.js';
+import { checkBackendSecurity } from '../../src/protocol/backend.js';
+import { delphiBackend } from '../../src/protocol/index.js';
 import { InsecureParametersError } from '../../src/errors.js';
 import { captureIo } from './capture-io.js';
 

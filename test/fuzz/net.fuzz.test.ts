@@ -7,8 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeHello, encodeHello, helloFromOptions } from '../../src/net/index.js';
-import { encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, INITIAL_PAYLOAD_BUFFER_BYTES, type Frame } from '../../src/channel/index.js';
+import { decodeHello, encodeHello, helloFromOptions } from '../../src/net/handshake.js';
+import { encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, type Frame } from '../../src/channel/index.js';
+import { INITIAL_PAYLOAD_BUFFER_BYTES } from '../../src/channel/framing.js';
 import { fuzzParams, mutationsOf, parsesOrThrowsTyped } from './fuzz-helpers.js';
 
 const stream = (...parts: Uint8Array[]) => {

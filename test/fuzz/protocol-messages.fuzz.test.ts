@@ -5,24 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeAbort,
-  decodeArchitecture,
-  decodeBlobs,
-  decodeClientHello,
-  decodeFieldMessage,
-  decodeServerHello,
-  decodeTagged,
-  encodeAbort,
-  encodeArchitecture,
-  encodeBlobs,
-  encodeClientHello,
-  encodeFieldMessage,
-  encodeServerHello,
-  encodeTagged,
-  PROTOCOL_TAG,
-  publicArchitecture,
-} from '../../src/protocol/index.js';
+import { decodeAbort, decodeClientHello, decodeFieldMessage, decodeServerHello, decodeTagged, encodeAbort, encodeClientHello, encodeFieldMessage, encodeServerHello, encodeTagged, PROTOCOL_TAG } from '../../src/protocol/messages.js';
+import { decodeArchitecture, encodeArchitecture, publicArchitecture } from '../../src/protocol/index.js';
+import { decodeBlobs, encodeBlobs } from '../../src/protocol/blobs.js';
 import { compileFixedPoint, parseModel } from '../../src/nn/index.js';
 import { readFileSync } from 'node:fs';
 import { fuzzParams, mutationsOf, parsesOrThrowsTyped } from './fuzz-helpers.js';

@@ -6,23 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
-import {
-  deserializeGarbledCircuit,
-  deserializeLabels,
-  evaluateRelus,
-  GarblerSession,
-  garbleRelus,
-  reluClientChoiceBits,
-  reluClientLabels,
-  reluCost,
-  reluReference,
-  reluServerLabels,
-  reluCircuit,
-  sampleDelta,
-  serializeGarbledCircuit,
-  serializeLabels,
-  type ReluKind,
-} from '../../src/gc/index.js';
+import { deserializeGarbledCircuit, evaluateRelus, garbleRelus, reluClientChoiceBits, reluClientLabels, reluCost, reluReference, reluServerLabels, reluCircuit, sampleDelta, serializeGarbledCircuit, type ReluKind } from '../../src/gc/index.js';
+import { deserializeLabels, serializeLabels } from '../../src/gc/serialize.js';
+import { GarblerSession } from '../../src/gc/garble.js';
 import { P, P_HALF } from '../../src/math/share-field.js';
 import { memoryChannelPair } from '../../src/channel/channel.js';
 import { relu6Fixed, reluFixed } from '../../src/sharing/activations.js';

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { blake2xb, blake2bWithParams } from '../../src/hash/blake2xb.js';
+import { SealPrng, SEAL_PRNG_BLAKE2XB } from '../../src/bfv/seal-prng.js';
 
 // [keyed, output length, expected output] — a selection of the 512 official BLAKE2Xb vectors.
 const KAT: [boolean, number, string][] = [
@@ -72,12 +73,12 @@ describe('BLAKE2b with a parameter block = @noble/hashes BLAKE2b for sequential 
 describe('SealPrng', () => {
   it('BLAKE2Xb type: the stream is BLAKE2Xb(4096, counter, seed) for counter = 0, 1, …', () => {
     const seed = Uint8Array.from({ length: 64 }, (_, i) => 255 - i);
-    const prng = new bfv.SealPrng(bfv.SEAL_PRNG_BLAKE2XB, seed);
+    const prng = new SealPrng(SEAL_PRNG_BLAKE2XB, seed);
     const stream = new Uint8Array([...prng.generate(100), ...prng.generate(5000)]);
     const counter = (c: number): Uint8Array => Uint8Array.from({ length: 8 }, (_, i) => (i === 0 ? c : 0));
     const expected = new Uint8Array([...blake2xb(4096, counter(0), seed), ...blake2xb(4096, counter(1), seed)]);
     expect(bytesToHex(stream)).toBe(bytesToHex(expected.subarray(0, 5100)));
-    expect(() => new bfv.SealPrng(3, seed)).toThrow(InvalidArgumentError);
-    expect(() => new bfv.SealPrng(1, seed.subarray(1))).toThrow(InvalidArgumentError);
+    expect(() => new SealPrng(3, seed)).toThrow(InvalidArgumentError);
+    expect(() => new SealPrng(1, seed.subarray(1))).toThrow(InvalidArgumentError);
   });
 });

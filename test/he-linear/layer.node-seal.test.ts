@@ -9,7 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { makePair, type Pair } from '../bfv/seal.js';
-import { sumPoolLayer, planLinearLayer, packLinearInput, linearWeightCount, prepareLinearLayer, evaluateLinearLayer, unpackOutputSlots, linearReference, type LinearShape, type ConvShape } from '../../src/he-linear/index.js';
+import { sumPoolLayer } from '../../src/he-linear/shapes.js';
+import { planLinearLayer, linearWeightCount, prepareLinearLayer, evaluateLinearLayer, linearReference, type LinearShape, type ConvShape } from '../../src/he-linear/index.js';
+import { packLinearInput } from '../../src/he-linear/layer.js';
+import { unpackOutputSlots } from '../../src/he-linear/layout.js';
 
 const P = 2061584302081;
 const N = 8192;

@@ -11,7 +11,12 @@ import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { InvalidArgumentError, InvalidParametersError, SizeMismatchError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../../src/random/index.js';
-import { planLinearLayer, generateLinearGaloisKeys, linearWeightCount, encryptLinearInput, prepareLinearLayer, evaluateLinearLayer, decryptLinearOutput, linearReference, linearOutputSize, packLinearInput, evaluateConvParts, evaluateDenseParts, noiseBoundBits, sumPoolLayer, linearGaloisElements, type LinearPlan, type LinearEvaluation, type PreparedLinearLayer, type LinearShape, type ConvShape, type DenseShape, type PlaintextSource, type DensePlaintextSource } from '../../src/he-linear/index.js';
+import { planLinearLayer, generateLinearGaloisKeys, linearWeightCount, encryptLinearInput, prepareLinearLayer, evaluateLinearLayer, decryptLinearOutput, linearReference, linearOutputSize, linearGaloisElements, type LinearPlan, type LinearEvaluation, type PreparedLinearLayer, type LinearShape, type ConvShape, type DenseShape, type PlaintextSource, type DensePlaintextSource } from '../../src/he-linear/index.js';
+import { packLinearInput } from '../../src/he-linear/layer.js';
+import { evaluateConvParts } from '../../src/he-linear/conv.js';
+import { evaluateDenseParts } from '../../src/he-linear/dense.js';
+import { noiseBoundBits } from '../../src/he-linear/noise-bounds.js';
+import { sumPoolLayer } from '../../src/he-linear/shapes.js';
 
 const P = 2061584302081;
 const n = 1024;

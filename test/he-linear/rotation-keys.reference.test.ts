@@ -12,7 +12,11 @@ import { parseModel } from '../../src/nn/json.js';
 import { isWeightedLayer, publicArchitecture } from '../../src/protocol/architecture.js';
 import { bfvLinearShape } from '../../src/protocol/backends/bfv-linear.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
-import { chooseRotationKeys, rotationRoutes, routeOf, routeDepth, rotateRowsRouted, routedRotationCount, planLinearLayers, linearGaloisElements, generateLinearGaloisKeys, linearWeightCount, prepareLinearLayer, encryptLinearInput, evaluateLinearLayer, decryptLinearOutput, linearReference, noiseBoundBits, evaluateConvParts, type LinearShape, type ConvPlan, type PlaintextSource } from '../../src/he-linear/index.js';
+import { chooseRotationKeys, rotationRoutes, planLinearLayers, linearGaloisElements, generateLinearGaloisKeys, linearWeightCount, prepareLinearLayer, encryptLinearInput, evaluateLinearLayer, decryptLinearOutput, linearReference, type LinearShape, type ConvPlan, type PlaintextSource } from '../../src/he-linear/index.js';
+import { routeOf, routeDepth, rotateRowsRouted, routedRotationCount } from '../../src/he-linear/rotation-keys.js';
+import { noiseBoundBits } from '../../src/he-linear/noise-bounds.js';
+import { evaluateConvParts } from '../../src/he-linear/conv.js';
+import { polyNttInverse } from '../../src/bfv/poly.js';
 
 const T = 1032193;
 const ctx = bfv.createBfvContext(
@@ -58,7 +62,7 @@ describe('rotation generators and routes', () => {
     const outs = rotateRowsRouted(ctx, ct, steps, routes, gk);
     steps.forEach((s, i) => {
       const c = outs[i];
-      const plain = { coeffModulusSize: c.coeffModulusSize, isNttForm: false, polys: c.polys.map((p) => bfv.polyNttInverse(ctx, p.slice(), c.coeffModulusSize)) };
+      const plain = { coeffModulusSize: c.coeffModulusSize, isNttForm: false, polys: c.polys.map((p) => polyNttInverse(ctx, p.slice(), c.coeffModulusSize)) };
       const expected = values.map((_, j) => values[Math.floor(j / R) * R + ((((j % R) + s) % R) + R) % R]);
       expect(Array.from(bfv.batchDecode(ctx, bfv.bfvDecrypt(ctx, sk, plain)))).toEqual(expected);
     });

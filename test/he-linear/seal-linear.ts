@@ -8,7 +8,8 @@
  */
 import * as bfv from '../../src/bfv/index.js';
 import type { Pair } from '../bfv/seal.js';
-import { convTermSlots, type ConvPlan } from '../../src/he-linear/index.js';
+import { convTermSlots } from '../../src/he-linear/conv.js';
+import { type ConvPlan } from '../../src/he-linear/index.js';
 
 type Seal = Pair['seal'];
 type SealCipher = ReturnType<Seal['CipherText']>;

@@ -7,7 +7,8 @@
 import { modPow } from 'bigint-mod-arith';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidParametersError } from '../../src/errors.js';
-import { Modulus, invMod, mulModShoup, mulModShoupLazy, powMod, shoupPrecompute } from '../../src/math/index.js';
+import { Modulus, mulModShoupLazy } from '../../src/math/modular.js';
+import { invMod, mulModShoup, powMod, shoupPrecompute } from '../../src/math/index.js';
 
 const Q = 1073479681;
 

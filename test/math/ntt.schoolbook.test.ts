@@ -4,22 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidParametersError, SizeMismatchError } from '../../src/errors.js';
-import {
-  NttTables,
-  WideNttTables,
-  bitReverse,
-  createNttTables,
-  forwardNtt,
-  forwardNttWide,
-  generateNttPrimes,
-  inverseNtt,
-  inverseNttWide,
-  negacyclicMultiply,
-  negacyclicMultiplyRef,
-  negacyclicMultiplyWide,
-  nttRef,
-  powModRef,
-} from '../../src/math/index.js';
+import { NttTables, WideNttTables, bitReverse, createNttTables, forwardNtt, generateNttPrimes, inverseNtt, negacyclicMultiply, negacyclicMultiplyRef } from '../../src/math/index.js';
+import { forwardNttWide, inverseNttWide, negacyclicMultiplyWide } from '../../src/math/ntt-wide.js';
+import { nttRef, powModRef } from '../../src/math/modular-reference.js';
 import { randomBelow, rngFor } from './helpers.js';
 
 const SEAL_4096 = [0xffffee001, 0xffffc4001, 0x1ffffe0001];

@@ -5,16 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidParametersError } from '../../src/errors.js';
-import {
-  generateNttPrimes,
-  isPowerOfTwo,
-  isPrime,
-  isPrimeBig,
-  isPrimeTrialDivision,
-  isPrimitiveRoot,
-  minimalPrimitiveRoot,
-  powModRef,
-} from '../../src/math/index.js';
+import { generateNttPrimes, isPrime, minimalPrimitiveRoot } from '../../src/math/index.js';
+import { isPowerOfTwo, isPrimeBig, isPrimitiveRoot } from '../../src/math/primes.js';
+import { isPrimeTrialDivision, powModRef } from '../../src/math/modular-reference.js';
 
 // SEAL BFVDefault(4096) = {0xffffee001, 0xffffc4001, 0x1ffffe0001} (36, 36, 37 bits) and
 // BFVDefault(8192) = {0x7fffffd8001, 0x7fffffc8001, 0xfffffffc001, 0xffffff6c001, 0xfffffebc001}.

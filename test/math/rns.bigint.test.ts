@@ -2,7 +2,9 @@
 import { crt } from 'bigint-mod-arith';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidParametersError, SizeMismatchError } from '../../src/errors.js';
-import { RnsBase, centeredLift, crtComposeRef, generateNttPrimes } from '../../src/math/index.js';
+import { RnsBase, generateNttPrimes } from '../../src/math/index.js';
+import { centeredLift } from '../../src/math/rns.js';
+import { crtComposeRef } from '../../src/math/modular-reference.js';
 import { uniformBigintBelow } from '../../src/random/index.js';
 import { rngFor } from './helpers.js';
 

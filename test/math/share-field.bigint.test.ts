@@ -2,27 +2,8 @@
 import { modInv } from 'bigint-mod-arith';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
-import {
-  P,
-  P_BIG,
-  P_HALF,
-  addModP,
-  addVecModP,
-  dotModP,
-  fromSigned,
-  fromSignedVec,
-  isPrime,
-  mulModP,
-  mulVecModP,
-  negModP,
-  negVecModP,
-  reduceModP,
-  scaleVecModP,
-  subModP,
-  subVecModP,
-  toSigned,
-  toSignedVec,
-} from '../../src/math/index.js';
+import { P, P_BIG, P_HALF, addModP, fromSigned, fromSignedVec, isPrime, mulModP, negModP, subModP, toSigned, toSignedVec } from '../../src/math/index.js';
+import { addVecModP, dotModP, mulVecModP, negVecModP, reduceModP, scaleVecModP, subVecModP } from '../../src/math/share-field.js';
 import { adversarialPairs, randomBelow, rngFor } from './helpers.js';
 
 const big = (x: number): bigint => BigInt(x);

@@ -1,15 +1,8 @@
 /** Element-wise vector arithmetic mod q < 2^30 checked against BigInt. */
 import { describe, expect, it } from 'vitest';
 import { SizeMismatchError } from '../../src/errors.js';
-import {
-  addVecMod,
-  mulAddScalarVecMod,
-  mulVecMod,
-  negVecMod,
-  pointwiseMultiply,
-  scaleVecMod,
-  subVecMod,
-} from '../../src/math/index.js';
+import { addVecMod, mulAddScalarVecMod, mulVecMod, negVecMod, scaleVecMod, subVecMod } from '../../src/math/vector.js';
+import { pointwiseMultiply } from '../../src/math/ntt.js';
 import { randomBelow, rngFor } from './helpers.js';
 
 describe('vector ops mod q', () => {

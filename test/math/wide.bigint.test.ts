@@ -5,17 +5,8 @@
 import { modInv, modPow } from 'bigint-mod-arith';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidParametersError } from '../../src/errors.js';
-import {
-  addModWide,
-  assertModulusWide,
-  invModWide,
-  mulLow52,
-  mulModWide,
-  mulModWidePrecomp,
-  negModWide,
-  powModWide,
-  subModWide,
-} from '../../src/math/index.js';
+import { addModWide, assertModulusWide, mulLow52, mulModWidePrecomp, negModWide, subModWide } from '../../src/math/wide.js';
+import { invModWide, mulModWide, powModWide } from '../../src/math/index.js';
 import { adversarialPairs, randomBelow, rngFor } from './helpers.js';
 
 // SEAL BFVDefault primes for n = 4096 and 8192, the share prime p, the largest prime below 2^50

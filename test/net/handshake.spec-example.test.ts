@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { checkHello, decodeHello, encodeHello, helloFromOptions, performHandshake, type Hello } from '../../src/net/index.js';
+import { checkHello, decodeHello, encodeHello, helloFromOptions } from '../../src/net/handshake.js';
+import { performHandshake, type Hello } from '../../src/net/index.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, TransportError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';

@@ -9,8 +9,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { connectTcp, listenTcp, TcpChannel, type ServerEvent, type TcpChannelOptions, type TcpServer, type TcpServerOptions } from '../../src/net/node.js';
-import { encodeDataFrame, encodePingFrame, FrameDecoder, INITIAL_PAYLOAD_BUFFER_BYTES, memoryChannelPair } from '../../src/channel/index.js';
-import { encodeHello, helloFromOptions, MAX_HELLO_BYTES, performHandshake } from '../../src/net/index.js';
+import { encodeDataFrame, encodePingFrame, FrameDecoder, memoryChannelPair } from '../../src/channel/index.js';
+import { INITIAL_PAYLOAD_BUFFER_BYTES } from '../../src/channel/framing.js';
+import { encodeHello, helloFromOptions, MAX_HELLO_BYTES } from '../../src/net/handshake.js';
+import { performHandshake } from '../../src/net/index.js';
 import { TransportError } from '../../src/errors.js';
 import { collectFrames, rawClient, rawServer, waitFor } from './loopback-helpers.js';
 

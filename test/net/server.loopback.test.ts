@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectTcp, listenTcp, type ServerEvent, type TcpServer, type TcpServerOptions } from '../../src/net/node.js';
 import { encodeDataFrame, type Frame } from '../../src/channel/index.js';
-import { encodeHello, helloFromOptions, performHandshake } from '../../src/net/index.js';
+import { encodeHello, helloFromOptions } from '../../src/net/handshake.js';
+import { performHandshake } from '../../src/net/index.js';
 import { ProtocolError, TransportError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { collectFrames, rawClient, waitFor } from './loopback-helpers.js';

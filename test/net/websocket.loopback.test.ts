@@ -17,7 +17,8 @@ import {
   type WebSocketServerOptions,
 } from '../../src/net/node.js';
 import { encodeCloseFrame, encodeDataFrame, FrameDecoder, type Frame } from '../../src/channel/index.js';
-import { encodeHello, helloFromOptions, performHandshake } from '../../src/net/index.js';
+import { encodeHello, helloFromOptions } from '../../src/net/handshake.js';
+import { performHandshake } from '../../src/net/index.js';
 import { ProtocolError, TransportError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { closedPort, waitFor } from './loopback-helpers.js';

@@ -4,18 +4,9 @@
  * float model, for each of the three rules.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFixedPoint,
-  createModel,
-  evaluateFixedPoint,
-  kaimingUniform,
-  quantize,
-  traceFloat,
-  uniformSymmetric,
-  UnsupportedError,
-  type FixedPointLayer,
-  type Model,
-} from '../../src/nn/index.js';
+import { compileFixedPoint, createModel, evaluateFixedPoint, traceFloat, UnsupportedError, type FixedPointLayer, type Model } from '../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
+import { quantize } from '../../src/sharing/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { randomInput } from './helpers/networks.js';
 

@@ -3,17 +3,8 @@
  * element by element, in this file.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFixedPoint,
-  createModel,
-  evaluateFixedPoint,
-  foldBatchNorm,
-  kaimingUniform,
-  traceFloat,
-  uniformSymmetric,
-  UnsupportedError,
-  type Model,
-} from '../../src/nn/index.js';
+import { compileFixedPoint, createModel, evaluateFixedPoint, foldBatchNorm, traceFloat, UnsupportedError, type Model } from '../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { randomInput } from './helpers/networks.js';
 

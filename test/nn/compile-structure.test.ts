@@ -3,16 +3,9 @@
  * against a matrix product computed here), lifts, rejections and determinism.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFixedPoint,
-  createModel,
-  evaluateFixedPoint,
-  kaimingUniform,
-  quantize,
-  traceFloat,
-  uniformSymmetric,
-  UnsupportedError,
-} from '../../src/nn/index.js';
+import { compileFixedPoint, createModel, evaluateFixedPoint, traceFloat, UnsupportedError } from '../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
+import { quantize } from '../../src/sharing/index.js';
 import { OutOfRangeError } from '../../src/errors.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { randomInput } from './helpers/networks.js';

@@ -5,18 +5,8 @@
  * Kaiming-uniform weights.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFixedPoint,
-  countActivations,
-  delphiMnistNetwork,
-  evaluateFixedPoint,
-  evaluateFloat,
-  kaimingUniform,
-  minionnCifar10Network,
-  smallMnistNetwork,
-  uniformUnit,
-  validateModel,
-} from '../../src/nn/index.js';
+import { compileFixedPoint, countActivations, delphiMnistNetwork, evaluateFixedPoint, evaluateFloat, minionnCifar10Network, smallMnistNetwork, validateModel } from '../../src/nn/index.js';
+import { kaimingUniform, uniformUnit } from '../../src/nn/init.js';
 import { loadMnist } from '../../src/cli/mnist.js';
 import { fromTextSeed } from '../../src/random/index.js';
 

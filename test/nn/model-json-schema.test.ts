@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError, SizeMismatchError } from '../../src/errors.js';
-import { LAYER_TYPES, evaluateFloat, parseModel, serializeModel, type Model } from '../../src/nn/index.js';
+import { LAYER_TYPES } from '../../src/nn/layers.js';
+import { evaluateFloat, parseModel, serializeModel, type Model } from '../../src/nn/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { validateJsonSchema } from '../helpers/json-schema.js';
 import { NETWORKS, randomInput } from './helpers/networks.js';

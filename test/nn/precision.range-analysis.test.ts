@@ -4,16 +4,8 @@
  * here by hand, and models built so that no precision (or only some) can work.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  analyzeRange,
-  checkFixedPointPrecision,
-  chooseFixedPointPrecision,
-  compileFixedPoint,
-  createModel,
-  evaluatePrecision,
-  truncationFailureBound,
-  UnsupportedError,
-} from '../../src/nn/index.js';
+import { analyzeRange, checkFixedPointPrecision, chooseFixedPointPrecision, compileFixedPoint, createModel, UnsupportedError } from '../../src/nn/index.js';
+import { evaluatePrecision, truncationFailureBound } from '../../src/nn/precision.js';
 
 const P = 2061584302081;
 

@@ -5,7 +5,9 @@
  * BigInt arithmetic mod p, and fed to quadraticFixed as its truncation function.
  */
 import { describe, expect, it } from 'vitest';
-import { quadraticDeviationBound, quadraticFixed, truncateFloor } from '../../src/nn/index.js';
+import { quadraticDeviationBound } from '../../src/sharing/activations.js';
+import { quadraticFixed } from '../../src/sharing/index.js';
+import { truncateFloor } from '../../src/sharing/signed-fixed-point.js';
 import { fromTextSeed, uniformBigintBelow, uniformBelow, type Rng } from '../../src/random/index.js';
 
 const p = 2061584302081n;

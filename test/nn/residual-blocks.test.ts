@@ -4,16 +4,8 @@
  * here) and against the float model. (Delphi's released code has no skip connections.)
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFixedPoint,
-  createModel,
-  evaluateFixedPoint,
-  kaimingUniform,
-  traceFloat,
-  uniformSymmetric,
-  type LayerSpec,
-  type Model,
-} from '../../src/nn/index.js';
+import { compileFixedPoint, createModel, evaluateFixedPoint, traceFloat, type LayerSpec, type Model } from '../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { randomInput } from './helpers/networks.js';
 

@@ -4,7 +4,7 @@
  * offsets, accumulation and zero rows (the zero-skipping path).
  */
 import { describe, expect, it } from 'vitest';
-import { gemmNN, gemmNT, gemmReference, gemmTN } from '../../src/planner/index.js';
+import { gemmNN, gemmNT, gemmReference, gemmTN } from '../../src/planner/gemm.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { maxRelativeError, randomFloat32 } from './helpers/float32.js';
 

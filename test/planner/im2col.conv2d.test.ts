@@ -4,8 +4,9 @@
  * the adjoint of im2col: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩.
  */
 import { describe, expect, it } from 'vitest';
-import { conv2dForward, conv2dOutputSize, type Conv2dGeometry } from '../../src/nn/index.js';
-import { col2im, gemmNN, im2col } from '../../src/planner/index.js';
+import { conv2dForward, conv2dOutputSize, type Conv2dGeometry } from '../../src/nn/ops/conv2d.js';
+import { col2im, im2col } from '../../src/planner/im2col.js';
+import { gemmNN } from '../../src/planner/gemm.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { maxRelativeError, randomFloat32 } from './helpers/float32.js';
 

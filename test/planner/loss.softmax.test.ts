@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { argmax, softmaxCrossEntropy } from '../../src/planner/index.js';
+import { argmax } from '../../src/planner/loss.js';
+import { softmaxCrossEntropy } from '../../src/planner/index.js';
 
 describe('softmaxCrossEntropy', () => {
   const logits = Float32Array.from([1, 2, 0.5, -1, 0, 3]);

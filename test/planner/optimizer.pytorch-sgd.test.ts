@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { gradientNorm, SgdMomentum, type Parameter } from '../../src/planner/index.js';
+import { gradientNorm } from '../../src/planner/optimizer.js';
+import { SgdMomentum, type Parameter } from '../../src/planner/index.js';
 
 const param = (name: string, value: number[], decay: boolean): Parameter => ({
   name,

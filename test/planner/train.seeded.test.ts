@@ -6,17 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SizeMismatchError } from '../../src/errors.js';
-import {
-  createDataset,
-  evaluateAccuracy,
-  learningRateAt,
-  shuffledIndices,
-  sliceDataset,
-  train,
-  trainModel,
-  TrainableNetwork,
-  type TrainProgress,
-} from '../../src/planner/index.js';
+import { createDataset, evaluateAccuracy, sliceDataset, train, trainModel, TrainableNetwork, type TrainProgress } from '../../src/planner/index.js';
+import { learningRateAt } from '../../src/planner/train.js';
+import { shuffledIndices } from '../../src/planner/dataset.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { halves, smallCnn } from './helpers/synthetic.js';
 

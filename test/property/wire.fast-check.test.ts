@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BEAVER_TAG, decodeOpening, encodeOpening } from '../../src/beaver/index.js';
+import { BEAVER_TAG, decodeOpening, encodeOpening } from '../../src/beaver/wire.js';
 import { MalformedInputError } from '../../src/errors.js';
 import { P } from '../../src/math/share-field.js';
-import { decodeFieldMessage, encodeFieldMessage, PROTOCOL_TAG } from '../../src/protocol/index.js';
-import { readFieldElements, writeFieldElements } from '../../src/sharing/index.js';
+import { decodeFieldMessage, encodeFieldMessage, PROTOCOL_TAG } from '../../src/protocol/messages.js';
+import { readFieldElements, writeFieldElements } from '../../src/sharing/field-vector.js';
 
 const RUNS = { seed: 24, numRuns: 200 };
 const elem = fc.oneof(

@@ -8,13 +8,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DelphiError, InvalidArgumentError, MalformedInputError } from '../../src/errors.js';
 import { compileFixedPoint, createModel, delphiMnistNetwork, minionnCifar10Network } from '../../src/nn/index.js';
-import {
-  architectureFingerprint,
-  decodeArchitecture,
-  encodeArchitecture,
-  MAX_ARCHITECTURE_BYTES,
-  publicArchitecture,
-} from '../../src/protocol/index.js';
+import { architectureFingerprint, decodeArchitecture, encodeArchitecture, publicArchitecture } from '../../src/protocol/index.js';
+import { MAX_ARCHITECTURE_BYTES } from '../../src/protocol/architecture.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import { NETWORKS } from '../nn/helpers/networks.js';
 import { compile, randomNetwork } from './helpers.js';

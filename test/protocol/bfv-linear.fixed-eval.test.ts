@@ -10,18 +10,10 @@ import * as bfv from '../../src/bfv/index.js';
 import { MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
 import { encodeInput, evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
-import {
-  BFV_LINEAR_TAG,
-  bfvLinear,
-  bfvLinearShape,
-  clientHandshake,
-  delphiBfvParameters,
-  insecureDealer,
-  publicArchitecture,
-  runLocalInference,
-  serverHandshake,
-  type ProtocolBackend,
-} from '../../src/protocol/index.js';
+import { BFV_LINEAR_TAG, bfvLinearShape } from '../../src/protocol/backends/bfv-linear.js';
+import { bfvLinear, delphiBfvParameters, insecureDealer, publicArchitecture, runLocalInference, type ProtocolBackend } from '../../src/protocol/index.js';
+import { clientHandshake } from '../../src/protocol/client.js';
+import { serverHandshake } from '../../src/protocol/serve-inference.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, randomNetwork, reconstructSigned, referenceWalk, tamperingChannel, toSigned } from './helpers.js';

@@ -9,16 +9,9 @@ import * as bfv from '../../src/bfv/index.js';
 import { InsecureParametersError, ProtocolError } from '../../src/errors.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
 import { encodeInput, evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
-import {
-  BFV_TRIPLE_KEYS_TAG,
-  checkBackendSecurity,
-  delphiBackend,
-  insecureDealer,
-  requestInference,
-  runLocalInference,
-  serveInference,
-  type ProtocolBackend,
-} from '../../src/protocol/index.js';
+import { BFV_TRIPLE_KEYS_TAG } from '../../src/protocol/backends/bfv-triples.js';
+import { checkBackendSecurity } from '../../src/protocol/backend.js';
+import { delphiBackend, insecureDealer, requestInference, runLocalInference, serveInference, type ProtocolBackend } from '../../src/protocol/index.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, randomNetwork, reconstructSigned, referenceWalk, tamperingChannel, toSigned } from './helpers.js';

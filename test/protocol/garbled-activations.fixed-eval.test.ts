@@ -10,19 +10,10 @@ import * as bfv from '../../src/bfv/index.js';
 import { DelphiError, ProtocolError } from '../../src/errors.js';
 import { reluCost } from '../../src/gc/index.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
-import { createModel, encodeInput, evaluateFixedPoint, kaimingUniform, uniformSymmetric, type FixedPointModel } from '../../src/nn/index.js';
-import {
-  bfvLinear,
-  GC_ACTIVATION_TAG,
-  GC_BATCH,
-  garbledActivations,
-  insecureDealer,
-  requestInference,
-  runLocalInference,
-  serveInference,
-  type ProtocolBackend,
-  type ProtocolProgress,
-} from '../../src/protocol/index.js';
+import { createModel, encodeInput, evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
+import { bfvLinear, garbledActivations, insecureDealer, requestInference, runLocalInference, serveInference, type ProtocolBackend, type ProtocolProgress } from '../../src/protocol/index.js';
+import { GC_ACTIVATION_TAG, GC_BATCH } from '../../src/protocol/backends/garbled-activations.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, randomNetwork, reconstructSigned, referenceWalk, tamperingChannel, toSigned } from './helpers.js';

@@ -4,19 +4,10 @@
  * bigints) whose quadratic truncations can be replaced by the local truncation of the protocol's
  * recorded shares (§8.10, §9.12).
  */
-import {
-  createModel,
-  compileFixedPoint,
-  exactLinearBig,
-  kaimingUniform,
-  quadraticFixed,
-  relu6Fixed,
-  reluFixed,
-  uniformSymmetric,
-  type FixedPointModel,
-  type LayerSpec,
-  type Model,
-} from '../../src/nn/index.js';
+import { createModel, compileFixedPoint, type FixedPointModel, type LayerSpec, type Model } from '../../src/nn/index.js';
+import { exactLinearBig } from '../../src/nn/fixed-eval-reference.js';
+import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
+import { quadraticFixed, relu6Fixed, reluFixed } from '../../src/sharing/index.js';
 import { uniformBelow, type Rng } from '../../src/random/index.js';
 import type { ShareRecord } from '../../src/protocol/index.js';
 

@@ -11,22 +11,12 @@ import * as bfv from '../../src/bfv/index.js';
 import { TransportError } from '../../src/errors.js';
 import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';
 import { encodeDataFrame } from '../../src/channel/index.js';
-import { encodeHello, helloFromOptions } from '../../src/net/index.js';
+import { encodeHello, helloFromOptions } from '../../src/net/handshake.js';
 import { listenTcp } from '../../src/net/node.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
-import {
-  CLIENT_SETUP_LIMIT_BYTES,
-  delphiBackend,
-  encodeServiceMessage,
-  insecureDealer,
-  phaseMessageLimits,
-  publicArchitecture,
-  serveConnection,
-  SERVICE_MESSAGE_FLOOR_BYTES,
-  ServiceClient,
-  type PhaseMessageLimits,
-  type ProtocolBackend,
-} from '../../src/protocol/index.js';
+import { CLIENT_SETUP_LIMIT_BYTES, phaseMessageLimits, SERVICE_MESSAGE_FLOOR_BYTES, type PhaseMessageLimits } from '../../src/protocol/limits.js';
+import { delphiBackend, insecureDealer, publicArchitecture, serveConnection, ServiceClient, type ProtocolBackend } from '../../src/protocol/index.js';
+import { encodeServiceMessage } from '../../src/protocol/service-messages.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { collectFrames, rawClient } from '../net/loopback-helpers.js';

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SizeMismatchError } from '../../src/errors.js';
-import { exactLinearBig, type FixedPointLayer } from '../../src/nn/index.js';
-import { applyLinearModP, linearLimbBits, type LinearModPLayer } from '../../src/protocol/index.js';
+import { exactLinearBig } from '../../src/nn/fixed-eval-reference.js';
+import { type FixedPointLayer } from '../../src/nn/index.js';
+import { applyLinearModP, linearLimbBits, type LinearModPLayer } from '../../src/protocol/linear.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../../src/random/index.js';
 import { sampleFieldVector } from '../../src/sharing/index.js';
 

@@ -7,22 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DelphiError, MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
-import {
-  decodeAbort,
-  decodeClientHello,
-  decodeFieldMessage,
-  decodeServerHello,
-  encodeAbort,
-  encodeClientHello,
-  encodeFieldMessage,
-  encodeServerHello,
-  FIELD_CHUNK,
-  INPUT_LAYER,
-  isPeerAbort,
-  PROTOCOL_TAG,
-  receiveFieldVector,
-  sendFieldVector,
-} from '../../src/protocol/index.js';
+import { decodeAbort, decodeClientHello, decodeFieldMessage, decodeServerHello, encodeAbort, encodeClientHello, encodeFieldMessage, encodeServerHello, FIELD_CHUNK, INPUT_LAYER, isPeerAbort, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from '../../src/protocol/messages.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { sampleFieldVector } from '../../src/sharing/index.js';
 

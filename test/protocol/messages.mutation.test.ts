@@ -7,26 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
-import {
-  checkBackendId,
-  decodeAbort,
-  decodeClientHello,
-  decodeFieldMessage,
-  decodeServerHello,
-  decodeTagged,
-  encodeAbort,
-  encodeClientHello,
-  encodeFieldMessage,
-  encodeServerHello,
-  encodeTagged,
-  FIELD_CHUNK,
-  INPUT_LAYER,
-  isPeerAbort,
-  PROTOCOL_TAG,
-  receiveFieldVector,
-  rejectAbort,
-  sendFieldVector,
-} from '../../src/protocol/index.js';
+import { checkBackendId, decodeAbort, decodeClientHello, decodeFieldMessage, decodeServerHello, decodeTagged, encodeAbort, encodeClientHello, encodeFieldMessage, encodeServerHello, encodeTagged, FIELD_CHUNK, INPUT_LAYER, isPeerAbort, PROTOCOL_TAG, receiveFieldVector, rejectAbort, sendFieldVector } from '../../src/protocol/messages.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { sampleFieldVector } from '../../src/sharing/index.js';
 

@@ -9,21 +9,11 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/channel/channel.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
-import {
-  decodeClientSlot,
-  garbledActivations,
-  insecureDealer,
-  MemorySlotStore,
-  NoSlotLeftError,
-  serveConnection,
-  ServiceClient,
-  SLOT_FORMAT_VERSION,
-  type ProtocolBackend,
-  type ServiceServerOptions,
-  type SlotStore,
-} from '../../src/protocol/index.js';
+import { decodeClientSlot, SLOT_FORMAT_VERSION } from '../../src/protocol/slot.js';
+import { garbledActivations, insecureDealer, MemorySlotStore, NoSlotLeftError, serveConnection, ServiceClient, type ProtocolBackend, type ServiceServerOptions, type SlotStore } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
-import { decodeArchitecture, decodeServiceMessage, encodeArchitecture, encodeServiceMessage } from '../../src/protocol/index.js';
+import { decodeArchitecture, encodeArchitecture } from '../../src/protocol/index.js';
+import { decodeServiceMessage, encodeServiceMessage } from '../../src/protocol/service-messages.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, randomNetwork } from './helpers.js';
 

@@ -10,22 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { InsecureParametersError, MalformedInputError, ProtocolError, TransportError } from '../../src/errors.js';
 import { memoryChannelPair, type Channel } from '../../src/channel/index.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
-import {
-  clientHandshake,
-  clientOnline,
-  clientPreprocess,
-  insecureDealer,
-  mergeReports,
-  PROTOCOL_TAG,
-  requestInference,
-  runLocalInference,
-  serveInference,
-  serverHandshake,
-  serverOnline,
-  serverPreprocess,
-  type ProtocolBackend,
-  type ProtocolProgress,
-} from '../../src/protocol/index.js';
+import { clientHandshake } from '../../src/protocol/client.js';
+import { clientOnline, serverOnline } from '../../src/protocol/online.js';
+import { clientPreprocess, serverPreprocess } from '../../src/protocol/preprocess.js';
+import { insecureDealer, requestInference, runLocalInference, serveInference, type ProtocolBackend, type ProtocolProgress } from '../../src/protocol/index.js';
+import { mergeReports } from '../../src/protocol/accounting.js';
+import { PROTOCOL_TAG } from '../../src/protocol/messages.js';
+import { serverHandshake } from '../../src/protocol/serve-inference.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, recordingChannel, tamperingChannel } from './helpers.js';

@@ -7,22 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P, P_HALF } from '../../src/math/share-field.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
-import {
-  checkCount,
-  checkFieldElement,
-  checkFieldVector,
-  checkFractionalBits,
-  checkLength,
-  checkRole,
-  decodeFixed,
-  decodeFixedVec,
-  encodeFixed,
-  encodeFixedVec,
-  MAX_FRACTIONAL_BITS,
-  MAX_VECTOR_LENGTH,
-  maxFixedMagnitude,
-  sampleFieldVector,
-} from '../../src/sharing/index.js';
+import { checkCount, checkFieldElement, checkFieldVector, checkLength, checkRole, MAX_VECTOR_LENGTH } from '../../src/sharing/field-vector.js';
+import { checkFractionalBits, MAX_FRACTIONAL_BITS, maxFixedMagnitude } from '../../src/sharing/fixed-point.js';
+import { decodeFixed, decodeFixedVec, encodeFixed, encodeFixedVec, sampleFieldVector } from '../../src/sharing/index.js';
 
 describe('field-vector checks', () => {
   it('checkRole: 0 and 1 only; the default context is "role"', () => {

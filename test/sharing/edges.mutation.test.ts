@@ -8,20 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P } from '../../src/math/share-field.js';
 import { fromTextSeed } from '../../src/random/index.js';
-import {
-  addPublic,
-  addShares,
-  MAX_TRUNCATION_BITS,
-  negShare,
-  reconstruct,
-  scaleShare,
-  share,
-  subShares,
-  truncatePlain,
-  truncateShare,
-  truncateShareUnchecked,
-  truncationFailureProbability,
-} from '../../src/sharing/index.js';
+import { addPublic, addShares, negShare, reconstruct, scaleShare, share, subShares, truncatePlain, truncateShare, truncationFailureProbability } from '../../src/sharing/index.js';
+import { MAX_TRUNCATION_BITS, truncateShareUnchecked } from '../../src/sharing/truncation.js';
 
 const ok = Float64Array.of(1, 2, 3);
 const f = (...v: number[]): Float64Array => Float64Array.from(v);

@@ -6,14 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../../src/errors.js';
 import { P } from '../../src/math/share-field.js';
 import { uniformBelow } from '../../src/random/index.js';
-import {
-  checkCount,
-  checkFieldElement,
-  checkFieldVector,
-  checkLength,
-  checkRole,
-  sampleFieldVector,
-} from '../../src/sharing/index.js';
+import { checkCount, checkFieldElement, checkFieldVector, checkLength, checkRole } from '../../src/sharing/field-vector.js';
+import { sampleFieldVector } from '../../src/sharing/index.js';
 import { rngFor } from './helpers.js';
 
 describe('sampleFieldVector', () => {

@@ -7,14 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutOfRangeError } from '../../src/errors.js';
 import { P, P_BIG, P_HALF } from '../../src/math/share-field.js';
-import {
-  DEFAULT_FRACTIONAL_BITS,
-  decodeFixed,
-  decodeFixedVec,
-  encodeFixed,
-  encodeFixedVec,
-  maxFixedMagnitude,
-} from '../../src/sharing/index.js';
+import { DEFAULT_FRACTIONAL_BITS, decodeFixed, decodeFixedVec, encodeFixed, encodeFixedVec } from '../../src/sharing/index.js';
+import { maxFixedMagnitude } from '../../src/sharing/fixed-point.js';
 import { randomField, rngFor, signedBig } from './helpers.js';
 
 /** |x| = mantissa·2^exponent exactly, from the IEEE-754 bits. */

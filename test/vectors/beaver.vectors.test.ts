@@ -6,21 +6,9 @@
  * §7.6, the byte layout of §7.7, the product formulas of §7.8 and the quadratic reference of §7.9.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  beaverMultiply,
-  beaverSquare,
-  dealSquarePairs,
-  dealTriples,
-  decodeOpening,
-  encodeOpening,
-  encodeQuadraticCoefficients,
-  multiplyFixed,
-  quadraticActivation,
-  squareFixed,
-  trustedDealerSources,
-  type BeaverTriples,
-  type SquarePairs,
-} from '../../src/beaver/index.js';
+import { beaverMultiply, beaverSquare, dealSquarePairs, dealTriples, multiplyFixed, quadraticActivation, squareFixed, trustedDealerSources, type BeaverTriples, type SquarePairs } from '../../src/beaver/index.js';
+import { decodeOpening, encodeOpening } from '../../src/beaver/wire.js';
+import { encodeQuadraticCoefficients } from '../../src/beaver/quadratic.js';
 import { fromSeed } from '../../src/random/index.js';
 import type { PartyRole } from '../../src/sharing/index.js';
 import { big, mod, str } from './helpers/bigint.js';

@@ -6,27 +6,8 @@
  * outputs are also checked against the plaintext ReLU formula in BigInt.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  circuitFingerprint,
-  CircuitBuilder,
-  decodeOutputs,
-  deserializeGarbledCircuit,
-  deserializeLabels,
-  encodeInputs,
-  evaluateGarbled,
-  evaluatePlain,
-  evaluateRelus,
-  garble,
-  garbleRelus,
-  parseBristol,
-  reluClientLabels,
-  reluClientZeroLabels,
-  reluServerLabels,
-  serializeGarbledCircuit,
-  serializeLabels,
-  type Circuit,
-  type Party,
-} from '../../src/gc/index.js';
+import { circuitFingerprint, deserializeLabels, serializeLabels } from '../../src/gc/serialize.js';
+import { CircuitBuilder, decodeOutputs, deserializeGarbledCircuit, encodeInputs, evaluateGarbled, evaluatePlain, evaluateRelus, garble, garbleRelus, parseBristol, reluClientLabels, reluClientZeroLabels, reluServerLabels, serializeGarbledCircuit, type Circuit, type Party } from '../../src/gc/index.js';
 import { fromSeed } from '../../src/random/index.js';
 import { codeOf } from './helpers/errors.js';
 import { allTests, loadVectors, tohex, unhex, type Group } from './helpers/files.js';

@@ -7,19 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DelphiError } from '../../src/errors.js';
-import {
-  createNttTables,
-  createWideNttTables,
-  forwardNtt,
-  forwardNttWide,
-  inverseNtt,
-  inverseNttWide,
-  negacyclicMultiply,
-  negacyclicMultiplyWide,
-  RnsBase,
-  type NttTables,
-  type WideNttTables,
-} from '../../src/math/index.js';
+import { createNttTables, createWideNttTables, forwardNtt, inverseNtt, negacyclicMultiply, RnsBase, type NttTables, type WideNttTables } from '../../src/math/index.js';
+import { forwardNttWide, inverseNttWide, negacyclicMultiplyWide } from '../../src/math/ntt-wide.js';
 import { big, bitrev, mod, nttAt, negacyclic, powMod, str } from './helpers/bigint.js';
 import { allTests, loadVectors } from './helpers/files.js';
 

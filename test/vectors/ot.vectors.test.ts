@@ -10,19 +10,10 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { describe, expect, it } from 'vitest';
 import { FixedKeyAes, fixedKeyAes, tccrHashBlocks } from '../../src/hash/index.js';
-import {
-  AesCtrPrg,
-  baseOtReceive,
-  baseOtSend,
-  baseRandomOtReceive,
-  baseRandomOtSend,
-  blockToBytes,
-  bytesToBlocks,
-  coDeriveKey,
-  decodePeerPoint,
-  OtExtReceiver,
-  OtExtSender,
-} from '../../src/ot/index.js';
+import { AesCtrPrg } from '../../src/ot/prg.js';
+import { baseOtReceive, baseOtSend, OtExtReceiver, OtExtSender } from '../../src/ot/index.js';
+import { baseRandomOtReceive, baseRandomOtSend, coDeriveKey, decodePeerPoint } from '../../src/ot/base-ot.js';
+import { blockToBytes, bytesToBlocks } from '../../src/ot/blocks.js';
 import { fromSeed } from '../../src/random/index.js';
 import { codeOf, codeOfAsync } from './helpers/errors.js';
 import { allTests, loadVectors, tohex, unhex } from './helpers/files.js';

@@ -10,23 +10,10 @@
  * @module
  */
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
-import {
-  deserializeGarbledCircuit,
-  deserializeLabels,
-  evaluateRelus,
-  garbleRelusBatched,
-  inputZeroLabels,
-  LABEL_WORDS,
-  reluCircuit,
-  reluClientChoiceBits,
-  reluGarblerValues,
-  sampleDelta,
-  serializeGarbledCircuit,
-  serializeLabels,
-  SHARE_BITS,
-  type GarbledCircuit,
-  type ReluParams,
-} from '../../gc/index.js';
+import { deserializeGarbledCircuit, evaluateRelus, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type ReluParams } from '../../gc/index.js';
+import { deserializeLabels, serializeLabels } from '../../gc/serialize.js';
+import { LABEL_WORDS } from '../../gc/garble.js';
+import { reluGarblerValues, SHARE_BITS } from '../../gc/relu-circuit.js';
 import type { Channel } from '../../channel/channel.js';
 import { OtExtReceiver, OtExtSender } from '../../ot/iknp.js';
 import type { Rng } from '../../random/rng.js';

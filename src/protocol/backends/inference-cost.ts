@@ -13,7 +13,8 @@
  * Spec: §10.4.6
  * @module
  */
-import { BFV_TRIPLE_HEADER_BYTES, bfvTripleSetup } from '../../beaver/index.js';
+import { BFV_TRIPLE_HEADER_BYTES } from '../../beaver/bfv-wire.js';
+import { bfvTripleSetup } from '../../beaver/bfv-triples.js';
 import { compactCiphertextSize, createBfvContext, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters } from '../../bfv/index.js';
 import { linearGaloisElements, planLinearLayers, type LinearShape } from '../../he-linear/index.js';
 import { reluCost } from '../../gc/relu.js';

@@ -8,26 +8,9 @@
  */
 import { mulModP, P, P_HALF } from '../../math/index.js';
 import type { Channel } from '../../channel/channel.js';
-import {
-  BEAVER_TAG,
-  beaverMultiply,
-  beaverSquare,
-  dealSquarePairs,
-  dealTriples,
-  decodeOpening,
-  DELPHI_QUADRATIC_COEFFICIENTS,
-  encodeOpening,
-  encodeQuadraticCoefficients,
-  multiplyFixed,
-  quadraticActivation,
-  quadraticErrorRange,
-  quadraticReference,
-  squareFixed,
-  trustedDealerSources,
-  type BeaverTriples,
-  type QuadraticCoefficients,
-  type SquarePairs,
-} from '../../beaver/index.js';
+import { BEAVER_TAG, decodeOpening, encodeOpening } from '../../beaver/wire.js';
+import { beaverMultiply, beaverSquare, dealSquarePairs, dealTriples, DELPHI_QUADRATIC_COEFFICIENTS, multiplyFixed, quadraticActivation, quadraticReference, squareFixed, trustedDealerSources, type BeaverTriples, type QuadraticCoefficients, type SquarePairs } from '../../beaver/index.js';
+import { encodeQuadraticCoefficients, quadraticErrorRange } from '../../beaver/quadratic.js';
 import { encodeFixedVec, reconstruct, sampleFieldVector, share, truncateShare, type PartyRole } from '../../sharing/index.js';
 import { expectErrorCode, expectErrorCodeAsync, VectorFileBuilder } from '../builder.js';
 import { dec, decs, hex, real } from '../encoding.js';

@@ -10,70 +10,15 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  batchDecode,
-  batchEncode,
-  batchingPlainModulus,
-  bfvAdd,
-  bfvAddPlain,
-  bfvDecrypt,
-  bfvDefaultCoeffModulus,
-  bfvEncrypt,
-  bfvEncryptSymmetric,
-  bfvModSwitchToNext,
-  bfvMultiply,
-  bfvMultiplyPlain,
-  bfvMultiplyReference,
-  bfvNegate,
-  bfvRelinearize,
-  bfvRotateColumns,
-  bfvRotateRows,
-  bfvSub,
-  bfvSubPlain,
-  ciphertextFromNtt,
-  ciphertextToNtt,
-  computeParmsId,
-  createBfvContext,
-  createBfvParameters,
-  createCoeffModulus,
-  deserializeCiphertext,
-  deserializeGaloisKeys,
-  deserializePlaintext,
-  deserializePublicKey,
-  deserializeRelinKeys,
-  deserializeSecretKey,
-  dotWithSecretKey,
-  floodNoise,
-  galoisEltFromStep,
-  generateGaloisKeys,
-  generatePublicKey,
-  generateRelinKeys,
-  generateSecretKey,
-  invariantNoiseBudget,
-  noisePolynomial,
-  refDeltaM,
-  refDivideRound,
-  refPolyFromRns,
-  sampleNoiseCoefficients,
-  sampleTernaryCoefficients,
-  sampleUniformRns,
-  secretKeyCoefficients,
-  serializeCiphertext,
-  serializeGaloisKeys,
-  serializePlaintext,
-  serializePublicKey,
-  serializeRelinKeys,
-  serializeSecretKey,
-  slotIndexMap,
-  type BfvContext,
-  type BfvParameterOptions,
-  type Ciphertext,
-  type GaloisKeys,
-  type Plaintext,
-  type PublicKey,
-  type RelinKeys,
-  type SecretKey,
-} from '../../bfv/index.js';
+import { batchDecode, batchEncode, batchingPlainModulus, bfvAdd, bfvAddPlain, bfvDecrypt, bfvDefaultCoeffModulus, bfvEncrypt, bfvEncryptSymmetric, bfvModSwitchToNext, bfvMultiply, bfvMultiplyPlain, bfvNegate, bfvRelinearize, bfvRotateColumns, bfvRotateRows, bfvSub, bfvSubPlain, computeParmsId, createBfvContext, createBfvParameters, createCoeffModulus, deserializeCiphertext, deserializeGaloisKeys, deserializePlaintext, deserializePublicKey, deserializeRelinKeys, deserializeSecretKey, floodNoise, galoisEltFromStep, generateGaloisKeys, generatePublicKey, generateRelinKeys, generateSecretKey, invariantNoiseBudget, serializeCiphertext, serializeGaloisKeys, serializePlaintext, serializePublicKey, serializeRelinKeys, serializeSecretKey, type BfvContext, type BfvParameterOptions, type Ciphertext, type GaloisKeys, type Plaintext, type PublicKey, type RelinKeys, type SecretKey } from '../../bfv/index.js';
+import { bfvMultiplyReference } from '../../bfv/multiply.js';
+import { ciphertextFromNtt, ciphertextToNtt } from '../../bfv/evaluator.js';
+import { dotWithSecretKey } from '../../bfv/encrypt.js';
+import { noisePolynomial } from '../../bfv/noise.js';
+import { refDeltaM, refDivideRound, refPolyFromRns } from '../../bfv/bfv-reference.js';
+import { sampleNoiseCoefficients, sampleTernaryCoefficients, sampleUniformRns } from '../../bfv/sampling.js';
+import { secretKeyCoefficients } from '../../bfv/keys.js';
+import { slotIndexMap } from '../../bfv/context.js';
 import { negacyclicMultiplyRef, P } from '../../math/index.js';
 import { fromSeed, uniformBelow, type Rng } from '../../random/index.js';
 import { expectErrorCode, VectorFileBuilder } from '../builder.js';

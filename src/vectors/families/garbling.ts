@@ -9,39 +9,13 @@
  */
 import { FIXED_AES_KEY } from '../../hash/index.js';
 import { P, P_HALF } from '../../math/index.js';
-import {
-  addBits,
-  bigintToLabel,
-  circuitFingerprint,
-  CircuitBuilder,
-  decodeOutputs,
-  deserializeGarbledCircuit,
-  deserializeLabels,
-  encodeInputs,
-  evaluateGarbled,
-  evaluatePlain,
-  garble,
-  garbleRelus,
-  inputZeroLabels,
-  labelToBigint,
-  MAX_GATE_ID,
-  outputValues,
-  partyBits,
-  reluCircuit,
-  reluClientLabels,
-  reluClientZeroLabels,
-  reluCost,
-  reluGarblerValues,
-  reluReference,
-  reluServerLabels,
-  evaluateRelus,
-  serializeGarbledCircuit,
-  serializeLabels,
-  mmoReference,
-  writeBristol,
-  type Circuit,
-  type ReluKind,
-} from '../../gc/index.js';
+import { addBits } from '../../gc/gadgets.js';
+import { bigintToLabel, labelToBigint, mmoReference } from '../../gc/halfgates-reference.js';
+import { circuitFingerprint, deserializeLabels, serializeLabels } from '../../gc/serialize.js';
+import { CircuitBuilder, decodeOutputs, deserializeGarbledCircuit, encodeInputs, evaluateGarbled, evaluatePlain, garble, garbleRelus, inputZeroLabels, reluCircuit, reluClientLabels, reluClientZeroLabels, reluCost, reluReference, reluServerLabels, evaluateRelus, serializeGarbledCircuit, writeBristol, type Circuit, type ReluKind } from '../../gc/index.js';
+import { MAX_GATE_ID } from '../../gc/garble.js';
+import { outputValues, partyBits } from '../../gc/local.js';
+import { reluGarblerValues } from '../../gc/relu-circuit.js';
 import { fromSeed } from '../../random/index.js';
 import { sampleFieldVector } from '../../sharing/index.js';
 import { expectErrorCode, VectorFileBuilder } from '../builder.js';

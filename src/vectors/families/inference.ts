@@ -12,18 +12,8 @@ import { createBfvParameters, createCoeffModulus, type BfvParameters } from '../
 import { P } from '../../math/index.js';
 import type { Channel } from '../../channel/channel.js';
 import { compileFixedPoint, parseModel, serializeModel, type FixedPointModel } from '../../nn/index.js';
-import {
-  architectureFingerprint,
-  delphiBackend,
-  encodeArchitecture,
-  insecureDealer,
-  PROTOCOL_TAG,
-  publicArchitecture,
-  requestInference,
-  serveInference,
-  type ProtocolBackend,
-  type ShareRecord,
-} from '../../protocol/index.js';
+import { architectureFingerprint, delphiBackend, encodeArchitecture, insecureDealer, publicArchitecture, requestInference, serveInference, type ProtocolBackend, type ShareRecord } from '../../protocol/index.js';
+import { PROTOCOL_TAG } from '../../protocol/messages.js';
 import { fromSeed } from '../../random/index.js';
 import { expectErrorCodeAsync, VectorFileBuilder } from '../builder.js';
 import { dec, decs, hex, real } from '../encoding.js';

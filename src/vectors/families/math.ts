@@ -5,24 +5,10 @@
  * Spec: §12.5.2
  * @module
  */
-import {
-  createNttTables,
-  createWideNttTables,
-  forwardNtt,
-  forwardNttWide,
-  generateNttPrimes,
-  inverseNtt,
-  inverseNttWide,
-  MAX_MODULUS_30,
-  negacyclicMultiply,
-  negacyclicMultiplyWide,
-  P,
-  pointwiseMultiply,
-  pointwiseMultiplyWide,
-  RnsBase,
-  type NttTables,
-  type WideNttTables,
-} from '../../math/index.js';
+import { createNttTables, createWideNttTables, forwardNtt, generateNttPrimes, inverseNtt, negacyclicMultiply, P, RnsBase, type NttTables, type WideNttTables } from '../../math/index.js';
+import { forwardNttWide, inverseNttWide, negacyclicMultiplyWide, pointwiseMultiplyWide } from '../../math/ntt-wide.js';
+import { MAX_MODULUS_30 } from '../../math/modular.js';
+import { pointwiseMultiply } from '../../math/ntt.js';
 import { createCoeffModulus, bfvDefaultCoeffModulus } from '../../bfv/index.js';
 import { uniformBelow, uniformBigintBelow, type Rng } from '../../random/index.js';
 import { expectErrorCode, VectorFileBuilder } from '../builder.js';

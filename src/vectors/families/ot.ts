@@ -11,25 +11,13 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { FIXED_AES_KEY, FIXED_KEY_LABEL, FixedKeyAes, fixedKeyAes, tccrHashBlocks } from '../../hash/index.js';
 import type { Channel } from '../../channel/channel.js';
-import {
-  AesCtrPrg,
-  BASE_OT_KEY_BYTES,
-  baseOtReceive,
-  baseOtSend,
-  baseRandomOtReceive,
-  baseRandomOtSend,
-  blockToBytes,
-  bytesToBlocks,
-  CO_KDF_LABEL,
-  coDeriveKey,
-  decodePeerPoint,
-  IKNP_BASE_OT_LABEL,
-  KAPPA,
-  OT_TAG,
-  OtExtReceiver,
-  OtExtSender,
-  sampleScalar,
-} from '../../ot/index.js';
+import { AesCtrPrg } from '../../ot/prg.js';
+import { BASE_OT_KEY_BYTES, baseRandomOtReceive, baseRandomOtSend, CO_KDF_LABEL, coDeriveKey, decodePeerPoint, sampleScalar } from '../../ot/base-ot.js';
+import { baseOtReceive, baseOtSend, OtExtReceiver, OtExtSender } from '../../ot/index.js';
+import { blockToBytes, bytesToBlocks } from '../../ot/blocks.js';
+import { IKNP_BASE_OT_LABEL } from '../../ot/iknp.js';
+import { KAPPA } from '../../ot/transpose.js';
+import { OT_TAG } from '../../ot/wire.js';
 import { fromSeed } from '../../random/index.js';
 import { expectErrorCode, expectErrorCodeAsync, VectorFileBuilder } from '../builder.js';
 import { dec, decs, hex } from '../encoding.js';

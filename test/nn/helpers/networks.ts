@@ -3,7 +3,8 @@
  * fixed-point compiler handles (pool folding both ways, stand-alone pools, residual adds of both
  * scale combinations, batch norm, quadratic and ReLU6 activations, merged dense layers).
  */
-import { createModel, kaimingUniform, uniformSymmetric, type LayerSpec, type Model } from '../../../src/nn/index.js';
+import { createModel, type LayerSpec, type Model } from '../../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../../src/nn/init.js';
 import type { Rng } from '../../../src/random/index.js';
 
 const conv = (rng: Rng, name: string, inC: number, outC: number, k: number, extra: Partial<LayerSpec> = {}): LayerSpec =>

@@ -8,7 +8,8 @@
  * for an input [1, 1, 8, 8], and the same network built directly with createModel. Weights are
  * seeded and rounded to float32 so that both carry identical values.
  */
-import { createModel, kaimingUniform, uniformSymmetric, type Model } from '../../../src/nn/index.js';
+import { createModel, type Model } from '../../../src/nn/index.js';
+import { kaimingUniform, uniformSymmetric } from '../../../src/nn/init.js';
 import { fromTextSeed } from '../../../src/random/index.js';
 import { attr, graph, modelProto, node, tensor, valueInfo } from './onnx-writer.js';
 

@@ -3,7 +3,7 @@
  * trainer and the float64 evaluator of src/nn start from identical numbers.
  */
 import { createModel, type LayerSpec, type Model } from '../../../src/nn/index.js';
-import { uniformSymmetric } from '../../../src/nn/index.js';
+import { uniformSymmetric } from '../../../src/nn/init.js';
 import type { Rng } from '../../../src/random/index.js';
 
 /** The model with every float array rounded to binary32 (scalars such as epsilon unchanged). */

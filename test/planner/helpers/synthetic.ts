@@ -2,7 +2,8 @@
  * A synthetic two-class image task with a known answer, and a small CNN for it, for tests that
  * train: 1×6×6 noise images whose left (class 1) or right (class 0) half is brighter by 0.3.
  */
-import { createModel, kaimingUniform, type Model } from '../../../src/nn/index.js';
+import { createModel, type Model } from '../../../src/nn/index.js';
+import { kaimingUniform } from '../../../src/nn/init.js';
 import { createDataset, type Dataset } from '../../../src/planner/index.js';
 import { fromTextSeed } from '../../../src/random/index.js';
 import { randomFloat32 } from './float32.js';
