@@ -11,12 +11,9 @@
 import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../errors.js';
 import { P_HALF } from '../math/share-field.js';
 import { quadraticFixed, relu6Fixed, reluFixed } from '../sharing/activations.js';
-import { scaleForward } from './compile.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from './fixed-model.js';
 import { fieldToSigned, quantize, signedToField } from '../sharing/signed-fixed-point.js';
-import { conv2dForward } from './ops/conv2d.js';
-import { denseForward } from './ops/dense.js';
-import { sumPool2dForward } from './ops/pool.js';
+import { linearBias, linearRowNorm, runLinearKernel, type LinearLayer } from './linear-layers.js';
 import { exactLinearBig } from './fixed-eval-reference.js';
 import { formatShape, shapeSize, unflattenIndex, type Shape } from './tensor.js';
 
@@ -142,31 +139,15 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-/** Per layer: max over outputs of Σ|w| (the row norm) and max |bias|, computed once. */
-const norms = new WeakMap<FixedPointLayer, { row: number; bias: number }>();
+/** Per layer: the row norm and max |bias|, computed once. */
+const norms = new WeakMap<LinearLayer, { row: number; bias: number }>();
 
-function linearNorms(layer: FixedPointLayer): { row: number; bias: number } {
+function linearNorms(layer: LinearLayer): { row: number; bias: number } {
   let r = norms.get(layer);
-  if (r) return r;
-  let row = 0;
-  let bias = 0;
-  if (layer.op === 'conv2d' || layer.op === 'dense') {
-    const rows = layer.bias.length;
-    const per = layer.weights.length / rows;
-    for (let o = 0; o < rows; o++) {
-      let s = 0;
-      for (let i = o * per; i < (o + 1) * per; i++) s += Math.abs(layer.weights[i]);
-      if (s > row) row = s;
-    }
-    bias = maxAbs(layer.bias);
-  } else if (layer.op === 'scale') {
-    row = maxAbs(layer.factors);
-    bias = maxAbs(layer.bias);
-  } else if (layer.op === 'sumPool2d') {
-    row = layer.kernel[0] * layer.kernel[1];
+  if (!r) {
+    const bias = linearBias(layer);
+    norms.set(layer, (r = { row: linearRowNorm(layer), bias: bias ? maxAbs(bias) : 0 }));
   }
-  r = { row, bias };
-  norms.set(layer, r);
   return r;
 }
 
@@ -179,7 +160,7 @@ function runLayer(layer: FixedPointLayer, args: Float64Array[], f: number, force
     case 'sumPool2d': {
       const { row, bias } = linearNorms(layer);
       // Every partial sum is bounded by Σ|w|·max|x| + |b|; below 2^53 float64 is exact.
-      if (!forceBigint && row * maxAbs(x) + bias < EXACT) return linearFloat(layer, x);
+      if (!forceBigint && row * maxAbs(x) + bias < EXACT) return runLinearKernel(layer, x);
       const exact = exactLinearBig(layer, Array.from(x, (v) => BigInt(v)));
       const limit = BigInt(P_HALF);
       return Float64Array.from(exact, (v) => (v > limit || v < -limit ? Infinity * (v > 0n ? 1 : -1) : Number(v)));
@@ -206,29 +187,5 @@ function runLayer(layer: FixedPointLayer, args: Float64Array[], f: number, force
       return x.map((y) => relu6Fixed(y, f));
     case 'quadratic':
       return x.map((y) => quadraticFixed(y, layer, f));
-  }
-}
-
-function linearFloat(layer: FixedPointLayer, x: Float64Array): Float64Array {
-  const s = layer.inputShape;
-  switch (layer.op) {
-    case 'conv2d':
-      return conv2dForward(x, layer.weights, layer.bias, {
-        inChannels: s[0],
-        inHeight: s[1],
-        inWidth: s[2],
-        outChannels: layer.outChannels,
-        kernel: layer.kernel,
-        stride: layer.stride,
-        padding: layer.padding,
-      });
-    case 'dense':
-      return denseForward(x, layer.weights, layer.bias, layer.bias.length);
-    case 'scale':
-      return scaleForward(x, layer.factors, layer.bias);
-    case 'sumPool2d':
-      return sumPool2dForward(x, s, layer.kernel, layer.stride);
-    default:
-      throw new InvalidArgumentError(`${layer.op} is not linear`);
   }
 }

@@ -12,6 +12,7 @@ import { conv2dForward } from './ops/conv2d.js';
 import { denseForward } from './ops/dense.js';
 import { sumPool2dForward } from './ops/pool.js';
 import { shapeSize, type Shape } from './tensor.js';
+import { conv2dGeometry } from './linear-layers.js';
 
 /** Output of every layer of a float evaluation. Spec: §8.5 */
 export interface FloatTrace {
@@ -65,15 +66,7 @@ function floatLayer(layer: Layer, args: Float64Array[], shapes: readonly Shape[]
   const [s] = shapes;
   switch (layer.type) {
     case 'conv2d':
-      return conv2dForward(x, layer.weights, layer.bias, {
-        inChannels: s[0],
-        inHeight: s[1],
-        inWidth: s[2],
-        outChannels: layer.outChannels,
-        kernel: layer.kernel,
-        stride: layer.stride,
-        padding: layer.padding,
-      });
+      return conv2dForward(x, layer.weights, layer.bias, conv2dGeometry(layer, s));
     case 'dense':
       return denseForward(x, layer.weights, layer.bias, layer.outFeatures);
     case 'avgPool2d': {

@@ -7,12 +7,9 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { P_HALF } from '../math/share-field.js';
-import { scaleForward } from './compile.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from './fixed-model.js';
 import { quantize } from '../sharing/signed-fixed-point.js';
-import { conv2dForward } from './ops/conv2d.js';
-import { denseForward } from './ops/dense.js';
-import { sumPool2dForward } from './ops/pool.js';
+import { linearBias, linearFanIn, linearWeights, runLinearKernel } from './linear-layers.js';
 import { shapeSize } from './tensor.js';
 
 /** Bounds of one tensor (signed integers at its scale). Spec: §8.11 */
@@ -105,10 +102,9 @@ function intervalOf(layer: FixedPointLayer, args: Interval[], f: number): Interv
     case 'dense':
     case 'scale':
     case 'sumPool2d': {
-      const run = (v: Float64Array, w: ArrayLike<number> | null, bias: ArrayLike<number> | null): Float64Array =>
-        linear(layer, v, w, bias);
-      const weights = layer.op === 'scale' ? layer.factors : layer.op === 'sumPool2d' ? null : layer.weights;
-      const bias = layer.op === 'sumPool2d' ? null : layer.bias;
+      const run = (v: Float64Array, w: ArrayLike<number> | null, bias: ArrayLike<number> | null): Float64Array => runLinearKernel(layer, v, w, bias);
+      const weights = linearWeights(layer);
+      const bias = linearBias(layer);
       let lo: Float64Array;
       let hi: Float64Array;
       let absBound: Float64Array;
@@ -124,7 +120,7 @@ function intervalOf(layer: FixedPointLayer, args: Interval[], f: number): Interv
         absBound = run(mag, abs, bias ? Array.from(bias, Math.abs) : null);
       }
       // Float sums are exact below 2^53; above, widen by n·2^−52 of the absolute bound.
-      const fanIn = layer.op === 'dense' ? x.lo.length : layer.op === 'conv2d' ? layer.weights.length / layer.outChannels : layer.op === 'sumPool2d' ? layer.kernel[0] * layer.kernel[1] : 1;
+      const fanIn = linearFanIn(layer);
       for (let i = 0; i < lo.length; i++) {
         if (absBound[i] >= 2 ** 53) {
           const slack = absBound[i] * (fanIn + 1) * 2 ** -52;
@@ -180,31 +176,4 @@ function intervalOf(layer: FixedPointLayer, args: Interval[], f: number): Interv
 function add(a: Float64Array, b: Float64Array): Float64Array {
   for (let i = 0; i < a.length; i++) a[i] += b[i];
   return a;
-}
-
-function linear(
-  layer: FixedPointLayer,
-  x: Float64Array,
-  w: ArrayLike<number> | null,
-  bias: ArrayLike<number> | null,
-): Float64Array {
-  const s = layer.inputShape;
-  switch (layer.op) {
-    case 'conv2d':
-      return conv2dForward(x, w!, bias, {
-        inChannels: s[0],
-        inHeight: s[1],
-        inWidth: s[2],
-        outChannels: layer.outChannels,
-        kernel: layer.kernel,
-        stride: layer.stride,
-        padding: layer.padding,
-      });
-    case 'dense':
-      return denseForward(x, w!, bias, layer.bias.length);
-    case 'scale':
-      return scaleForward(x, w!, bias);
-    default:
-      return sumPool2dForward(x, s, (layer as { kernel: readonly [number, number] }).kernel, (layer as { stride: readonly [number, number] }).stride);
-  }
 }

@@ -12,11 +12,7 @@
  */
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
 import { mulModP as shareFieldMulModP, P as SHARE_FIELD_P, reduceModP as shareFieldReduceModP } from '../math/share-field.js';
-import type { FixedPointConv2d, FixedPointDense, FixedPointScale, FixedPointSumPool2d } from '../nn/fixed-model.js';
-import { scaleForward } from '../nn/compile.js';
-import { conv2dForward } from '../nn/ops/conv2d.js';
-import { denseForward } from '../nn/ops/dense.js';
-import { sumPool2dForward } from '../nn/ops/pool.js';
+import { linearBias, linearRowNorm, linearWeights, runLinearKernel, type LinearLayer } from '../nn/linear-layers.js';
 import { exactLinearBig } from '../nn/fixed-eval-reference.js';
 import { shapeSize } from '../nn/tensor.js';
 
@@ -30,11 +26,10 @@ const SIGNED_BITS = 40;
 const P_HALF = (P - 1) / 2;
 const EXACT = 2 ** 53;
 
-/** The sum-pooling layer as the client knows it (no weights): the fields `applyLinearModP` reads. */
-export type SumPoolLike = Pick<FixedPointSumPool2d, 'op' | 'inputShape' | 'shape' | 'kernel' | 'stride'>;
+export type { SumPoolLike } from '../nn/linear-layers.js';
 
 /** A layer {@link applyLinearModP} accepts: a weighted layer (with weights) or a sum pooling. Spec: §9.6 */
-export type LinearModPLayer = FixedPointConv2d | FixedPointDense | FixedPointScale | SumPoolLike;
+export type LinearModPLayer = LinearLayer;
 
 /** Options of {@link applyLinearModP}. */
 export interface LinearModPOptions {
@@ -42,42 +37,12 @@ export interface LinearModPOptions {
   readonly bias?: boolean;
 }
 
-const rowNorms = new WeakMap<object, number>();
-
-/** max over outputs of Σ|w| (1 per window element for sum pooling). */
-function rowNorm(layer: LinearModPLayer): number {
-  const cached = rowNorms.get(layer);
-  if (cached !== undefined) return cached;
-  let norm = 0;
-  switch (layer.op) {
-    case 'conv2d':
-    case 'dense': {
-      const rows = layer.op === 'conv2d' ? layer.outChannels : shapeSize(layer.shape);
-      const per = layer.weights.length / rows;
-      for (let o = 0; o < rows; o++) {
-        let s = 0;
-        for (let i = o * per, end = (o + 1) * per; i < end; i++) s += Math.abs(layer.weights[i]);
-        if (s > norm) norm = s;
-      }
-      break;
-    }
-    case 'scale':
-      for (const v of layer.factors) norm = Math.max(norm, Math.abs(v));
-      break;
-    case 'sumPool2d':
-      norm = layer.kernel[0] * layer.kernel[1];
-      break;
-  }
-  rowNorms.set(layer, norm);
-  return norm;
-}
-
 /**
  * The limb width b of {@link applyLinearModP}: the largest b ≤ 40 with (max_o Σ_i |w_o,i|)·2^b ≤
  * 2^53, or 0 when even one-bit limbs could overflow (the BigInt path is then used). Spec: §9.6
  */
 export function linearLimbBits(layer: LinearModPLayer): number {
-  const norm = rowNorm(layer);
+  const norm = linearRowNorm(layer);
   if (norm === 0) return SIGNED_BITS;
   let b = 0;
   while (b < SIGNED_BITS && norm * 2 ** (b + 1) <= EXACT) b++;
@@ -90,30 +55,9 @@ function expectedInputLength(layer: LinearModPLayer): number {
 
 /** Runs the layer's float kernel on integer-valued input, without bias. */
 function kernel(layer: LinearModPLayer, x: Float64Array): Float64Array {
-  const s = layer.inputShape;
-  switch (layer.op) {
-    case 'conv2d':
-      return conv2dForward(x, layer.weights, null, {
-        inChannels: s[0],
-        inHeight: s[1],
-        inWidth: s[2],
-        outChannels: layer.outChannels,
-        kernel: layer.kernel,
-        stride: layer.stride,
-        padding: layer.padding,
-      });
-    case 'dense':
-      return denseForward(x, layer.weights, null, shapeSize(layer.shape));
-    case 'scale':
-      return scaleForward(x, layer.factors, null);
-    case 'sumPool2d':
-      return sumPool2dForward(x, s, layer.kernel, layer.stride);
-  }
+  return runLinearKernel(layer, x, linearWeights(layer), null);
 }
 
-function biasOf(layer: LinearModPLayer): Float64Array | null {
-  return layer.op === 'sumPool2d' ? null : layer.bias;
-}
 
 /**
  * The layer's linear map (§8.9.1 for conv2d, dense and scale; the window sums of §8.2.3 for
@@ -129,7 +73,7 @@ export function applyLinearModP(layer: LinearModPLayer, x: Float64Array, options
   }
   const b = linearLimbBits(layer);
   const out = b === 0 ? bigintPath(layer, x) : limbPath(layer, x, b);
-  const bias = options.bias ? biasOf(layer) : null;
+  const bias = options.bias ? linearBias(layer) : null;
   if (bias) addBias(layer, out, bias);
   return out;
 }
