@@ -8,7 +8,7 @@
  * @module
  */
 import { compactCiphertextSize } from '../../bfv/compact.js';
-import { createBfvContext, createBfvParameters, createCoeffModulus, deserializeCompactCiphertext, deserializeCompactGaloisKeys, deserializeCompactPublicKey, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactCiphertext, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters, type Ciphertext, type GaloisKeys, type KSwitchKey } from '../../bfv/index.js';
+import { createBfvParameters, createCoeffModulus, deserializeCompactCiphertext, deserializeCompactGaloisKeys, deserializeCompactPublicKey, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactCiphertext, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters, type Ciphertext, type GaloisKeys, type KSwitchKey } from '../../bfv/index.js';
 import { decryptLinearOutput, encryptLinearInput, evaluateLinearLayer, linearGaloisElements, planLinearLayers, prepareLinearLayer, type LinearPlan, type LinearShape, type PreparedLinearLayer } from '../../he-linear/index.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
 import { P } from '../../math/share-field.js';
@@ -18,6 +18,7 @@ import type { Architecture, ArchitectureLayer } from '../architecture.js';
 import { isWeightedLayer } from '../architecture.js';
 import type { ComponentMessageBounds, LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from '../backend.js';
 import { decodeBlobs, encodeBlobs } from '../blobs.js';
+import { bfvContextFor } from './bfv-context.js';
 
 /** Message tags of the BFV linear backend. Spec: §9.9.3 */
 export const BFV_LINEAR_TAG = {
@@ -69,16 +70,6 @@ export interface BfvLinearOptions {
  */
 function yieldToTransport(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const contexts = new WeakMap<BfvParameters, BfvContext>();
-function contextFor(params: BfvParameters): BfvContext {
-  let ctx = contexts.get(params);
-  if (!ctx) {
-    ctx = createBfvContext(params);
-    contexts.set(params, ctx);
-  }
-  return ctx;
 }
 
 /**
@@ -204,11 +195,11 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     id: 'bfv',
     secure: params.securityLevel !== null,
     maxMessageBytes(architecture, role) {
-      const ctx = contextFor(params);
+      const ctx = bfvContextFor(params);
       return bfvLinearMessageBounds(ctx, [...plansFor(ctx, architecture, lambda, rotationKeys).values()], role);
     },
     async client(channel, rng, { architecture }): Promise<LinearClientSession> {
-      const ctx = contextFor(params);
+      const ctx = bfvContextFor(params);
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const sk = generateSecretKey(ctx, rng);
       const pk = generatePublicKey(ctx, sk, rng, { seeded: true });
@@ -234,7 +225,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
       };
     },
     async server(channel, _rng, { architecture, model }): Promise<LinearServerSession> {
-      const ctx = contextFor(params);
+      const ctx = bfvContextFor(params);
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const prepared = new Map<number, PreparedLinearLayer>();
       for (const [k, plan] of plans) {

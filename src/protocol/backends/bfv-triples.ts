@@ -11,12 +11,10 @@ import { BFV_TRIPLE_HEADER_BYTES } from '../../beaver/bfv-wire.js';
 import { compactCiphertextSize } from '../../bfv/compact.js';
 import type { TripleSource } from '../../beaver/source.js';
 import {
-  createBfvContext,
   deserializeCompactPublicKey,
   generatePublicKey,
   generateSecretKey,
   serializeCompactPublicKey,
-  type BfvContext,
   type BfvParameters,
 } from '../../bfv/index.js';
 import { DEFAULT_FLOOD_LAMBDA } from '../../bfv/noise.js';
@@ -26,6 +24,7 @@ import type { TripleBackend } from '../backend.js';
 import { blobsMessageBytes, delphiBfvParameters } from './bfv-linear.js';
 import { shapeSize } from '../../nn/tensor.js';
 import { decodeBlobs, encodeBlobs } from '../blobs.js';
+import { bfvContextFor } from './bfv-context.js';
 
 /** Tag of the client's key message of the triple backend (C → S, setup). Spec: §9.9.5 */
 export const BFV_TRIPLE_KEYS_TAG = 0xe4;
@@ -36,16 +35,6 @@ export interface BfvTriplesOptions {
   readonly parameters?: BfvParameters;
   /** Statistical security of the flooding (default 40). */
   readonly lambda?: number;
-}
-
-const contexts = new WeakMap<BfvParameters, BfvContext>();
-function contextFor(params: BfvParameters): BfvContext {
-  let ctx = contexts.get(params);
-  if (!ctx) {
-    ctx = createBfvContext(params);
-    contexts.set(params, ctx);
-  }
-  return ctx;
 }
 
 /**
@@ -68,7 +57,7 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
      * (one column: square pairs); the client the responses at the return level. Spec: §9.14.5
      */
     maxMessageBytes(architecture, role) {
-      const ctx = contextFor(params);
+      const ctx = bfvContextFor(params);
       const setup = bfvTripleSetup(ctx, extra);
       const largest = Math.max(0, ...architecture.layers.filter((l) => l.op === 'quadratic').map((l) => shapeSize(l.inputShape)));
       const cts = Math.min(setup.chunk, Math.ceil(largest / ctx.n));
@@ -78,14 +67,14 @@ export function bfvTriples(options: BfvTriplesOptions = {}): TripleBackend {
       return { setup: keys, preprocessing: batch(setup.level, true), online: 0 };
     },
     async client(channel, rng): Promise<TripleSource> {
-      const ctx = contextFor(params);
+      const ctx = bfvContextFor(params);
       const secretKey = generateSecretKey(ctx, rng);
       const pk = generatePublicKey(ctx, secretKey, rng, { seeded: true });
       channel.send(encodeBlobs(BFV_TRIPLE_KEYS_TAG, [0, 0, 0], [ctx.keyLevel.parmsId, serializeCompactPublicKey(ctx, pk)]));
       return bfvTripleClientSource(ctx, channel, 1, { secretKey, rng, ...extra });
     },
     async server(channel, rng): Promise<TripleSource> {
-      const ctx = contextFor(params);
+      const ctx = bfvContextFor(params);
       const context = 'BFV triple keys';
       const { header, blobs } = decodeBlobs(await channel.recv(), BFV_TRIPLE_KEYS_TAG, context);
       if (header.some((h) => h !== 0) || blobs.length !== 2) throw new MalformedInputError(`${context}: expected parms_id and public key`);
