@@ -15,7 +15,7 @@ import type {
   FixedPointModel,
   ScaleUnits,
 } from './fixed-model.js';
-import { quantize } from '../sharing/signed-fixed-point.js';
+import { quantize } from '../sharing/fixed-point.js';
 import type { Padding, Pair } from './layers.js';
 import type { Model } from './layers.js';
 import { checkModelFractionalBits, validateModel } from './model.js';

@@ -12,7 +12,7 @@ import { InvalidArgumentError, OutOfRangeError, SizeMismatchError } from '../err
 import { P_HALF } from '../math/share-field.js';
 import { quadraticFixed, relu6Fixed, reluFixed } from '../sharing/activations.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from './fixed-model.js';
-import { fieldToSigned, quantize, signedToField } from '../sharing/signed-fixed-point.js';
+import { fieldToSigned, quantize, signedToField } from '../sharing/fixed-point.js';
 import { linearBias, linearRowNorm, runLinearKernel, type LinearLayer } from './linear-layers.js';
 import { exactLinearBig } from './fixed-eval-reference.js';
 import { formatShape, shapeSize, unflattenIndex, type Shape } from './tensor.js';

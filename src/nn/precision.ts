@@ -20,7 +20,7 @@ import { uniformSymmetric } from './init.js';
 import type { Model } from './layers.js';
 import { MAX_MODEL_FRACTIONAL_BITS } from './model.js';
 import { analyzeRange } from './range.js';
-import { fieldToSigned } from '../sharing/signed-fixed-point.js';
+import { fieldToSigned } from '../sharing/fixed-point.js';
 import { shapeSize } from './tensor.js';
 import { fromTextSeed } from '../random/index.js';
 

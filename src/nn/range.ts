@@ -8,7 +8,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { P_HALF } from '../math/share-field.js';
 import type { FixedPointLayer, FixedPointModel, ScaleUnits } from './fixed-model.js';
-import { quantize } from '../sharing/signed-fixed-point.js';
+import { quantize } from '../sharing/fixed-point.js';
 import { linearBias, linearFanIn, linearWeights, runLinearKernel } from './linear-layers.js';
 import { shapeSize } from './tensor.js';
 

@@ -11,7 +11,7 @@ import { beaverSquare } from '../beaver/multiply.js';
 import type { SquarePairs } from '../beaver/triples.js';
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
 import { mulModP as shareFieldMulModP, P as SHARE_FIELD_P, P_BIG, reduceModP } from '../math/share-field.js';
-import { quantize } from '../sharing/signed-fixed-point.js';
+import { quantize } from '../sharing/fixed-point.js';
 import { shapeSize } from '../nn/tensor.js';
 import type { PartyRole } from '../sharing/field-vector.js';
 import { truncateShareUnchecked } from '../sharing/truncation.js';

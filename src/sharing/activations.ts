@@ -7,7 +7,7 @@
  */
 import { OutOfRangeError } from '../errors.js';
 import { P_HALF } from '../math/share-field.js';
-import { truncateFloor } from './signed-fixed-point.js';
+import { truncateFloor } from './fixed-point.js';
 
 /** A truncation function: the reference uses {@link truncateFloor}; tests may substitute others. */
 export type Truncation = (z: number, bits: number) => number;

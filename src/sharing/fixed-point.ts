@@ -6,11 +6,15 @@
  * A product of two fixed-point values carries 2f fractional bits and must be truncated by f
  * (§7.4) before it is used again.
  *
- * Spec: §7.3
+ * The same encoding on signed integers (the reference evaluator's view, §8.7): `quantize` is the
+ * signed representative of `encodeFixed`, `signedToField` / `fieldToSigned` convert between signed
+ * integers and bigint field elements, `truncateFloor` is the signed floor ⌊z / 2^s⌋.
+ *
+ * Spec: §7.3, §8.7
  * @module
  */
 import { InvalidArgumentError, OutOfRangeError } from '../errors.js';
-import { P, P_HALF } from '../math/share-field.js';
+import { P, P_BIG, P_HALF, toSigned } from '../math/share-field.js';
 import { checkFieldElement, checkFieldVector } from './field-vector.js';
 
 /** Delphi's number of fractional bits. Spec: §7.3 */
@@ -89,4 +93,63 @@ export function decodeFixedVec(v: Float64Array, f: number = DEFAULT_FRACTIONAL_B
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = (v[i] > P_HALF ? v[i] - P : v[i]) * scale;
   return out;
+}
+
+// Signed integers and bigint field elements (§8.7).
+
+/**
+ * round(value · 2^bits) with ties away from zero, as a signed safe integer: the signed
+ * representative of the sharing layer's `encodeFixed(value, bits)`. Exact: the product by a
+ * power of two is exact in float64 and Math.round rounds the exact value. Throws
+ * {@link OutOfRangeError} when the result exceeds (p − 1)/2 in absolute value and
+ * {@link InvalidArgumentError} for non-finite values. Spec: §8.7
+ */
+export function quantize(value: number, bits: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(`quantize: expected a finite number, got ${String(value)}`);
+  }
+  // encodeFixed (§7.3) rounds |value|·2^bits half away from zero and reduces mod p.
+  return toSigned(encodeFixed(value, bits));
+}
+
+/** The real number z / 2^bits of a signed integer z at scale `bits`. Spec: §8.7 */
+export function dequantize(z: number, bits: number): number {
+  return z / 2 ** bits;
+}
+
+/**
+ * The signed floor ⌊z / 2^bits⌋ of a safe integer z (rounds towards −∞: ⌊−3/2⌋ = −2). This is
+ * the truncation of the reference evaluator. Spec: §8.7
+ */
+export function truncateFloor(z: number, bits: number): number {
+  return Math.floor(z / 2 ** bits);
+}
+
+/** {@link truncateFloor} for bigints. Spec: §8.7 */
+export function truncateFloorBig(z: bigint, bits: number): bigint {
+  return z >> BigInt(bits); // `>>` on bigints is an arithmetic shift, i.e. the floor
+}
+
+/** The field element z mod p of a signed integer |z| ≤ (p−1)/2. Spec: §8.7 */
+export function signedToField(z: number): bigint {
+  if (!Number.isSafeInteger(z) || Math.abs(z) > P_HALF) {
+    throw new OutOfRangeError(`signedToField: expected an integer in [−(p−1)/2, (p−1)/2], got ${z}`);
+  }
+  return BigInt(z < 0 ? z + P : z);
+}
+
+/**
+ * The signed integer of a field element: x if x ≤ (p−1)/2, else x − p. Throws
+ * {@link OutOfRangeError} unless 0 ≤ x < p. Spec: §8.7
+ */
+export function fieldToSigned(x: bigint): number {
+  if (typeof x !== 'bigint' || x < 0n || x >= P_BIG) {
+    throw new OutOfRangeError(`fieldToSigned: expected a bigint in [0, p), got ${String(x)}`);
+  }
+  return toSigned(Number(x));
+}
+
+/** The real number a field element stands for at scale `bits`. Spec: §8.7 */
+export function dequantizeField(x: bigint, bits: number): number {
+  return fieldToSigned(x) / 2 ** bits;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFixedPoint, createModel, evaluateFixedPoint } from '../../src/nn/index.js';
 import { dequantize, quadraticFixed, quantize, relu6Fixed, reluFixed } from '../../src/sharing/index.js';
-import { fieldToSigned, signedToField, truncateFloor, truncateFloorBig } from '../../src/sharing/signed-fixed-point.js';
+import { fieldToSigned, signedToField, truncateFloor, truncateFloorBig } from '../../src/sharing/fixed-point.js';
 import { OutOfRangeError } from '../../src/errors.js';
 
 const p = 2061584302081n;

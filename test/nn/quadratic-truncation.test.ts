@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { quadraticDeviationBound } from '../../src/sharing/activations.js';
 import { quadraticFixed } from '../../src/sharing/index.js';
-import { truncateFloor } from '../../src/sharing/signed-fixed-point.js';
+import { truncateFloor } from '../../src/sharing/fixed-point.js';
 import { fromTextSeed, uniformBigintBelow, uniformBelow, type Rng } from '../../src/random/index.js';
 
 const p = 2061584302081n;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutOfRangeError } from '../../src/errors.js';
 import { analyzeRange, compileFixedPoint, createModel, evaluateFixedPoint, shapeSize } from '../../src/nn/index.js';
-import { fieldToSigned } from '../../src/sharing/signed-fixed-point.js';
+import { fieldToSigned } from '../../src/sharing/fixed-point.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from './helpers/networks.js';
 
