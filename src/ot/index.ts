@@ -12,3 +12,5 @@ export { OT_TAG } from './wire.js';
 export * from './base-ot.js';
 export * from './iknp.js';
 export * from './one-shot.js';
+export * from './softspoken.js';
+export { ggmChildren, ggmExpand, ggmPuncture, GGM_MAX_DEPTH, type GgmTree } from './ggm.js';
