@@ -69,6 +69,11 @@ export function softSpokenRows(k: number): number {
   return Math.ceil(KAPPA / k);
 }
 
+/** Receiver → sender bytes per OT, full chunks, headers aside: 16 (IKNP) or 16·⌈128/k⌉/128. Spec: §6.11 */
+export function otUploadBytesPerOt(scheme: OtExtScheme): number {
+  return scheme.kind === 'iknp' ? KAPPA / 8 : softSpokenRows(scheme.k) / 8;
+}
+
 /** Bytes of the GGM-sums message for parameter k: 8 + 32·(128 − ⌈128/k⌉). Spec: §6.11 */
 export function ggmSumsBytes(k: number): number {
   return GGM_SUMS_HEADER_BYTES + 32 * (KAPPA - softSpokenRows(k));

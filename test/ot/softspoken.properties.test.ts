@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/net/channel.js';
-import { OtExtReceiver, OtExtSender, type OtExtScheme } from '../../src/ot/iknp.js';
-import { IKNP_SCHEME, softSpokenScheme, softSpokenRows, softSpokenWidths, ggmSumsBytes } from '../../src/ot/softspoken.js';
+import { OtExtReceiver, OtExtSender } from '../../src/ot/iknp.js';
+import { IKNP_SCHEME, type OtExtScheme, softSpokenScheme, softSpokenRows, softSpokenWidths, ggmSumsBytes } from '../../src/ot/softspoken.js';
 import { OT_TAG } from '../../src/ot/wire.js';
 import { randomBlocks, randomChoices, recordedPair, rngFor } from './helpers.js';
 
