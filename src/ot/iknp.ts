@@ -5,9 +5,11 @@
  * OT variants that shrink or remove the sender's reply, and chunked processing.
  *
  * A session is set up once (128 base OTs, §6.6) and then serves any number of batches (§6.7); its
- * state is the expanded PRGs, a PRG block counter and an OT counter (the hash tweak).
+ * state is the expanded PRGs, a PRG block counter and an OT counter (the hash tweak). The matrix
+ * work is a scheme's (extend-blocks.ts): IKNP's, or SoftSpokenOT's (`scheme` option, §6.11), which
+ * gives the same correlation with 128/k rows of u instead of 128.
  *
- * Spec: §6.6, §6.7
+ * Spec: §6.6, §6.7, §6.11
  * @module
  */
 import type { Channel } from '../net/channel.js';

@@ -1,6 +1,6 @@
 /**
- * Oblivious transfer: Chou–Orlandi base OT over ristretto255 and semi-honest IKNP/ALSZ OT
- * extension (chosen-message, correlated, random and random-correlated OT of 128-bit blocks).
+ * Oblivious transfer: Chou–Orlandi base OT over ristretto255 and semi-honest IKNP/ALSZ or
+ * SoftSpokenOT extension (chosen-message, correlated, random and random-correlated OT of 128-bit blocks).
  * This is how the Delphi client obtains the garbled-circuit labels of its inputs without revealing
  * them. Spec: §6
  * @module
