@@ -9,8 +9,10 @@
 import { bench, describe } from 'vitest';
 import { memoryChannelPair, type Channel } from '../src/channel/channel.js';
 import { baseRandomOtReceive, baseRandomOtSend } from '../src/ot/base-ot.js';
-import { OtExtReceiver, OtExtSender } from '../src/ot/index.js';
+import { IKNP_SCHEME, OtExtReceiver, OtExtSender, softSpokenScheme, type OtExtScheme } from '../src/ot/index.js';
+import { ggmExpand } from '../src/ot/ggm.js';
 import { transpose128 } from '../src/ot/transpose.js';
+import { foldLeaves } from '../src/ot/softspoken-blocks.js';
 import { fromTextSeed } from '../src/random/index.js';
 
 const N = 1_000_000;
@@ -53,6 +55,28 @@ describe(`OT extension, batches of ${N} (in-memory channel, both parties)`, () =
   }
 });
 
+// IKNP beside SoftSpokenOT (§6.11) on the variant the garbled ReLUs use, each on its own session,
+// in the same run: compare the rows (the receiver's upload is printed at start-up).
+const schemes: [string, OtExtScheme][] = [['IKNP', IKNP_SCHEME], ...[2, 4, 8].map((k): [string, OtExtScheme] => [`SoftSpokenOT k = ${k}`, softSpokenScheme(k)])];
+const schemeSessions = await Promise.all(
+  schemes.map(async ([name, scheme]) => {
+    const [a, b] = memoryChannelPair();
+    const [s, r] = await Promise.all([OtExtSender.setup(a, fromTextSeed('bench/ot/s2'), { scheme }), OtExtReceiver.setup(b, fromTextSeed('bench/ot/r2'), { scheme })]);
+    const before = b.stats.bytesSent;
+    await Promise.all([s.sendRandomCorrelated(N), r.receiveRandomCorrelated(choices)]);
+    console.log(`${name}, random correlated OT: receiver → sender ${((b.stats.bytesSent - before) / N).toFixed(3)} bytes/OT`);
+    return { name, run: () => Promise.all([s.sendRandomCorrelated(N), r.receiveRandomCorrelated(choices)]) };
+  }),
+);
+
+describe(`random correlated OT by scheme, batches of ${N} (in-memory channel, both parties)`, () => {
+  for (const { name, run } of schemeSessions) {
+    bench(`${name} [ops=${N}]`, async () => {
+      await run();
+    }, OPTS);
+  }
+});
+
 describe('building blocks', () => {
   const W = 4 * 64;
   const rows = new Uint32Array(rng.bytes(4 * 128 * W).buffer);
@@ -60,6 +84,17 @@ describe('building blocks', () => {
   bench(`transpose128, 128 × ${32 * W} bits [ops=${32 * W}]`, () => {
     transpose128(rows, W, 32 * W, out);
   });
+
+  const leaves = new Uint32Array(rng.bytes(4 * 16 * W).buffer);
+  const planes = new Uint32Array(128 * W);
+  bench(`foldLeaves, 16 leaves (k = 4) × ${32 * W} bits [ops=${32 * W}]`, () => {
+    foldLeaves(leaves.slice(), 4, W, planes, 0);
+  });
+
+  const top: [Uint8Array, Uint8Array] = [rng.bytes(16), rng.bytes(16)];
+  bench('GGM tree of depth 8 (254 node expansions) [ops=256]', () => {
+    ggmExpand(top, 8);
+  }, { iterations: 5, time: 0 });
 
   bench('128 Chou–Orlandi base OTs (both parties) [ops=128]', async () => {
     const [x, y] = memoryChannelPair();

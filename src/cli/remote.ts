@@ -21,6 +21,10 @@ export const CLI_BACKENDS: Readonly<Record<string, { backend: ProtocolBackend; s
     backend: delphiBackend(),
     summary: "Delphi's: BFV linear layers (n = 8192, t = p, flooded), garbled ReLUs with OT, BFV square pairs",
   },
+  'delphi-iknp': {
+    backend: delphiBackend({ ot: { kind: 'iknp' } }),
+    summary: "Delphi's, with IKNP OT extension instead of SoftSpokenOT (k = 4): 4 times the OT upload",
+  },
   'insecure-dealer': {
     backend: insecureDealer,
     summary: 'a trusted dealer stands in for HE, garbled circuits and OT: fast, but NOT private (needs --insecure)',

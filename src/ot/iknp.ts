@@ -5,9 +5,11 @@
  * OT variants that shrink or remove the sender's reply, and chunked processing.
  *
  * A session is set up once (128 base OTs, §6.6) and then serves any number of batches (§6.7); its
- * state is the expanded PRGs, a PRG block counter and an OT counter (the hash tweak).
+ * state is the expanded PRGs, a PRG block counter and an OT counter (the hash tweak). The matrix
+ * work is a scheme's (extend-blocks.ts): IKNP's, or SoftSpokenOT's (`scheme` option, §6.11), which
+ * gives the same correlation with 128/k rows of u instead of 128.
  *
- * Spec: §6.6, §6.7
+ * Spec: §6.6, §6.7, §6.11
  * @module
  */
 import type { Channel } from '../channel/channel.js';
@@ -17,9 +19,9 @@ import { tccrHashBlocks } from '../hash/index.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../errors.js';
 import { baseRandomOtReceive, baseRandomOtSend, type BaseOtOptions } from './base-ot.js';
 import { BLOCK_WORDS, blockCount, checkChoiceBits, readWordsLE, viewWordsLE, writeWordsLE } from './blocks.js';
-import { AesCtrPrg } from './prg.js';
 import { KAPPA } from './transpose.js';
-import { receiverChunks, senderChunk, uWords, type OtTasks } from './extend-blocks.js';
+import { iknpReceiverMatrix, iknpSenderMatrix, uWords, type ReceiverMatrix, type SenderMatrix, type OtTasks } from './extend-blocks.js';
+import { checkScheme, IKNP_SCHEME, softSpokenReceiverSetup, softSpokenSenderSetup, type OtExtScheme } from './softspoken.js';
 import { runAll, type TaskPool } from '../pool/pool.js';
 import { expectLength, expectTag, OT_TAG, readU32, readU64, writeU32, writeU64 } from './wire.js';
 
@@ -32,8 +34,17 @@ export const EXT_HEADER_BYTES = 16;
 /** Label prefixed to the caller's session id for the base OTs of a session. Spec: §6.6 */
 export const IKNP_BASE_OT_LABEL = 'delphi-ts/ot/iknp/v1';
 
+/** Options of both setups. */
+export interface OtExtSchemeOptions {
+  /**
+   * The extension: IKNP (default, §6.6–§6.7) or SoftSpokenOT (§6.11, 128/k bits per OT from the
+   * receiver). Both parties MUST use the same.
+   */
+  scheme?: OtExtScheme;
+}
+
 /** Options of {@link OtExtSender.setup}. */
-export interface OtExtSenderOptions extends BaseOtOptions {
+export interface OtExtSenderOptions extends BaseOtOptions, OtExtSchemeOptions {
   /**
    * The secret s (4 words) to use instead of drawing it: it becomes the Δ of
    * {@link OtExtSender.sendRandomCorrelated}. It MUST be uniformly random apart from, optionally,
@@ -48,7 +59,7 @@ export interface OtExtSenderOptions extends BaseOtOptions {
 }
 
 /** Options of {@link OtExtReceiver.setup}. */
-export interface OtExtReceiverOptions extends BaseOtOptions {
+export interface OtExtReceiverOptions extends BaseOtOptions, OtExtSchemeOptions {
   /** OTs per message (a positive multiple of 128, at most {@link MAX_CHUNK_SIZE}). Spec: §6.7 */
   chunkSize?: number;
   /** Threads for the matrix work: column blocks of chunks on the pool (same messages and outputs). */
@@ -135,30 +146,29 @@ interface SenderChunk {
  */
 export class OtExtSender {
   readonly #channel: Channel;
-  readonly #prgs: AesCtrPrg[];
+  readonly #matrix: SenderMatrix;
   readonly #s: Uint32Array;
-  readonly #sBits: Uint8Array;
-  readonly #seeds: Uint8Array[];
   readonly #pool: TaskPool<OtTasks> | undefined;
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
   #failure: unknown = null;
 
-  private constructor(channel: Channel, s: Uint32Array, sBits: Uint8Array, seeds: Uint8Array[], pool: TaskPool<OtTasks> | undefined) {
+  private constructor(channel: Channel, s: Uint32Array, matrix: SenderMatrix, pool: TaskPool<OtTasks> | undefined) {
     this.#channel = channel;
     this.#s = s;
-    this.#sBits = sBits;
-    this.#seeds = seeds;
+    this.#matrix = matrix;
     this.#pool = pool;
-    this.#prgs = seeds.map((k) => new AesCtrPrg(k));
   }
 
   /**
    * Runs the 128 base OTs as their receiver with choice bits s (drawn as `rng.bytes(16)` unless
-   * `options.delta` is given; then the base OT draws its scalars). Spec: §6.6
+   * `options.delta` is given; then the base OT draws its scalars); with SoftSpokenOT, then receives
+   * the GGM sums (§6.11). Spec: §6.6, §6.11
    */
   static async setup(channel: Channel, rng: Rng, options: OtExtSenderOptions = {}): Promise<OtExtSender> {
+    const scheme = options.scheme ?? IKNP_SCHEME;
+    checkScheme(scheme);
     let s: Uint32Array;
     if (options.delta !== undefined) {
       checkDelta(options.delta, 'options.delta');
@@ -169,7 +179,8 @@ export class OtExtSender {
     const sBits = new Uint8Array(KAPPA);
     for (let j = 0; j < KAPPA; j++) sBits[j] = (s[j >>> 5] >>> (j & 31)) & 1;
     const seeds = await baseRandomOtReceive(channel, sBits, rng, { sessionId: baseSessionId(options) });
-    return new OtExtSender(channel, s, sBits, seeds, options.pool);
+    const matrix = scheme.kind === 'softspoken' ? await softSpokenSenderSetup(channel, seeds, sBits, scheme.k) : iknpSenderMatrix(seeds, sBits);
+    return new OtExtSender(channel, s, matrix, options.pool);
   }
 
   /** The secret s: Δ of {@link OtExtSender.sendRandomCorrelated} (a copy). */
@@ -206,11 +217,11 @@ export class OtExtSender {
     const start = this.#ots;
     const count = readHeader(msg, tag, start, Math.min(remaining, MAX_CHUNK_SIZE), context);
     const nb = Math.ceil(count / 128);
-    const W = BLOCK_WORDS * nb;
-    expectLength(msg, EXT_HEADER_BYTES + 4 * KAPPA * W, context);
-    const u = viewWordsLE(msg, EXT_HEADER_BYTES, KAPPA * W);
+    const words = this.#matrix.uRows * BLOCK_WORDS * nb;
+    expectLength(msg, EXT_HEADER_BYTES + 4 * words, context);
+    const u = viewWordsLE(msg, EXT_HEADER_BYTES, words);
     const q = new Uint32Array(BLOCK_WORDS * count);
-    senderChunk(this.#prgs, this.#sBits, this.#blocks, count, u, q);
+    this.#matrix.chunk(this.#blocks, count, u, q);
     this.#blocks += nb;
     this.#ots += count;
     return { start, count, q };
@@ -236,8 +247,9 @@ export class OtExtSender {
       const msg = await this.#channel.recv();
       const c = readHeader(msg, tag, start, Math.min(count - done, MAX_CHUNK_SIZE), context);
       const nb = Math.ceil(c / 128);
-      expectLength(msg, EXT_HEADER_BYTES + 4 * KAPPA * BLOCK_WORDS * nb, context);
-      heads.push({ start, count: c, block, u: viewWordsLE(msg, EXT_HEADER_BYTES, KAPPA * BLOCK_WORDS * nb) });
+      const words = this.#matrix.uRows * BLOCK_WORDS * nb;
+      expectLength(msg, EXT_HEADER_BYTES + 4 * words, context);
+      heads.push({ start, count: c, block, u: viewWordsLE(msg, EXT_HEADER_BYTES, words) });
       done += c;
       start += c;
       block += nb;
@@ -251,7 +263,7 @@ export class OtExtSender {
         u.set(h.u, o);
         o += h.u.length;
       }
-      return { keys: this.#seeds, sBits: this.#sBits, firstBlock: part[0].block, counts: part.map((h) => h.count), u };
+      return this.#matrix.blockInput(part[0].block, part.map((h) => h.count), u);
     });
     const last = heads[heads.length - 1];
     this.#ots = last.start + last.count;
@@ -399,38 +411,35 @@ interface ReceiverChunk {
  */
 export class OtExtReceiver {
   readonly #channel: Channel;
-  readonly #prgs0: AesCtrPrg[];
-  readonly #prgs1: AesCtrPrg[];
+  readonly #matrix: ReceiverMatrix;
   readonly #chunkSize: number;
-  readonly #keys0: Uint8Array[];
-  readonly #keys1: Uint8Array[];
   readonly #pool: TaskPool<OtTasks> | undefined;
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
   #failure: unknown = null;
 
-  private constructor(channel: Channel, keys0: Uint8Array[], keys1: Uint8Array[], chunkSize: number, pool: TaskPool<OtTasks> | undefined) {
+  private constructor(channel: Channel, matrix: ReceiverMatrix, chunkSize: number, pool: TaskPool<OtTasks> | undefined) {
     this.#channel = channel;
-    this.#keys0 = keys0;
-    this.#keys1 = keys1;
+    this.#matrix = matrix;
     this.#pool = pool;
-    this.#prgs0 = keys0.map((k) => new AesCtrPrg(k));
-    this.#prgs1 = keys1.map((k) => new AesCtrPrg(k));
     this.#chunkSize = chunkSize;
   }
 
   /**
    * Runs the 128 base OTs as their sender (random OT: seed pairs k⁰_j, k¹_j). Rng draws: the base
-   * OT's scalar a. Spec: §6.6
+   * OT's scalar a. With SoftSpokenOT, then sends the GGM sums (§6.11). Spec: §6.6, §6.11
    */
   static async setup(channel: Channel, rng: Rng, options: OtExtReceiverOptions = {}): Promise<OtExtReceiver> {
+    const scheme = options.scheme ?? IKNP_SCHEME;
+    checkScheme(scheme);
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize < 128 || chunkSize % 128 !== 0 || chunkSize > MAX_CHUNK_SIZE) {
       throw new InvalidArgumentError(`chunkSize must be a multiple of 128 in [128, ${MAX_CHUNK_SIZE}], got ${chunkSize}`);
     }
     const { keys0, keys1 } = await baseRandomOtSend(channel, KAPPA, rng, { sessionId: baseSessionId(options) });
-    return new OtExtReceiver(channel, keys0, keys1, chunkSize, options.pool);
+    const matrix = scheme.kind === 'softspoken' ? softSpokenReceiverSetup(channel, keys0, keys1, scheme.k) : iknpReceiverMatrix(keys0, keys1);
+    return new OtExtReceiver(channel, matrix, chunkSize, options.pool);
   }
 
   /** OTs performed so far in this session (the index, and hash tweak, of the next OT). */
@@ -471,18 +480,14 @@ export class OtExtReceiver {
     if (pool !== undefined && pool.threads > 1 && chunkCount > 1) {
       const groups = columnBlocks(chunkCount, pool.threads);
       const firstBlock = (chunk: number): number => this.#blocks + chunk * (C / 128);
-      const parts = await runAll(pool, 'ot.receiverBlock', groups.length, (g) => ({
-        keys0: this.#keys0,
-        keys1: this.#keys1,
-        firstBlock: firstBlock(groups[g][0]),
-        chunkSize: C,
-        choices: choices.slice(groups[g][0] * C, Math.min(m, groups[g][1] * C)),
-      }));
+      const parts = await runAll(pool, 'ot.receiverBlock', groups.length, (g) =>
+        this.#matrix.blockInput(firstBlock(groups[g][0]), C, choices.slice(groups[g][0] * C, Math.min(m, groups[g][1] * C))),
+      );
       us = [];
       parts.forEach((p, g) => {
         t.set(p.t, BLOCK_WORDS * groups[g][0] * C);
         for (let c = groups[g][0], o = 0; c < groups[g][1]; c++) {
-          const words = uWords(Math.min(C, m - c * C), C);
+          const words = uWords(Math.min(C, m - c * C), C, this.#matrix.uRows);
           us.push(p.u.subarray(o, o + words));
           o += words;
         }
@@ -491,8 +496,8 @@ export class OtExtReceiver {
       us = [];
       for (let from = 0, block = this.#blocks; from < m; from += C) {
         const count = Math.min(C, m - from);
-        const u = new Uint32Array(uWords(count, C));
-        receiverChunks(this.#prgs0, this.#prgs1, block, C, choices.subarray(from, from + count), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
+        const u = new Uint32Array(uWords(count, C, this.#matrix.uRows));
+        this.#matrix.chunks(block, C, choices.subarray(from, from + count), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
         us.push(u);
         block += Math.ceil(count / 128);
       }

@@ -16,6 +16,8 @@ export const OT_TAG = {
   BASE_RECEIVER_POINTS: 0x02,
   /** Chou–Orlandi: the sender's encrypted messages (chosen-message variant only). */
   BASE_CIPHERTEXTS: 0x03,
+  /** SoftSpokenOT setup: the encrypted GGM level sums (§6.11). */
+  EXT_GGM_SUMS: 0x10,
   /** OT extension: matrix u of a chunk, chosen-message OT. */
   EXT_U_CHOSEN: 0x11,
   /** OT extension: matrix u of a chunk, correlated OT with a chosen Δ. */

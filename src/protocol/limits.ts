@@ -17,9 +17,10 @@ import { shapeSize } from '../nn/tensor.js';
 import { KAPPA } from '../ot/transpose.js';
 import { DEFAULT_CHUNK_SIZE as OT_CHUNK, EXT_HEADER_BYTES } from '../ot/iknp.js';
 import { POINT_BYTES } from '../ot/base-ot.js';
+import { ggmSumsBytes, softSpokenRows, type OtExtScheme } from '../ot/softspoken.js';
 import { encodeArchitecture, MAX_ARCHITECTURE_BYTES, type Architecture } from './architecture.js';
 import type { ComponentMessageBounds, ProtocolBackend } from './backend.js';
-import { GC_BATCH, garbledActivations } from './backends/garbled-activations.js';
+import { GC_BATCH, GC_OT_SCHEME, garbledActivations, garbledActivationsOtScheme } from './backends/garbled-activations.js';
 import { FIELD_ELEMENT_BYTES, fieldVectorMessageBytes, MAX_BACKEND_ID_LENGTH } from './messages.js';
 import { MAX_SERVICE_STRING } from './service-messages.js';
 
@@ -43,13 +44,15 @@ export interface PhaseMessageLimits {
 }
 
 /**
- * The garbled-circuit backend's bounds (§9.9.4): base OT (128 points each way) at setup; per batch of
- * {@link GC_BATCH} activations the server receives the OT matrix of 41 bits per activation in chunks
- * of 8192 OTs, the client the garbled tables and the mask labels; online the client receives the
+ * The garbled-circuit backend's bounds (§9.9.4): base OT (128 points each way) and, with
+ * SoftSpokenOT, the GGM sums at setup; per batch of {@link GC_BATCH} activations the server receives
+ * the OT matrix of 41 OTs per activation in chunks of 8192 OTs (128 rows with IKNP, ⌈128/k⌉ with
+ * SoftSpokenOT), the client the garbled tables and the mask labels; online the client receives the
  * share labels. Spec: §9.14.5
  */
-export function garbledActivationBounds(architecture: Architecture, role: 'client' | 'server'): ComponentMessageBounds {
-  const baseOt = 16 + 2 * KAPPA * POINT_BYTES;
+export function garbledActivationBounds(architecture: Architecture, role: 'client' | 'server', ot: OtExtScheme = GC_OT_SCHEME): ComponentMessageBounds {
+  const rows = ot.kind === 'iknp' ? KAPPA : softSpokenRows(ot.k);
+  const baseOt = Math.max(16 + 2 * KAPPA * POINT_BYTES, ot.kind === 'iknp' ? 0 : ggmSumsBytes(ot.k));
   let preprocessing = 0;
   let online = 0;
   for (const layer of architecture.layers) {
@@ -58,7 +61,7 @@ export function garbledActivationBounds(architecture: Architecture, role: 'clien
     const labels = 16 + LABELS_HEADER_BYTES + LABEL_BYTES * SHARE_BITS * count;
     if (role === 'server') {
       const ots = Math.min(OT_CHUNK, SHARE_BITS * count);
-      preprocessing = Math.max(preprocessing, EXT_HEADER_BYTES + (KAPPA / 8) * 128 * Math.ceil(ots / 128));
+      preprocessing = Math.max(preprocessing, EXT_HEADER_BYTES + (rows / 8) * 128 * Math.ceil(ots / 128));
     } else {
       const and = reluCircuit({ kind: layer.op, shift: architecture.fractionalBits }).counts.and;
       const tables = 16 + GARBLED_HEADER_BYTES + 4 * TABLE_WORDS_PER_AND * and * count + Math.ceil((SHARE_BITS * count) / 8);
@@ -71,14 +74,20 @@ export function garbledActivationBounds(architecture: Architecture, role: 'clien
 
 /** Whether every component of `backend` declares its message bounds (else no limit is staged). Spec: §9.14.5 */
 export function declaresMessageBounds(backend: ProtocolBackend): boolean {
-  return [backend.linear, backend.activations, backend.triples].every((c) => typeof c.maxMessageBytes === 'function' || c === garbledActivations);
+  return [backend.linear, backend.activations, backend.triples].every((c) => typeof c.maxMessageBytes === 'function' || garbledOt(c) !== undefined);
 }
 
 /** A component's bounds, or null when it declares none (an unknown backend: no lowered limit). */
 function boundsOf(component: ProtocolBackend[keyof ProtocolBackend], architecture: Architecture, role: 'client' | 'server'): ComponentMessageBounds | null {
   if (component.maxMessageBytes) return component.maxMessageBytes(architecture, role);
-  if (component === garbledActivations) return garbledActivationBounds(architecture, role);
+  const ot = garbledOt(component);
+  if (ot !== undefined) return garbledActivationBounds(architecture, role, ot);
   return null;
+}
+
+/** The OT scheme of a garbled-circuit activation component, undefined for any other component. */
+function garbledOt(component: ProtocolBackend[keyof ProtocolBackend]): OtExtScheme | undefined {
+  return 'decodeServerLayer' in component ? garbledActivationsOtScheme(component) : undefined;
 }
 
 /**

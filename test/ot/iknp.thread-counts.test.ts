@@ -1,5 +1,5 @@
 /**
- * OT extension with its matrix work in column blocks on a pool (§6.7): without a pool, on a
+ * OT extension (IKNP, and SoftSpokenOT, §6.11) with its matrix work in column blocks on a pool (§6.7): without a pool, on a
  * three-"thread" pool that runs the blocks in this thread (the grouping logic), and on two Node worker
  * threads, every variant gives identical outputs on both sides and byte-identical messages. The Node
  * pool runs the compiled library, so dist/ is rebuilt first when it is older than the sources.
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryChannelPair, type Channel } from '../../src/channel/channel.js';
 import { columnBlocks, OtExtReceiver, OtExtSender } from '../../src/ot/iknp.js';
+import { IKNP_SCHEME, softSpokenScheme, type OtExtScheme } from '../../src/ot/softspoken.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { inlinePool, type TaskPool } from '../../src/workers/index.js';
 import { ensureDist } from '../helpers/dist.js';
@@ -39,9 +40,9 @@ const choices = fromTextSeed('ot-threads/choices').bytes(N).map((b) => b & 1);
 const m0 = new Uint32Array(fromTextSeed('ot-threads/m0').bytes(16 * N).buffer);
 const m1 = new Uint32Array(fromTextSeed('ot-threads/m1').bytes(16 * N).buffer);
 
-async function session(pool: TaskPool | undefined) {
+async function session(pool: TaskPool | undefined, scheme: OtExtScheme) {
   const [a, b] = memoryChannelPair();
-  const p = pool ? { pool } : {};
+  const p = pool ? { pool, scheme } : { scheme };
   const [s, r] = await Promise.all([
     OtExtSender.setup(a, fromTextSeed('ot-threads/s'), p),
     OtExtReceiver.setup(b, fromTextSeed('ot-threads/r'), { chunkSize: 1024, ...p }),
@@ -63,11 +64,12 @@ describe('OT extension on 1, 3 (in-thread) and 2 (worker) threads', () => {
     expect(columnBlocks(2, 8)).toEqual([[0, 1], [1, 2]]);
     expect(columnBlocks(1, 3)).toEqual([[0, 1]]);
   });
-  it('same outputs and byte-identical messages', async () => {
+  // IKNP, and SoftSpokenOT with k = 4 and k = 3 (a last block of 2 rows), §6.11.
+  it.each([['IKNP', IKNP_SCHEME], ['SoftSpokenOT k = 4', softSpokenScheme(4)], ['SoftSpokenOT k = 3', softSpokenScheme(3)]] as const)('%s: same outputs and byte-identical messages', async (_, scheme) => {
     const fake3: TaskPool = { ...inlinePool(), threads: 3 };
-    const one = await session(undefined);
+    const one = await session(undefined, scheme);
     for (const pool of [fake3, nodePool]) {
-      const other = await session(pool);
+      const other = await session(pool, scheme);
       expect(other.out).toEqual(one.out);
       for (const side of [0, 1]) {
         expect(other.logs[side].length).toBe(one.logs[side].length);

@@ -13,7 +13,7 @@ import { memoryChannelPair } from '../../src/channel/index.js';
 import { createModel, encodeInput, evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
 import { kaimingUniform, uniformSymmetric } from '../../src/nn/init.js';
 import { bfvLinear, garbledActivations, insecureDealer, requestInference, runLocalInference, serveInference, type ProtocolBackend, type ProtocolProgress } from '../../src/protocol/index.js';
-import { GC_ACTIVATION_TAG, GC_BATCH } from '../../src/protocol/backends/garbled-activations.js';
+import { GC_ACTIVATION_TAG, GC_BATCH, garbledActivationsIknp, garbledActivationsWith } from '../../src/protocol/backends/garbled-activations.js';
 import { fromTextSeed, type Rng } from '../../src/random/index.js';
 import { NETWORKS, randomInput } from '../nn/helpers/networks.js';
 import { compile, randomNetwork, reconstructSigned, referenceWalk, tamperingChannel, toSigned } from './helpers.js';
@@ -51,6 +51,30 @@ describe('garbled-circuit activations in the protocol', () => {
   it('is secure and needs no opt-in by itself', () => {
     expect(garbledActivations.secure).toBe(true);
     expect(garbledActivations.id).toBe('garbled-circuits');
+  });
+
+  it('names its OT extension in its id (SoftSpokenOT k = 4 by default, §6.11), so that the handshake compares it', async () => {
+    expect(garbledActivationsIknp.id).toBe('garbled-circuits-iknp');
+    expect(garbledActivationsWith({ ot: { kind: 'softspoken', k: 2 } }).id).toBe('garbled-circuits-ss2');
+    expect(garbledActivationsWith({ ot: { kind: 'softspoken', k: 4 } }).id).toBe('garbled-circuits');
+    expect(() => garbledActivationsWith({ ot: { kind: 'softspoken', k: 9 } })).toThrow(/k must be/);
+    // A client on IKNP and a server on SoftSpokenOT: refused at the handshake with a typed error.
+    const fp = compile(NETWORKS.lenetLike(fromTextSeed('gc/mismatch')));
+    const [a, b] = memoryChannelPair();
+    const server = serveInference(a, fp, { backend: gcBackend, allowInsecure: true, rng: fromTextSeed('gc/mismatch/s') });
+    const x = randomInput(fromTextSeed('gc/mismatch/x'), fp.inputShape.reduce((u, v) => u * v, 1), -1, 1);
+    const client = requestInference(b, x, { backend: { ...gcBackend, activations: garbledActivationsIknp }, allowInsecure: true, rng: fromTextSeed('gc/mismatch/c') });
+    const [s, c] = await Promise.allSettled([server, client]);
+    expect(c.status).toBe('rejected');
+    expect((c as PromiseRejectedResult).reason).toBeInstanceOf(ProtocolError);
+    expect(s.status).toBe('rejected');
+  });
+
+  it('IKNP and SoftSpokenOT k = 2, 8: the same outputs, every layer as the reference', async () => {
+    for (const ot of [{ kind: 'iknp' } as const, { kind: 'softspoken', k: 2 } as const, { kind: 'softspoken', k: 8 } as const]) {
+      const rng = fromTextSeed('gc/ot-schemes');
+      await check(compile(NETWORKS.lenetLike(rng)), rng, { ...insecureDealer, activations: garbledActivationsWith({ ot }) }, `lenetLike, ${ot.kind}`);
+    }
   });
 
   for (const name of ['lenetLike', 'residualNet', 'mixedNet', 'foldingNet']) {
@@ -99,12 +123,16 @@ describe('garbled-circuit activations in the protocol', () => {
     const online = r.report.phases[2].steps.find((s) => s.op === 'relu')!;
     // Preprocessing S→C: per batch a 16-byte frame, the 48-byte table header, 32 bytes per AND gate,
     // ⌈41·count/8⌉ decoding bytes; then the mask labels (frame 16 + label header 8 + 41·16 per
-    // activation). C→S: the OT extension's u matrices (16 bytes per OT, 16-byte chunk headers) and
-    // nothing else.
+    // activation). C→S: SoftSpokenOT's corrections (§6.11, k = 4: 32 rows of 16 bytes per 128 OTs,
+    // i.e. 4 bytes per OT, in chunks of 8192 OTs with 16-byte headers) and nothing else.
     const tables = batchesOf.reduce((s, c) => s + 16 + 48 + cost.tableBytes * c + Math.ceil((41 * c) / 8) + 16 + 8 + 41 * 16 * c, 0);
     expect(pre.serverToClient.bytes).toBe(tables);
-    expect(pre.clientToServer.bytes).toBeGreaterThanOrEqual(16 * 41 * n);
-    expect(pre.clientToServer.bytes).toBeLessThan(16 * 41 * n * 1.02);
+    const otUpload = (ots: number): number => {
+      let bytes = 0;
+      for (let from = 0; from < ots; from += 8192) bytes += 16 + 16 * 32 * Math.ceil(Math.min(8192, ots - from) / 128);
+      return bytes;
+    };
+    expect(pre.clientToServer.bytes).toBe(batchesOf.reduce((s, c) => s + otUpload(41 * c), 0));
     // Online: the labels of the server share only (frame 16 + label header 8 + 16 per share bit,
     // half of the garbler's inputs: the floor of 656 bytes per ReLU) S→C, the RESHARE C→S.
     expect(cost.serverLabelBytes).toBe(2 * 41 * 16);

@@ -14,12 +14,14 @@ import { AesCtrPrg } from '../../src/ot/prg.js';
 import { baseOtReceive, baseOtSend, OtExtReceiver, OtExtSender } from '../../src/ot/index.js';
 import { baseRandomOtReceive, baseRandomOtSend, coDeriveKey, decodePeerPoint } from '../../src/ot/base-ot.js';
 import { blockToBytes, bytesToBlocks } from '../../src/ot/blocks.js';
+import { softSpokenScheme, softSpokenWidths } from '../../src/ot/softspoken.js';
 import { fromSeed } from '../../src/random/index.js';
 import { codeOf, codeOfAsync } from './helpers/errors.js';
 import { allTests, loadVectors, tohex, unhex } from './helpers/files.js';
 import { aesEcb, bit, cat, ctrBlocks, kdf, kdfInput, scalarSpec, tccr, tweakBlock, xor } from './helpers/ot-spec.js';
 import { replayChannel, scriptedChannel, type TranscriptEntry } from './helpers/replay.js';
 import { StreamReader } from './helpers/stream.js';
+import { referenceLeaf, referenceNode, referenceReceiverBlock } from '../ot/reference-softspoken.js';
 
 const Point = ristretto255.Point;
 const blocksOf = (hexes: string[]) => bytesToBlocks(cat(...hexes.map(unhex)));
@@ -358,6 +360,92 @@ describe('vectors/ot/iknp.v1.json', () => {
           expect(expected.receiverOutput).toEqual(i.batches[k].choices.map((c: number, j: number) => (c ? i.batches[k].m1[j] : i.batches[k].m0[j])));
         }
       });
+    });
+  }
+});
+
+describe('vectors/ot/softspoken.v1.json', () => {
+  for (const { group, test } of allTests(loadVectors('ot/softspoken.v1.json'))) {
+    it(`tcId ${test.tcId} (${group.type}): ${test.comment}`, async () => {
+      const i = test.input;
+      const scheme = softSpokenScheme(i.k);
+      if (group.type === 'SoftSpokenOtRejectTest') {
+        const code = await codeOfAsync(async () => {
+          const s = await OtExtSender.setup(scriptedChannel(i.peerMessages), fromSeed(unhex(i.seed)), { scheme });
+          await s.sendRandomCorrelated(i.count);
+        });
+        return void expect(code).toBe(test.error);
+      }
+      const tr = test.output.transcript;
+      const sch = replayChannel(tr, 'sender');
+      const rch = replayChannel(tr, 'receiver');
+      const delta = i.delta ? blocksOf([i.delta]) : undefined;
+      const sender = await OtExtSender.setup(sch, fromSeed(unhex(i.senderSeed)), { scheme, delta });
+      expect(hexesOf(sender.delta)).toEqual([test.intermediate.s]);
+      const senderOut: Record<string, string[]>[] = [];
+      for (const b of i.batches) {
+        const m = b.choices.length;
+        if (b.kind === 'chosen') {
+          await sender.send(blocksOf(b.m0), blocksOf(b.m1));
+          senderOut.push({});
+        } else if (b.kind === 'random') {
+          const pr = await sender.sendRandom(m);
+          senderOut.push({ senderOutput0: hexesOf(pr.m0), senderOutput1: hexesOf(pr.m1) });
+        } else senderOut.push({ senderOutput0: hexesOf(await sender.sendRandomCorrelated(m)) });
+      }
+      const receiver = await OtExtReceiver.setup(rch, fromSeed(unhex(i.receiverSeed)), { scheme, chunkSize: i.chunkSize });
+      for (const [k, b] of i.batches.entries()) {
+        const r = Uint8Array.from(b.choices);
+        const got = b.kind === 'chosen' ? await receiver.receive(r) : b.kind === 'random' ? await receiver.receiveRandom(r) : await receiver.receiveRandomCorrelated(r);
+        expect(hexesOf(got)).toEqual(test.output.batches[k].receiverOutput);
+        expect({ ...senderOut[k], receiverOutput: test.output.batches[k].receiverOutput }).toEqual(test.output.batches[k]);
+        // Correctness of OT itself.
+        if (b.kind === 'chosen') expect(test.output.batches[k].receiverOutput).toEqual(b.choices.map((c: number, j: number) => (c ? b.m1[j] : b.m0[j])));
+        if (b.kind === 'random') expect(test.output.batches[k].receiverOutput).toEqual(b.choices.map((c: number, j: number) => (c ? senderOut[k].senderOutput1[j] : senderOut[k].senderOutput0[j])));
+        if (b.kind === 'randomCorrelated') {
+          const s = unhex(test.intermediate.s);
+          expect(test.intermediate.batches[k].t).toEqual(test.output.batches[k].receiverOutput);
+          expect(test.intermediate.batches[k].q.map((q: string, j: number) => tohex(b.choices[j] ? xor(unhex(q), s) : unhex(q)))).toEqual(test.intermediate.batches[k].t);
+        }
+      }
+      for (const ch of [sch, rch]) {
+        expect(ch.mismatches).toEqual([]);
+        expect(ch.complete()).toBe(true);
+      }
+      // Independent, from §6.11 with OpenSSL AES: the GGM sums and the first chunk's corrections.
+      const keys0 = test.intermediate.baseKeys0.map(unhex);
+      const keys1 = test.intermediate.baseKeys1.map(unhex);
+      const widths = softSpokenWidths(i.k);
+      const sums: number[] = [0x10, i.k, 0, 0, 128 - widths.length, 0, 0, 0];
+      const leaves: Uint8Array[][] = [];
+      let o = 0;
+      for (const w of widths) {
+        const top: [Uint8Array, Uint8Array] = [keys1[o + w - 1], keys0[o + w - 1]];
+        leaves.push(w <= 4 ? [...Array(1 << w).keys()].map((x) => referenceLeaf(top, w, x)) : []);
+        for (let b = 0; b < w - 1; b++) {
+          const d = w - b;
+          const side = (parity: number) => {
+            let acc: Uint8Array = new Uint8Array(16);
+            for (let p = parity; p < 1 << d; p += 2) acc = xor(acc, referenceNode(top, d, p));
+            return acc;
+          };
+          if (w <= 4) sums.push(...xor(side(1), keys0[o + b]), ...xor(side(0), keys1[o + b]));
+        }
+        o += w;
+      }
+      if (i.k <= 4) expect(tr[2].bytes).toBe(tohex(Uint8Array.from(sums)));
+      if (i.k <= 4) {
+        const first = i.batches[0];
+        const count = Math.min(i.chunkSize, first.choices.length);
+        const nb = Math.ceil(count / 128);
+        const u = unhex(tr[3].bytes);
+        expect(u.length).toBe(16 + 16 * widths.length * nb);
+        leaves.forEach((blockLeaves, blk) => {
+          const ref = referenceReceiverBlock(blockLeaves, 0, nb, first.choices.slice(0, count));
+          const row = Array.from({ length: 128 * nb }, (_, n) => bit(u, 8 * (16 + 16 * nb * blk) + n));
+          expect(row, `block ${blk}`).toEqual(ref.c);
+        });
+      }
     });
   }
 });

@@ -8,23 +8,29 @@
 import type { ProtocolBackend } from '../backend.js';
 import { bfvLinear, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
 import { bfvTriples, weakLambda } from './bfv-triples.js';
-import { garbledActivations } from './garbled-activations.js';
+import { garbledActivations, garbledActivationsWith } from './garbled-activations.js';
+import type { OtExtScheme } from '../../ot/softspoken.js';
 
 /** Options of {@link delphiBackend}. */
-export interface DelphiBackendOptions extends BfvLinearOptions {}
+export interface DelphiBackendOptions extends BfvLinearOptions {
+  /** OT extension of the garbled ReLUs (default SoftSpokenOT, k = 4; §9.9.4, §6.11). */
+  readonly ot?: OtExtScheme;
+}
 
 /**
- * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs and
+ * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs (the
+ * client's labels by SoftSpokenOT unless `ot` says otherwise) and
  * {@link bfvTriples} for quadratic layers, all at Delphi's BFV parameters unless `parameters` says
  * otherwise. Secure (semi-honest, §11) with the default parameters; a flooding `lambda` below 40
  * marks the linear and triple backends insecure, so both parties then need `allowInsecure`. Spec: §9.9.5
  */
 export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBackend {
   const parameters = options.parameters ?? delphiBfvParameters();
-  const linear = bfvLinear({ ...options, parameters });
+  const { ot, ...linearOptions } = options;
+  const linear = bfvLinear({ ...linearOptions, parameters });
   return Object.freeze({
     linear: weakLambda(options.lambda) ? Object.freeze({ ...linear, secure: false }) : linear,
-    activations: garbledActivations,
+    activations: garbledActivationsWith(ot === undefined ? {} : { ot }),
     triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
   });
 }

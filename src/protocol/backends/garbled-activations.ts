@@ -16,6 +16,7 @@ import { LABEL_WORDS } from '../../gc/garble.js';
 import { reluGarblerValues, SHARE_BITS } from '../../gc/relu-circuit.js';
 import type { Channel } from '../../channel/channel.js';
 import { OtExtReceiver, OtExtSender } from '../../ot/iknp.js';
+import { checkScheme, DEFAULT_SOFTSPOKEN_K, softSpokenScheme, type OtExtScheme } from '../../ot/softspoken.js';
 import type { Rng } from '../../random/rng.js';
 import { inlinePool, type TaskPool } from '../../workers/tasks.js';
 import type {
@@ -242,27 +243,70 @@ async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: 
   return clientLayer(info, prepared);
 }
 
+/** Options of {@link garbledActivationsWith}. */
+export interface GarbledActivationsOptions {
+  /**
+   * The OT extension that gives the client its input labels: SoftSpokenOT with k =
+   * {@link DEFAULT_SOFTSPOKEN_K} by default (§6.11), or IKNP (§6.7). Part of the backend identifier, so
+   * both parties agree on it at the handshake (§9.4).
+   */
+  readonly ot?: OtExtScheme;
+}
+
+/** The OT extension of the default garbled-circuit backend: SoftSpokenOT, k = 4. Spec: §9.9.4, §6.11 */
+export const GC_OT_SCHEME: OtExtScheme = softSpokenScheme(DEFAULT_SOFTSPOKEN_K);
+
 /**
- * The garbled-circuit activation backend (id `garbled-circuits`, secure). Setup: an OT extension
- * session whose secret s is the garbling offset Δ (server = OT sender and garbler). Per layer, per
- * batch of {@link GC_BATCH}: random correlated OT of the client's 41 share bits per activation, whose
- * sender outputs are the zero-labels of the client's input wires; TABLES; MASK_LABELS. Online:
- * LABELS (the server share's 41 labels per activation). Spec: §9.9.4
+ * The backend identifier for an OT scheme: `garbled-circuits` for the default (SoftSpokenOT, k = 4),
+ * `garbled-circuits-iknp` for IKNP, `garbled-circuits-ss<k>` for SoftSpokenOT with another k.
+ * Spec: §9.9.4
  */
-export const garbledActivations: ActivationBackend = Object.freeze<ActivationBackend>({
-  id: 'garbled-circuits',
+export function garbledActivationsId(ot: OtExtScheme): string {
+  checkScheme(ot);
+  if (ot.kind === 'iknp') return 'garbled-circuits-iknp';
+  return ot.k === DEFAULT_SOFTSPOKEN_K ? 'garbled-circuits' : `garbled-circuits-ss${ot.k}`;
+}
+
+const schemes = new WeakMap<ActivationBackend, OtExtScheme>();
+
+/** The OT scheme of a garbled-circuit activation backend, or undefined for any other backend. */
+export function garbledActivationsOtScheme(backend: ActivationBackend): OtExtScheme | undefined {
+  return schemes.get(backend);
+}
+
+/**
+ * The garbled-circuit activation backend (secure), with the OT extension `options.ot`. Setup: an OT
+ * extension session whose secret s is the garbling offset Δ (server = OT sender and garbler). Per
+ * layer, per batch of {@link GC_BATCH}: random correlated OT of the client's 41 share bits per
+ * activation, whose sender outputs are the zero-labels of the client's input wires; TABLES;
+ * MASK_LABELS. Online: LABELS (the server share's 41 labels per activation). Spec: §9.9.4
+ */
+export function garbledActivationsWith(options: GarbledActivationsOptions = {}): ActivationBackend {
+  const ot = options.ot ?? GC_OT_SCHEME;
+  const backend = Object.freeze<ActivationBackend>({ ...garbledActivationsBase, id: garbledActivationsId(ot), ...sessions(ot) });
+  schemes.set(backend, ot);
+  return backend;
+}
+
+function sessions(ot: OtExtScheme): Pick<ActivationBackend, 'server' | 'client'> {
+  return {
+    async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
+      const delta = sampleDelta(rng);
+      const session = await OtExtSender.setup(channel, rng, { delta, scheme: ot, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
+      const gateIds = { next: 0 };
+      const pool = setup.pool ?? inlinePool();
+      return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, session, delta, gateIds, info, masks, layerRng, pool) };
+    },
+    async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
+      const session = await OtExtReceiver.setup(channel, rng, { scheme: ot, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
+      return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, session, info, clientShare) };
+    },
+  };
+}
+
+/** What every garbled-circuit activation backend shares: the stored layers' decoding. */
+const garbledActivationsBase: Omit<ActivationBackend, 'id' | 'server' | 'client'> = {
   secure: true,
-  async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
-    const delta = sampleDelta(rng);
-    const ot = await OtExtSender.setup(channel, rng, { delta, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
-    const gateIds = { next: 0 };
-    const pool = setup.pool ?? inlinePool();
-    return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, ot, delta, gateIds, info, masks, layerRng, pool) };
-  },
-  async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
-    const ot = await OtExtReceiver.setup(channel, rng, setup.pool !== undefined ? { pool: setup.pool } : {});
-    return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, ot, info, clientShare) };
-  },
   decodeServerLayer(info, bytes) {
     const context = `garbled activations, stored layer ${info.index}`;
     const r = new SlotReader(bytes, context);
@@ -299,4 +343,11 @@ export const garbledActivations: ActivationBackend = Object.freeze<ActivationBac
     r.end();
     return clientLayer(info, prepared);
   },
-});
+};
+
+/** The default garbled-circuit activation backend (id `garbled-circuits`: SoftSpokenOT, k = 4). Spec: §9.9.4 */
+export const garbledActivations: ActivationBackend = garbledActivationsWith();
+
+/** The garbled-circuit activation backend with IKNP OT extension (id `garbled-circuits-iknp`). Spec: §9.9.4 */
+export const garbledActivationsIknp: ActivationBackend = garbledActivationsWith({ ot: { kind: 'iknp' } });
+

@@ -24,6 +24,8 @@ import { isWeightedLayer, publicArchitecture } from '../architecture.js';
 import { BFV_CIPHERTEXTS_PER_MESSAGE, BFV_GALOIS_KEYS_PER_MESSAGE, bfvLinearShape, delphiBfvParameters } from './bfv-linear.js';
 import { encodeBlobs } from '../blobs.js';
 import { encodeFieldMessage, FIELD_CHUNK } from '../messages.js';
+import { GC_OT_SCHEME } from './garbled-activations.js';
+import { otUploadBytesPerOt } from '../../ot/softspoken.js';
 import { fromTextSeed } from '../../random/index.js';
 import { COST_MODEL_FORMAT, DEFAULT_INFERENCE_TIME_COSTS, type CostModel, type InferenceTimeCosts, type LayerCost, type ModelCost, type UnitCost } from '../../planner/cost-model.js';
 import { VERSION } from '../../version.js';
@@ -174,9 +176,10 @@ export function estimateInferenceCost(model: FixedPointModel, costs: CostModel =
       const relu = reluCost({ kind: layer.op });
       // The garbler's inputs are the server's share s̃ and its mask m̃, 41 bits each (§9.9.4).
       const shareLabelBytes = relu.serverLabelBytes / 2;
-      // Preprocessing: garbled tables and the mask's labels (S → C), one correlated OT per client
-      // input bit (16 bytes from the receiver, §6). Online: the share's labels, the client's reshare.
-      pre = { ms: t.reluPreprocessingLayerMs + t.reluPreprocessingMs * elements, bytes: elements * (relu.tableBytes + shareLabelBytes + 16 * relu.clientOts) };
+      // Preprocessing: garbled tables and the mask's labels (S → C), one random correlated OT per
+      // client input bit (SoftSpokenOT k = 4: 4 bytes from the receiver, §6.11). Online: the share's
+      // labels, the client's reshare.
+      pre = { ms: t.reluPreprocessingLayerMs + t.reluPreprocessingMs * elements, bytes: elements * (relu.tableBytes + shareLabelBytes + otUploadBytesPerOt(GC_OT_SCHEME) * relu.clientOts) };
       on = { ms: t.reluOnlineLayerMs + t.reluOnlineMs * elements, bytes: elements * shareLabelBytes + fieldVectorBytes(elements) };
     } else if (layer.op === 'quadratic') {
       quadratics += elements;

@@ -26,6 +26,7 @@ import { F, type AlgorithmSpec, type FieldType } from '../fields.js';
 import type { JsonObject } from '../format.js';
 import { recordingChannelPair, transcriptJson, type TranscriptMessage } from '../transcript.js';
 import { concatBytes, hexToBytes, u32LE } from '../../math/bytes.js';
+import { softSpokenFile } from './softspoken.js';
 
 const Point = ristretto255.Point;
 const transcript = (names: string[]): FieldType =>
@@ -746,6 +747,6 @@ const iknpFile: VectorFileGenerator = {
 /** The `ot` family: vectors/hash/tccr.v1.json and vectors/ot/*. Spec: §12.5.5 */
 export const otFamily: VectorFamily = {
   name: 'ot',
-  description: 'fixed-key AES and TCCR hash, AES-CTR PRG, Chou–Orlandi base OT, IKNP/ALSZ extension transcripts (§5.1, §5.2, §6)',
-  files: [hashFile, prgFile, baseFile, iknpFile],
+  description: 'fixed-key AES and TCCR hash, AES-CTR PRG, Chou–Orlandi base OT, IKNP/ALSZ and SoftSpokenOT extension transcripts (§5.1, §5.2, §6)',
+  files: [hashFile, prgFile, baseFile, iknpFile, softSpokenFile],
 };
