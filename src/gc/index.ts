@@ -18,3 +18,14 @@ export * from './relu-circuit.js';
 export * from './relu.js';
 export { labelPlan, type LabelPlan } from './plan.js';
 export * from './parallel.js';
+export {
+  THREE_HALVES_CIPHERTEXT_BYTES,
+  THREE_HALVES_CONTROL_BITS,
+  THREE_HALVES_DOMAIN,
+  THREE_HALVES_FORMS,
+  THREE_HALVES_RP,
+  THREE_HALVES_S1,
+  THREE_HALVES_S2,
+  THREE_HALVES_TABLE_WORDS,
+} from './threehalves.js';
+export * from './threehalves-reference.js';

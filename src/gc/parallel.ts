@@ -25,11 +25,13 @@ import {
   evaluateGarbled,
   garble,
   LABEL_WORDS,
+  checkScheme,
   partyWires,
   sampleDelta,
-  TABLE_WORDS_PER_AND,
+  tableWordsPerAnd,
   type GarbledCircuit,
   type Garbling,
+  type GarblingScheme,
 } from './garble.js';
 import { reluCircuit, reluParams, SHARE_BITS, type ReluParams } from './relu-circuit.js';
 import type { ReluGarbling } from './relu.js';
@@ -73,6 +75,8 @@ export interface GarbleBatchInput {
   readonly firstGateId: number;
   readonly delta: Uint32Array;
   readonly evaluatorZeroLabels?: Uint32Array;
+  /** Garbling scheme (default half gates; §5.13). */
+  readonly scheme?: GarblingScheme;
 }
 
 /** Output of the `gc.garbleBatch` task. */
@@ -98,6 +102,7 @@ export function garbleBatchTask(input: GarbleBatchInput): GarbleBatchOutput {
     firstGateId: input.firstGateId,
     delta: input.delta,
     ...(input.evaluatorZeroLabels !== undefined ? { evaluatorZeroLabels: input.evaluatorZeroLabels } : {}),
+    ...(input.scheme !== undefined ? { scheme: input.scheme } : {}),
   });
   return { tables: g.garbled.tables, decoding: g.garbled.decoding, inputZeroLabels: g.secrets.inputZeroLabels };
 }
@@ -121,6 +126,8 @@ export interface BatchedGarbleOptions {
   readonly evaluatorZeroLabels?: Uint32Array;
   /** Where batches run (default {@link inlinePool}: this thread). */
   readonly pool?: TaskPool;
+  /** Garbling scheme (default half gates, §5.6; three halves, §5.13). */
+  readonly scheme?: GarblingScheme;
 }
 
 function checkBatch(b: unknown): number {
@@ -138,6 +145,7 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
   if (!Number.isSafeInteger(instances) || instances < 0) throw new InvalidArgumentError(`instances must be a non-negative integer, got ${instances}`);
   const B = checkBatch(options.batchInstances ?? DEFAULT_BATCH_INSTANCES);
   const firstGateId = options.firstGateId ?? 0;
+  const scheme = checkScheme(options.scheme);
   const A = circuit.counts.and;
   const delta = options.delta !== undefined ? Uint32Array.from(options.delta) : sampleDelta(rng);
   const evWires = partyWires(circuit, 'evaluator').length;
@@ -158,29 +166,32 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
       firstGateId: firstGateId + first * A,
       delta,
       ...(ez !== undefined ? { evaluatorZeroLabels: ez.slice(LABEL_WORDS * evWires * first, LABEL_WORDS * evWires * (first + n)) } : {}),
+      ...(scheme !== 'half-gates' ? { scheme } : {}),
     };
   });
   const m = circuit.outputBits;
   const W = circuit.inputWireCount;
-  const tables = new Uint32Array(TABLE_WORDS_PER_AND * A * instances);
+  const words = tableWordsPerAnd(scheme);
+  const tables = new Uint32Array(words * A * instances);
   const decoding = new Uint8Array(m * instances);
   const inputZeroLabels = new Uint32Array(LABEL_WORDS * W * instances);
   parts.forEach((p, b) => {
     const first = b * B;
-    tables.set(p.tables, TABLE_WORDS_PER_AND * A * first);
+    tables.set(p.tables, words * A * first);
     decoding.set(p.decoding, m * first);
     inputZeroLabels.set(p.inputZeroLabels, LABEL_WORDS * W * first);
   });
   return {
-    garbled: { instances, firstGateId, andGates: A, outputBits: m, tables, decoding },
+    garbled: { instances, firstGateId, andGates: A, outputBits: m, tables, decoding, ...(scheme !== 'half-gates' ? { scheme } : {}) },
     secrets: { delta, inputZeroLabels },
   };
 }
 
 /** The instances first … first + n − 1 of a garbled circuit, as a garbled circuit of its own. */
 function sliceGarbled(g: GarbledCircuit, first: number, n: number): GarbledCircuit {
-  const t = TABLE_WORDS_PER_AND * g.andGates;
+  const t = tableWordsPerAnd(g.scheme) * g.andGates;
   return {
+    ...(g.scheme !== undefined ? { scheme: g.scheme } : {}),
     instances: n,
     firstGateId: g.firstGateId + first * g.andGates,
     andGates: g.andGates,

@@ -34,23 +34,23 @@ export const THREE_HALVES_DOMAIN = 0x80000000 | 0;
 /**
  * The evaluator's matrices R (§5.13), 8 bits each: bit k < 4 is the coefficient of the k-th of
  * (A_L, A_R, B_L, B_R) in the left output half, bit 4 + k the same for the right half.
- * R_{ab} = RP[2a + b] ⊕ q₁·S1 ⊕ q₂·S2 for colour bits a, b and decrypted control bits q₁, q₂.
+ * R_{ab} = RP[2a + b] ⊕ q₁·S₁ ⊕ q₂·S₂ for colour bits a, b and decrypted control bits q₁, q₂.
  */
-export const RP: readonly number[] = [0x24, 0x04, 0x20, 0x00];
+export const THREE_HALVES_RP: readonly number[] = [0x24, 0x04, 0x20, 0x00];
 /** S₁ = [[1 1 1 0], [1 0 0 1]]. Spec: §5.13 */
-export const S1 = 0x97;
+export const THREE_HALVES_S1 = 0x97;
 /** S₂ = [[1 0 0 1], [0 1 1 1]]. Spec: §5.13 */
-export const S2 = 0xe9;
+export const THREE_HALVES_S2 = 0xe9;
 
 /**
  * The garbler's linear forms (§5.13), indexed by 8α + 4β + 2r₁ + r₀ (α, β the permute bits of the
  * input wires, r₀, r₁ the gate's two random bits): five 6-bit forms at bits 6k … 6k + 5, for
  * k = 0 … 4 the masks g₀, g₁, g₂ of the half-ciphertexts and the offsets c_L, c_R of the output
  * zero-label. Bit m of a form is the coefficient of the m-th of (P_L, P_R, Q_L, Q_R, Δ_L, Δ_R),
- * P and Q the colour-0 labels of the input wires. Derived from RP, S1 and S2 in §5.13 (and by the
- * test `threehalves.derivation.test.ts`).
+ * P and Q the colour-0 labels of the input wires. Derived from RP, S₁ and S₂ as in §5.13 (the test
+ * `threehalves.derivation.test.ts` repeats the derivation).
  */
-export const FORMS: readonly number[] = [
+export const THREE_HALVES_FORMS: readonly number[] = [
   0x0213914a, 0x0b0e9d6a, 0x0c35957a, 0x0528995a, 0x0212eee3, 0x0b0fe2c3, 0x0c34ead3, 0x0529e6f3, 0x0211773d, 0x0b0c7b1d, 0x0c37730d, 0x052a7f2d, 0x22500894,
   0x2b4d04b4, 0x2c760ca4, 0x256b0084,
 ];
@@ -162,7 +162,7 @@ export function garbleChunk3(job: KernelJob, delta: Int32Array, s: KernelScratch
           const y = 24 * i;
           const gi = (first + i) * andCount + g;
           const r = (dice[gi >> 2] >> (2 * (gi & 3))) & 3;
-          const K = FORMS[(alpha << 3) | (beta << 2) | r];
+          const K = THREE_HALVES_FORMS[(alpha << 3) | (beta << 2) | r];
           // Half hashes (words 0, 1 of H(x, t) = π(X) ⊕ σ(x)) and their control bits (bit 0 of word 2).
           const h10a = Y[y] ^ p2;
           const h10b = Y[y + 1] ^ p3;
@@ -299,7 +299,7 @@ export function evaluateChunk3(job: KernelJob, s: KernelScratch, first: number, 
           const hb3 = Y[y + 10] ^ s0 ^ s2;
           const q1 = (z ^ ((z >> 2) & -ca) ^ ((z >> 4) & -cc) ^ hb1 ^ hb3) & 1;
           const q2 = ((z >> 1) ^ ((z >> 3) & -cb) ^ ((z >> 4) & -cc) ^ hb2 ^ hb3) & 1;
-          const R = RP[(ca << 1) | cb] ^ (S1 & -q1) ^ (S2 & -q2);
+          const R = THREE_HALVES_RP[(ca << 1) | cb] ^ (THREE_HALVES_S1 & -q1) ^ (THREE_HALVES_S2 & -q2);
           const h3a = Y[y + 8] ^ s2;
           const h3b = Y[y + 9] ^ s3;
           const g2a = tables[tp + 4] & -cc;
