@@ -26,7 +26,8 @@ import type { ProtocolBackend, TripleBackend } from './backend.js';
 import { bfvLinear, blobsMessageBytes, delphiBfvParameters, type BfvLinearOptions } from './bfv-linear.js';
 import { shapeSize } from '../nn/tensor.js';
 import { decodeBlobs, encodeBlobs } from './blobs.js';
-import { garbledActivations } from './garbled-activations.js';
+import { garbledActivationBackend, garbledActivations } from './garbled-activations.js';
+import type { GarblingScheme } from '../gc/garble.js';
 
 /** Tag of the client's key message of the triple backend (C → S, setup). Spec: §9.9.5 */
 export const BFV_TRIPLE_KEYS_TAG = 0xe4;
@@ -106,7 +107,10 @@ function weakLambda(lambda: number | undefined): boolean {
 }
 
 /** Options of {@link delphiBackend}. */
-export interface DelphiBackendOptions extends BfvLinearOptions {}
+export interface DelphiBackendOptions extends BfvLinearOptions {
+  /** Garbling scheme of the ReLU layers (default half gates; three halves, §5.13, has its own backend id). */
+  readonly garbling?: GarblingScheme;
+}
 
 /**
  * Delphi's protocol: {@link bfvLinear} for linear layers, {@link garbledActivations} for ReLUs and
@@ -119,7 +123,7 @@ export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBacke
   const linear = bfvLinear({ ...options, parameters });
   return Object.freeze({
     linear: weakLambda(options.lambda) ? Object.freeze({ ...linear, secure: false }) : linear,
-    activations: garbledActivations,
+    activations: garbledActivationBackend(options.garbling ?? 'half-gates'),
     triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
   });
 }

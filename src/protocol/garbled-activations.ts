@@ -25,6 +25,7 @@ import {
   serializeLabels,
   SHARE_BITS,
   type GarbledCircuit,
+  type GarblingScheme,
   type ReluParams,
 } from '../gc/index.js';
 import type { Channel } from '../net/channel.js';
@@ -226,6 +227,7 @@ async function serverPreprocessLayer(
   masks: Float64Array,
   layerRng: Rng,
   pool: TaskPool,
+  scheme: GarblingScheme,
 ): Promise<ActivationServerLayer> {
   const params = paramsOf(info);
   const and = reluCircuit(params).counts.and;
@@ -234,7 +236,15 @@ async function serverPreprocessLayer(
   for (const [start, count] of all) {
     const zero = await ot.sendRandomCorrelated(SHARE_BITS * count);
     // Sub-batches of GC_SUB_BATCH instances, one forked stream each (§5.7): the same tables whatever the pool's thread count.
-    const g = await garbleRelusBatched(count, layerRng, { ...params, delta, clientZeroLabels: zero, firstGateId: gateIds.next, batchInstances: GC_SUB_BATCH, pool });
+    const g = await garbleRelusBatched(count, layerRng, {
+      ...params,
+      delta,
+      clientZeroLabels: zero,
+      firstGateId: gateIds.next,
+      batchInstances: GC_SUB_BATCH,
+      pool,
+      ...(scheme !== 'half-gates' ? { scheme } : {}),
+    });
     gateIds.next += count * and;
     channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, start, count, serializeGarbledCircuit(g.circuit, g.garbled)));
     const { share, mask } = splitGarblerLabels(inputZeroLabels(g.circuit, g.secrets, 'garbler'), count);
@@ -247,7 +257,13 @@ async function serverPreprocessLayer(
   return serverLayer(info, delta, prepared);
 }
 
-async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: ActivationLayerInfo, clientShare: Float64Array): Promise<ActivationClientLayer> {
+/** Refuses a garbled batch of the other scheme (§5.13): the backend ids agreed in the hello fix the scheme. */
+function checkScheme(garbled: GarbledCircuit, scheme: GarblingScheme, context: string): void {
+  const got = garbled.scheme ?? 'half-gates';
+  if (got !== scheme) throw new ProtocolError(`${context}: garbled with ${got}, the session agreed on ${scheme}`);
+}
+
+async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: ActivationLayerInfo, clientShare: Float64Array, scheme: GarblingScheme): Promise<ActivationClientLayer> {
   const circuit = reluCircuit(paramsOf(info));
   const context = `garbled activations, layer ${info.index}`;
   const prepared: ClientBatch[] = [];
@@ -256,6 +272,7 @@ async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: 
     const clientLabels = await ot.receiveRandomCorrelated(reluClientChoiceBits(clientShare.subarray(start, start + count)));
     const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.TABLES, info.index, start, count, context);
     const { garbled } = deserializeGarbledCircuit(body, circuit);
+    checkScheme(garbled, scheme, context);
     if (garbled.instances !== count) throw new ProtocolError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
     const maskBody = unframe(await channel.recv(), GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, context);
     const maskLabels = deserializeLabels(maskBody, SHARE_BITS * count);
@@ -265,61 +282,83 @@ async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: 
   return clientLayer(info, prepared);
 }
 
-/**
- * The garbled-circuit activation backend (id `garbled-circuits`, secure). Setup: an OT extension
- * session whose secret s is the garbling offset Δ (server = OT sender and garbler). Per layer, per
- * batch of {@link GC_BATCH}: random correlated OT of the client's 41 share bits per activation, whose
- * sender outputs are the zero-labels of the client's input wires; TABLES; MASK_LABELS. Online:
- * LABELS (the server share's 41 labels per activation). Spec: §9.9.4
- */
-export const garbledActivations: ActivationBackend = Object.freeze<ActivationBackend>({
-  id: 'garbled-circuits',
-  secure: true,
-  async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
-    const delta = sampleDelta(rng);
-    const ot = await OtExtSender.setup(channel, rng, { delta, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
-    const gateIds = { next: 0 };
-    const pool = setup.pool ?? inlinePool();
-    return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, ot, delta, gateIds, info, masks, layerRng, pool) };
-  },
-  async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
-    const ot = await OtExtReceiver.setup(channel, rng, setup.pool !== undefined ? { pool: setup.pool } : {});
-    return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, ot, info, clientShare) };
-  },
-  decodeServerLayer(info, bytes) {
-    const context = `garbled activations, stored layer ${info.index}`;
-    const r = new SlotReader(bytes, context);
-    const delta = r.words('Δ', W);
-    const n = r.u32('batch count');
-    if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
-    const prepared: ServerBatch[] = [];
-    for (let i = 0; i < n; i++) {
-      const start = r.u32('batch start');
-      const count = r.u32('batch size');
-      checkBatch(info, i, start, count, context);
-      prepared.push({ start, count, shareZero: r.words('share zero-labels', L * count) });
-    }
-    r.end();
-    return serverLayer(info, delta, prepared);
-  },
-  decodeClientLayer(info, bytes) {
-    const context = `garbled activations, stored layer ${info.index}`;
-    const circuit = reluCircuit(paramsOf(info));
-    const r = new SlotReader(bytes, context);
-    const n = r.u32('batch count');
-    if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
-    const prepared: ClientBatch[] = [];
-    for (let i = 0; i < n; i++) {
-      const start = r.u32('batch start');
-      const count = r.u32('batch size');
-      checkBatch(info, i, start, count, context);
-      const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
-      if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
-      const clientLabels = r.words('client labels', L * count);
-      const maskLabels = r.words('mask labels', L * count);
-      prepared.push({ start, count, garbled, clientLabels, maskLabels });
-    }
-    r.end();
-    return clientLayer(info, prepared);
-  },
+/** Backend id of the garbled-circuit activations under each garbling scheme (§5.13). Spec: §9.9.4 */
+export const GC_ACTIVATION_IDS: Readonly<Record<GarblingScheme, string>> = Object.freeze({
+  'half-gates': 'garbled-circuits',
+  'three-halves': 'garbled-circuits-three-halves',
 });
+
+/**
+ * The garbled-circuit activation backend (id `garbled-circuits`, secure; with three-halves garbling,
+ * §5.13, id `garbled-circuits-three-halves`: the id is part of the hello, so both parties agree on
+ * the scheme or the handshake fails). Setup: an OT extension session whose secret s is the garbling
+ * offset Δ (server = OT sender and garbler). Per layer, per batch of {@link GC_BATCH}: random
+ * correlated OT of the client's 41 share bits per activation, whose sender outputs are the
+ * zero-labels of the client's input wires; TABLES; MASK_LABELS. Online: LABELS (the server share's 41
+ * labels per activation). Spec: §9.9.4
+ */
+export function garbledActivationBackend(scheme: GarblingScheme = 'half-gates'): ActivationBackend {
+  if (scheme === 'half-gates') return garbledActivations;
+  if (scheme === 'three-halves') return garbledActivationsThreeHalves;
+  throw new InvalidArgumentError(`garbling scheme must be half-gates or three-halves, got ${String(scheme)}`);
+}
+
+function makeBackend(scheme: GarblingScheme): ActivationBackend {
+  return Object.freeze<ActivationBackend>({
+    id: GC_ACTIVATION_IDS[scheme],
+    secure: true,
+    async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
+      const delta = sampleDelta(rng);
+      const ot = await OtExtSender.setup(channel, rng, { delta, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
+      const gateIds = { next: 0 };
+      const pool = setup.pool ?? inlinePool();
+      return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, ot, delta, gateIds, info, masks, layerRng, pool, scheme) };
+    },
+    async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
+      const ot = await OtExtReceiver.setup(channel, rng, setup.pool !== undefined ? { pool: setup.pool } : {});
+      return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, ot, info, clientShare, scheme) };
+    },
+    decodeServerLayer(info, bytes) {
+      const context = `garbled activations, stored layer ${info.index}`;
+      const r = new SlotReader(bytes, context);
+      const delta = r.words('Δ', W);
+      const n = r.u32('batch count');
+      if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
+      const prepared: ServerBatch[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = r.u32('batch start');
+        const count = r.u32('batch size');
+        checkBatch(info, i, start, count, context);
+        prepared.push({ start, count, shareZero: r.words('share zero-labels', L * count) });
+      }
+      r.end();
+      return serverLayer(info, delta, prepared);
+    },
+    decodeClientLayer(info, bytes) {
+      const context = `garbled activations, stored layer ${info.index}`;
+      const circuit = reluCircuit(paramsOf(info));
+      const r = new SlotReader(bytes, context);
+      const n = r.u32('batch count');
+      if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
+      const prepared: ClientBatch[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = r.u32('batch start');
+        const count = r.u32('batch size');
+        checkBatch(info, i, start, count, context);
+        const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
+        checkScheme(garbled, scheme, context);
+        if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
+        const clientLabels = r.words('client labels', L * count);
+        const maskLabels = r.words('mask labels', L * count);
+        prepared.push({ start, count, garbled, clientLabels, maskLabels });
+      }
+      r.end();
+      return clientLayer(info, prepared);
+    },
+  });
+}
+
+/** The half-gates garbled-circuit activation backend (id `garbled-circuits`). Spec: §9.9.4 */
+export const garbledActivations: ActivationBackend = makeBackend('half-gates');
+/** The three-halves garbled-circuit activation backend (id `garbled-circuits-three-halves`, §5.13). Spec: §9.9.4 */
+export const garbledActivationsThreeHalves: ActivationBackend = makeBackend('three-halves');

@@ -10,8 +10,8 @@
  */
 import { DEFAULT_OPEN_CHUNK, OPEN_HEADER_BYTES } from '../beaver/wire.js';
 import { reluCircuit, SHARE_BITS } from '../gc/relu-circuit.js';
-import { LABEL_BYTES, TABLE_WORDS_PER_AND } from '../gc/garble.js';
-import { GARBLED_HEADER_BYTES, LABELS_HEADER_BYTES } from '../gc/serialize.js';
+import { LABEL_BYTES, type GarblingScheme } from '../gc/garble.js';
+import { GARBLED_HEADER_BYTES, garbledTableBytes, LABELS_HEADER_BYTES } from '../gc/serialize.js';
 import type { Channel } from '../net/channel.js';
 import { shapeSize } from '../nn/tensor.js';
 import { KAPPA } from '../ot/transpose.js';
@@ -19,7 +19,7 @@ import { DEFAULT_CHUNK_SIZE as OT_CHUNK, EXT_HEADER_BYTES } from '../ot/iknp.js'
 import { POINT_BYTES } from '../ot/base-ot.js';
 import { encodeArchitecture, MAX_ARCHITECTURE_BYTES, type Architecture } from './architecture.js';
 import type { ComponentMessageBounds, ProtocolBackend } from './backend.js';
-import { GC_BATCH, garbledActivations } from './garbled-activations.js';
+import { GC_BATCH, garbledActivations, garbledActivationsThreeHalves } from './garbled-activations.js';
 import { FIELD_ELEMENT_BYTES, fieldVectorMessageBytes, MAX_BACKEND_ID_LENGTH } from './messages.js';
 import { MAX_SERVICE_STRING } from './service-messages.js';
 
@@ -48,7 +48,7 @@ export interface PhaseMessageLimits {
  * of 8192 OTs, the client the garbled tables and the mask labels; online the client receives the
  * share labels. Spec: §9.14.5
  */
-export function garbledActivationBounds(architecture: Architecture, role: 'client' | 'server'): ComponentMessageBounds {
+export function garbledActivationBounds(architecture: Architecture, role: 'client' | 'server', scheme: GarblingScheme = 'half-gates'): ComponentMessageBounds {
   const baseOt = 16 + 2 * KAPPA * POINT_BYTES;
   let preprocessing = 0;
   let online = 0;
@@ -61,7 +61,7 @@ export function garbledActivationBounds(architecture: Architecture, role: 'clien
       preprocessing = Math.max(preprocessing, EXT_HEADER_BYTES + (KAPPA / 8) * 128 * Math.ceil(ots / 128));
     } else {
       const and = reluCircuit({ kind: layer.op, shift: architecture.fractionalBits }).counts.and;
-      const tables = 16 + GARBLED_HEADER_BYTES + 4 * TABLE_WORDS_PER_AND * and * count + Math.ceil((SHARE_BITS * count) / 8);
+      const tables = 16 + GARBLED_HEADER_BYTES + garbledTableBytes(and * count, scheme) + Math.ceil((SHARE_BITS * count) / 8);
       preprocessing = Math.max(preprocessing, tables, labels);
       online = Math.max(online, labels);
     }
@@ -71,13 +71,14 @@ export function garbledActivationBounds(architecture: Architecture, role: 'clien
 
 /** Whether every component of `backend` declares its message bounds (else no limit is staged). Spec: §9.14.5 */
 export function declaresMessageBounds(backend: ProtocolBackend): boolean {
-  return [backend.linear, backend.activations, backend.triples].every((c) => typeof c.maxMessageBytes === 'function' || c === garbledActivations);
+  return [backend.linear, backend.activations, backend.triples].every((c) => typeof c.maxMessageBytes === 'function' || c === garbledActivations || c === garbledActivationsThreeHalves);
 }
 
 /** A component's bounds, or null when it declares none (an unknown backend: no lowered limit). */
 function boundsOf(component: ProtocolBackend[keyof ProtocolBackend], architecture: Architecture, role: 'client' | 'server'): ComponentMessageBounds | null {
   if (component.maxMessageBytes) return component.maxMessageBytes(architecture, role);
   if (component === garbledActivations) return garbledActivationBounds(architecture, role);
+  if (component === garbledActivationsThreeHalves) return garbledActivationBounds(architecture, role, 'three-halves');
   return null;
 }
 
