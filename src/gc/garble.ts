@@ -38,7 +38,7 @@ export type GarblingScheme = 'half-gates' | 'three-halves';
 export const GARBLING_SCHEMES: readonly GarblingScheme[] = ['half-gates', 'three-halves'];
 
 /** Checks a scheme name (default half gates). Spec: §5.13 */
-export function checkScheme(scheme: unknown): GarblingScheme {
+export function checkGarblingScheme(scheme: unknown): GarblingScheme {
   if (scheme === undefined) return 'half-gates';
   if (scheme !== 'half-gates' && scheme !== 'three-halves') throw new InvalidArgumentError(`garbling scheme must be half-gates or three-halves, got ${String(scheme)}`);
   return scheme;
@@ -192,7 +192,7 @@ export function partyWires(circuit: Circuit, party: Party): number[] {
 export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}): Garbling {
   const instances = checkCount(options.instances ?? 1, 'instances');
   const firstGateId = options.firstGateId ?? 0;
-  const scheme = checkScheme(options.scheme);
+  const scheme = checkGarblingScheme(options.scheme);
   const three = scheme === 'three-halves';
   checkGateIds(circuit, instances, firstGateId, scheme);
   const delta = options.delta !== undefined ? checkDelta(options.delta) : sampleDelta(rng);
@@ -246,7 +246,7 @@ export class GarblerSession {
 
   constructor(rng: Rng, options: { readonly delta?: Uint32Array; readonly firstGateId?: number; readonly scheme?: GarblingScheme } = {}) {
     this.#rng = rng;
-    this.scheme = checkScheme(options.scheme);
+    this.scheme = checkGarblingScheme(options.scheme);
     this.delta = options.delta !== undefined ? checkDelta(options.delta) : sampleDelta(rng);
     this.#nextGateId = checkCount(options.firstGateId ?? 0, 'firstGateId');
   }
@@ -355,7 +355,7 @@ export function decodeOutputs(garbled: GarbledCircuit, outputLabels: Uint32Array
 /** Checks that `garbled` fits `circuit`; returns its instance count. */
 export function checkGarbled(circuit: Circuit, garbled: GarbledCircuit): number {
   const instances = checkCount(garbled.instances, 'garbled.instances');
-  const scheme = checkScheme(garbled.scheme);
+  const scheme = checkGarblingScheme(garbled.scheme);
   const words = tableWordsPerAnd(scheme);
   if (garbled.andGates !== circuit.counts.and) throw new SizeMismatchError(`garbled circuit has ${garbled.andGates} AND gates per instance, the circuit ${circuit.counts.and}`);
   if (garbled.outputBits !== circuit.outputBits) throw new SizeMismatchError(`garbled circuit has ${garbled.outputBits} output bits per instance, the circuit ${circuit.outputBits}`);

@@ -25,7 +25,7 @@ import {
   evaluateGarbled,
   garble,
   LABEL_WORDS,
-  checkScheme,
+  checkGarblingScheme,
   partyWires,
   sampleDelta,
   tableWordsPerAnd,
@@ -145,7 +145,7 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
   if (!Number.isSafeInteger(instances) || instances < 0) throw new InvalidArgumentError(`instances must be a non-negative integer, got ${instances}`);
   const B = checkBatch(options.batchInstances ?? DEFAULT_BATCH_INSTANCES);
   const firstGateId = options.firstGateId ?? 0;
-  const scheme = checkScheme(options.scheme);
+  const scheme = checkGarblingScheme(options.scheme);
   const A = circuit.counts.and;
   const delta = options.delta !== undefined ? Uint32Array.from(options.delta) : sampleDelta(rng);
   const evWires = partyWires(circuit, 'evaluator').length;
