@@ -3,7 +3,8 @@
  * `node bench/report.mjs` on a JSON report for per-operation medians).
  *
  * Names carrying "[ops=N]" count N AND gates (or N ReLUs), so ns/op is ns per AND gate (or ReLU):
- * AND/s = 10^9 / (ns per AND). ReLU batches are measured with each AES backend (§5.1) in the same run.
+ * AND/s = 10^9 / (ns per AND). ReLU batches are measured with each AES backend (§5.1) and both
+ * garbling schemes (half gates §5.6, three halves §5.13) in the same run.
  * Bytes per ReLU are printed once at start-up. The whole run is one thread; the machine's other load shows up directly in the medians.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,14 +41,19 @@ const relu = garbleRelus(N_RELU, rng);
 const reluServer = reluServerLabels(relu, s, m);
 const reluClient = reluClientLabels(relu, c);
 
-for (const kind of ['relu', 'relu6'] as const) {
-  const cost = reluCost({ kind });
-  const perRelu = cost.tableBytes + cost.serverLabelBytes + 41 / 8;
-  console.log(
-    `${kind}: ${cost.andGates} AND gates, ${cost.tableBytes} bytes of tables + ${cost.serverLabelBytes} bytes of server labels + 41 decoding bits = ${perRelu.toFixed(1)} bytes per ReLU (+ ${cost.clientOts} correlated OTs for the client's labels)`,
-  );
+const relu3 = garbleRelus(N_RELU, rng, { scheme: 'three-halves' });
+const relu3Server = reluServerLabels(relu3, s, m);
+const relu3Client = reluClientLabels(relu3, c);
+for (const scheme of ['half-gates', 'three-halves'] as const) {
+  for (const kind of ['relu', 'relu6'] as const) {
+    const cost = reluCost({ kind }, scheme);
+    const perRelu = cost.tableBytes + cost.serverLabelBytes + 41 / 8;
+    console.log(
+      `${scheme} ${kind}: ${cost.andGates} AND gates, ${cost.tableBytes} bytes of tables + ${cost.serverLabelBytes} bytes of server labels + 41 decoding bits = ${perRelu.toFixed(1)} bytes per ReLU (+ ${cost.clientOts} correlated OTs for the client's labels)`,
+    );
+  }
 }
-console.log(`garbled batch of ${N_RELU} ReLUs: ${serializeGarbledCircuit(relu.circuit, relu.garbled).length} bytes serialized`);
+console.log(`garbled batch of ${N_RELU} ReLUs: ${serializeGarbledCircuit(relu.circuit, relu.garbled).length} bytes serialized (half gates), ${serializeGarbledCircuit(relu3.circuit, relu3.garbled).length} (three halves)`);
 
 describe('half-gates on aes_128 (6400 AND gates)', () => {
   bench(`garble, 1 instance [ops=${AES_AND}]`, () => {
@@ -81,6 +87,12 @@ for (const backend of nodeAesAvailable() ? (['typescript', 'node-crypto'] as con
     }, opts);
     bench(`evaluate, per AND gate [ops=${N_RELU * 258}]`, () => {
       evaluateRelus({}, relu.garbled, reluServer, reluClient);
+    }, opts);
+    bench(`three halves: garble, per AND gate [ops=${N_RELU * 258}]`, () => {
+      garbleRelus(N_RELU, rng, { scheme: 'three-halves' });
+    }, opts);
+    bench(`three halves: evaluate, per AND gate [ops=${N_RELU * 258}]`, () => {
+      evaluateRelus({}, relu3.garbled, relu3Server, relu3Client);
     }, opts);
   });
 }

@@ -1,4 +1,5 @@
 // Garbling throughput in plain Node on the compiled library, in CPU time (best of N runs), which is
+// measured for both garbling schemes (half gates and three halves, §5.13) and
 // less disturbed than wall-clock time when other jobs share the machine. Vitest's module transform
 // can slow hot loops, so this complements bench/gc.bench.ts. Both AES backends (§5.1) are measured.
 //
@@ -32,14 +33,18 @@ const [b32, o32] = [new Int32Array(blocks.buffer), new Int32Array(out.buffer)];
 const aes = parseBristol(gunzipSync(readFileSync(new URL('../test/gc/fixtures/bristol/aes_128.txt.gz', import.meta.url))).toString()).circuit;
 
 function garbling(name, circuit, instances) {
-  const rng = fromTextSeed(`bench/node/${name}`);
-  const ands = circuit.counts.and * instances;
-  const g = garble(circuit, rng, { instances });
-  const gl = encodeInputs(circuit, g.secrets, 'garbler', new Uint8Array(circuit.inputBits('garbler') * instances));
-  const el = encodeInputs(circuit, g.secrets, 'evaluator', new Uint8Array(circuit.inputBits('evaluator') * instances));
-  const gr = best(ands, () => garble(circuit, rng, { instances }));
-  const ev = best(ands, () => evaluateGarbled(circuit, g.garbled, gl, el));
-  console.log(`  ${name.padEnd(22)}garble ${gr} M AND/s, evaluate ${ev} M AND/s`);
+  // Half gates and three halves (§5.13) on the same circuit, interleaved in one run.
+  const rates = {};
+  for (const scheme of ['half-gates', 'three-halves']) {
+    const rng = fromTextSeed(`bench/node/${name}`);
+    const ands = circuit.counts.and * instances;
+    const g = garble(circuit, rng, { instances, scheme });
+    const gl = encodeInputs(circuit, g.secrets, 'garbler', new Uint8Array(circuit.inputBits('garbler') * instances));
+    const el = encodeInputs(circuit, g.secrets, 'evaluator', new Uint8Array(circuit.inputBits('evaluator') * instances));
+    rates[scheme] = [best(ands, () => garble(circuit, rng, { instances, scheme })), best(ands, () => evaluateGarbled(circuit, g.garbled, gl, el))];
+  }
+  const [hg, th] = [rates['half-gates'], rates['three-halves']];
+  console.log(`  ${name.padEnd(22)}half gates: garble ${hg[0]} M AND/s, evaluate ${hg[1]} M AND/s | three halves: garble ${th[0]} (${(th[0] / hg[0]).toFixed(2)}×), evaluate ${th[1]} (${(th[1] / hg[1]).toFixed(2)}×)`);
 }
 
 for (const backend of nodeAesAvailable() ? ['typescript', 'node-crypto'] : ['typescript']) {

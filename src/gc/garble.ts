@@ -16,6 +16,7 @@ import type { Rng } from '../random/rng.js';
 import type { Circuit, Party } from './circuit.js';
 import { evaluateChunk, garbleChunk, KernelScratch, loadInputLabels, storeOutputLabels, type KernelJob } from './halfgates.js';
 import { labelPlan } from './plan.js';
+import { evaluateChunk3, garbleChunk3, THREE_HALVES_SCRATCH_BLOCKS, THREE_HALVES_TABLE_WORDS } from './threehalves.js';
 
 /** Words per label. */
 export const LABEL_WORDS = 4;
@@ -25,6 +26,28 @@ export const LABEL_BYTES = 16;
 export const TABLE_WORDS_PER_AND = 8;
 /** Gate ids (tweaks are 2·id and 2·id + 1) must stay below 2^52 so that tweaks are safe integers. */
 export const MAX_GATE_ID = 2 ** 52;
+/** Gate ids under three-halves garbling (tweaks 3·id … 3·id + 2) stay below 2^51. Spec: §5.13 */
+export const THREE_HALVES_MAX_GATE_ID = 2 ** 51;
+
+/**
+ * The garbling schemes: half gates (§5.6, the default: two 128-bit ciphertexts per AND gate) and
+ * three halves (§5.13: three 64-bit half-ciphertexts and 5 control bits). Spec: §5.6, §5.13
+ */
+export type GarblingScheme = 'half-gates' | 'three-halves';
+/** All {@link GarblingScheme}s. Spec: §5.13 */
+export const GARBLING_SCHEMES: readonly GarblingScheme[] = ['half-gates', 'three-halves'];
+
+/** Checks a scheme name (default half gates). Spec: §5.13 */
+export function checkGarblingScheme(scheme: unknown): GarblingScheme {
+  if (scheme === undefined) return 'half-gates';
+  if (scheme !== 'half-gates' && scheme !== 'three-halves') throw new InvalidArgumentError(`garbling scheme must be half-gates or three-halves, got ${String(scheme)}`);
+  return scheme;
+}
+
+/** Words per AND gate of `GarbledCircuit.tables` under a scheme: 8 (half gates) or 7 (three halves). Spec: §5.13 */
+export function tableWordsPerAnd(scheme: GarblingScheme = 'half-gates'): number {
+  return scheme === 'three-halves' ? THREE_HALVES_TABLE_WORDS : TABLE_WORDS_PER_AND;
+}
 /**
  * Label slots × instances held at once by a kernel: 32 KiB of labels with the TypeScript AES (its
  * tables compete for the caches), 512 KiB with OpenSSL's (one backend call per AND gate and chunk
@@ -49,6 +72,8 @@ export interface GarbleOptions {
    * order), e.g. the sender's outputs of a correlated OT; default: drawn from the rng.
    */
   readonly evaluatorZeroLabels?: Uint32Array;
+  /** The garbling scheme (default half gates, §5.6; three halves, §5.13). */
+  readonly scheme?: GarblingScheme;
 }
 
 /** What the garbler sends: the ciphertexts and the decoding bits. Spec: §5.6 */
@@ -61,10 +86,15 @@ export interface GarbledCircuit {
   readonly andGates: number;
   /** Output bits per instance. */
   readonly outputBits: number;
-  /** TG ‖ TE (8 words) per AND gate, gates in circuit order, instance by instance. */
+  /**
+   * Per AND gate, gates in circuit order, instance by instance: TG ‖ TE (8 words) under half gates;
+   * G₀ ‖ G₁ ‖ G₂ and a word holding the 5 control bits (7 words) under three halves (§5.13).
+   */
   readonly tables: Uint32Array;
   /** lsb of each output wire's zero-label (one byte, 0 or 1, per output bit), instance by instance. */
   readonly decoding: Uint8Array;
+  /** The scheme; absent means half gates (§5.6). */
+  readonly scheme?: GarblingScheme;
 }
 
 /** What the garbler keeps: Δ and the zero-label of every input wire of every instance. Spec: §5.6 */
@@ -127,10 +157,11 @@ export function sampleDelta(rng: Rng): Uint32Array {
   return d;
 }
 
-function checkGateIds(circuit: Circuit, instances: number, firstGateId: number): void {
+function checkGateIds(circuit: Circuit, instances: number, firstGateId: number, scheme: GarblingScheme = 'half-gates'): void {
   checkCount(firstGateId, 'firstGateId');
-  if (firstGateId + instances * circuit.counts.and > MAX_GATE_ID) {
-    throw new OutOfRangeError(`gate ids ${firstGateId} + ${instances}·${circuit.counts.and} exceed 2^52`);
+  const max = scheme === 'three-halves' ? THREE_HALVES_MAX_GATE_ID : MAX_GATE_ID;
+  if (firstGateId + instances * circuit.counts.and > max) {
+    throw new OutOfRangeError(`gate ids ${firstGateId} + ${instances}·${circuit.counts.and} exceed 2^${scheme === 'three-halves' ? 51 : 52}`);
   }
 }
 
@@ -154,12 +185,16 @@ export function partyWires(circuit: Circuit, party: Party): number[] {
  * Garbles `instances` copies of `circuit`. Randomness, in this order: Δ (16 bytes, lsb forced to 1;
  * skipped when `options.delta` is given), then the zero-labels of every input wire of every instance
  * (16 bytes each, instance by instance, wire order); when `evaluatorZeroLabels` is given it replaces
- * the evaluator's. Spec: §5.6
+ * the evaluator's. Under three halves (`scheme`, §5.13) ⌈AND gates · instances / 4⌉ bytes follow:
+ * the two random bits of AND gate k (instance by instance, gates in order) are bits 2(k mod 4) and
+ * 2(k mod 4) + 1 of byte ⌊k/4⌋. Spec: §5.6, §5.13
  */
 export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}): Garbling {
   const instances = checkCount(options.instances ?? 1, 'instances');
   const firstGateId = options.firstGateId ?? 0;
-  checkGateIds(circuit, instances, firstGateId);
+  const scheme = checkGarblingScheme(options.scheme);
+  const three = scheme === 'three-halves';
+  checkGateIds(circuit, instances, firstGateId, scheme);
   const delta = options.delta !== undefined ? checkDelta(options.delta) : sampleDelta(rng);
   const W = circuit.inputWireCount;
   const inputZeroLabels = new Uint32Array(rng.bytes(LABEL_BYTES * W * instances).buffer);
@@ -168,26 +203,30 @@ export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}):
     const given = checkLabels(options.evaluatorZeroLabels, ev.length * instances, 'evaluatorZeroLabels');
     moveLabels(inputZeroLabels, W, given, ev, instances, false);
   }
+  // Three halves: two random bits per AND gate (§5.13), four gates per byte, after the labels.
+  const gates = circuit.counts.and * instances;
+  const dice = three && gates > 0 ? rng.bytes(Math.ceil(gates / 4)) : new Uint8Array(0);
   const job = kernelJob(circuit, firstGateId);
   const { plan } = job;
-  const tables = new Uint32Array(TABLE_WORDS_PER_AND * circuit.counts.and * instances);
+  const tables = new Uint32Array(tableWordsPerAnd(scheme) * gates);
   const m = circuit.outputBits;
   const decoding = new Uint8Array(m * instances);
   const C = chunkSize(job, instances);
-  const scratch = new KernelScratch(plan.slots, C);
+  const scratch = new KernelScratch(plan.slots, C, three ? THREE_HALVES_SCRATCH_BLOCKS : 4);
   const d = int32(delta);
   const zero = int32(inputZeroLabels);
   const t = int32(tables);
   for (let first = 0; first < instances; first += C) {
     const n = Math.min(C, instances - first);
     loadInputLabels(scratch, zero, W, first, n);
-    garbleChunk(job, d, scratch, first, n, t);
+    if (three) garbleChunk3(job, d, scratch, first, n, t, dice);
+    else garbleChunk(job, d, scratch, first, n, t);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < m; j++) decoding[(first + i) * m + j] = scratch.labels[(plan.outputSlots[j] * C + i) * 4] & 1;
     }
   }
   return {
-    garbled: { instances, firstGateId, andGates: circuit.counts.and, outputBits: m, tables, decoding },
+    garbled: { instances, firstGateId, andGates: circuit.counts.and, outputBits: m, tables, decoding, ...(three ? { scheme } : {}) },
     secrets: { delta, inputZeroLabels },
   };
 }
@@ -200,11 +239,14 @@ export function garble(circuit: Circuit, rng: Rng, options: GarbleOptions = {}):
  */
 export class GarblerSession {
   readonly delta: Uint32Array;
+  /** The scheme of every garbling of this session (§5.13). */
+  readonly scheme: GarblingScheme;
   readonly #rng: Rng;
   #nextGateId: number;
 
-  constructor(rng: Rng, options: { readonly delta?: Uint32Array; readonly firstGateId?: number } = {}) {
+  constructor(rng: Rng, options: { readonly delta?: Uint32Array; readonly firstGateId?: number; readonly scheme?: GarblingScheme } = {}) {
     this.#rng = rng;
+    this.scheme = checkGarblingScheme(options.scheme);
     this.delta = options.delta !== undefined ? checkDelta(options.delta) : sampleDelta(rng);
     this.#nextGateId = checkCount(options.firstGateId ?? 0, 'firstGateId');
   }
@@ -216,7 +258,7 @@ export class GarblerSession {
 
   /** Garbles with this session's Δ and the next free gate ids (see {@link garble}). Spec: §5.6 */
   garble(circuit: Circuit, options: { readonly instances?: number; readonly evaluatorZeroLabels?: Uint32Array } = {}): Garbling {
-    const result = garble(circuit, this.#rng, { ...options, delta: this.delta, firstGateId: this.#nextGateId });
+    const result = garble(circuit, this.#rng, { ...options, delta: this.delta, firstGateId: this.#nextGateId, scheme: this.scheme });
     this.#nextGateId += result.garbled.instances * result.garbled.andGates;
     return result;
   }
@@ -287,13 +329,15 @@ export function evaluateGarbled(circuit: Circuit, garbled: GarbledCircuit, garbl
   const m = circuit.outputBits;
   const out = new Uint32Array(LABEL_WORDS * m * instances);
   const C = chunkSize(job, instances);
-  const scratch = new KernelScratch(plan.slots, C);
+  const three = garbled.scheme === 'three-halves';
+  const scratch = new KernelScratch(plan.slots, C, three ? THREE_HALVES_SCRATCH_BLOCKS : 4);
   const t = int32(garbled.tables);
   const o32 = int32(out);
   for (let first = 0; first < instances; first += C) {
     const n = Math.min(C, instances - first);
     loadInputLabels(scratch, all, W, first, n);
-    evaluateChunk(job, scratch, first, n, t);
+    if (three) evaluateChunk3(job, scratch, first, n, t);
+    else evaluateChunk(job, scratch, first, n, t);
     storeOutputLabels(scratch, plan.outputSlots, o32, first, n);
   }
   return out;
@@ -311,14 +355,16 @@ export function decodeOutputs(garbled: GarbledCircuit, outputLabels: Uint32Array
 /** Checks that `garbled` fits `circuit`; returns its instance count. */
 export function checkGarbled(circuit: Circuit, garbled: GarbledCircuit): number {
   const instances = checkCount(garbled.instances, 'garbled.instances');
+  const scheme = checkGarblingScheme(garbled.scheme);
+  const words = tableWordsPerAnd(scheme);
   if (garbled.andGates !== circuit.counts.and) throw new SizeMismatchError(`garbled circuit has ${garbled.andGates} AND gates per instance, the circuit ${circuit.counts.and}`);
   if (garbled.outputBits !== circuit.outputBits) throw new SizeMismatchError(`garbled circuit has ${garbled.outputBits} output bits per instance, the circuit ${circuit.outputBits}`);
-  if (!(garbled.tables instanceof Uint32Array) || garbled.tables.length !== TABLE_WORDS_PER_AND * circuit.counts.and * instances) {
-    throw new SizeMismatchError(`garbled tables must hold ${TABLE_WORDS_PER_AND * circuit.counts.and * instances} words`);
+  if (!(garbled.tables instanceof Uint32Array) || garbled.tables.length !== words * circuit.counts.and * instances) {
+    throw new SizeMismatchError(`garbled tables must hold ${words * circuit.counts.and * instances} words`);
   }
   if (!(garbled.decoding instanceof Uint8Array) || garbled.decoding.length !== circuit.outputBits * instances) {
     throw new SizeMismatchError(`decoding must hold ${circuit.outputBits * instances} bits`);
   }
-  checkGateIds(circuit, instances, garbled.firstGateId);
+  checkGateIds(circuit, instances, garbled.firstGateId, scheme);
   return instances;
 }

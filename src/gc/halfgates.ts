@@ -31,15 +31,16 @@ export interface KernelJob {
 export class KernelScratch {
   readonly chunk: number;
   readonly labels: Int32Array;
-  /** Permutation inputs σ(x) ⊕ i of one AND gate: 4 blocks per instance (garbler), 2 (evaluator). */
+  /** Permutation inputs σ(x) ⊕ i of one AND gate: 4 blocks per instance (garbler), 2 (evaluator); 6 and 3 for three halves. */
   readonly x: Int32Array;
   /** Their images under π. */
   readonly y: Int32Array;
-  constructor(slots: number, chunk: number) {
+  /** `blocks`: AES inputs per instance and AND gate (4 for half gates, 6 for three halves, §5.13). */
+  constructor(slots: number, chunk: number, blocks = 4) {
     this.chunk = chunk;
     this.labels = new Int32Array(slots * chunk * 4);
-    this.x = new Int32Array(16 * chunk);
-    this.y = new Int32Array(16 * chunk);
+    this.x = new Int32Array(4 * blocks * chunk);
+    this.y = new Int32Array(4 * blocks * chunk);
   }
 }
 

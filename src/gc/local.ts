@@ -8,7 +8,7 @@
 import { SizeMismatchError } from '../errors.js';
 import type { Rng } from '../random/rng.js';
 import type { Circuit, Party } from './circuit.js';
-import { decodeOutputs, encodeInputs, evaluateGarbled, garble, type GarbledCircuit } from './garble.js';
+import { decodeOutputs, encodeInputs, evaluateGarbled, garble, type GarbledCircuit, type GarblingScheme } from './garble.js';
 import { bigintToBits, bitsToBigint } from './values.js';
 import { concatBytes } from '../math/bytes.js';
 
@@ -38,12 +38,17 @@ export function outputValues(circuit: Circuit, bits: Uint8Array, instance = 0): 
 
 /**
  * Garbles `circuit` for each of the given instances (one bigint per input value each), evaluates
- * every instance from its active labels and returns the decoded outputs, with the garbled circuit.
- * Spec: §5.6
+ * every instance from its active labels and returns the decoded outputs, with the garbled circuit
+ * (`options.scheme`: half gates by default, or three halves, §5.13). Spec: §5.6
  */
-export function garbleAndEvaluate(circuit: Circuit, instances: readonly (readonly bigint[])[], rng: Rng): { outputs: bigint[][]; garbled: GarbledCircuit } {
+export function garbleAndEvaluate(
+  circuit: Circuit,
+  instances: readonly (readonly bigint[])[],
+  rng: Rng,
+  options: { readonly scheme?: GarblingScheme } = {},
+): { outputs: bigint[][]; garbled: GarbledCircuit } {
   const n = instances.length;
-  const { garbled, secrets } = garble(circuit, rng, { instances: n });
+  const { garbled, secrets } = garble(circuit, rng, { instances: n, ...(options.scheme !== undefined ? { scheme: options.scheme } : {}) });
   const concat = (party: Party): Uint8Array => concatBytes(instances.map((values) => partyBits(circuit, party, values)));
   const g = encodeInputs(circuit, secrets, 'garbler', concat('garbler'));
   const e = encodeInputs(circuit, secrets, 'evaluator', concat('evaluator'));

@@ -24,11 +24,13 @@ import {
   evaluateGarbled,
   garble,
   LABEL_WORDS,
+  checkGarblingScheme,
   partyWires,
   sampleDelta,
-  TABLE_WORDS_PER_AND,
+  tableWordsPerAnd,
   type GarbledCircuit,
   type Garbling,
+  type GarblingScheme,
 } from './garble.js';
 import { reluCircuit, reluParams, SHARE_BITS, type ReluParams } from './relu-circuit.js';
 import type { ReluGarbling } from './relu.js';
@@ -72,6 +74,8 @@ export interface GarbleBatchInput {
   readonly firstGateId: number;
   readonly delta: Uint32Array;
   readonly evaluatorZeroLabels?: Uint32Array;
+  /** Garbling scheme (default half gates; §5.13). */
+  readonly scheme?: GarblingScheme;
 }
 
 /** Output of the `gc.garbleBatch` task. */
@@ -97,6 +101,7 @@ export function garbleBatchTask(input: GarbleBatchInput): GarbleBatchOutput {
     firstGateId: input.firstGateId,
     delta: input.delta,
     ...(input.evaluatorZeroLabels !== undefined ? { evaluatorZeroLabels: input.evaluatorZeroLabels } : {}),
+    ...(input.scheme !== undefined ? { scheme: input.scheme } : {}),
   });
   return { tables: g.garbled.tables, decoding: g.garbled.decoding, inputZeroLabels: g.secrets.inputZeroLabels };
 }
@@ -133,6 +138,8 @@ export interface BatchedGarbleOptions {
   readonly evaluatorZeroLabels?: Uint32Array;
   /** Where batches run (default {@link inlineGcPool}: this thread). */
   readonly pool?: TaskPool<GcTasks>;
+  /** Garbling scheme (default half gates, §5.6; three halves, §5.13). */
+  readonly scheme?: GarblingScheme;
 }
 
 function checkBatch(b: unknown): number {
@@ -150,6 +157,7 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
   if (!Number.isSafeInteger(instances) || instances < 0) throw new InvalidArgumentError(`instances must be a non-negative integer, got ${instances}`);
   const B = checkBatch(options.batchInstances ?? DEFAULT_BATCH_INSTANCES);
   const firstGateId = options.firstGateId ?? 0;
+  const scheme = checkGarblingScheme(options.scheme);
   const A = circuit.counts.and;
   const delta = options.delta !== undefined ? Uint32Array.from(options.delta) : sampleDelta(rng);
   const evWires = partyWires(circuit, 'evaluator').length;
@@ -170,29 +178,32 @@ export async function garbleBatched(ref: CircuitRef, rng: Rng, options: BatchedG
       firstGateId: firstGateId + first * A,
       delta,
       ...(ez !== undefined ? { evaluatorZeroLabels: ez.slice(LABEL_WORDS * evWires * first, LABEL_WORDS * evWires * (first + n)) } : {}),
+      ...(scheme !== 'half-gates' ? { scheme } : {}),
     };
   });
   const m = circuit.outputBits;
   const W = circuit.inputWireCount;
-  const tables = new Uint32Array(TABLE_WORDS_PER_AND * A * instances);
+  const words = tableWordsPerAnd(scheme);
+  const tables = new Uint32Array(words * A * instances);
   const decoding = new Uint8Array(m * instances);
   const inputZeroLabels = new Uint32Array(LABEL_WORDS * W * instances);
   parts.forEach((p, b) => {
     const first = b * B;
-    tables.set(p.tables, TABLE_WORDS_PER_AND * A * first);
+    tables.set(p.tables, words * A * first);
     decoding.set(p.decoding, m * first);
     inputZeroLabels.set(p.inputZeroLabels, LABEL_WORDS * W * first);
   });
   return {
-    garbled: { instances, firstGateId, andGates: A, outputBits: m, tables, decoding },
+    garbled: { instances, firstGateId, andGates: A, outputBits: m, tables, decoding, ...(scheme !== 'half-gates' ? { scheme } : {}) },
     secrets: { delta, inputZeroLabels },
   };
 }
 
 /** The instances first … first + n − 1 of a garbled circuit, as a garbled circuit of its own. */
 function sliceGarbled(g: GarbledCircuit, first: number, n: number): GarbledCircuit {
-  const t = TABLE_WORDS_PER_AND * g.andGates;
+  const t = tableWordsPerAnd(g.scheme) * g.andGates;
   return {
+    ...(g.scheme !== undefined ? { scheme: g.scheme } : {}),
     instances: n,
     firstGateId: g.firstGateId + first * g.andGates,
     andGates: g.andGates,

@@ -34,6 +34,7 @@ import {
   type GarbledCircuit,
   type GarblerSecrets,
   type Garbling,
+  type GarblingScheme,
 } from './garble.js';
 import { reluCircuit, reluGarblerValues, reluParams, SHARE_BITS, type ReluParams } from './relu-circuit.js';
 
@@ -45,6 +46,8 @@ export interface GarbleRelusOptions extends ReluParams {
   readonly clientZeroLabels?: Uint32Array;
   /** Gate id of the first AND gate (§5.6); default 0. Batches under one Δ MUST use disjoint ranges. */
   readonly firstGateId?: number;
+  /** Garbling scheme (default half gates; three halves, §5.13). With a session: the session's. */
+  readonly scheme?: GarblingScheme;
 }
 
 /** The server's side of a garbled batch. Spec: §5.8 */
@@ -72,12 +75,16 @@ export function garbleRelus(count: number, source: Rng | GarblerSession, options
     if (options.delta !== undefined || options.firstGateId !== undefined) {
       throw new InvalidArgumentError('garbleRelus: delta and firstGateId come from the session');
     }
+    if (options.scheme !== undefined && options.scheme !== source.scheme) {
+      throw new InvalidArgumentError(`garbleRelus: scheme ${options.scheme} differs from the session's ${source.scheme}`);
+    }
     result = source.garble(circuit, { instances: count, ...labels });
   } else {
     result = garble(circuit, source, {
       instances: count,
       ...(options.firstGateId !== undefined ? { firstGateId: options.firstGateId } : {}),
       ...(options.delta !== undefined ? { delta: options.delta } : {}),
+      ...(options.scheme !== undefined ? { scheme: options.scheme } : {}),
       ...labels,
     });
   }
@@ -162,12 +169,16 @@ export function reluReference(clientShare: number, serverShare: number, mask: nu
   return (r + mask) % P;
 }
 
-/** AND gates and bytes of one garbled ReLU (tables 32 bytes per AND, labels 16 bytes). Spec: §5.8 */
-export function reluCost(params: ReluParams = {}): { andGates: number; tableBytes: number; serverLabelBytes: number; clientOts: number } {
+/**
+ * AND gates and bytes of one garbled ReLU: tables 32 bytes per AND under half gates, 24 bytes and
+ * 5 bits under three halves (rounded up to whole bytes per ReLU, §5.13); labels 16 bytes. Spec: §5.8
+ */
+export function reluCost(params: ReluParams = {}, scheme: GarblingScheme = 'half-gates'): { andGates: number; tableBytes: number; serverLabelBytes: number; clientOts: number } {
   const c = reluCircuit(params);
+  const and = c.counts.and;
   return {
-    andGates: c.counts.and,
-    tableBytes: 32 * c.counts.and,
+    andGates: and,
+    tableBytes: scheme === 'three-halves' ? 24 * and + Math.ceil((5 * and) / 8) : 32 * and,
     serverLabelBytes: 4 * LABEL_WORDS * c.inputBits('garbler'),
     clientOts: c.inputBits('evaluator'),
   };

@@ -12,7 +12,8 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../errors.js';
 import type { Circuit } from './circuit.js';
 import { writeBristol } from './bristol.js';
-import { checkGarbled, LABEL_BYTES, MAX_GATE_ID, partyWires, TABLE_WORDS_PER_AND, type GarbledCircuit } from './garble.js';
+import { checkGarbled, LABEL_BYTES, MAX_GATE_ID, partyWires, TABLE_WORDS_PER_AND, THREE_HALVES_MAX_GATE_ID, type GarbledCircuit, type GarblingScheme } from './garble.js';
+import { THREE_HALVES_CIPHERTEXT_BYTES, THREE_HALVES_CONTROL_BITS, THREE_HALVES_TABLE_WORDS } from './threehalves.js';
 
 /** Magic of a garbled-circuit message: "DGC1". Spec: §5.9 */
 export const GARBLED_MAGIC = Uint8Array.of(0x44, 0x47, 0x43, 0x31);
@@ -23,6 +24,57 @@ export const LABELS_MAGIC = Uint8Array.of(0x44, 0x47, 0x4c, 0x31);
  * (TCCR, two AES calls per hash) was used before and is refused. Spec: §5.9
  */
 export const HASH_MMO_FIXED_KEY_AES = 2;
+/**
+ * Hash identifier 3: three halves (§5.13) with the same one-call σ-MMO hash, its tweak blocks
+ * domain-separated by bit 127. Spec: §5.9, §5.13
+ */
+export const HASH_THREE_HALVES_MMO = 3;
+
+/**
+ * Bytes of the tables of `gates` AND gates on the wire: 32 per gate under half gates; under three
+ * halves 24 per gate (G₀ ‖ G₁ ‖ G₂) followed by the 5 control bits of every gate packed
+ * ⌈5·gates/8⌉ bytes (1.5κ + 5 bits per gate, κ = 128). Spec: §5.9, §5.13
+ */
+export function garbledTableBytes(gates: number, scheme: GarblingScheme = 'half-gates'): number {
+  return scheme === 'three-halves' ? THREE_HALVES_CIPHERTEXT_BYTES * gates + Math.ceil((THREE_HALVES_CONTROL_BITS * gates) / 8) : 4 * TABLE_WORDS_PER_AND * gates;
+}
+
+/** Writes 7-word three-halves tables as 24 bytes per gate, then the control bits packed (bit 5g + k = z_k of gate g). */
+function putThreeHalves(tables: Uint32Array, out: Uint8Array, offset: number): void {
+  const gates = tables.length / THREE_HALVES_TABLE_WORDS;
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const bitsAt = offset + THREE_HALVES_CIPHERTEXT_BYTES * gates;
+  for (let g = 0; g < gates; g++) {
+    const t = THREE_HALVES_TABLE_WORDS * g;
+    for (let k = 0; k < 6; k++) v.setUint32(offset + THREE_HALVES_CIPHERTEXT_BYTES * g + 4 * k, tables[t + k], true);
+    const z = tables[t + 6];
+    for (let k = 0; k < THREE_HALVES_CONTROL_BITS; k++) {
+      const bit = THREE_HALVES_CONTROL_BITS * g + k;
+      out[bitsAt + (bit >> 3)] |= ((z >> k) & 1) << (bit & 7);
+    }
+  }
+}
+
+/** Reads {@link putThreeHalves}'s bytes into 7-word tables; the padding bits of the control section must be zero. */
+function getThreeHalves(bytes: Uint8Array, offset: number, gates: number): Uint32Array {
+  const tables = new Uint32Array(THREE_HALVES_TABLE_WORDS * gates);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bitsAt = offset + THREE_HALVES_CIPHERTEXT_BYTES * gates;
+  for (let g = 0; g < gates; g++) {
+    const t = THREE_HALVES_TABLE_WORDS * g;
+    for (let k = 0; k < 6; k++) tables[t + k] = v.getUint32(offset + THREE_HALVES_CIPHERTEXT_BYTES * g + 4 * k, true);
+    let z = 0;
+    for (let k = 0; k < THREE_HALVES_CONTROL_BITS; k++) {
+      const bit = THREE_HALVES_CONTROL_BITS * g + k;
+      z |= ((bytes[bitsAt + (bit >> 3)] >> (bit & 7)) & 1) << k;
+    }
+    tables[t + 6] = z;
+  }
+  const used = THREE_HALVES_CONTROL_BITS * gates;
+  if (used % 8 !== 0 && bytes[bitsAt + (used >> 3)] >> (used % 8) !== 0) throw new MalformedInputError('garbled circuit: control-bit padding must be zero');
+  return tables;
+}
+
 /** Bytes of the garbled-circuit header. Spec: §5.9 */
 export const GARBLED_HEADER_BYTES = 48;
 /** Bytes of the label-message header. Spec: §5.9 */
@@ -88,14 +140,15 @@ export function serializeGarbledCircuit(circuit: Circuit, garbled: GarbledCircui
       throw new SizeMismatchError(`garbler labels must hold ${labelCount} labels`);
     }
   }
-  const tableBytes = 4 * garbled.tables.length;
+  const three = garbled.scheme === 'three-halves';
+  const tableBytes = garbledTableBytes(garbled.andGates * n, three ? 'three-halves' : 'half-gates');
   const decodingBits = garbled.decoding.length;
   const total = GARBLED_HEADER_BYTES + tableBytes + LABEL_BYTES * labelCount + Math.ceil(decodingBits / 8);
   if (total > MAX_MESSAGE_BYTES) throw new InvalidArgumentError(`garbled circuit of ${total} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte message limit`);
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
   out.set(GARBLED_MAGIC, 0);
-  out[4] = HASH_MMO_FIXED_KEY_AES;
+  out[4] = three ? HASH_THREE_HALVES_MMO : HASH_MMO_FIXED_KEY_AES;
   out.set(circuitFingerprint(circuit), 8);
   v.setUint32(24, n, true);
   v.setUint32(28, garbled.andGates, true);
@@ -103,7 +156,8 @@ export function serializeGarbledCircuit(circuit: Circuit, garbled: GarbledCircui
   v.setUint32(36, labelCount, true);
   v.setUint32(40, garbled.firstGateId % 2 ** 32, true);
   v.setUint32(44, Math.floor(garbled.firstGateId / 2 ** 32), true);
-  putWords(garbled.tables, out, GARBLED_HEADER_BYTES);
+  if (three) putThreeHalves(garbled.tables, out, GARBLED_HEADER_BYTES);
+  else putWords(garbled.tables, out, GARBLED_HEADER_BYTES);
   let o = GARBLED_HEADER_BYTES + tableBytes;
   if (garblerLabels !== undefined) putWords(garblerLabels, out, o);
   o += LABEL_BYTES * labelCount;
@@ -112,8 +166,9 @@ export function serializeGarbledCircuit(circuit: Circuit, garbled: GarbledCircui
 }
 
 /**
- * Parses {@link serializeGarbledCircuit}'s bytes. Throws {@link MalformedInputError} for a wrong
- * magic, an unknown hash, non-zero reserved bytes or padding bits, a gate id ≥ 2^52, or a length
+ * Parses {@link serializeGarbledCircuit}'s bytes (either scheme, told by the hash id). Throws
+ * {@link MalformedInputError} for a wrong magic, an unknown hash, non-zero reserved bytes or padding
+ * bits (decoding or control bits), a gate id ≥ 2^52 (2^51 under three halves), or a length
  * other than the header implies. With `circuit`, also checks the fingerprint ({@link ProtocolError})
  * and the counts ({@link SizeMismatchError}). Spec: §5.9
  */
@@ -122,7 +177,8 @@ export function deserializeGarbledCircuit(bytes: Uint8Array, circuit?: Circuit):
   if (bytes.length < GARBLED_HEADER_BYTES) throw new MalformedInputError(`garbled circuit: ${bytes.length} bytes, shorter than the ${GARBLED_HEADER_BYTES}-byte header`);
   if (bytes.length > MAX_MESSAGE_BYTES) throw new MalformedInputError('garbled circuit: message too large');
   for (let i = 0; i < 4; i++) if (bytes[i] !== GARBLED_MAGIC[i]) throw new MalformedInputError('garbled circuit: bad magic (expected "DGC1")');
-  if (bytes[4] !== HASH_MMO_FIXED_KEY_AES) throw new MalformedInputError(`garbled circuit: unknown hash ${bytes[4]}`);
+  if (bytes[4] !== HASH_MMO_FIXED_KEY_AES && bytes[4] !== HASH_THREE_HALVES_MMO) throw new MalformedInputError(`garbled circuit: unknown hash ${bytes[4]}`);
+  const scheme: GarblingScheme = bytes[4] === HASH_THREE_HALVES_MMO ? 'three-halves' : 'half-gates';
   if (bytes[5] | bytes[6] | bytes[7]) throw new MalformedInputError('garbled circuit: reserved bytes 5..7 must be zero');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fingerprint = bytes.slice(8, 24);
@@ -138,17 +194,19 @@ export function deserializeGarbledCircuit(bytes: Uint8Array, circuit?: Circuit):
   const gates = n * andGates;
   const bits = n * outputBits;
   if (!Number.isSafeInteger(gates) || !Number.isSafeInteger(bits)) throw new MalformedInputError('garbled circuit: counts too large');
-  const expected = GARBLED_HEADER_BYTES + 4 * TABLE_WORDS_PER_AND * gates + LABEL_BYTES * labelCount + Math.ceil(bits / 8);
+  const tableBytes = garbledTableBytes(gates, scheme);
+  const expected = GARBLED_HEADER_BYTES + tableBytes + LABEL_BYTES * labelCount + Math.ceil(bits / 8);
   if (expected !== bytes.length) throw new MalformedInputError(`garbled circuit: the header implies ${expected} bytes, the message has ${bytes.length}`);
+  if (scheme === 'three-halves' && firstGateId + gates > THREE_HALVES_MAX_GATE_ID) throw new MalformedInputError('garbled circuit: three-halves gate ids exceed 2^51');
   if (firstGateId + gates > MAX_GATE_ID) throw new MalformedInputError('garbled circuit: gate ids exceed 2^52');
-  const tables = getWords(bytes, GARBLED_HEADER_BYTES, TABLE_WORDS_PER_AND * gates);
-  let o = GARBLED_HEADER_BYTES + 4 * TABLE_WORDS_PER_AND * gates;
+  const tables = scheme === 'three-halves' ? getThreeHalves(bytes, GARBLED_HEADER_BYTES, gates) : getWords(bytes, GARBLED_HEADER_BYTES, TABLE_WORDS_PER_AND * gates);
+  let o = GARBLED_HEADER_BYTES + tableBytes;
   const garblerLabels = labelCount > 0 ? getWords(bytes, o, 4 * labelCount) : undefined;
   o += LABEL_BYTES * labelCount;
   const decoding = new Uint8Array(bits);
   for (let k = 0; k < bits; k++) decoding[k] = (bytes[o + (k >> 3)] >> (k & 7)) & 1;
   if (bits % 8 !== 0 && bytes[bytes.length - 1] >> (bits % 8) !== 0) throw new MalformedInputError('garbled circuit: padding bits must be zero');
-  const garbled: GarbledCircuit = { instances: n, firstGateId, andGates, outputBits, tables, decoding };
+  const garbled: GarbledCircuit = { instances: n, firstGateId, andGates, outputBits, tables, decoding, ...(scheme === 'three-halves' ? { scheme } : {}) };
   if (circuit !== undefined) {
     const want = circuitFingerprint(circuit);
     if (!want.every((x, i) => x === fingerprint[i])) throw new ProtocolError('garbled circuit: fingerprint does not match the expected circuit');

@@ -10,8 +10,8 @@
  */
 import { DEFAULT_OPEN_CHUNK, OPEN_HEADER_BYTES } from '../beaver/wire.js';
 import { reluCircuit, SHARE_BITS } from '../gc/relu-circuit.js';
-import { LABEL_BYTES, TABLE_WORDS_PER_AND } from '../gc/garble.js';
-import { GARBLED_HEADER_BYTES, LABELS_HEADER_BYTES } from '../gc/serialize.js';
+import { LABEL_BYTES, type GarblingScheme } from '../gc/garble.js';
+import { GARBLED_HEADER_BYTES, garbledTableBytes, LABELS_HEADER_BYTES } from '../gc/serialize.js';
 import type { Channel } from '../channel/channel.js';
 import { shapeSize } from '../nn/tensor.js';
 import { KAPPA } from '../ot/transpose.js';
@@ -19,8 +19,8 @@ import { DEFAULT_CHUNK_SIZE as OT_CHUNK, EXT_HEADER_BYTES } from '../ot/iknp.js'
 import { POINT_BYTES } from '../ot/base-ot.js';
 import { ggmSumsBytes, softSpokenRows, type OtExtScheme } from '../ot/softspoken.js';
 import { encodeArchitecture, MAX_ARCHITECTURE_BYTES, type Architecture } from './architecture.js';
-import type { ComponentMessageBounds, ProtocolBackend } from './backend.js';
-import { GC_BATCH, GC_OT_SCHEME, garbledActivations, garbledActivationsOtScheme } from './backends/garbled-activations.js';
+import type { ActivationBackend, ComponentMessageBounds, ProtocolBackend } from './backend.js';
+import { GC_BATCH, GC_OT_SCHEME, garbledActivationsGarbling, garbledActivationsOtScheme } from './backends/garbled-activations.js';
 import { FIELD_ELEMENT_BYTES, fieldVectorMessageBytes, MAX_BACKEND_ID_LENGTH } from './messages.js';
 import { MAX_SERVICE_STRING } from './service-messages.js';
 
@@ -50,7 +50,12 @@ export interface PhaseMessageLimits {
  * SoftSpokenOT), the client the garbled tables and the mask labels; online the client receives the
  * share labels. Spec: §9.14.5
  */
-export function garbledActivationBounds(architecture: Architecture, role: 'client' | 'server', ot: OtExtScheme = GC_OT_SCHEME): ComponentMessageBounds {
+export function garbledActivationBounds(
+  architecture: Architecture,
+  role: 'client' | 'server',
+  ot: OtExtScheme = GC_OT_SCHEME,
+  scheme: GarblingScheme = 'half-gates',
+): ComponentMessageBounds {
   const rows = ot.kind === 'iknp' ? KAPPA : softSpokenRows(ot.k);
   const baseOt = Math.max(16 + 2 * KAPPA * POINT_BYTES, ot.kind === 'iknp' ? 0 : ggmSumsBytes(ot.k));
   let preprocessing = 0;
@@ -64,7 +69,7 @@ export function garbledActivationBounds(architecture: Architecture, role: 'clien
       preprocessing = Math.max(preprocessing, EXT_HEADER_BYTES + (rows / 8) * 128 * Math.ceil(ots / 128));
     } else {
       const and = reluCircuit({ kind: layer.op, shift: architecture.fractionalBits }).counts.and;
-      const tables = 16 + GARBLED_HEADER_BYTES + 4 * TABLE_WORDS_PER_AND * and * count + Math.ceil((SHARE_BITS * count) / 8);
+      const tables = 16 + GARBLED_HEADER_BYTES + garbledTableBytes(and * count, scheme) + Math.ceil((SHARE_BITS * count) / 8);
       preprocessing = Math.max(preprocessing, tables, labels);
       online = Math.max(online, labels);
     }
@@ -81,7 +86,7 @@ export function declaresMessageBounds(backend: ProtocolBackend): boolean {
 function boundsOf(component: ProtocolBackend[keyof ProtocolBackend], architecture: Architecture, role: 'client' | 'server'): ComponentMessageBounds | null {
   if (component.maxMessageBytes) return component.maxMessageBytes(architecture, role);
   const ot = garbledOt(component);
-  if (ot !== undefined) return garbledActivationBounds(architecture, role, ot);
+  if (ot !== undefined) return garbledActivationBounds(architecture, role, ot, garbledActivationsGarbling(component as ActivationBackend) ?? 'half-gates');
   return null;
 }
 

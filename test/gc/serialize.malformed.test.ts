@@ -61,7 +61,7 @@ describe('garbled circuit encoding', () => {
     const bad: [string, Uint8Array, RegExp][] = [
       ['empty', new Uint8Array(0), /shorter than/],
       ['magic', mutate((b) => void (b[0] = 0x45)), /bad magic/],
-      ['hash id', mutate((b) => void (b[4] = 3)), /unknown hash/],
+      ['hash id', mutate((b) => void (b[4] = 4)), /unknown hash/],
       ['hash id 1 (two-call TCCR, refused)', mutate((b) => void (b[4] = 1)), /unknown hash/],
       ['reserved', mutate((b) => void (b[6] = 1)), /reserved/],
       ['truncated', good.subarray(0, good.length - 1), /implies/],

@@ -98,6 +98,7 @@ function checkTight(recorder: LimitRecorder, limits: PhaseMessageLimits, skip: n
 describe('per-phase message limits against real runs (§9.14.5)', () => {
   const cases: [string, () => ProtocolBackend, () => FixedPointModel][] = [
     ["Delphi's backend (small ring), quadratic, ReLU and ReLU6 layers", () => delphiBackend({ parameters: smallRing }), () => compile(NETWORKS.mixedNet(fromTextSeed('limits/mixed')))],
+    ["Delphi's backend with three-halves garbling (small ring), quadratic, ReLU and ReLU6 layers", () => delphiBackend({ parameters: smallRing, garbling: 'three-halves' }), () => compile(NETWORKS.mixedNet(fromTextSeed('limits/mixed-3h')))],
     ["Delphi's backend (n = 8192), a LeNet-like ReLU network", () => delphiBackend(), () => compile(NETWORKS.lenetLike(fromTextSeed('limits/lenet')))],
     ['the insecure dealer, quadratic, ReLU and ReLU6 layers', () => insecureDealer, () => compile(NETWORKS.mixedNet(fromTextSeed('limits/dealer')))],
   ];

@@ -10,11 +10,14 @@ import { bfvLinear, delphiBfvParameters, type BfvLinearOptions } from './bfv-lin
 import { bfvTriples, weakLambda } from './bfv-triples.js';
 import { garbledActivations, garbledActivationsWith } from './garbled-activations.js';
 import type { OtExtScheme } from '../../ot/softspoken.js';
+import type { GarblingScheme } from '../../gc/garble.js';
 
 /** Options of {@link delphiBackend}. */
 export interface DelphiBackendOptions extends BfvLinearOptions {
   /** OT extension of the garbled ReLUs (default SoftSpokenOT, k = 4; §9.9.4, §6.11). */
   readonly ot?: OtExtScheme;
+  /** Garbling scheme of the ReLU layers (default half gates; three halves, §5.13, has its own backend id). */
+  readonly garbling?: GarblingScheme;
 }
 
 /**
@@ -26,11 +29,11 @@ export interface DelphiBackendOptions extends BfvLinearOptions {
  */
 export function delphiBackend(options: DelphiBackendOptions = {}): ProtocolBackend {
   const parameters = options.parameters ?? delphiBfvParameters();
-  const { ot, ...linearOptions } = options;
+  const { ot, garbling, ...linearOptions } = options;
   const linear = bfvLinear({ ...linearOptions, parameters });
   return Object.freeze({
     linear: weakLambda(options.lambda) ? Object.freeze({ ...linear, secure: false }) : linear,
-    activations: garbledActivationsWith(ot === undefined ? {} : { ot }),
+    activations: garbledActivationsWith({ ...(ot === undefined ? {} : { ot }), ...(garbling === undefined ? {} : { garbling }) }),
     triples: bfvTriples({ parameters, ...(options.lambda === undefined ? {} : { lambda: options.lambda }) }),
   });
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
-import { deserializeGarbledCircuit, evaluateRelus, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type ReluParams } from '../../gc/index.js';
+import { deserializeGarbledCircuit, evaluateRelus, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type GarblingScheme, type ReluParams } from '../../gc/index.js';
 import { deserializeLabels, serializeLabels } from '../../gc/serialize.js';
 import { LABEL_WORDS } from '../../gc/garble.js';
 import { reluGarblerValues, SHARE_BITS } from '../../gc/relu-circuit.js';
@@ -204,6 +204,7 @@ async function serverPreprocessLayer(
   masks: Float64Array,
   layerRng: Rng,
   pool: TaskPool,
+  scheme: GarblingScheme,
 ): Promise<ActivationServerLayer> {
   const params = paramsOf(info);
   const and = reluCircuit(params).counts.and;
@@ -212,7 +213,15 @@ async function serverPreprocessLayer(
   for (const [start, count] of all) {
     const zero = await ot.sendRandomCorrelated(SHARE_BITS * count);
     // Sub-batches of GC_SUB_BATCH instances, one forked stream each (§5.7): the same tables whatever the pool's thread count.
-    const g = await garbleRelusBatched(count, layerRng, { ...params, delta, clientZeroLabels: zero, firstGateId: gateIds.next, batchInstances: GC_SUB_BATCH, pool });
+    const g = await garbleRelusBatched(count, layerRng, {
+      ...params,
+      delta,
+      clientZeroLabels: zero,
+      firstGateId: gateIds.next,
+      batchInstances: GC_SUB_BATCH,
+      pool,
+      ...(scheme !== 'half-gates' ? { scheme } : {}),
+    });
     gateIds.next += count * and;
     channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, start, count, serializeGarbledCircuit(g.circuit, g.garbled)));
     const { share, mask } = splitGarblerLabels(inputZeroLabels(g.circuit, g.secrets, 'garbler'), count);
@@ -225,7 +234,13 @@ async function serverPreprocessLayer(
   return serverLayer(info, delta, prepared);
 }
 
-async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: ActivationLayerInfo, clientShare: Float64Array): Promise<ActivationClientLayer> {
+/** Refuses a garbled batch of the other scheme (§5.13): the backend ids agreed in the hello fix the scheme. */
+function checkGarblingScheme(garbled: GarbledCircuit, scheme: GarblingScheme, context: string): void {
+  const got = garbled.scheme ?? 'half-gates';
+  if (got !== scheme) throw new ProtocolError(`${context}: garbled with ${got}, the session agreed on ${scheme}`);
+}
+
+async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: ActivationLayerInfo, clientShare: Float64Array, scheme: GarblingScheme): Promise<ActivationClientLayer> {
   const circuit = reluCircuit(paramsOf(info));
   const context = `garbled activations, layer ${info.index}`;
   const prepared: ClientBatch[] = [];
@@ -234,6 +249,7 @@ async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: 
     const clientLabels = await ot.receiveRandomCorrelated(reluClientChoiceBits(clientShare.subarray(start, start + count)));
     const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.TABLES, info.index, start, count, context);
     const { garbled } = deserializeGarbledCircuit(body, circuit);
+    checkGarblingScheme(garbled, scheme, context);
     if (garbled.instances !== count) throw new ProtocolError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
     const maskBody = unframe(await channel.recv(), GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, context);
     const maskLabels = deserializeLabels(maskBody, SHARE_BITS * count);
@@ -251,103 +267,134 @@ export interface GarbledActivationsOptions {
    * both parties agree on it at the handshake (§9.4).
    */
   readonly ot?: OtExtScheme;
+  /** The garbling scheme: half gates by default (§5.6), or three halves (§5.13). Part of the identifier too. */
+  readonly garbling?: GarblingScheme;
 }
 
 /** The OT extension of the default garbled-circuit backend: SoftSpokenOT, k = 4. Spec: §9.9.4, §6.11 */
 export const GC_OT_SCHEME: OtExtScheme = softSpokenScheme(DEFAULT_SOFTSPOKEN_K);
 
 /**
- * The backend identifier for an OT scheme: `garbled-circuits` for the default (SoftSpokenOT, k = 4),
- * `garbled-circuits-iknp` for IKNP, `garbled-circuits-ss<k>` for SoftSpokenOT with another k.
- * Spec: §9.9.4
+ * The backend identifier for a garbling scheme and an OT scheme: `garbled-circuits` for the default
+ * (half gates, SoftSpokenOT k = 4), with `-three-halves` for three-halves garbling (§5.13), then
+ * `-iknp` for IKNP or `-ss<k>` for SoftSpokenOT with another k. Spec: §9.9.4
  */
-export function garbledActivationsId(ot: OtExtScheme): string {
+export function garbledActivationsId(ot: OtExtScheme, garbling: GarblingScheme = 'half-gates'): string {
   checkScheme(ot);
-  if (ot.kind === 'iknp') return 'garbled-circuits-iknp';
-  return ot.k === DEFAULT_SOFTSPOKEN_K ? 'garbled-circuits' : `garbled-circuits-ss${ot.k}`;
+  const base = garbling === 'three-halves' ? 'garbled-circuits-three-halves' : 'garbled-circuits';
+  if (ot.kind === 'iknp') return `${base}-iknp`;
+  return ot.k === DEFAULT_SOFTSPOKEN_K ? base : `${base}-ss${ot.k}`;
 }
 
-const schemes = new WeakMap<ActivationBackend, OtExtScheme>();
+/** Backend id of the garbled-circuit activations under each garbling scheme (§5.13), default OT. Spec: §9.9.4 */
+export const GC_ACTIVATION_IDS: Readonly<Record<GarblingScheme, string>> = Object.freeze({
+  'half-gates': garbledActivationsId(GC_OT_SCHEME, 'half-gates'),
+  'three-halves': garbledActivationsId(GC_OT_SCHEME, 'three-halves'),
+});
+
+const schemes = new WeakMap<ActivationBackend, { readonly ot: OtExtScheme; readonly garbling: GarblingScheme }>();
 
 /** The OT scheme of a garbled-circuit activation backend, or undefined for any other backend. */
 export function garbledActivationsOtScheme(backend: ActivationBackend): OtExtScheme | undefined {
-  return schemes.get(backend);
+  return schemes.get(backend)?.ot;
+}
+
+/** The garbling scheme of a garbled-circuit activation backend, or undefined for any other backend. */
+export function garbledActivationsGarbling(backend: ActivationBackend): GarblingScheme | undefined {
+  return schemes.get(backend)?.garbling;
 }
 
 /**
- * The garbled-circuit activation backend (secure), with the OT extension `options.ot`. Setup: an OT
- * extension session whose secret s is the garbling offset Δ (server = OT sender and garbler). Per
- * layer, per batch of {@link GC_BATCH}: random correlated OT of the client's 41 share bits per
- * activation, whose sender outputs are the zero-labels of the client's input wires; TABLES;
- * MASK_LABELS. Online: LABELS (the server share's 41 labels per activation). Spec: §9.9.4
+ * The garbled-circuit activation backend (secure), with the OT extension `options.ot` and the garbling
+ * scheme `options.garbling` (both in the id, which is part of the hello: parties that disagree fail the
+ * handshake). Setup: an OT extension session whose secret s is the garbling offset Δ (server = OT
+ * sender and garbler). Per layer, per batch of {@link GC_BATCH}: random correlated OT of the client's
+ * 41 share bits per activation, whose sender outputs are the zero-labels of the client's input wires;
+ * TABLES; MASK_LABELS. Online: LABELS (the server share's 41 labels per activation). Spec: §9.9.4
  */
 export function garbledActivationsWith(options: GarbledActivationsOptions = {}): ActivationBackend {
   const ot = options.ot ?? GC_OT_SCHEME;
-  const backend = Object.freeze<ActivationBackend>({ ...garbledActivationsBase, id: garbledActivationsId(ot), ...sessions(ot) });
-  schemes.set(backend, ot);
+  const garbling = options.garbling ?? 'half-gates';
+  if (garbling !== 'half-gates' && garbling !== 'three-halves') {
+    throw new InvalidArgumentError(`garbling scheme must be half-gates or three-halves, got ${String(garbling)}`);
+  }
+  const backend = Object.freeze<ActivationBackend>({ ...decoders(garbling), id: garbledActivationsId(ot, garbling), ...sessions(ot, garbling) });
+  schemes.set(backend, { ot, garbling });
   return backend;
 }
 
-function sessions(ot: OtExtScheme): Pick<ActivationBackend, 'server' | 'client'> {
+function sessions(ot: OtExtScheme, garbling: GarblingScheme): Pick<ActivationBackend, 'server' | 'client'> {
   return {
     async server(channel: Channel, rng, setup): Promise<ActivationServerSession> {
       const delta = sampleDelta(rng);
       const session = await OtExtSender.setup(channel, rng, { delta, scheme: ot, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
       const gateIds = { next: 0 };
       const pool = setup.pool ?? inlinePool();
-      return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, session, delta, gateIds, info, masks, layerRng, pool) };
+      return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, session, delta, gateIds, info, masks, layerRng, pool, garbling) };
     },
     async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
       const session = await OtExtReceiver.setup(channel, rng, { scheme: ot, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
-      return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, session, info, clientShare) };
+      return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, session, info, clientShare, garbling) };
     },
   };
 }
 
-/** What every garbled-circuit activation backend shares: the stored layers' decoding. */
-const garbledActivationsBase: Omit<ActivationBackend, 'id' | 'server' | 'client'> = {
-  secure: true,
-  decodeServerLayer(info, bytes) {
-    const context = `garbled activations, stored layer ${info.index}`;
-    const r = new SlotReader(bytes, context);
-    const delta = r.words('Δ', W);
-    const n = r.u32('batch count');
-    if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
-    const prepared: ServerBatch[] = [];
-    for (let i = 0; i < n; i++) {
-      const start = r.u32('batch start');
-      const count = r.u32('batch size');
-      checkBatch(info, i, start, count, context);
-      prepared.push({ start, count, shareZero: r.words('share zero-labels', L * count) });
-    }
-    r.end();
-    return serverLayer(info, delta, prepared);
-  },
-  decodeClientLayer(info, bytes) {
-    const context = `garbled activations, stored layer ${info.index}`;
-    const circuit = reluCircuit(paramsOf(info));
-    const r = new SlotReader(bytes, context);
-    const n = r.u32('batch count');
-    if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
-    const prepared: ClientBatch[] = [];
-    for (let i = 0; i < n; i++) {
-      const start = r.u32('batch start');
-      const count = r.u32('batch size');
-      checkBatch(info, i, start, count, context);
-      const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
-      if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
-      const clientLabels = r.words('client labels', L * count);
-      const maskLabels = r.words('mask labels', L * count);
-      prepared.push({ start, count, garbled, clientLabels, maskLabels });
-    }
-    r.end();
-    return clientLayer(info, prepared);
-  },
-};
+/** What every garbled-circuit activation backend of one garbling scheme shares: the stored layers' decoding. */
+function decoders(garbling: GarblingScheme): Omit<ActivationBackend, 'id' | 'server' | 'client'> {
+  return {
+    secure: true,
+    decodeServerLayer(info, bytes) {
+      const context = `garbled activations, stored layer ${info.index}`;
+      const r = new SlotReader(bytes, context);
+      const delta = r.words('Δ', W);
+      const n = r.u32('batch count');
+      if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
+      const prepared: ServerBatch[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = r.u32('batch start');
+        const count = r.u32('batch size');
+        checkBatch(info, i, start, count, context);
+        prepared.push({ start, count, shareZero: r.words('share zero-labels', L * count) });
+      }
+      r.end();
+      return serverLayer(info, delta, prepared);
+    },
+    decodeClientLayer(info, bytes) {
+      const context = `garbled activations, stored layer ${info.index}`;
+      const circuit = reluCircuit(paramsOf(info));
+      const r = new SlotReader(bytes, context);
+      const n = r.u32('batch count');
+      if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
+      const prepared: ClientBatch[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = r.u32('batch start');
+        const count = r.u32('batch size');
+        checkBatch(info, i, start, count, context);
+        const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
+        checkGarblingScheme(garbled, garbling, context);
+        if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
+        const clientLabels = r.words('client labels', L * count);
+        const maskLabels = r.words('mask labels', L * count);
+        prepared.push({ start, count, garbled, clientLabels, maskLabels });
+      }
+      r.end();
+      return clientLayer(info, prepared);
+    },
+  };
+}
 
-/** The default garbled-circuit activation backend (id `garbled-circuits`: SoftSpokenOT, k = 4). Spec: §9.9.4 */
+/** The default garbled-circuit activation backend (id `garbled-circuits`: half gates, SoftSpokenOT k = 4). Spec: §9.9.4 */
 export const garbledActivations: ActivationBackend = garbledActivationsWith();
 
 /** The garbled-circuit activation backend with IKNP OT extension (id `garbled-circuits-iknp`). Spec: §9.9.4 */
 export const garbledActivationsIknp: ActivationBackend = garbledActivationsWith({ ot: { kind: 'iknp' } });
 
+/** The three-halves garbled-circuit activation backend (id `garbled-circuits-three-halves`, §5.13). Spec: §9.9.4 */
+export const garbledActivationsThreeHalves: ActivationBackend = garbledActivationsWith({ garbling: 'three-halves' });
+
+/** The garbled-circuit activation backend of a garbling scheme, with the default OT. Spec: §9.9.4 */
+export function garbledActivationBackend(scheme: GarblingScheme = 'half-gates'): ActivationBackend {
+  if (scheme === 'half-gates') return garbledActivations;
+  if (scheme === 'three-halves') return garbledActivationsThreeHalves;
+  throw new InvalidArgumentError(`garbling scheme must be half-gates or three-halves, got ${String(scheme)}`);
+}

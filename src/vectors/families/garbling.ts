@@ -13,7 +13,8 @@ import { addBits } from '../../gc/gadgets.js';
 import { bigintToLabel, labelToBigint, mmoReference } from '../../gc/halfgates-reference.js';
 import { circuitFingerprint, deserializeLabels, serializeLabels } from '../../gc/serialize.js';
 import { CircuitBuilder, decodeOutputs, deserializeGarbledCircuit, encodeInputs, evaluateGarbled, evaluatePlain, garble, garbleRelus, inputZeroLabels, reluCircuit, reluClientLabels, reluClientZeroLabels, reluCost, reluReference, reluServerLabels, evaluateRelus, serializeGarbledCircuit, writeBristol, type Circuit, type ReluKind } from '../../gc/index.js';
-import { MAX_GATE_ID } from '../../gc/garble.js';
+import { MAX_GATE_ID, THREE_HALVES_MAX_GATE_ID } from '../../gc/garble.js';
+import { evaluateAndReference, garbleAndReference, halfHashReference, rMatrix } from '../../gc/threehalves-reference.js';
 import { outputValues, partyBits } from '../../gc/local.js';
 import { reluGarblerValues } from '../../gc/relu-circuit.js';
 import { fromSeed } from '../../random/index.js';
@@ -533,9 +534,224 @@ const messageFile: VectorFileGenerator = {
   },
 };
 
+const threeHalvesSpec: AlgorithmSpec = {
+  algorithm: 'ThreeHalvesGarbling',
+  description:
+    'Three-halves garbling (Rosulek–Roy 2021, §5.13): 3 half-ciphertexts and 5 control bits per AND gate, half hashes of ' +
+    'H(x, t) = π(σ(x) ⊕ t ⊕ 2^127) ⊕ σ(x), free XOR with the Δ of §5.6.',
+  groups: [
+    {
+      type: 'ThreeHalvesGateTest',
+      description:
+        'One AND gate with id G (tweaks 3G, 3G + 1, 3G + 2), zero-labels A⁰, B⁰, offset Δ and random bits r = r₀ + 2r₁: the ' +
+        'six half hashes, the half-ciphertexts, control bits, output zero-label, and the evaluation for each input combination.',
+      params: { fixedKey: F.hex(undefined, 16) },
+      input: { delta: F.hex(undefined, 16), a0: F.hex(undefined, 16), b0: F.hex(undefined, 16), gateId: F.int(), dice: F.size('r₀ + 2r₁') },
+      intermediate: {
+        alpha: F.size('lsb(A⁰)'),
+        beta: F.size('lsb(B⁰)'),
+        hashes: F.array(
+          F.object({ point: F.enum(['P', 'P ⊕ Δ', 'Q', 'Q ⊕ Δ', 'P ⊕ Q', 'P ⊕ Q ⊕ Δ']), half: F.hex('low 64 bits of H', 8), bit: F.size('bit 64 of H') }),
+          'P = A⁰ ⊕ α·Δ and Q = B⁰ ⊕ β·Δ, the colour-0 labels',
+        ),
+      },
+      output: {
+        g: F.hexes('G₀, G₁, G₂ (8 bytes each, little-endian words)', 8),
+        z: F.size('z₀ + 2z₁ + 4z₂ + 8z₃ + 16z₄'),
+        c0: F.hex('the output zero-label', 16),
+        decodingBit: F.size('lsb(c0)'),
+        evaluations: F.array(
+          F.object({
+            a: F.size(),
+            b: F.size(),
+            activeA: F.hex(undefined, 16),
+            activeB: F.hex(undefined, 16),
+            r: F.size('R_{ab}: left row in bits 0–3, right row in bits 4–7'),
+            output: F.hex(undefined, 16),
+            bit: F.size(),
+          }),
+        ),
+      },
+    },
+    {
+      type: 'ThreeHalvesCircuitTest',
+      description:
+        "garble(circuit, fromSeed(seed), {instances, firstGateId, scheme: 'three-halves'}) then evaluation on the given values; " +
+        'the garbled message (hash id 3, §5.9) carries the tables.',
+      params: circuitParams,
+      input: {
+        seed: F.hex(undefined, 32),
+        instances: F.size(),
+        firstGateId: F.int(),
+        inputs: F.array(F.ints(), 'per instance, one value per circuit input (LSB-first bits on its wires)'),
+      },
+      intermediate: {
+        delta: F.hex(undefined, 16),
+        inputZeroLabels: F.hexes('every input wire of every instance, instance by instance, wire order', 16),
+        dice: F.hex('the ⌈A·n/4⌉ dice bytes drawn after the labels'),
+      },
+      output: {
+        garbledMessage: F.hex('serializeGarbledCircuit (§5.9, hash id 3), without garbler labels'),
+        garblerLabels: F.hexes(undefined, 16),
+        evaluatorLabels: F.hexes(undefined, 16),
+        outputLabels: F.hexes(undefined, 16),
+        outputs: F.array(F.ints()),
+      },
+    },
+    {
+      type: 'ThreeHalvesMessageTest',
+      description: 'deserializeGarbledCircuit(message, circuit) refuses malformed three-halves messages.',
+      params: circuitParams,
+      input: { message: F.hex() },
+    },
+  ],
+};
+
+const THREE_PATH = 'gc/three-halves.v1.json';
+
+const threeHalvesFile: VectorFileGenerator = {
+  path: THREE_PATH,
+  spec: threeHalvesSpec,
+  async generate(master) {
+    const b = new VectorFileBuilder(threeHalvesSpec, THREE_PATH, master, {
+      specSections: ['§5.9', '§5.13'],
+      header: [
+        'Labels are 16-byte blocks; X_L = bytes 0–7 (holding lsb), X_R = bytes 8–15. AND gate G hashes P, P ⊕ Δ with tweak 3G,',
+        'Q, Q ⊕ Δ with 3G + 1, P ⊕ Q, P ⊕ Q ⊕ Δ with 3G + 2; the tweak block also sets bit 127. 24 bytes + 5 bits per AND gate.',
+      ],
+      notes: {
+        SamePermute: 'α = β.',
+        LargeGateId: 'A gate id near 2^51, the largest allowed.',
+        Relu: "Delphi's 258-gate ReLU circuit.",
+        Padding: 'Non-zero padding bits after the control bits.',
+        GateIds: 'Gate ids past 2^51.',
+        Length: 'A length that does not match the header.',
+      },
+    });
+    const key = hex(FIXED_AES_KEY);
+    const tg = b.group('ThreeHalvesGateTest', { fixedKey: key });
+    const big = (bytes: Uint8Array): bigint => labelToBigint(new Uint32Array(bytes.slice().buffer));
+    const hex16 = (v: bigint): string => labelsHex(bigintToLabel(v))[0];
+    const hex8 = (v: bigint): string => hex16(v).slice(0, 16);
+    for (const [label, gateId, dice] of [
+      ['gate 0, r = 0', 0, 0],
+      ['gate 7, r = 1', 7, 1],
+      ['gate 12345, r = 2', 12345, 2],
+      ['gate 2^51 − 1, r = 3', THREE_HALVES_MAX_GATE_ID - 1, 3],
+    ] as [string, number, number][]) {
+      const rng = b.rng(`three-halves/${label}`).rng;
+      const deltaBytes = rng.bytes(16);
+      deltaBytes[0] |= 1;
+      const [D, A0, B0] = [big(deltaBytes), big(rng.bytes(16)), big(rng.bytes(16))];
+      const t = 3n * BigInt(gateId);
+      const { gate, C } = garbleAndReference(A0, B0, D, t, dice);
+      const alpha = Number(A0 & 1n);
+      const beta = Number(B0 & 1n);
+      const P = alpha ? A0 ^ D : A0;
+      const Q = beta ? B0 ^ D : B0;
+      const points: [string, bigint, bigint][] = [
+        ['P', P, t], ['P ⊕ Δ', P ^ D, t], ['Q', Q, t + 1n], ['Q ⊕ Δ', Q ^ D, t + 1n], ['P ⊕ Q', P ^ Q, t + 2n], ['P ⊕ Q ⊕ Δ', P ^ Q ^ D, t + 2n],
+      ];
+      const hashes = points.map(([point, x, tw]) => {
+        const h = halfHashReference(x, tw);
+        return { point, half: hex8(h.half), bit: h.bit };
+      });
+      const evaluations: JsonObject[] = [];
+      for (const [va, vb] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        const A = va ? A0 ^ D : A0;
+        const B = vb ? B0 ^ D : B0;
+        const out = evaluateAndReference(A, B, gate, t);
+        const want = va & vb ? C ^ D : C;
+        if (out !== want) throw new Error('three-halves gate evaluates wrongly');
+        const [ca, cb] = [Number(A & 1n), Number(B & 1n)];
+        const c = ca ^ cb;
+        const zb = (k: number) => (gate.z >> k) & 1;
+        const h1 = halfHashReference(A, t).bit;
+        const h2 = halfHashReference(B, t + 1n).bit;
+        const h3 = halfHashReference(A ^ B, t + 2n).bit;
+        const r = rMatrix(ca, cb, zb(0) ^ (ca & zb(2)) ^ (c & zb(4)) ^ h1 ^ h3, zb(1) ^ (cb & zb(3)) ^ (c & zb(4)) ^ h2 ^ h3);
+        evaluations.push({ a: va, b: vb, activeA: hex16(A), activeB: hex16(B), r, output: hex16(out), bit: Number(out & 1n) ^ Number(C & 1n) });
+      }
+      tg.valid(label, { delta: hex16(D), a0: hex16(A0), b0: hex16(B0), gateId: dec(gateId), dice }, {
+        g: gate.g.map(hex8),
+        z: gate.z,
+        c0: hex16(C),
+        decodingBit: Number(C & 1n),
+        evaluations,
+      }, {
+        intermediate: { alpha, beta, hashes },
+        flags: [...(alpha === beta ? ['SamePermute'] : []), ...(gateId === THREE_HALVES_MAX_GATE_ID - 1 ? ['LargeGateId'] : [])],
+      });
+    }
+    const relu = reluCircuit({ kind: 'relu', shift: 8 });
+    const cases: [string, Circuit, bigint[][], number, string[]][] = [
+      ...smallCircuits().map(([name, circuit]): [string, Circuit, bigint[][], number, string[]] => [
+        name,
+        circuit,
+        name === 'and' ? [[0n, 0n], [0n, 1n], [1n, 0n], [1n, 1n]] : name === 'adder8' ? [[200n, 100n], [255n, 255n], [0n, 7n]] : [[5n, 2n], [2n, 7n]],
+        name === 'adder8' ? 1000 : 0,
+        [],
+      ]),
+      ['relu, f = 8', relu, [[123456789n, 987654321n, 55555n]], 7, ['Relu']],
+    ];
+    for (const [name, circuit, rows, firstGateId, flags] of cases) {
+      const g = b.group('ThreeHalvesCircuitTest', circuitJson(name, circuit));
+      const { rng, seed } = b.rng(`three-halves/garble/${name}`);
+      const { garbled, secrets } = garble(circuit, rng, { instances: rows.length, firstGateId, scheme: 'three-halves' });
+      // The dice are the bytes drawn right after Δ and the labels (§5.13): replay the same stream.
+      const replay = b.rng(`three-halves/garble/${name}`).rng;
+      replay.bytes(16);
+      replay.bytes(16 * circuit.inputWireCount * rows.length);
+      const dice = replay.bytes(Math.ceil((circuit.counts.and * rows.length) / 4));
+      const bitsOf = (party: 'garbler' | 'evaluator') => Uint8Array.from(rows.flatMap((r) => Array.from(partyBits(circuit, party, r))));
+      const gl = encodeInputs(circuit, secrets, 'garbler', bitsOf('garbler'));
+      const el = encodeInputs(circuit, secrets, 'evaluator', bitsOf('evaluator'));
+      const outLabels = evaluateGarbled(circuit, garbled, gl, el);
+      const bits = decodeOutputs(garbled, outLabels);
+      const outputs = rows.map((_, i) => outputValues(circuit, bits, i));
+      rows.forEach((r, i) => {
+        if (evaluatePlain(circuit, r).join() !== outputs[i].join()) throw new Error(`three-halves ${name} disagrees with plain evaluation`);
+      });
+      g.valid(`${name}: ${rows.length} instance${rows.length > 1 ? 's' : ''} from gate id ${firstGateId}`, {
+        seed,
+        instances: rows.length,
+        firstGateId: dec(firstGateId),
+        inputs: rows.map((r) => decs(r)),
+      }, {
+        garbledMessage: hex(serializeGarbledCircuit(circuit, garbled)),
+        garblerLabels: labelsHex(gl),
+        evaluatorLabels: labelsHex(el),
+        outputLabels: labelsHex(outLabels),
+        outputs: outputs.map((o) => decs(o)),
+      }, {
+        intermediate: { delta: labelsHex(secrets.delta)[0], inputZeroLabels: labelsHex(secrets.inputZeroLabels), dice: hex(dice) },
+        flags,
+      });
+    }
+    const mg = b.group('ThreeHalvesMessageTest', circuitJson('relu, f = 8', relu));
+    const plain = serializeGarbledCircuit(relu, garbleRelus(1, b.rng('three-halves/messages').rng, { scheme: 'three-halves' }).garbled);
+    const edit = (f: (c: Uint8Array, v: DataView) => void): Uint8Array => {
+      const c = Uint8Array.from(plain);
+      f(c, new DataView(c.buffer));
+      return c;
+    };
+    // 258 gates: 1290 control bits fill 161 bytes and 2 bits of the 162nd.
+    const padAt = 48 + 24 * 258 + 161;
+    for (const [msg, comment, flags] of [
+      [edit((c) => (c[padAt] |= 0x80)), 'a padding bit set after the 1290 control bits', ['Padding']],
+      [edit((c, v) => v.setBigUint64(40, BigInt(THREE_HALVES_MAX_GATE_ID - 1), true)), 'first gate id 2^51 − 1 for 258 AND gates', ['GateIds']],
+      [plain.slice(0, plain.length - 1), 'one byte short', ['Length']],
+      [edit((c) => (c[4] = 2)), 'hash id 2 (half gates) on three-halves tables', ['Length']],
+    ] as [Uint8Array, string, string[]][]) {
+      mg.invalid(comment, { message: hex(msg) }, expectErrorCode(() => deserializeGarbledCircuit(msg, relu), comment), flags);
+    }
+    return b.build();
+  },
+};
+
 /** The `garbling` family: vectors/gc/*. Spec: §12.5.7 */
 export const garblingFamily: VectorFamily = {
   name: 'garbling',
-  description: 'half-gates AND gates and small circuits, Delphi ReLU/ReLU6 circuits plain and garbled, garbled-circuit messages (§5)',
-  files: [halfGatesFile, reluFile, messageFile],
+  description: 'half-gates and three-halves AND gates and small circuits, Delphi ReLU/ReLU6 circuits plain and garbled, garbled-circuit messages (§5)',
+  files: [halfGatesFile, reluFile, messageFile, threeHalvesFile],
 };
