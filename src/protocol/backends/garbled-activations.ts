@@ -318,10 +318,17 @@ export function garbledActivationsWith(options: GarbledActivationsOptions = {}):
   if (garbling !== 'half-gates' && garbling !== 'three-halves') {
     throw new InvalidArgumentError(`garbling scheme must be half-gates or three-halves, got ${String(garbling)}`);
   }
-  const backend = Object.freeze<ActivationBackend>({ ...decoders(garbling), id: garbledActivationsId(ot, garbling), ...sessions(ot, garbling) });
+  const id = garbledActivationsId(ot, garbling);
+  const known = byId.get(id);
+  if (known !== undefined) return known;
+  const backend = Object.freeze<ActivationBackend>({ ...decoders(garbling), id, ...sessions(ot, garbling) });
   schemes.set(backend, { ot, garbling });
+  byId.set(id, backend);
   return backend;
 }
+
+/** One backend object per id, so that equal options give the identical backend. */
+const byId = new Map<string, ActivationBackend>();
 
 function sessions(ot: OtExtScheme, garbling: GarblingScheme): Pick<ActivationBackend, 'server' | 'client'> {
   return {
