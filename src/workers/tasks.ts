@@ -6,6 +6,9 @@
  * Spec: §5.7
  * @module
  */
+import { convRotationsTask, convRunsTask, type ConvRotationsInput, type ConvRunsInput } from '../bfv/linear-conv.js';
+import type { RnsPoly } from '../bfv/context.js';
+import type { Ciphertext } from '../bfv/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { garbleBatchTask, evaluateBatchTask, type GarbleBatchInput, type GarbleBatchOutput, type EvaluateBatchInput } from '../gc/parallel.js';
 import { receiverBlockTask, senderBlockTask, type ReceiverBlockInput, type ReceiverBlockOutput, type SenderBlockInput } from '../ot/extend-blocks.js';
@@ -20,6 +23,10 @@ export interface TaskMap {
   'ot.receiverBlock': { input: ReceiverBlockInput; output: ReceiverBlockOutput };
   /** OT extension, sender: q of a column block of chunks (§6.7). */
   'ot.senderBlock': { input: SenderBlockInput; output: Uint32Array };
+  /** BFV convolution: rotations of one input ciphertext (§4.17). */
+  'bfv.convRotations': { input: ConvRotationsInput; output: Ciphertext[] };
+  /** BFV convolution: the NTT-form total of some runs of one output (§4.17). */
+  'bfv.convRuns': { input: ConvRunsInput; output: RnsPoly[] };
 }
 
 /** Task names. */
@@ -40,6 +47,10 @@ export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskO
       return receiverBlockTask(input as ReceiverBlockInput) as TaskOutput<K>;
     case 'ot.senderBlock':
       return senderBlockTask(input as SenderBlockInput) as TaskOutput<K>;
+    case 'bfv.convRotations':
+      return convRotationsTask(input as ConvRotationsInput) as TaskOutput<K>;
+    case 'bfv.convRuns':
+      return convRunsTask(input as ConvRunsInput) as TaskOutput<K>;
     default:
       throw new InvalidArgumentError(`unknown pool task ${String(task)}`);
   }
