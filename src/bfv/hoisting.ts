@@ -13,11 +13,12 @@
  * Spec: §4.15
  * @module
  */
+import { mulModWideFast } from '../math/wide.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { galoisEltFromStep, galoisNttPermutation } from './galois.js';
 import { mulAccDigits, reduceDigit } from './keyswitch.js';
-import { mulModWideFast, nttForwardAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
+import { nttForwardAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys } from './types.js';
 
 const TWO_26 = 2 ** 26;

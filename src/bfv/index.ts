@@ -9,7 +9,6 @@ export * from './parms-id.js';
 export * from './context.js';
 export * from './types.js';
 export * from './poly.js';
-export * from './wide52.js';
 export * from './sampling.js';
 export * from './scaling.js';
 export * from './keys.js';

@@ -5,10 +5,11 @@
  * Spec: §4.8
  * @module
  */
+import { mulModWideFast } from '../math/wide.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { applyGaloisCoeffs, galoisEltFromStep, naf } from './galois.js';
-import { mulModWideFast, nttForwardAt, nttInverseAt, polyAdd } from './poly.js';
+import { nttForwardAt, nttInverseAt, polyAdd } from './poly.js';
 import { divideAndRoundLast } from './scaling.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys, type KSwitchKey, type RelinKeys } from './types.js';
 

@@ -7,8 +7,7 @@
  * @module
  */
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
-import { mulModWideFast } from './poly.js';
-import { floorMulDiv, mulMod2to52 } from './wide52.js';
+import { floorMulDiv, mulLow52, mulModWideFast } from '../math/wide.js';
 
 const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
@@ -98,7 +97,7 @@ export function addScaledPlain(ctx: BfvContext, c0: RnsPoly, plain: Float64Array
     // ⌊(qModT·m + halfUp)/t⌋ = ⌊qModT·m/t⌋ + [r + halfUp ≥ t] with r the remainder (r + halfUp < 2t).
     // The float quotient is off by at most one; the remainder is exact modulo 2^52 and small.
     let quot = Math.floor((qModT * m) / t);
-    let rem = mulMod2to52(qModT, m) - mulMod2to52(quot, t);
+    let rem = mulLow52(qModT, m) - mulLow52(quot, t);
     rem -= Math.round(rem * INV_TWO_52) * TWO_52;
     while (rem < 0) {
       quot -= 1;
