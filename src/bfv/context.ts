@@ -22,7 +22,7 @@ import {
 } from '../math/index.js';
 import { bitLengthBig, createBfvParameters, type BfvParameters } from './params.js';
 import { computeParmsId, parmsIdToHex } from './parms-id.js';
-import { invMod2to52 } from './wide52.js';
+import { invMod2to52 } from '../math/wide.js';
 
 /** An RNS polynomial: k·n residues, prime-major. `Uint32Array` on the narrow path, else `Float64Array`. Spec: §4.2 */
 export type RnsPoly = Uint32Array | Float64Array;

@@ -13,11 +13,12 @@
  * Spec: §4.15
  * @module
  */
+import { mulModWideFast } from '../math/wide.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { galoisEltFromStep, galoisNttPermutation } from './galois.js';
-import { mulAccPair } from './keyswitch.js';
-import { mulModWideFast, nttForwardAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
+import { mulAccDigits, reduceDigit } from './keyswitch.js';
+import { nttForwardAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys } from './types.js';
 
 const TWO_26 = 2 ** 26;
@@ -60,15 +61,7 @@ function digitNtts(ctx: BfvContext, c1: RnsPoly, k: number): RnsPoly[] {
       const keyIndex = r === k ? K - 1 : r;
       const q = ctx.primes[keyIndex];
       const v = d.subarray(r * n, (r + 1) * n);
-      if (qi <= q) v.set(src);
-      else {
-        const qInv = 1 / q;
-        for (let j = 0; j < n; j++) {
-          const x = src[j];
-          const m = x - Math.floor(x * qInv) * q;
-          v[j] = m < 0 ? m + q : m >= q ? m - q : m;
-        }
-      }
+      reduceDigit(ctx.wide, src, qi, q, v);
       nttForwardAt(ctx, v, keyIndex);
     }
     digits.push(d);
@@ -117,24 +110,17 @@ export function bfvApplyGaloisHoisted(
   const invSpecial = ctx.keyLevel.invLastMod;
   const shifted = new Float64Array(n);
   const corr = ctx.allocPoly(1);
-  // Scratch accumulators, reused (zeroed) for every element: allocating fresh typed arrays of this
+  // Scratch accumulators, reused (overwritten) for every element: allocating fresh typed arrays of this
   // size costs more than the arithmetic.
   const acc = needsKeys ? [ctx.allocPoly(k + 1), ctx.allocPoly(k + 1)] : [];
   return elements.map((g, e) => {
     const key = keys[e];
     if (key === null) return { coeffModulusSize: k, polys: [c0hat.slice(0, k * n), ct.isNttForm ? ct.polys[1].slice() : polyNttForward(ctx, ct.polys[1].slice(), k)], isNttForm: true };
     const perm = galoisNttPermutation(ctx, g);
-    acc[0].fill(0);
-    acc[1].fill(0);
     for (let r = 0; r <= k; r++) {
       const keyIndex = r === k ? K - 1 : r;
-      const q = ctx.primes[keyIndex];
-      const a0 = acc[0].subarray(r * n, (r + 1) * n);
-      const a1 = acc[1].subarray(r * n, (r + 1) * n);
-      for (let i = 0; i < k; i++) {
-        const kc = key[i].ciphertext.polys;
-        mulAccPair(ctx.wide, a0, a1, digits[i].subarray(r * n, (r + 1) * n), perm, kc[0], kc[1], keyIndex * n, n, q);
-      }
+      const views = digits.map((d) => d.subarray(r * n, (r + 1) * n));
+      mulAccDigits(ctx.wide, acc[0].subarray(r * n, (r + 1) * n), acc[1].subarray(r * n, (r + 1) * n), views, perm, key, keyIndex * n, n, ctx.primes[keyIndex]);
     }
     const out: RnsPoly[] = [];
     for (let c = 0; c < 2; c++) {

@@ -5,10 +5,11 @@
  * Spec: §4.8
  * @module
  */
+import { mulModWideFast } from '../math/wide.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { applyGaloisCoeffs, galoisEltFromStep, naf } from './galois.js';
-import { mulModWideFast, nttForwardAt, nttInverseAt, polyAdd } from './poly.js';
+import { nttForwardAt, nttInverseAt, polyAdd } from './poly.js';
 import { divideAndRoundLast } from './scaling.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys, type KSwitchKey, type RelinKeys } from './types.js';
 
@@ -16,52 +17,90 @@ const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
 
 /**
- * acc0[j] += x[perm[j]]·y0[off + j] and acc1[j] += x[perm[j]]·y1[off + j] (mod q), j < n.
- * `perm` null means the identity (plain key switching); hoisted rotations (§4.15) pass the Galois
- * permutation of the NTT slots. Spec: §4.8
+ * The inner products of key switching over all k digits at once: for j < n,
+ * out0[j] = Σ_{i<k} x_i[π(j)]·y0_i[off + j] and out1[j] = Σ_{i<k} x_i[π(j)]·y1_i[off + j] (mod q),
+ * with x_i = `digits[i]`, y0_i / y1_i = the two polynomials of `key[i]`, π = `perm` (null: the
+ * identity, plain key switching; hoisted rotations, §4.15, pass the Galois permutation of the NTT
+ * slots). The digits may be in [0, 2q) on the narrow path (in [0, q) on the wide path); the outputs
+ * are in [0, q) and overwrite out0, out1.
+ *
+ * Narrow path, lazily (SEAL accumulates 128-bit products and reduces once): each product
+ * a·b − ⌊a·b/q⌋·q, with the float estimate of the quotient (off by at most one), lies in [−q, 2q)
+ * and is exact in 32-bit arithmetic; the k of them are summed in a double (exact) and reduced once. Spec: §4.8
  */
-export function mulAccPair(
+export function mulAccDigits(
   wide: boolean,
-  acc0: RnsPoly,
-  acc1: RnsPoly,
-  x: RnsPoly,
+  out0: RnsPoly,
+  out1: RnsPoly,
+  digits: readonly RnsPoly[],
   perm: Uint32Array | null,
-  y0: RnsPoly,
-  y1: RnsPoly,
+  key: KSwitchKey,
   off: number,
   n: number,
   q: number,
 ): void {
+  const k = digits.length;
+  const y0: RnsPoly[] = [];
+  const y1: RnsPoly[] = [];
+  for (let i = 0; i < k; i++) {
+    y0.push(key[i].ciphertext.polys[0]);
+    y1.push(key[i].ciphertext.polys[1]);
+  }
   const qInv = 1 / q;
   if (wide) {
     const q1 = Math.floor(q * INV_TWO_26);
     const q0 = q - q1 * TWO_26;
     for (let j = 0; j < n; j++) {
-      const a = x[perm === null ? j : perm[j]];
-      const s0 = acc0[j] + mulModWideFast(a, y0[off + j], q, qInv, q1, q0);
-      acc0[j] = s0 >= q ? s0 - q : s0;
-      const s1 = acc1[j] + mulModWideFast(a, y1[off + j], q, qInv, q1, q0);
-      acc1[j] = s1 >= q ? s1 - q : s1;
+      const pj = perm === null ? j : perm[j];
+      let s0 = 0;
+      let s1 = 0;
+      for (let i = 0; i < k; i++) {
+        const a = digits[i][pj];
+        s0 += mulModWideFast(a, y0[i][off + j], q, qInv, q1, q0);
+        s0 -= q * +(s0 >= q);
+        s1 += mulModWideFast(a, y1[i][off + j], q, qInv, q1, q0);
+        s1 -= q * +(s1 >= q);
+      }
+      out0[j] = s0;
+      out1[j] = s1;
     }
     return;
   }
   for (let j = 0; j < n; j++) {
-    const a = x[perm === null ? j : perm[j]];
-    const aq = a * qInv;
-    const b0 = y0[off + j];
-    let r0 = (Math.imul(a, b0) - Math.imul(Math.floor(aq * b0), q)) | 0;
-    r0 += (r0 >> 31) & q;
-    r0 -= q;
-    r0 += (r0 >> 31) & q;
-    let s = (acc0[j] + r0 - q) | 0;
-    acc0[j] = s + ((s >> 31) & q);
-    const b1 = y1[off + j];
-    let r1 = (Math.imul(a, b1) - Math.imul(Math.floor(aq * b1), q)) | 0;
-    r1 += (r1 >> 31) & q;
-    r1 -= q;
-    r1 += (r1 >> 31) & q;
-    s = (acc1[j] + r1 - q) | 0;
-    acc1[j] = s + ((s >> 31) & q);
+    const pj = perm === null ? j : perm[j];
+    let s0 = -0; // a double from the start: the sums exceed 2^31
+    let s1 = -0;
+    for (let i = 0; i < k; i++) {
+      const a = digits[i][pj];
+      const aq = a * qInv;
+      const b0 = y0[i][off + j];
+      const b1 = y1[i][off + j];
+      s0 += (Math.imul(a, b0) - Math.imul((aq * b0) | 0, q)) | 0;
+      s1 += (Math.imul(a, b1) - Math.imul((aq * b1) | 0, q)) | 0;
+    }
+    // s − ⌊s/q⌋·q ∈ [0, q] (the float floor can be one too small when q divides s).
+    const r0 = s0 - Math.floor(s0 * qInv) * q;
+    out0[j] = r0 - q * +(r0 >= q);
+    const r1 = s1 - Math.floor(s1 * qInv) * q;
+    out1[j] = r1 - q * +(r1 >= q);
+  }
+}
+
+/**
+ * dst = src reduced for a forward NTT modulo q, src holding residues modulo q_src: a plain copy when
+ * the NTT accepts them as they are (q_src ≤ q, or on the narrow path, whose NTT accepts [0, 2q),
+ * q_src ≤ 2q), else each reduced modulo q. Spec: §4.8
+ */
+export function reduceDigit(wide: boolean, src: RnsPoly, qSrc: number, q: number, dst: RnsPoly): void {
+  if (qSrc <= q || (!wide && qSrc <= 2 * q)) {
+    dst.set(src);
+    return;
+  }
+  const qInv = 1 / q;
+  for (let j = 0, n = src.length; j < n; j++) {
+    const v = src[j];
+    const r = v - Math.floor(v * qInv) * q;
+    dst[j] = r < 0 ? r + q : r >= q ? r - q : r;
   }
 }
 
@@ -82,27 +121,19 @@ export function switchKeyInPlace(ctx: BfvContext, ct: Ciphertext, target: RnsPol
   const special = ctx.primes[K - 1];
   // products[c] holds k + 1 residue vectors: q_0 … q_{k−1}, then the special prime.
   const products = [ctx.allocPoly(k + 1), ctx.allocPoly(k + 1)];
-  const tmp = ctx.allocPoly(1);
+  // The NTTs of the k digits [d]_{q_i} modulo the current output prime.
+  const scratch = ctx.allocPoly(k);
+  const digits: RnsPoly[] = [];
+  for (let i = 0; i < k; i++) digits.push(scratch.subarray(i * n, (i + 1) * n));
   for (let r = 0; r <= k; r++) {
     const keyIndex = r === k ? K - 1 : r;
     const q = ctx.primes[keyIndex];
-    const acc0 = products[0].subarray(r * n, (r + 1) * n);
-    const acc1 = products[1].subarray(r * n, (r + 1) * n);
     for (let i = 0; i < k; i++) {
       const src = target.subarray(i * n, (i + 1) * n);
-      if (ctx.primes[i] <= q) tmp.set(src);
-      else {
-        const qInv = 1 / q;
-        for (let j = 0; j < n; j++) {
-          const v = src[j];
-          const r = v - Math.floor(v * qInv) * q;
-          tmp[j] = r < 0 ? r + q : r >= q ? r - q : r;
-        }
-      }
-      nttForwardAt(ctx, tmp, keyIndex);
-      const kc = key[i].ciphertext.polys;
-      mulAccPair(ctx.wide, acc0, acc1, tmp, null, kc[0], kc[1], keyIndex * n, n, q);
+      reduceDigit(ctx.wide, src, ctx.primes[i], q, digits[i]);
+      nttForwardAt(ctx, digits[i], keyIndex);
     }
+    mulAccDigits(ctx.wide, products[0].subarray(r * n, (r + 1) * n), products[1].subarray(r * n, (r + 1) * n), digits, null, key, keyIndex * n, n, q);
   }
   const invSpecial = ctx.keyLevel.invLastMod;
   for (let c = 0; c < 2; c++) {

@@ -14,11 +14,12 @@
  * Spec: §4.7
  * @module
  */
+import { mulModWideFast } from '../math/wide.js';
 import { InvalidArgumentError, SizeMismatchError } from '../errors.js';
 import { forwardNtt, generateNttPrimes, inverseNtt, invMod, NttTables, WideNttTables } from '../math/index.js';
 import { forwardNttWide, inverseNttWide } from '../math/ntt-wide.js';
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
-import { mulModAny, mulModWideFast, polyMulAccNtt, polyNttForward, polyNttInverse } from './poly.js';
+import { mulModAny, polyMulAccNtt, polyNttForward, polyNttInverse } from './poly.js';
 import { checkCiphertext, type Ciphertext } from './types.js';
 
 function checkOperands(ctx: BfvContext, a: Ciphertext, b: Ciphertext): BfvLevel {

@@ -3,7 +3,7 @@
  * NTT domain, per-prime scalars, NTTs, and loading small signed polynomials. Every kernel acts on the
  * first k primes (k·n residues) of its operands, so a key-level polynomial can be used at a data
  * level directly. Narrow contexts run 32-bit integer loops; wide contexts run exact double
- * arithmetic (26-bit limbs, as `mulModWide`).
+ * arithmetic (26-bit limbs: `mulModWideFast` of src/math/wide.ts, the one wide kernel).
  *
  * The arithmetic is written out in each loop rather than calling `src/math`'s scalar helpers: a
  * call across modules is not always inlined, and these loops are the hot path of every BFV
@@ -14,34 +14,11 @@
  */
 import { forwardNtt, inverseNtt, type NttTables, type WideNttTables } from '../math/index.js';
 import { forwardNttWide, inverseNttWide } from '../math/ntt-wide.js';
+import { mulModWideFast } from '../math/wide.js';
 import type { BfvContext, RnsPoly } from './context.js';
 
 const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
-const TWO_52 = 2 ** 52;
-const INV_TWO_52 = 2 ** -52;
-
-/**
- * a·b mod m for a, b ∈ [0, m), m < 2^50, exactly (the algorithm of `mulModWide`, with 1/m and the
- * limbs of m supplied by the caller). Spec: §4.2
- */
-export function mulModWideFast(a: number, b: number, m: number, mInv: number, m1: number, m0: number): number {
-  const quot = Math.floor(a * b * mInv);
-  const a1 = Math.floor(a * INV_TWO_26);
-  const a0 = a - a1 * TWO_26;
-  const b1 = Math.floor(b * INV_TWO_26);
-  const b0 = b - b1 * TWO_26;
-  let c = a1 * b0 + a0 * b1;
-  c -= Math.floor(c * INV_TWO_26) * TWO_26;
-  const u1 = Math.floor(quot * INV_TWO_26);
-  const u0 = quot - u1 * TWO_26;
-  let e = u1 * m0 + u0 * m1;
-  e -= Math.floor(e * INV_TWO_26) * TWO_26;
-  let r = a0 * b0 - u0 * m0 + (c - e) * TWO_26;
-  r -= Math.round(r * INV_TWO_52) * TWO_52;
-  r += m * +(r < 0);
-  return r - m * +(r >= m);
-}
 
 /** a·b mod q for a, b ∈ [0, q), any q < 2^50 (narrow or wide). Spec: §4.2 */
 export function mulModAny(a: number, b: number, q: number): number {

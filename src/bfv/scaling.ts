@@ -7,8 +7,8 @@
  * @module
  */
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
-import { mulModWideFast } from './poly.js';
-import { floorMulDiv, mulMod2to52 } from './wide52.js';
+import { shoupPrecompute } from '../math/modular.js';
+import { floorMulDiv, mulLow52, mulModWideFast } from '../math/wide.js';
 
 const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
@@ -39,7 +39,8 @@ export function divideAndRoundLast(
 ): RnsPoly {
   const n = ctx.n;
   const half = Math.floor(qLast / 2);
-  const shifted = new Float64Array(n);
+  // Integers on the narrow path (all below 2^30), doubles on the wide one.
+  const shifted = ctx.wide ? new Float64Array(n) : new Uint32Array(n);
   for (let j = 0; j < n; j++) {
     const s = last[j] + half;
     shifted[j] = s >= qLast ? s - qLast : s;
@@ -61,18 +62,21 @@ export function divideAndRoundLast(
         out[off + j] = mulModWideFast(d, w, q, qInv, q1, q0);
       }
     } else {
-      const wq = w / q;
+      // d = x_i − sm + (half mod q_i) + q ∈ (0, 3q) ⊂ [0, 2^32): Shoup's product (§3.1) takes it unreduced.
+      const ws = shoupPrecompute(w, q);
       const qLastSmall = qLast <= q;
+      const qLastNear = qLast <= 2 * q; // one conditional subtraction reduces [0, q_last) into [0, q)
       for (let j = 0; j < n; j++) {
-        const sh = shifted[j];
-        const sm = qLastSmall ? sh : reduce(sh, q, qInv);
-        let d = (main[off + j] - sm + halfMod) | 0;
-        d += (d >> 31) & q;
-        d -= q;
-        d += (d >> 31) & q;
-        let r = (Math.imul(d, w) - Math.imul(Math.floor(d * wq), q)) | 0;
-        r += (r >> 31) & q;
-        r -= q;
+        const sh = shifted[j] | 0;
+        let sm = sh;
+        if (!qLastSmall) {
+          if (qLastNear) {
+            sm = (sh - q) | 0;
+            sm += (sm >> 31) & q;
+          } else sm = reduce(sh, q, qInv);
+        }
+        const d = (main[off + j] - sm + halfMod + q) >>> 0;
+        const r = (Math.imul(d, w) - Math.imul((d * ws) | 0, q) - q) | 0;
         out[off + j] = r + ((r >> 31) & q);
       }
     }
@@ -98,7 +102,7 @@ export function addScaledPlain(ctx: BfvContext, c0: RnsPoly, plain: Float64Array
     // ⌊(qModT·m + halfUp)/t⌋ = ⌊qModT·m/t⌋ + [r + halfUp ≥ t] with r the remainder (r + halfUp < 2t).
     // The float quotient is off by at most one; the remainder is exact modulo 2^52 and small.
     let quot = Math.floor((qModT * m) / t);
-    let rem = mulMod2to52(qModT, m) - mulMod2to52(quot, t);
+    let rem = mulLow52(qModT, m) - mulLow52(quot, t);
     rem -= Math.round(rem * INV_TWO_52) * TWO_52;
     while (rem < 0) {
       quot -= 1;

@@ -12,7 +12,8 @@
  * @module
  */
 import { InvalidParametersError } from '../errors.js';
-import type { BfvContext, RnsPoly } from '../bfv/context.js';
+import { createBfvContext, type BfvContext, type RnsPoly } from '../bfv/context.js';
+import type { BfvParameters } from '../bfv/params.js';
 import { galoisEltFromStep } from '../bfv/galois.js';
 import { bfvApplyGaloisHoisted, bfvRotateRowsHoisted } from '../bfv/hoisting.js';
 import { rotateRouted, rotateRowsRouted, routeDepth, routedDecompositionCount, routedElements, routedRotationCount, type RotationRoutes } from './rotation-keys.js';
@@ -30,7 +31,7 @@ import {
 } from './layout.js';
 import { convGeometry, type ConvGeometry, type ConvShape } from './shapes.js';
 import { polyAdd, polyMulAccNtt, polyNttInverse } from '../bfv/poly.js';
-import type { Ciphertext, GaloisKeys, PlaintextNtt } from '../bfv/types.js';
+import type { Ciphertext, GaloisKeys, KSwitchKey, PlaintextNtt } from '../bfv/types.js';
 
 /** Output rows [oy0, oy1) of a tile and the input rows [yLo, yHi) it carries. Spec: §4.17 */
 export interface ConvTile {
@@ -411,9 +412,102 @@ function mulAccCiphertext(ctx: BfvContext, acc: RnsPoly[], x: Ciphertext, p: Pla
   polyMulAccNtt(ctx, acc[1], x.polys[1], p.poly, k);
 }
 
+/** The rotations of one input ciphertext (rows swapped first when `swap` is 1) a convolution needs. Spec: §4.17 */
+export interface ConvRotationJob {
+  readonly input: number;
+  readonly swap: 0 | 1;
+  /** The distinct tap steps, ascending. */
+  readonly steps: readonly number[];
+}
+
+/** The rotated inputs of a convolution, by (input, swap, step) in first-use order. Spec: §4.17 */
+export function convRotationJobs(plan: ConvPlan): ConvRotationJob[] {
+  const needed = new Map<string, { input: number; swap: 0 | 1; steps: Set<number> }>();
+  for (const list of plan.terms) {
+    for (const t of list) {
+      const id = `${t.input},${t.swap}`;
+      if (!needed.has(id)) needed.set(id, { input: t.input, swap: t.swap, steps: new Set() });
+      needed.get(id)!.steps.add(plan.taps[t.tap].step);
+    }
+  }
+  return [...needed.values()].map(({ input, swap, steps }) => ({ input, swap, steps: [...steps].sort((a, b) => a - b) }));
+}
+
+/** The key of a rotated input in the maps of {@link evaluateConvParts}. */
+export function rotatedInputKey(input: number, swap: number, step: number): string {
+  return `${input},${swap},${step}`;
+}
+
+/**
+ * Rotations of one input ciphertext by each of `steps` (after swapping its rows when `swap` is 1),
+ * hoisted or along the plan's routes; NTT form, in the order of `steps`. Each output depends only on
+ * (input, swap, step), not on the other steps asked for. Spec: §4.17
+ */
+export function convRotateInput(ctx: BfvContext, plan: ConvPlan, input: Ciphertext, swap: 0 | 1, steps: readonly number[], gk: GaloisKeys): Ciphertext[] {
+  const source = swap === 1 ? bfvRotateColumns(ctx, input, gk) : input;
+  return plan.routes ? rotateRowsRouted(ctx, source, steps, plan.routes, gk) : bfvRotateRowsHoisted(ctx, source, steps, gk);
+}
+
+/** The runs of a part of output c: maximal sequences of its term indices with the same diagonal j. Spec: §4.17 */
+export function convPartRuns(plan: ConvPlan, c: number, part: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  let j = Number.NaN;
+  for (const index of part) {
+    const tj = plan.terms[c][index].j;
+    if (tj !== j) {
+      runs.push([]);
+      j = tj;
+    }
+    runs[runs.length - 1].push(index);
+  }
+  return runs;
+}
+
+/**
+ * total ← total + Σ_runs rot_{−j·B}(Σ_{terms of the run} rotated input ∘ plaintext) for runs of output
+ * c ({@link convPartRuns}), all in NTT form (`total` is a pair of polynomials at the plan's level).
+ * Additions are exact modular sums, so splitting the runs of a part over several calls and adding
+ * the totals gives the same polynomials. Spec: §4.17
+ */
+export function convAccumulateRuns(
+  ctx: BfvContext,
+  plan: ConvPlan,
+  c: number,
+  runs: readonly (readonly number[])[],
+  rotated: (key: string) => Ciphertext,
+  plaintexts: PlaintextSource,
+  gk: GaloisKeys,
+  total: RnsPoly[],
+): void {
+  const k = plan.level;
+  const list = plan.terms[c];
+  for (const run of runs) {
+    let acc: RnsPoly[] | null = null;
+    for (const index of run) {
+      const p = plaintexts(c, index);
+      if (p === null) continue;
+      const t = list[index];
+      if (acc === null) acc = [ctx.allocPoly(k), ctx.allocPoly(k)];
+      mulAccCiphertext(ctx, acc, rotated(rotatedInputKey(t.input, t.swap, plan.taps[t.tap].step)), p, k);
+    }
+    if (acc === null) continue;
+    let ct: Ciphertext = { coeffModulusSize: k, polys: acc, isNttForm: true };
+    const j = list[run[0]].j;
+    if (j !== 0) {
+      const step = normalizeStep(-j * plan.blockSize, plan.rowSize);
+      ct = plan.routes ? rotateRouted(ctx, ct, step, plan.routes, gk) : bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(ctx.n, step)], gk)[0];
+    }
+    polyAdd(ctx, total[0], ct.polys[0], total[0], k);
+    polyAdd(ctx, total[1], ct.polys[1], total[1], k);
+  }
+}
+
 /**
  * The server's homomorphic part of a convolution (Spec: §4.17): returns, per logical output, the
- * coefficient-form partial sums (one per part), before masking and flooding.
+ * coefficient-form partial sums (one per part), before masking and flooding. The same as rotating
+ * every input ({@link convRotationJobs}, {@link convRotateInput}), accumulating the runs of every
+ * part ({@link convAccumulateRuns}) and transforming the totals back to coefficients; a thread pool
+ * may split both steps (the result does not depend on how).
  */
 export function evaluateConvParts(
   ctx: BfvContext,
@@ -423,55 +517,145 @@ export function evaluateConvParts(
   gk: GaloisKeys,
 ): Ciphertext[][] {
   const k = plan.level;
-  const n = ctx.n;
-  // Rotated inputs, NTT form: key "c,s,step".
-  const needed = new Map<string, Set<number>>();
-  for (const list of plan.terms) {
-    for (const t of list) {
-      const id = `${t.input},${t.swap}`;
-      if (!needed.has(id)) needed.set(id, new Set());
-      needed.get(id)!.add(plan.taps[t.tap].step);
-    }
-  }
   const rotated = new Map<string, Ciphertext>();
-  for (const [id, stepSet] of needed) {
-    const [c, s] = id.split(',').map(Number);
-    const source = s === 1 ? bfvRotateColumns(ctx, inputs[c], gk) : inputs[c];
-    const steps = [...stepSet].sort((a, b) => a - b);
-    const outs = plan.routes ? rotateRowsRouted(ctx, source, steps, plan.routes, gk) : bfvRotateRowsHoisted(ctx, source, steps, gk);
-    steps.forEach((step, e) => rotated.set(`${id},${step}`, outs[e]));
+  for (const job of convRotationJobs(plan)) {
+    const outs = convRotateInput(ctx, plan, inputs[job.input], job.swap, job.steps, gk);
+    job.steps.forEach((step, e) => rotated.set(rotatedInputKey(job.input, job.swap, step), outs[e]));
   }
-  return plan.terms.map((list, c) =>
+  return plan.terms.map((_, c) =>
     plan.partTerms[c].map((part) => {
       const total = [ctx.allocPoly(k), ctx.allocPoly(k)];
-      let j = -1;
-      let acc: RnsPoly[] | null = null;
-      const flush = (): void => {
-        if (acc === null) return;
-        let ct: Ciphertext = { coeffModulusSize: k, polys: acc, isNttForm: true };
-        if (j !== 0) {
-          const step = normalizeStep(-j * plan.blockSize, plan.rowSize);
-          ct = plan.routes ? rotateRouted(ctx, ct, step, plan.routes, gk) : bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(n, step)], gk)[0];
-        }
-        polyAdd(ctx, total[0], ct.polys[0], total[0], k);
-        polyAdd(ctx, total[1], ct.polys[1], total[1], k);
-        acc = null;
-      };
-      for (const index of part) {
-        const t = list[index];
-        if (t.j !== j) {
-          flush();
-          j = t.j;
-        }
-        const p = plaintexts(c, index);
-        if (p === null) continue;
-        if (acc === null) acc = [ctx.allocPoly(k), ctx.allocPoly(k)];
-        mulAccCiphertext(ctx, acc, rotated.get(`${t.input},${t.swap},${plan.taps[t.tap].step}`)!, p, k);
-      }
-      flush();
+      convAccumulateRuns(ctx, plan, c, convPartRuns(plan, c, part), (key) => rotated.get(key)!, plaintexts, gk, total);
       polyNttInverse(ctx, total[0], k);
       polyNttInverse(ctx, total[1], k);
       return { coeffModulusSize: k, polys: total, isNttForm: false };
     }),
   );
+}
+
+/**
+ * `steps` split into at most `chunks` groups for separate {@link convRotateInput} calls (Spec: §4.17,
+ * §5.7). Along routes, steps sharing the first rotation of their route stay together (a split there
+ * would repeat the shared rotations); groups are dealt largest first to the lightest chunk. Without
+ * routes every step costs one rotation and the steps are cut into contiguous runs. Empty groups are
+ * dropped. The rotations do not depend on the split.
+ */
+export function splitConvRotationSteps(plan: ConvPlan, steps: readonly number[], chunks: number): number[][] {
+  const count = Math.max(1, Math.min(chunks, steps.length));
+  if (!plan.routes) {
+    const out: number[][] = [];
+    for (let i = 0; i < count; i++) out.push(steps.slice(Math.floor((i * steps.length) / count), Math.floor(((i + 1) * steps.length) / count)));
+    return out.filter((g) => g.length > 0);
+  }
+  const R = plan.routes.rowSize;
+  const byFirst = new Map<number, number[]>();
+  for (const s of steps) {
+    let u = ((s % R) + R) % R;
+    while (u !== 0 && plan.routes.parent[u] !== 0) u = plan.routes.parent[u];
+    if (!byFirst.has(u)) byFirst.set(u, []);
+    byFirst.get(u)!.push(s);
+  }
+  const groups = [...byFirst.values()].sort((a, b) => b.length - a.length || a[0] - b[0]);
+  const bins: number[][] = Array.from({ length: count }, () => []);
+  for (const g of groups) {
+    let best = 0;
+    for (let i = 1; i < count; i++) if (bins[i].length < bins[best].length) best = i;
+    bins[best].push(...g);
+  }
+  return bins.filter((b) => b.length > 0).map((b) => b.sort((x, y) => x - y));
+}
+
+/**
+ * The runs of a part cut into at most `chunks` contiguous groups of about equal numbers of terms
+ * (each run costs its plaintext products and one rotation), for separate {@link convAccumulateRuns}
+ * calls whose totals are then added. Spec: §4.17, §5.7
+ */
+export function splitConvRuns(runs: readonly (readonly number[])[], chunks: number): number[][][] {
+  const weight = (r: readonly number[]) => r.length + 4;
+  const total = runs.reduce((a, r) => a + weight(r), 0);
+  const count = Math.max(1, Math.min(chunks, runs.length));
+  const out: number[][][] = [[]];
+  let acc = 0;
+  for (const r of runs) {
+    if (acc >= (out.length * total) / count && out.length < count) out.push([]);
+    out[out.length - 1].push([...r]);
+    acc += weight(r);
+  }
+  return out.filter((g) => g.length > 0);
+}
+
+// ---- Worker-pool tasks (§5.7): the steps above on another thread, from structured-cloneable inputs.
+
+const taskContexts = new Map<string, BfvContext>();
+
+/** The BFV context of `params`, created once per thread (tasks receive only the parameters). Spec: §5.7 */
+export function taskContext(params: BfvParameters): BfvContext {
+  const key = `${params.polyModulusDegree}|${params.coeffModulus.join(',')}|${params.plainModulus}|${String(params.securityLevel)}`;
+  let ctx = taskContexts.get(key);
+  if (!ctx) {
+    ctx = createBfvContext(params);
+    taskContexts.set(key, ctx);
+  }
+  return ctx;
+}
+
+/**
+ * A copy of a polynomial in shared memory (a `SharedArrayBuffer`) when the platform has one, so that
+ * passing it to another thread does not copy it; otherwise the polynomial itself. Spec: §5.7
+ */
+export function sharedPoly<T extends RnsPoly>(p: T): T {
+  if (typeof SharedArrayBuffer === 'undefined' || p.buffer instanceof SharedArrayBuffer) return p;
+  const out = (p instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(p.byteLength)) : new Uint32Array(new SharedArrayBuffer(p.byteLength))) as T;
+  out.set(p as never);
+  return out;
+}
+
+/** A ciphertext with its polynomials in shared memory ({@link sharedPoly}). Spec: §5.7 */
+export function sharedCiphertext(ct: Ciphertext): Ciphertext {
+  return { coeffModulusSize: ct.coeffModulusSize, polys: ct.polys.map(sharedPoly), isNttForm: ct.isNttForm };
+}
+
+/** Galois keys with their polynomials in shared memory ({@link sharedPoly}): copied once, then passed to every task. Spec: §5.7 */
+export function sharedGaloisKeys(gk: GaloisKeys): GaloisKeys {
+  const keys = new Map<number, KSwitchKey>();
+  for (const [g, key] of gk.keys) keys.set(g, key.map((pk) => ({ ciphertext: sharedCiphertext(pk.ciphertext) })));
+  return { keys };
+}
+
+/** Input of the `bfv.convRotations` task: {@link convRotateInput} of one input. */
+export interface ConvRotationsInput {
+  readonly params: BfvParameters;
+  readonly plan: ConvPlan;
+  readonly input: Ciphertext;
+  readonly swap: 0 | 1;
+  readonly steps: readonly number[];
+  readonly galoisKeys: GaloisKeys;
+}
+
+/** The `bfv.convRotations` task: the rotated inputs, in shared memory when available. Spec: §5.7 */
+export function convRotationsTask(x: ConvRotationsInput): Ciphertext[] {
+  const ctx = taskContext(x.params);
+  return convRotateInput(ctx, x.plan, x.input, x.swap, x.steps, x.galoisKeys).map(sharedCiphertext);
+}
+
+/** Input of the `bfv.convRuns` task: {@link convAccumulateRuns} of some runs of output c. */
+export interface ConvRunsInput {
+  readonly params: BfvParameters;
+  readonly plan: ConvPlan;
+  readonly c: number;
+  readonly runs: readonly (readonly number[])[];
+  /** The rotated inputs these runs use, by {@link rotatedInputKey}. */
+  readonly rotated: ReadonlyMap<string, Ciphertext>;
+  /** The layer's weights as field elements (the plaintexts are encoded in the task). */
+  readonly weights: Float64Array;
+  readonly galoisKeys: GaloisKeys;
+}
+
+/** The `bfv.convRuns` task: the NTT-form total of the runs (two polynomials). Spec: §5.7 */
+export function convRunsTask(x: ConvRunsInput): RnsPoly[] {
+  const ctx = taskContext(x.params);
+  const k = x.plan.level;
+  const total = [ctx.allocPoly(k), ctx.allocPoly(k)];
+  convAccumulateRuns(ctx, x.plan, x.c, x.runs, (key) => x.rotated.get(key)!, convPlaintexts(ctx, x.plan, x.weights), x.galoisKeys, total);
+  return total;
 }

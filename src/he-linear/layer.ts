@@ -250,6 +250,21 @@ export function evaluateLinearLayer(
   rng: Rng,
   options: EvaluateLinearOptions = {},
 ): LinearEvaluation {
+  checkLinearEvaluation(ctx, layer, inputs, keys);
+  const plan = layer.plan;
+  const parts =
+    plan.kind === 'conv'
+      ? evaluateConvParts(ctx, plan, inputs, layer.source as PlaintextSource, keys.galoisKeys)
+      : evaluateDenseParts(ctx, plan, inputs, layer.source as DensePlaintextSource, keys.galoisKeys);
+  return finishLinearLayer(ctx, plan, parts, keys.publicKey, rng, options);
+}
+
+/**
+ * The checks of {@link evaluateLinearLayer} (a prepared layer, inputs matching its plan, keys holding
+ * every Galois key the plan needs), for callers that compute the parts themselves, e.g. on a thread
+ * pool. Spec: §4.15
+ */
+export function checkLinearEvaluation(ctx: BfvContext, layer: PreparedLinearLayer, inputs: readonly Ciphertext[], keys: LinearServerKeys): void {
   const plan = layer?.plan;
   checkPlan(ctx, plan);
   checkInputs(ctx, inputs, plan.inputCiphertexts, plan.level);
@@ -259,13 +274,24 @@ export function evaluateLinearLayer(
   for (const g of plan.galoisElements) {
     if (!keys.galoisKeys.keys?.has(g)) throw new InvalidArgumentError(`evaluateLinearLayer: the Galois key for element ${g} is missing`);
   }
-  const parts =
-    plan.kind === 'conv'
-      ? evaluateConvParts(ctx, plan, inputs, layer.source as PlaintextSource, keys.galoisKeys)
-      : evaluateDenseParts(ctx, plan, inputs, layer.source as DensePlaintextSource, keys.galoisKeys);
+}
+
+/**
+ * The randomized end of {@link evaluateLinearLayer} on the parts (per logical output, the
+ * coefficient-form partial sums): draws the share, masks, floods and switches down, with exactly the
+ * draws of {@link evaluateLinearLayer}. Spec: §4.15, §4.16
+ */
+export function finishLinearLayer(
+  ctx: BfvContext,
+  plan: LinearPlan,
+  parts: readonly (readonly Ciphertext[])[],
+  publicKey: PublicKey,
+  rng: Rng,
+  options: EvaluateLinearOptions = {},
+): LinearEvaluation {
   const share = sampleFieldVector(rng, plan.outputSize);
   const ciphertexts: Ciphertext[] = [];
-  parts.forEach((list, c) => ciphertexts.push(...finishParts(ctx, plan, c, list, share, keys.publicKey, rng, options)));
+  parts.forEach((list, c) => ciphertexts.push(...finishParts(ctx, plan, c, list, share, publicKey, rng, options)));
   return { ciphertexts, share };
 }
 

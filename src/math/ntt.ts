@@ -203,7 +203,9 @@ export function forwardNtt(a: Uint32Array, t: NttTables): void {
  * coefficients in [0, q), scaled by n^{−1}. Gentleman–Sande butterflies with lazy reduction,
  * two layers per pass as in {@link forwardNtt}: values stay in [0, 2q), the sum x + y is corrected
  * once and the difference x − y + 2q ∈ (0, 4q) goes to the Shoup product unreduced (it accepts
- * inputs below 2^32). The n^{−1} factor is folded into the last layer. Spec: §3.4
+ * inputs below 2^32). The first pass (gaps 1 and 2) works on four contiguous values without an inner
+ * loop; an odd layer count puts one radix-2 layer just before the last two, which form one pass with
+ * the n^{−1} factor folded in. Spec: §3.4
  */
 export function inverseNtt(a: Uint32Array, t: NttTables): void {
   checkLength(a, t, 'inverseNtt');
@@ -214,25 +216,46 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
   const ws = t.invRootPowersShoup;
   let m = n;
   let gap = 1;
-  if (m > 2) {
-    // First layer (gap = 1), unrolled.
+  if (m >= 16) {
+    // The first two layers (gaps 1 and 2) on four contiguous values, without an inner loop.
     const h = m >>> 1;
-    for (let i = 0, j = 0; i < h; i++, j += 2) {
-      const wi = w[h + i] | 0;
-      const wsi = ws[h + i];
-      const x = a[j] | 0;
-      const y = a[j + 1] | 0;
-      let s = (x + y - twoQ) | 0;
-      s += (s >> 31) & twoQ;
-      const d = (x - y + twoQ) >>> 0;
-      a[j] = s;
-      a[j + 1] = (Math.imul(d, wi) - Math.imul((d * wsi) | 0, q)) | 0;
+    const h2 = h >>> 1;
+    for (let i = 0, j0 = 0; i < h2; i++, j0 += 4) {
+      const wa = w[h + 2 * i] | 0;
+      const was = ws[h + 2 * i];
+      const wb = w[h + 2 * i + 1] | 0;
+      const wbs = ws[h + 2 * i + 1];
+      const wc = w[h2 + i] | 0;
+      const wcs = ws[h2 + i];
+      const x0 = a[j0] | 0;
+      const x1 = a[j0 + 1] | 0;
+      const x2 = a[j0 + 2] | 0;
+      const x3 = a[j0 + 3] | 0;
+      let u0 = (x0 + x1 - twoQ) | 0;
+      u0 += (u0 >> 31) & twoQ;
+      const d0 = (x0 - x1 + twoQ) >>> 0;
+      const u1 = (Math.imul(d0, wa) - Math.imul((d0 * was) | 0, q)) | 0;
+      let u2 = (x2 + x3 - twoQ) | 0;
+      u2 += (u2 >> 31) & twoQ;
+      const d2 = (x2 - x3 + twoQ) >>> 0;
+      const u3 = (Math.imul(d2, wb) - Math.imul((d2 * wbs) | 0, q)) | 0;
+      let r0 = (u0 + u2 - twoQ) | 0;
+      r0 += (r0 >> 31) & twoQ;
+      let r1 = (u1 + u3 - twoQ) | 0;
+      r1 += (r1 >> 31) & twoQ;
+      const e0 = (u0 - u2 + twoQ) >>> 0;
+      const e1 = (u1 - u3 + twoQ) >>> 0;
+      a[j0] = r0;
+      a[j0 + 1] = r1;
+      a[j0 + 2] = (Math.imul(e0, wc) - Math.imul((e0 * wcs) | 0, q)) | 0;
+      a[j0 + 3] = (Math.imul(e1, wc) - Math.imul((e1 * wcs) | 0, q)) | 0;
     }
-    m >>>= 1;
-    gap = 2;
+    m >>>= 2;
+    gap = 4;
   }
-  // Two layers per pass: (m, gap) and (m/2, 2·gap) on four values at a time.
-  for (; m > 4; m >>>= 2, gap <<= 2) {
+  // Two layers per pass: (m, gap) and (m/2, 2·gap) on four values at a time, while at least four
+  // layers remain (the last two are fused with n^{−1} below).
+  for (; m >= 16; m >>>= 2, gap <<= 2) {
     const h = m >>> 1;
     const h2 = h >>> 1;
     for (let i = 0; i < h2; i++) {
@@ -274,7 +297,8 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
       }
     }
   }
-  for (; m > 4; m >>>= 1, gap <<= 1) {
+  if (m === 8) {
+    // An odd number of layers: one radix-2 layer (long inner loops) before the fused last two.
     const h = m >>> 1;
     for (let i = 0; i < h; i++) {
       const wi = w[h + i] | 0;
@@ -291,6 +315,8 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
         a[k] = (Math.imul(d, wi) - Math.imul((d * wsi) | 0, q)) | 0;
       }
     }
+    m = 4;
+    gap <<= 1;
   }
   // Last layer (m = 2, gap = n/2) with n^{−1} folded into both outputs, fully reduced.
   const nInv = t.nInv;

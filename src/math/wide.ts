@@ -22,6 +22,7 @@ const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
 const TWO_52 = 2 ** 52;
 const INV_TWO_52 = 2 ** -52;
+const TWO_51 = 2 ** 51;
 
 /** Throws {@link InvalidParametersError} unless m is an integer in [2, 2^50). Spec: §3.2 */
 export function assertModulusWide(m: number, what = 'modulus'): void {
@@ -31,39 +32,25 @@ export function assertModulusWide(m: number, what = 'modulus'): void {
 }
 
 /**
- * (a·b) mod 2^52 for non-negative integers a, b < 2^51, exactly, in doubles.
+ * (a·b) mod 2^52 for non-negative integers a, b < 2^52, exactly, in doubles.
  *
  * With a = a1·2^26 + a0 and b = b1·2^26 + b0: a·b ≡ a0·b0 + ((a1·b0 + a0·b1) mod 2^26)·2^26
- * (mod 2^52), since a1·b1·2^52 ≡ 0. Every partial product is < 2^52 and the final sum < 2^53, so
- * no step rounds. Spec: §3.2
+ * (mod 2^52), since a1·b1·2^52 ≡ 0. Every partial product is < 2^52 and every sum < 2^53, so no
+ * step rounds. Spec: §3.2
  */
 export function mulLow52(a: number, b: number): number {
   const lo = mulLow52Lazy(a, b);
   return lo >= TWO_52 ? lo - TWO_52 : lo;
 }
 
-/**
- * Like {@link mulLow52} but without the final reduction: a value in [0, 2^53) congruent to a·b
- * modulo 2^52. The difference of two such values is exact in a double. Spec: §3.2
- */
-export function mulLow52Lazy(a: number, b: number): number {
+/** Like {@link mulLow52} but without the final reduction: a value in [0, 2^53) congruent to a·b mod 2^52. */
+function mulLow52Lazy(a: number, b: number): number {
   const a1 = Math.floor(a * INV_TWO_26);
   const a0 = a - a1 * TWO_26;
   const b1 = Math.floor(b * INV_TWO_26);
   const b0 = b - b1 * TWO_26;
   const cross = a1 * b0 + a0 * b1;
   return a0 * b0 + (cross - Math.floor(cross * INV_TWO_26) * TWO_26) * TWO_26;
-}
-
-/**
- * Maps r ∈ (−2^53, 2^53), known to be ≡ (mod 2^52) to a value in [−m, 2m), to that value reduced
- * into [0, m). Branchless (`Math.round` is exact; booleans become 0/1): on V8 the unpredictable
- * branches would cost more than the arithmetic. @internal
- */
-export function finishWide(r: number, m: number): number {
-  r -= Math.round(r * INV_TWO_52) * TWO_52;
-  r += m * +(r < 0);
-  return r - m * +(r >= m);
 }
 
 /** (a + b) mod m for a, b ∈ [0, m), m < 2^52. Spec: §3.2 */
@@ -84,27 +71,57 @@ export function negModWide(a: number, m: number): number {
 }
 
 /**
- * a·b mod m for a, b ∈ [0, m), m < 2^50, exactly, without BigInt.
+ * The one wide multiplication kernel: a·b − quot·m reduced into [0, m), for a ∈ [0, 2^51),
+ * b ∈ [0, m), m < 2^50, given quot = ⌊a·b/m⌋ up to ±1 (a float estimate) and the 26-bit limbs
+ * b = b1·2^26 + b0, m = m1·2^26 + m0 (fixed operands are split once by the caller).
  *
- * 1. quot = ⌊a·b/m⌋ in doubles: a·b/m < 2^50 carries relative error ≤ 2^−52, i.e. absolute
- *    error < 1/4, so quot is the true quotient or off by one.
- * 2. r = a·b − quot·m therefore lies in [−m, 2m) ⊂ (−2^51, 2^51); it is determined by its value
- *    mod 2^52, which {@link mulLow52Lazy} computes exactly for both products.
- * 3. Recentre modulo 2^52, then one ±m (branchless). Spec: §3.2
+ * r = a·b − quot·m lies in [−m, 2m) ⊂ (−2^51, 2^51), so it is determined by its value modulo 2^52,
+ * computed exactly from the limbs as in {@link mulLow52} (a0·b0 − u0·m0 + ((a1·b0 + a0·b1) mod 2^26 −
+ * (u1·m0 + u0·m1) mod 2^26)·2^26 with quot = u1·2^26 + u0, every term below 2^53); it is recentred
+ * modulo 2^52 (`Math.round` is exact) and corrected by ±m, branchless (on V8 the unpredictable
+ * branches cost more than the arithmetic). Spec: §3.2
  */
+export function mulModWideSplit(a: number, quot: number, b1: number, b0: number, m: number, m1: number, m0: number): number {
+  const a1 = Math.floor(a * INV_TWO_26);
+  const a0 = a - a1 * TWO_26;
+  let c = a1 * b0 + a0 * b1;
+  c -= Math.floor(c * INV_TWO_26) * TWO_26;
+  const u1 = Math.floor(quot * INV_TWO_26);
+  const u0 = quot - u1 * TWO_26;
+  let e = u1 * m0 + u0 * m1;
+  e -= Math.floor(e * INV_TWO_26) * TWO_26;
+  let r = a0 * b0 - u0 * m0 + (c - e) * TWO_26;
+  r -= Math.round(r * INV_TWO_52) * TWO_52;
+  r += m * +(r < 0);
+  return r - m * +(r >= m);
+}
+
+/**
+ * a·b mod m for a, b ∈ [0, m), m < 2^50, with the constants of m supplied by the caller:
+ * mInv = 1/m and its limbs m1 = ⌊m/2^26⌋, m0 = m mod 2^26 (the form hot loops use). The float
+ * quotient a·b·(1/m) < 2^50 carries relative error ≤ 3·2^−53, i.e. it is off by at most one, as
+ * {@link mulModWideSplit} requires. Spec: §3.2
+ */
+export function mulModWideFast(a: number, b: number, m: number, mInv: number, m1: number, m0: number): number {
+  const b1 = Math.floor(b * INV_TWO_26);
+  return mulModWideSplit(a, Math.floor(a * b * mInv), b1, b - b1 * TWO_26, m, m1, m0);
+}
+
+/** a·b mod m for a, b ∈ [0, m), m < 2^50, exactly, without BigInt ({@link mulModWideFast}). Spec: §3.2 */
 export function mulModWide(a: number, b: number, m: number): number {
-  const quot = Math.floor((a * b) / m);
-  return finishWide(mulLow52Lazy(a, b) - mulLow52Lazy(quot, m), m);
+  const m1 = Math.floor(m * INV_TWO_26);
+  return mulModWideFast(a, b, m, 1 / m, m1, m - m1 * TWO_26);
 }
 
 /**
  * a·b mod m with the fixed multiplicand's float quotient `bInvM = b / m` precomputed (as for the
- * small-modulus `mulModPrecomp`; the error analysis of {@link mulModWide} still applies:
- * three roundings, absolute error < 2^−1). Spec: §3.2
+ * small-modulus `mulModPrecomp`): a·(b/m) carries three roundings, so the quotient is off by at most
+ * one ({@link mulModWideSplit}). Spec: §3.2
  */
 export function mulModWidePrecomp(a: number, b: number, bInvM: number, m: number): number {
-  const quot = Math.floor(a * bInvM);
-  return finishWide(mulLow52Lazy(a, b) - mulLow52Lazy(quot, m), m);
+  const b1 = Math.floor(b * INV_TWO_26);
+  const m1 = Math.floor(m * INV_TWO_26);
+  return mulModWideSplit(a, Math.floor(a * bInvM), b1, b - b1 * TWO_26, m, m1, m - m1 * TWO_26);
 }
 
 /** base^e mod m for m < 2^50 (base any safe integer, e ≥ 0 a safe integer or bigint). Spec: §3.2 */
@@ -118,4 +135,38 @@ export function powModWide(base: number, e: number | bigint, m: number): number 
 export function invModWide(a: number, m: number): number {
   assertModulusWide(m);
   return invMod(a, m);
+}
+
+/** x mod 2^52 in [0, 2^52) for an integer x ∈ (−2^53, 2^53). Spec: §3.2 */
+export function mod52(x: number): number {
+  return x - Math.floor(x * INV_TWO_52) * TWO_52;
+}
+
+/** q^{−1} mod 2^52 for odd q < 2^52 (Newton–Hensel: x ← x·(2 − q·x), doubling the valid bits). Spec: §3.2 */
+export function invMod2to52(q: number): number {
+  let x = q; // q·q ≡ 1 (mod 8) for odd q
+  for (let i = 0; i < 5; i++) x = mulLow52(x, mod52(2 - mulLow52(q, x)));
+  return x;
+}
+
+/**
+ * ⌊a·b/m⌋ for integers a, b ∈ [0, 2^50) and 2 ≤ m < 2^50 with a·b/m < 2^50, exactly, without
+ * BigInt: the float estimate of a·b/m is off by at most one; the remainder a·b − est·m is small, so
+ * it is recovered exactly modulo 2^52 ({@link mulLow52}) and the estimate corrected (the remainder
+ * is then a·b − quotient·m ∈ [0, m)). Spec: §3.2
+ */
+export function floorMulDiv(a: number, b: number, m: number): number {
+  let est = Math.floor((a * b) / m);
+  let r = mulLow52(a, b) - mulLow52(est, m);
+  r -= Math.round(r * INV_TWO_52) * TWO_52; // the true remainder, now in (−2^51, 2^51]
+  if (r > TWO_51) r -= TWO_52;
+  while (r < 0) {
+    est -= 1;
+    r += m;
+  }
+  while (r >= m) {
+    est += 1;
+    r -= m;
+  }
+  return est;
 }

@@ -6,13 +6,21 @@
  * Spec: §5.7
  * @module
  */
+import { convRotationsTask, convRunsTask, type ConvRotationsInput, type ConvRunsInput } from '../he-linear/conv.js';
+import type { RnsPoly } from '../bfv/context.js';
+import type { Ciphertext } from '../bfv/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { TaskPool as GenericTaskPool } from '../pool/pool.js';
 import { garbleBatchTask, evaluateBatchTask, type EvaluateBatchInput, type GarbleBatchInput, type GcTasks } from '../gc/parallel.js';
 import { receiverBlockTask, senderBlockTask, type OtTasks, type ReceiverBlockInput, type SenderBlockInput } from '../ot/extend-blocks.js';
 
-/** Inputs and outputs of every task: the tables of src/gc and src/ot. Spec: §5.7 */
-export interface TaskMap extends GcTasks, OtTasks {}
+/** Inputs and outputs of every task: the tables of src/gc and src/ot, and the BFV convolution's. Spec: §5.7 */
+export interface TaskMap extends GcTasks, OtTasks {
+  /** BFV convolution: rotations of one input ciphertext (§4.17). */
+  'bfv.convRotations': { input: ConvRotationsInput; output: Ciphertext[] };
+  /** BFV convolution: the NTT-form total of some runs of one output (§4.17). */
+  'bfv.convRuns': { input: ConvRunsInput; output: RnsPoly[] };
+}
 
 /** Task names. */
 export type TaskName = keyof TaskMap;
@@ -45,6 +53,10 @@ export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskO
       return receiverBlockTask(input as ReceiverBlockInput) as TaskOutput<K>;
     case 'ot.senderBlock':
       return senderBlockTask(input as SenderBlockInput) as TaskOutput<K>;
+    case 'bfv.convRotations':
+      return convRotationsTask(input as ConvRotationsInput) as TaskOutput<K>;
+    case 'bfv.convRuns':
+      return convRunsTask(input as ConvRunsInput) as TaskOutput<K>;
     default:
       throw new InvalidArgumentError(`unknown pool task ${String(task)}`);
   }

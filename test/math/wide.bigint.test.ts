@@ -5,7 +5,7 @@
 import { modInv, modPow } from 'bigint-mod-arith';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidParametersError } from '../../src/errors.js';
-import { addModWide, assertModulusWide, mulLow52, mulModWidePrecomp, negModWide, subModWide } from '../../src/math/wide.js';
+import { addModWide, assertModulusWide, floorMulDiv, invMod2to52, mod52, mulLow52, mulModWideFast, mulModWidePrecomp, negModWide, subModWide } from '../../src/math/wide.js';
 import { invModWide, mulModWide, powModWide } from '../../src/math/index.js';
 import { adversarialPairs, randomBelow, rngFor } from './helpers.js';
 
@@ -18,9 +18,9 @@ const PRIMES = [
 const COMPOSITES = [2 ** 50 - 1, 2 ** 50 - 2, 2 ** 40, 10 ** 15];
 
 describe('wide modular arithmetic (m < 2^50) vs BigInt', () => {
-  it('mulLow52 is the product mod 2^52 for operands < 2^51', () => {
+  it('mulLow52 is the product mod 2^52 for operands < 2^52', () => {
     const rng = rngFor('low52');
-    const xs = [...randomBelow(rng, 2 ** 51, 2000), 0, 1, 2 ** 26 - 1, 2 ** 26, 2 ** 51 - 1, 2 ** 50];
+    const xs = [...randomBelow(rng, 2 ** 52, 2000), 0, 1, 2 ** 26 - 1, 2 ** 26, 2 ** 51 - 1, 2 ** 50, 2 ** 52 - 1];
     const bad: string[] = [];
     for (let i = 0; i + 1 < xs.length; i++) {
       const [a, b] = [xs[i], xs[xs.length - 1 - i]];
@@ -48,7 +48,9 @@ describe('wide modular arithmetic (m < 2^50) vs BigInt', () => {
         const expected = Number((A * B) % M);
         const x = mulModWide(a, b, m);
         const y = mulModWidePrecomp(a, b, b / m, m);
-        if (x !== expected || y !== expected) bad.push(`${a}·${b} mod ${m}: ${x}, ${y} ≠ ${expected}`);
+        const m1 = Math.floor(m / 2 ** 26);
+        const z = mulModWideFast(a, b, m, 1 / m, m1, m - m1 * 2 ** 26);
+        if (x !== expected || y !== expected || z !== expected) bad.push(`${a}·${b} mod ${m}: ${x}, ${y}, ${z} ≠ ${expected}`);
         if (addModWide(a, b, m) !== Number((A + B) % M)) bad.push(`add(${a}, ${b})`);
         if (subModWide(a, b, m) !== Number((((A - B) % M) + M) % M)) bad.push(`sub(${a}, ${b})`);
         if (negModWide(a, m) !== Number((M - A) % M)) bad.push(`neg(${a})`);
@@ -57,6 +59,27 @@ describe('wide modular arithmetic (m < 2^50) vs BigInt', () => {
       expect(pairs.length).toBeGreaterThanOrEqual(1500);
     });
   }
+
+  it('mod52, invMod2to52 and floorMulDiv match BigInt', () => {
+    const r = rngFor('wide-52');
+    const bad: string[] = [];
+    for (const x of [...randomBelow(r, 2 ** 53, 200).map((v) => v - 2 ** 52), 0, 2 ** 52, -(2 ** 52), 2 ** 53 - 1, -(2 ** 53) + 1]) {
+      if (mod52(x) !== Number(((BigInt(x) % 2n ** 52n) + 2n ** 52n) % 2n ** 52n)) bad.push(`mod52(${x})`);
+    }
+    for (const q of [...PRIMES.filter((p) => p % 2 === 1), ...randomBelow(r, 2 ** 51, 50).map((v) => 2 * v + 1)]) {
+      const x = invMod2to52(q);
+      if (Number((BigInt(q) * BigInt(x)) % 2n ** 52n) !== 1) bad.push(`invMod2to52(${q})`);
+    }
+    for (const m of [...PRIMES, ...COMPOSITES]) {
+      for (let i = 0; i < 200; i++) {
+        const [a, b] = randomBelow(r, Math.min(m, 2 ** 50), 2);
+        const expected = (BigInt(a) * BigInt(b)) / BigInt(m);
+        if (expected >= 2n ** 50n) continue;
+        if (floorMulDiv(a, b, m) !== Number(expected)) bad.push(`floorMulDiv(${a}, ${b}, ${m})`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
 
   it('powModWide and invModWide match modPow / modInv', () => {
     const r = rngFor('wide-pow');

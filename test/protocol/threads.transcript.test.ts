@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/channel/index.js';
 import { compileFixedPoint, createModel, evaluateFixedPoint } from '../../src/nn/index.js';
 import { GC_SUB_BATCH } from '../../src/protocol/backends/garbled-activations.js';
-import { garbledActivations, insecureDealer, requestInference, serveInference, type ProtocolBackend } from '../../src/protocol/index.js';
+import { bfvLinear, garbledActivations, insecureDealer, requestInference, serveInference, type ProtocolBackend } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import type { TaskPool } from '../../src/workers/index.js';
 import { recordingChannel } from './helpers.js';
@@ -53,13 +53,13 @@ const model = compileFixedPoint(
 const input = Float64Array.from({ length: 144 }, (_, i) => ((i * 37) % 101) / 100);
 const backend: ProtocolBackend = { ...insecureDealer, activations: garbledActivations };
 
-async function run(pool: TaskPool | undefined) {
+async function run(pool: TaskPool | undefined, m = model, x = input, b = backend) {
   const [c, s] = memoryChannelPair();
   const log: { dir: 'sent' | 'received'; bytes: Uint8Array }[] = [];
   const p = pool ? { pool } : {};
   const [client] = await Promise.all([
-    requestInference(recordingChannel(c, log), input, { backend, allowInsecure: true, rng: fromTextSeed('threads/client'), ...p }),
-    serveInference(s, model, { backend, allowInsecure: true, rng: fromTextSeed('threads/server'), ...p }),
+    requestInference(recordingChannel(c, log), x, { backend: b, allowInsecure: true, rng: fromTextSeed('threads/client'), ...p }),
+    serveInference(s, m, { backend: b, allowInsecure: true, rng: fromTextSeed('threads/server'), ...p }),
   ]);
   c.close('done');
   return { log, logits: client.logits };
@@ -91,4 +91,55 @@ describe('a session on 1, 2 and 3 threads', () => {
       expect(firstDiff).toBe(-1);
     }
   }, 300_000);
+
+  // BFV linear layers (§9.9.3) with the convolutions' rotations and products split over the pool
+  // (§5.7): a 3×3 convolution 2 → 6 channels on 10×10 (two logical outputs, several diagonals, routed
+  // rotations) and a dense layer (evaluated on the calling thread).
+  const convModel = compileFixedPoint(
+    createModel({
+      name: 'threads-bfv-test',
+      inputShape: [2, 10, 10],
+      layers: [
+        { type: 'conv2d', name: 'conv', outChannels: 6, kernel: 3, padding: 1, weights: weights(6 * 2 * 9, 0.5), bias: weights(6, 0.1) },
+        { type: 'relu', name: 'relu1' },
+        { type: 'flatten', name: 'flatten' },
+        { type: 'dense', name: 'fc', outFeatures: 10, weights: weights(10 * 600, 0.1), bias: weights(10, 0.1) },
+      ],
+    }),
+  );
+  const convInput = Float64Array.from({ length: 200 }, (_, i) => ((i * 53) % 97) / 96);
+  const bfvBackend: ProtocolBackend = { ...insecureDealer, linear: bfvLinear(), activations: garbledActivations };
+
+  it('with BFV linear layers: same seeds ⇒ byte-identical transcripts on 1, 2 and 3 threads, and the reference output', async () => {
+    const runs = [];
+    const tasks = new Map<string, number>();
+    for (const threads of [1, 2, 3]) {
+      const inner = threads === 1 ? undefined : createNodePool({ threads });
+      if (inner) pools.push(inner);
+      // Count the tasks, to check that the convolution really went to the pool.
+      const pool: TaskPool | undefined = inner && {
+        threads: inner.threads,
+        run: (task, x) => {
+          tasks.set(`${threads}:${task}`, (tasks.get(`${threads}:${task}`) ?? 0) + 1);
+          return inner.run(task, x);
+        },
+        close: () => inner.close(),
+      };
+      runs.push(await run(pool, convModel, convInput, bfvBackend));
+    }
+    for (const threads of [2, 3]) {
+      expect(tasks.get(`${threads}:bfv.convRotations`) ?? 0).toBeGreaterThanOrEqual(2);
+      expect(tasks.get(`${threads}:bfv.convRuns`) ?? 0).toBeGreaterThanOrEqual(2 * threads);
+    }
+    const reference = evaluateFixedPoint(convModel, convInput).logits;
+    const concat = (log: { dir: string; bytes: Uint8Array }[]) => log.map((m) => `${m.dir}:${Buffer.from(m.bytes).toString('base64')}`);
+    const first = concat(runs[0].log);
+    expect(runs[0].logits).toEqual(reference);
+    for (const r of runs.slice(1)) {
+      expect(r.logits).toEqual(reference);
+      expect(r.log.length).toBe(runs[0].log.length);
+      const mine = concat(r.log);
+      expect(mine.findIndex((m, i) => m !== first[i])).toBe(-1);
+    }
+  }, 600_000);
 });

@@ -10,6 +10,10 @@
 import { compactCiphertextSize } from '../../bfv/compact.js';
 import { createBfvParameters, createCoeffModulus, deserializeCompactCiphertext, deserializeCompactGaloisKeys, deserializeCompactPublicKey, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactCiphertext, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters, type Ciphertext, type GaloisKeys, type KSwitchKey } from '../../bfv/index.js';
 import { decryptLinearOutput, encryptLinearInput, evaluateLinearLayer, linearGaloisElements, planLinearLayers, prepareLinearLayer, type LinearPlan, type LinearShape, type PreparedLinearLayer } from '../../he-linear/index.js';
+import { checkLinearEvaluation, finishLinearLayer, type LinearEvaluation, type LinearServerKeys } from '../../he-linear/layer.js';
+import { convPartRuns, convRotationJobs, rotatedInputKey, sharedCiphertext, sharedGaloisKeys, splitConvRotationSteps, splitConvRuns } from '../../he-linear/conv.js';
+import { createBfvContext } from '../../bfv/context.js';
+import { polyAdd, polyNttInverse } from '../../bfv/poly.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
 import { P } from '../../math/share-field.js';
 import type { Channel } from '../../channel/channel.js';
@@ -19,6 +23,8 @@ import { isWeightedLayer } from '../architecture.js';
 import type { ComponentMessageBounds, LinearBackend, LinearClientSession, LinearServerSession, WeightedModelLayer } from '../backend.js';
 import { decodeBlobs, encodeBlobs } from '../blobs.js';
 import { bfvContextFor } from './bfv-context.js';
+import type { Rng } from '../../random/rng.js';
+import type { TaskPool } from '../../workers/tasks.js';
 
 /** Message tags of the BFV linear backend. Spec: §9.9.3 */
 export const BFV_LINEAR_TAG = {
@@ -178,6 +184,71 @@ async function receiveCiphertexts(
 }
 
 /**
+ * {@link evaluateLinearLayer} with a convolution's homomorphic part on a thread pool (§5.7): the
+ * rotations of the inputs split by steps ({@link splitConvRotationSteps}), then the runs of every part
+ * split into about two chunks per thread ({@link splitConvRuns}), each chunk's NTT-form total added in
+ * chunk order; the randomized end ({@link finishLinearLayer}) runs here. Rotations and modular sums
+ * do not depend on the split, so the ciphertexts and share are those of {@link evaluateLinearLayer}
+ * (same rng, same bytes) whatever the thread count. Dense layers, and pools of one thread, use
+ * {@link evaluateLinearLayer} itself. `keys.galoisKeys` should be in shared memory
+ * ({@link sharedGaloisKeys}), or every task copies them. Spec: §9.9.3
+ */
+export async function evaluateLinearLayerOnPool(
+  ctx: BfvContext,
+  params: BfvParameters,
+  layer: PreparedLinearLayer,
+  inputs: readonly Ciphertext[],
+  keys: LinearServerKeys,
+  rng: Rng,
+  pool: TaskPool,
+): Promise<LinearEvaluation> {
+  const plan = layer.plan;
+  if (pool.threads <= 1 || plan.kind !== 'conv') return evaluateLinearLayer(ctx, layer, inputs, keys, rng);
+  checkLinearEvaluation(ctx, layer, inputs, keys);
+  const T = pool.threads;
+  const galoisKeys = keys.galoisKeys;
+  const shared = inputs.map(sharedCiphertext);
+  const jobs = convRotationJobs(plan).flatMap((job) => splitConvRotationSteps(plan, job.steps, T).map((steps) => ({ ...job, steps })));
+  const outs = await Promise.all(
+    jobs.map((j) => pool.run('bfv.convRotations', { params, plan, input: shared[j.input], swap: j.swap, steps: j.steps, galoisKeys })),
+  );
+  const rotated = new Map<string, Ciphertext>();
+  jobs.forEach((j, i) => j.steps.forEach((step, e) => rotated.set(rotatedInputKey(j.input, j.swap, step), outs[i][e])));
+  const k = plan.level;
+  const parts = await Promise.all(
+    plan.partTerms.map((partList, c) =>
+      Promise.all(
+        partList.map(async (part) => {
+          const chunks = splitConvRuns(convPartRuns(plan, c, part), 2 * T);
+          const totals = await Promise.all(
+            chunks.map((runs) => {
+              const used = new Map<string, Ciphertext>();
+              for (const run of runs) {
+                for (const index of run) {
+                  const t = plan.terms[c][index];
+                  const key = rotatedInputKey(t.input, t.swap, plan.taps[t.tap].step);
+                  used.set(key, rotated.get(key)!);
+                }
+              }
+              return pool.run('bfv.convRuns', { params, plan, c, runs, rotated: used, weights: layer.weights, galoisKeys });
+            }),
+          );
+          const total = [ctx.allocPoly(k), ctx.allocPoly(k)];
+          for (const t of totals) {
+            polyAdd(ctx, total[0], t[0], total[0], k);
+            polyAdd(ctx, total[1], t[1], total[1], k);
+          }
+          polyNttInverse(ctx, total[0], k);
+          polyNttInverse(ctx, total[1], k);
+          return { coeffModulusSize: k, polys: total, isNttForm: false } as Ciphertext;
+        }),
+      ),
+    ),
+  );
+  return finishLinearLayer(ctx, plan, parts, keys.publicKey, rng);
+}
+
+/**
  * Delphi's homomorphic linear layers as a {@link LinearBackend} (id `bfv`). Setup: the client
  * generates a key pair and the Galois keys of every weighted layer of the architecture and sends
  * the public and Galois keys (KEYS, GALOIS_KEYS). Per layer: INPUT (Enc(c), at the plan's level)
@@ -224,7 +295,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
         },
       };
     },
-    async server(channel, _rng, { architecture, model }): Promise<LinearServerSession> {
+    async server(channel, _rng, { architecture, model, pool }): Promise<LinearServerSession> {
       const ctx = bfvContextFor(params);
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);
       const prepared = new Map<number, PreparedLinearLayer>();
@@ -252,14 +323,18 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
         for (const [g, key] of part.keys) keys.set(g, key);
       }
       for (const g of needed) if (!keys.has(g)) throw new ProtocolError(`${context}: the Galois key of element ${g} is missing`);
-      const serverKeys = { galoisKeys: { keys }, publicKey };
+      // With worker threads, the Galois keys go to shared memory once rather than to every task.
+      const parallel = pool !== undefined && pool.threads > 1;
+      const serverKeys = { galoisKeys: parallel ? sharedGaloisKeys({ keys }) : { keys }, publicKey };
       return {
         async preprocess(_layer, index, layerRng) {
           const layer = prepared.get(index);
           if (!layer) throw new InvalidArgumentError(`bfvLinear: layer ${index} is not a weighted layer`);
           const plan = layer.plan;
           const inputs = await receiveCiphertexts(channel, ctx, BFV_LINEAR_TAG.INPUT, index, plan.inputCiphertexts, plan.level, `BFV linear layer ${index}`);
-          const { ciphertexts, share } = evaluateLinearLayer(ctx, layer, inputs, serverKeys, layerRng);
+          const { ciphertexts, share } = parallel
+            ? await evaluateLinearLayerOnPool(ctx, params, layer, inputs, serverKeys, layerRng, pool)
+            : evaluateLinearLayer(ctx, layer, inputs, serverKeys, layerRng);
           sendCiphertexts(channel, ctx, BFV_LINEAR_TAG.OUTPUT, index, ciphertexts);
           return share;
         },
