@@ -5,7 +5,9 @@
  */
 export { type PartyRole, sampleFieldVector } from './field-vector.js';
 export { addPublic, addShares, negShare, reconstruct, scaleShare, share, subShares } from './additive.js';
-export { decodeFixed, decodeFixedVec, DEFAULT_FRACTIONAL_BITS, encodeFixed, encodeFixedVec } from './fixed-point.js';
+export {
+  decodeFixed, decodeFixedVec, DEFAULT_FRACTIONAL_BITS, encodeFixed, encodeFixedVec,
+} from './fixed-point.js';
 export { truncatePlain, truncateShare, truncationFailureProbability } from './truncation.js';
 export { dequantize, quantize } from './signed-fixed-point.js';
 export { quadraticFixed, relu6Fixed, reluFixed, type FixedQuadraticCoefficients } from './activations.js';
