@@ -6,5 +6,7 @@
  * @module
  */
 export { type BaseOtOptions, baseOtReceive, baseOtSend } from './base-ot.js';
-export { OtExtReceiver, type OtExtReceiverOptions, OtExtSender, type OtExtSenderOptions, type OtMessagePairs } from './iknp.js';
+export {
+  OtExtReceiver, type OtExtReceiverOptions, OtExtSender, type OtExtSenderOptions, type OtMessagePairs,
+} from './iknp.js';
 export { cotReceive, cotSend, otExtReceive, otExtSend, rotReceive, rotSend } from './one-shot.js';
