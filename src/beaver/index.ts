@@ -8,5 +8,10 @@ export { type BeaverTriples, type SquarePairs } from './triples.js';
 export { dealSquarePairs, dealTriples } from './dealer.js';
 export { type TripleSource, trustedDealerSources } from './source.js';
 export { beaverMultiply, type BeaverOptions, beaverSquare, multiplyFixed, squareFixed } from './multiply.js';
-export { DELPHI_QUADRATIC_COEFFICIENTS, quadraticActivation, type QuadraticCoefficients, quadraticReference } from './quadratic.js';
-export { type BfvTripleClientOptions, bfvTripleClientSource, type BfvTripleOptions, type BfvTripleServerOptions, bfvTripleServerSource } from './bfv-triples.js';
+export {
+  DELPHI_QUADRATIC_COEFFICIENTS, quadraticActivation, type QuadraticCoefficients, quadraticReference,
+} from './quadratic.js';
+export {
+  type BfvTripleClientOptions, bfvTripleClientSource, type BfvTripleOptions, type BfvTripleServerOptions,
+  bfvTripleServerSource,
+} from './bfv-triples.js';

@@ -10,6 +10,7 @@
  * @module
  */
 import { TransportError } from '../errors.js';
+import { MessageInbox } from './inbox.js';
 
 /** Byte and message counters of one channel end. */
 export interface ChannelStats {
@@ -67,9 +68,7 @@ export interface MemoryChannelOptions {
 class MemoryChannel implements Channel {
   readonly stats: ChannelStats = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 };
   peer!: MemoryChannel;
-  readonly #inbox: Uint8Array[] = [];
-  #inboxHead = 0;
-  readonly #waiting: { resolve: (m: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  readonly #inbox = new MessageInbox(this.stats);
   #closedReason: string | null = null;
 
   constructor(private readonly maxMessageBytes: number) {}
@@ -86,35 +85,16 @@ class MemoryChannel implements Channel {
   }
 
   #deliver(message: Uint8Array): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) {
-      this.#count(message);
-      waiter.resolve(message);
-    } else {
-      this.#inbox.push(message);
-    }
-  }
-
-  #count(message: Uint8Array): void {
-    this.stats.bytesReceived += message.length;
-    this.stats.messagesReceived++;
+    this.#inbox.deliver(message);
   }
 
   recv(): Promise<Uint8Array> {
-    if (this.#inboxHead < this.#inbox.length) {
-      const m = this.#inbox[this.#inboxHead];
-      this.#inbox[this.#inboxHead++] = EMPTY;
-      if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
-        this.#inbox.splice(0, this.#inboxHead);
-        this.#inboxHead = 0;
-      }
-      this.#count(m);
-      return Promise.resolve(m);
-    }
+    const m = this.#inbox.take();
+    if (m) return Promise.resolve(m);
     if (this.#closedReason !== null) {
       return Promise.reject(new TransportError(`channel closed (${this.#closedReason})`));
     }
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    return this.#inbox.wait(0, () => {});
   }
 
   /** Nothing is buffered in memory transport beyond the peer's inbox: resolves at once. */
@@ -130,11 +110,10 @@ class MemoryChannel implements Channel {
   #shut(reason: string): void {
     if (this.#closedReason !== null) return;
     this.#closedReason = reason;
-    for (const w of this.#waiting.splice(0)) w.reject(new TransportError(`channel closed (${reason})`));
+    this.#inbox.rejectAll(() => new TransportError(`channel closed (${reason})`));
   }
 }
 
-const EMPTY = new Uint8Array(0);
 
 /** Two connected in-memory channel ends. Spec: §2.3 */
 export function memoryChannelPair(options: MemoryChannelOptions = {}): [Channel, Channel] {

@@ -5,5 +5,9 @@
  * Spec: §2.3, §2.4
  * @module
  */
-export { type Channel, type ChannelStats, diffStats, type MemoryChannelOptions, memoryChannelPair, snapshotStats } from './channel.js';
-export { encodeCloseFrame, encodeDataFrame, encodePingFrame, type Frame, FrameDecoder, type FrameDecoderOptions } from './framing.js';
+export {
+  type Channel, type ChannelStats, diffStats, type MemoryChannelOptions, memoryChannelPair, snapshotStats,
+} from './channel.js';
+export {
+  encodeCloseFrame, encodeDataFrame, encodePingFrame, type Frame, FrameDecoder, type FrameDecoderOptions,
+} from './framing.js';

@@ -160,7 +160,7 @@ export function evaluateRelus(params: ReluParams, garbled: GarbledCircuit, serve
 
 /**
  * The plaintext function of the circuits: (act(y) + mask) mod p with y = (clientShare + serverShare)
- * mod p read as signed, act = reluFixed or relu6Fixed of src/nn with shift f. Spec: §5.8
+ * mod p read as signed, act = reluFixed or relu6Fixed of src/sharing/activations.ts with shift f. Spec: §5.8
  */
 export function reluReference(clientShare: number, serverShare: number, mask: number, params: ReluParams = {}): number {
   const { kind, shift } = reluParams(params);

@@ -7,7 +7,9 @@
  */
 export { addMod, invMod, mulMod, mulModShoup, powMod, shoupPrecompute, subMod } from './modular.js';
 export { invModWide, mulModWide, powModWide } from './wide.js';
-export { addModP, fromSigned, fromSignedVec, mulModP, negModP, P, P_BIG, P_HALF, subModP, toSigned, toSignedVec } from './share-field.js';
+export {
+  addModP, fromSigned, fromSignedVec, mulModP, negModP, P, P_BIG, P_HALF, subModP, toSigned, toSignedVec,
+} from './share-field.js';
 export { generateNttPrimes, isPrime, minimalPrimitiveRoot } from './primes.js';
 export { createNttTables, forwardNtt, inverseNtt, negacyclicMultiply, NttTables } from './ntt.js';
 export { createWideNttTables, WideNttTables } from './ntt-wide.js';

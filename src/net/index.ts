@@ -5,5 +5,11 @@
  * `delphi-ts/net/node`). Spec: §2.5
  * @module
  */
-export { DELPHI_PROTOCOL_NAME, DELPHI_PROTOCOL_VERSION, type HandshakeOptions, type HandshakeResult, type HandshakeRole, type Hello, performHandshake, type ProtocolVersion } from './handshake.js';
-export { connectWebSocket, type ConnectWebSocketOptions, WebSocketChannel, type WebSocketChannelOptions, type WebSocketLike, type WebSocketWireStats } from './websocket.js';
+export {
+  DELPHI_PROTOCOL_NAME, DELPHI_PROTOCOL_VERSION, type HandshakeOptions, type HandshakeResult,
+  type HandshakeRole, type Hello, performHandshake, type ProtocolVersion,
+} from './handshake.js';
+export {
+  connectWebSocket, type ConnectWebSocketOptions, WebSocketChannel, type WebSocketChannelOptions,
+  type WebSocketLike, type WebSocketWireStats,
+} from './websocket.js';

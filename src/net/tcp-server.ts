@@ -11,9 +11,10 @@
  * @module
  */
 import { createServer, type Socket } from 'node:net';
-import { InvalidArgumentError, TransportError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame } from '../channel/framing.js';
-import { MAX_HELLO_BYTES, performHandshake, type HandshakeOptions, type HandshakeResult } from './handshake.js';
+import { MAX_HELLO_BYTES, type HandshakeOptions, type HandshakeResult } from './handshake.js';
+import { asError, bindServer, checkPort, checkTimerMs, drainSessions, safeEmitter, serveSession } from './server-core.js';
 import { TcpChannel, type HostPort, type TcpChannelOptions } from './tcp.js';
 
 /** Defaults of the slot limits of {@link TcpServerOptions}. Spec: §2.7 */
@@ -139,20 +140,10 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   const retryAfter = options.retryAfterSeconds ?? SERVER_DEFAULTS.retryAfterSeconds;
   if (!Number.isFinite(retryAfter) || retryAfter < 0) throw new InvalidArgumentError(`retryAfterSeconds must be ≥ 0, got ${retryAfter}`);
   const sessionMaxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const port = options.port ?? 0;
-  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`port must be in [0, 65535], got ${port}`);
+  const port = checkPort(options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
-  const sessionTimeoutMs = options.sessionTimeoutMs ?? 0;
-  if (!Number.isFinite(sessionTimeoutMs) || sessionTimeoutMs < 0 || sessionTimeoutMs > 2 ** 31 - 1) {
-    throw new InvalidArgumentError(`sessionTimeoutMs must be in [0, 2^31 − 1], got ${sessionTimeoutMs}`);
-  }
-  const emit = (event: ServerEvent) => {
-    try {
-      onEvent?.(event);
-    } catch {
-      // A faulty logger must not take the server down.
-    }
-  };
+  const sessionTimeoutMs = checkTimerMs(options.sessionTimeoutMs ?? 0, 'sessionTimeoutMs');
+  const emit = safeEmitter(onEvent);
   const sessions = new Set<Session>();
   const perAddressCount = new Map<string, number>();
   /** Connections in the handshake, oldest first, with their client address. */
@@ -163,54 +154,32 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   const busy = (what: string) => `server busy (${what}); retry in ${retryAfter} s`;
 
   const sessionCount = new Map<string, number>();
-  const serve = async (channel: TcpChannel, id: number, key: string): Promise<void> => {
-    const started = Date.now();
-    let connection: ConnectionInfo = { id, remote: channel.remote };
-    let failed = false;
-    const limit =
-      sessionTimeoutMs > 0 ? setTimeout(() => channel.close(`session time limit of ${sessionTimeoutMs / 1000} s reached`), sessionTimeoutMs) : undefined;
-    emit({ type: 'connected', connection });
-    try {
-      if (handshake) {
-        let result: HandshakeResult;
-        try {
-          result = await performHandshake(channel, { ...handshake, role: 'server' });
-        } catch (e) {
-          emit({ type: 'handshake-failed', connection, error: asError(e) });
-          return;
-        } finally {
-          waiting.delete(channel);
-        }
-        connection = { ...connection, handshake: result };
+  const serve = (channel: TcpChannel, id: number, key: string): Promise<void> =>
+    serveSession(channel, id, {
+      handler,
+      handshake,
+      sessionTimeoutMs,
+      emit,
+      handshakeSettled: () => waiting.delete(channel),
+      admit: () => {
         const fromAddress = sessionCount.get(key) ?? 0;
         if (active >= maxConnections || fromAddress >= sessionsPerAddress) {
-          const reason = busy(active >= maxConnections ? `${maxConnections} sessions` : `${sessionsPerAddress} sessions from ${key}`);
-          channel.close(reason);
-          emit({ type: 'rejected', remote: channel.remote, reason });
-          return;
+          return busy(active >= maxConnections ? `${maxConnections} sessions` : `${sessionsPerAddress} sessions from ${key}`);
         }
         channel.setMaxMessageBytes(sessionMaxMessageBytes);
-      }
-      active++;
-      sessionCount.set(key, (sessionCount.get(key) ?? 0) + 1);
-      try {
-        await handler(channel, connection);
-      } finally {
-        active--;
-        const left = (sessionCount.get(key) ?? 1) - 1;
-        if (left > 0) sessionCount.set(key, left);
-        else sessionCount.delete(key);
-      }
-    } catch (e) {
-      failed = true;
-      emit({ type: 'error', connection, error: asError(e) });
-    } finally {
-      clearTimeout(limit);
-      // The client learns that the session failed, not why: error messages stay in the server's log.
-      if (!channel.closed) channel.close(failed ? 'session aborted by the server' : 'session over');
-      emit({ type: 'disconnected', connection, durationMs: Date.now() - started, reason: channel.closeReason ?? 'session over' });
-    }
-  };
+        return null;
+      },
+      enter: () => {
+        active++;
+        sessionCount.set(key, (sessionCount.get(key) ?? 0) + 1);
+        return () => {
+          active--;
+          const left = (sessionCount.get(key) ?? 1) - 1;
+          if (left > 0) sessionCount.set(key, left);
+          else sessionCount.delete(key);
+        };
+      },
+    });
 
   /**
    * Makes room in a full handshake queue for a connection from `key`: closes the oldest waiting
@@ -282,49 +251,29 @@ export function listenTcp(options: TcpServerOptions): Promise<TcpServer> {
   server.maxConnections = maxConnections + (handshake ? maxPending : 0) + 256;
   server.on('error', (e: Error) => emit({ type: 'error', error: e }));
 
-  return new Promise((resolve, reject) => {
-    const onListenError = (e: Error) => {
-      const code = (e as { code?: string }).code;
-      const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : e.message;
-      reject(new TransportError(`cannot listen on ${host}:${port}: ${why}`, { cause: e }));
+  return bindServer(server, host, port).then((address) => {
+    emit({ type: 'listening', address });
+    let closed: Promise<void> | null = null;
+    return {
+      address,
+      get activeConnections() {
+        return sessions.size;
+      },
+      get sessions() {
+        return active;
+      },
+      close(closeOptions: ServerCloseOptions = {}) {
+        closed ??= shutDown(closeOptions.graceMs ?? 5_000);
+        return closed;
+      },
     };
-    server.once('error', onListenError);
-    server.listen(port, host, () => {
-      server.off('error', onListenError);
-      const bound = server.address();
-      const address: HostPort = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host, port };
-      emit({ type: 'listening', address });
-      let closed: Promise<void> | null = null;
-      resolve({
-        address,
-        get activeConnections() {
-          return sessions.size;
-        },
-        get sessions() {
-          return active;
-        },
-        close(closeOptions: ServerCloseOptions = {}) {
-          closed ??= shutDown(closeOptions.graceMs ?? 5_000);
-          return closed;
-        },
-      });
-    });
   });
 
   async function shutDown(graceMs: number): Promise<void> {
     closing = true;
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    const all = () => Promise.all([...sessions].map((s) => s.done));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([all(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    for (const s of sessions) s.channel.close('server shutting down');
-    await all();
+    await drainSessions(sessions, graceMs);
     await stopped;
     emit({ type: 'closed' });
   }
-}
-
-function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
 }

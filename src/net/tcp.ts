@@ -16,6 +16,7 @@ import type { Channel, ChannelStats } from '../channel/channel.js';
 import { MAX_HELLO_BYTES } from './handshake.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../channel/framing.js';
 import { readU32BE, u32BE } from '../math/bytes.js';
+import { MessageInbox } from '../channel/inbox.js';
 
 /** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */
 export interface TcpChannelOptions {
@@ -98,12 +99,6 @@ function checkMs(value: number | undefined, fallback: number, what: string): num
   return v;
 }
 
-interface Waiter {
-  resolve(message: Uint8Array): void;
-  reject(error: Error): void;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 /**
  * One end of a framed TCP connection, implementing {@link Channel}. Build it with
  * {@link connectTcp} or receive it from {@link listenTcp}; wrapping a socket yourself also works
@@ -130,12 +125,10 @@ export class TcpChannel implements Channel {
   readonly #maxWriteBuffer: number;
   readonly #minRate: number;
   readonly #graceMs: number;
-  readonly #inbox: Uint8Array[] = [];
-  #inboxHead = 0;
+  readonly #inbox = new MessageInbox(this.stats);
   #queuedBytes = 0;
   readonly #maxQueuedBytes: number;
   #pausedForBackpressure = false;
-  readonly #waiting: Waiter[] = [];
   readonly #flushWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   #pendingWrites = 0;
   #closedReason: string | null = null;
@@ -278,13 +271,8 @@ export class TcpChannel implements Channel {
   }
 
   recv(): Promise<Uint8Array> {
-    if (this.#inboxHead < this.#inbox.length) {
-      const m = this.#inbox[this.#inboxHead];
-      this.#inbox[this.#inboxHead++] = EMPTY;
-      if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
-        this.#inbox.splice(0, this.#inboxHead);
-        this.#inboxHead = 0;
-      }
+    const m = this.#inbox.take();
+    if (m) {
       this.#queuedBytes -= m.length;
       if (this.#pausedForBackpressure && this.#queuedBytes * 2 <= this.#maxQueuedBytes) {
         this.#pausedForBackpressure = false;
@@ -293,19 +281,11 @@ export class TcpChannel implements Channel {
         this.#frameStart = partial ? { at: this.#lastReceived, received: partial.received } : null;
         if (this.#closedReason === null) this.#socket.resume();
       }
-      this.#count(m);
       return Promise.resolve(m);
     }
     if (this.#closedReason !== null) return Promise.reject(new TransportError(this.#closedReason));
     this.#releaseHeld();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (this.#recvTimeoutMs > 0) {
-        const ms = this.#recvTimeoutMs;
-        waiter.timer = setTimeout(() => this.#shutdown(`receive timed out: no message from the peer within ${ms} ms`, true), ms);
-      }
-      this.#waiting.push(waiter);
-    });
+    return this.#inbox.wait(this.#recvTimeoutMs, (ms) => this.#shutdown(`receive timed out: no message from the peer within ${ms} ms`, true));
   }
 
   /** Resolves once every frame written so far has been handed to the operating system. Spec: §2.6 */
@@ -434,24 +414,13 @@ export class TcpChannel implements Channel {
   }
 
   #deliver(message: Uint8Array): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) {
-      if (waiter.timer) clearTimeout(waiter.timer);
-      this.#count(message);
-      waiter.resolve(message);
-    } else {
-      this.#inbox.push(message);
+    if (this.#inbox.deliver(message)) {
       this.#queuedBytes += message.length;
       if (!this.#pausedForBackpressure && this.#queuedBytes >= this.#maxQueuedBytes) {
         this.#pausedForBackpressure = true;
         this.#socket.pause();
       }
     }
-  }
-
-  #count(message: Uint8Array): void {
-    this.stats.bytesReceived += message.length;
-    this.stats.messagesReceived++;
   }
 
   #tick(): void {
@@ -533,10 +502,7 @@ export class TcpChannel implements Channel {
     if (this.#closedReason !== null) return;
     this.#closedReason = reason;
     if (this.#ticker) clearInterval(this.#ticker);
-    for (const w of this.#waiting.splice(0)) {
-      if (w.timer) clearTimeout(w.timer);
-      w.reject(new TransportError(reason, cause === undefined ? undefined : { cause }));
-    }
+    this.#inbox.rejectAll(() => new TransportError(reason, cause === undefined ? undefined : { cause }));
     const socket = this.#socket;
     if (notifyPeer && socket.writable) {
       this.#write(encodeCloseFrame(peerReason));
@@ -564,7 +530,6 @@ export class TcpChannel implements Channel {
   }
 }
 
-const EMPTY = new Uint8Array(0);
 
 /** Bytes read and dropped after this end closed before the socket is destroyed without waiting for the FIN. */
 const DISCARD_AFTER_CLOSE_BYTES = 256 * 1024;

@@ -12,9 +12,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket as WsWebSocket } from 'ws';
-import { InvalidArgumentError, TransportError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { encodeCloseFrame, FRAME_HEADER_BYTES } from '../channel/framing.js';
-import { performHandshake, type HandshakeOptions, type HandshakeResult } from './handshake.js';
+import type { HandshakeOptions } from './handshake.js';
+import { asError, bindServer, checkPort, checkTimerMs, drainSessions, safeEmitter, serveSession } from './server-core.js';
 import type { ConnectionInfo, ServerCloseOptions, ServerEvent } from './tcp-server.js';
 import type { HostPort } from './tcp.js';
 import { WEBSOCKET_DEFAULTS, WebSocketChannel, type WebSocketChannelOptions, type WebSocketLike } from './websocket.js';
@@ -112,9 +113,6 @@ interface Session {
   done: Promise<void>;
 }
 
-function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
-}
 
 /**
  * Listens on `host:port` for WebSocket connections and serves each with `handler` (Spec: §2.8).
@@ -127,17 +125,10 @@ export function listenWebSocket(options: WebSocketServerOptions): Promise<Delphi
   if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
     throw new InvalidArgumentError(`maxConnections must be a positive integer, got ${maxConnections}`);
   }
-  const port = options.port ?? 0;
-  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`port must be in [0, 65535], got ${port}`);
+  const port = checkPort(options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
-  const sessionTimeoutMs = options.sessionTimeoutMs ?? 0;
-  const upgradeTimeoutMs = options.upgradeTimeoutMs ?? 10_000;
-  for (const [v, what] of [
-    [sessionTimeoutMs, 'sessionTimeoutMs'],
-    [upgradeTimeoutMs, 'upgradeTimeoutMs'],
-  ] as const) {
-    if (!Number.isFinite(v) || v < 0 || v > 2 ** 31 - 1) throw new InvalidArgumentError(`${what} must be in [0, 2^31 − 1], got ${v}`);
-  }
+  const sessionTimeoutMs = checkTimerMs(options.sessionTimeoutMs ?? 0, 'sessionTimeoutMs');
+  const upgradeTimeoutMs = checkTimerMs(options.upgradeTimeoutMs ?? 10_000, 'upgradeTimeoutMs');
   const maxMessageBytes = options.maxMessageBytes ?? WEBSOCKET_DEFAULTS.maxMessageBytes;
   const allowedOrigins = options.allowedOrigins ?? DEFAULT_WS_ORIGINS;
   for (const o of allowedOrigins) {
@@ -145,13 +136,7 @@ export function listenWebSocket(options: WebSocketServerOptions): Promise<Delphi
       throw new InvalidArgumentError(`allowed origin ${JSON.stringify(o)} is not an http(s) origin such as https://example.org or http://localhost:*`);
     }
   }
-  const emit = (event: ServerEvent) => {
-    try {
-      onEvent?.(event);
-    } catch {
-      // A faulty logger must not take the server down.
-    }
-  };
+  const emit = safeEmitter(onEvent);
   const sessions = new Set<Session>();
   let nextId = 1;
   let closing = false;
@@ -159,34 +144,7 @@ export function listenWebSocket(options: WebSocketServerOptions): Promise<Delphi
   // ws checks each message's length against maxPayload while parsing its header, before buffering.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes + FRAME_HEADER_BYTES, perMessageDeflate: false, clientTracking: false });
 
-  const serve = async (channel: WebSocketChannel, id: number): Promise<void> => {
-    const started = Date.now();
-    let connection: ConnectionInfo = { id, remote: channel.remote };
-    let failed = false;
-    const limit =
-      sessionTimeoutMs > 0 ? setTimeout(() => channel.close(`session time limit of ${sessionTimeoutMs / 1000} s reached`), sessionTimeoutMs) : undefined;
-    emit({ type: 'connected', connection });
-    try {
-      if (handshake) {
-        let result: HandshakeResult;
-        try {
-          result = await performHandshake(channel, { ...handshake, role: 'server' });
-        } catch (e) {
-          emit({ type: 'handshake-failed', connection, error: asError(e) });
-          return;
-        }
-        connection = { ...connection, handshake: result };
-      }
-      await handler(channel, connection);
-    } catch (e) {
-      failed = true;
-      emit({ type: 'error', connection, error: asError(e) });
-    } finally {
-      clearTimeout(limit);
-      if (!channel.closed) channel.close(failed ? 'session aborted by the server' : 'session over');
-      emit({ type: 'disconnected', connection, durationMs: Date.now() - started, reason: channel.closeReason ?? 'session over' });
-    }
-  };
+  const serve = (channel: WebSocketChannel, id: number): Promise<void> => serveSession(channel, id, { handler, handshake, sessionTimeoutMs, emit });
 
   const accept = (ws: WsWebSocket, remote: string) => {
     ws.on('error', () => {}); // reported through the channel's close
@@ -241,43 +199,27 @@ export function listenWebSocket(options: WebSocketServerOptions): Promise<Delphi
     else socket.destroy();
   });
 
-  return new Promise((resolve, reject) => {
-    const onListenError = (e: Error) => {
-      const code = (e as { code?: string }).code;
-      const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : e.message;
-      reject(new TransportError(`cannot listen on ${host}:${port}: ${why}`, { cause: e }));
+  return bindServer(http, host, port).then((address) => {
+    http.on('error', (e: Error) => emit({ type: 'error', error: e }));
+    emit({ type: 'listening', address });
+    let closed: Promise<void> | null = null;
+    return {
+      address,
+      url: `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
+      get activeConnections() {
+        return sessions.size;
+      },
+      close(closeOptions: ServerCloseOptions = {}) {
+        closed ??= shutDown(closeOptions.graceMs ?? 5_000);
+        return closed;
+      },
     };
-    http.once('error', onListenError);
-    http.listen(port, host, () => {
-      http.off('error', onListenError);
-      http.on('error', (e: Error) => emit({ type: 'error', error: e }));
-      const bound = http.address();
-      const address: HostPort = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host, port };
-      emit({ type: 'listening', address });
-      let closed: Promise<void> | null = null;
-      resolve({
-        address,
-        url: `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
-        get activeConnections() {
-          return sessions.size;
-        },
-        close(closeOptions: ServerCloseOptions = {}) {
-          closed ??= shutDown(closeOptions.graceMs ?? 5_000);
-          return closed;
-        },
-      });
-    });
   });
 
   async function shutDown(graceMs: number): Promise<void> {
     closing = true;
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-    const all = () => Promise.all([...sessions].map((s) => s.done));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([all(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    for (const s of sessions) s.channel.close('server shutting down');
-    await all();
+    await drainSessions(sessions, graceMs);
     http.closeAllConnections();
     await stopped;
     wss.close();

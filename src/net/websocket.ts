@@ -11,6 +11,7 @@
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Channel, ChannelStats } from '../channel/channel.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../channel/framing.js';
+import { MessageInbox } from '../channel/inbox.js';
 
 /** WebSocket `readyState` values (WHATWG). */
 const OPEN = 1;
@@ -77,12 +78,6 @@ function checkMs(value: number | undefined, fallback: number, what: string): num
   return v;
 }
 
-interface Waiter {
-  resolve(message: Uint8Array): void;
-  reject(error: Error): void;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 /** Bytes of WebSocket message payloads (frames of §2.4, control frames included). */
 export interface WebSocketWireStats {
   bytesSent: number;
@@ -110,9 +105,7 @@ export class WebSocketChannel implements Channel {
   readonly #idleTimeoutMs: number;
   readonly #heartbeatMs: number;
   readonly #lingerMs: number;
-  readonly #inbox: Uint8Array[] = [];
-  #inboxHead = 0;
-  readonly #waiting: Waiter[] = [];
+  readonly #inbox = new MessageInbox(this.stats);
   #closedReason: string | null = null;
   #resolveClosed!: (reason: string) => void;
   #lastReceived = Date.now();
@@ -181,25 +174,10 @@ export class WebSocketChannel implements Channel {
 
   /** Resolves with the next message; rejects with {@link TransportError} once closed. Spec: §2.3 */
   recv(): Promise<Uint8Array> {
-    if (this.#inboxHead < this.#inbox.length) {
-      const m = this.#inbox[this.#inboxHead];
-      this.#inbox[this.#inboxHead++] = EMPTY;
-      if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
-        this.#inbox.splice(0, this.#inboxHead);
-        this.#inboxHead = 0;
-      }
-      this.#count(m);
-      return Promise.resolve(m);
-    }
+    const m = this.#inbox.take();
+    if (m) return Promise.resolve(m);
     if (this.#closedReason !== null) return Promise.reject(new TransportError(this.#closedReason));
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (this.#recvTimeoutMs > 0) {
-        const ms = this.#recvTimeoutMs;
-        waiter.timer = setTimeout(() => this.#shutdown(`receive timed out: no message from the peer within ${ms} ms`, true), ms);
-      }
-      this.#waiting.push(waiter);
-    });
+    return this.#inbox.wait(this.#recvTimeoutMs, (ms) => this.#shutdown(`receive timed out: no message from the peer within ${ms} ms`, true));
   }
 
   /**
@@ -273,19 +251,7 @@ export class WebSocketChannel implements Channel {
   }
 
   #deliver(message: Uint8Array): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) {
-      if (waiter.timer) clearTimeout(waiter.timer);
-      this.#count(message);
-      waiter.resolve(message);
-    } else {
-      this.#inbox.push(message);
-    }
-  }
-
-  #count(message: Uint8Array): void {
-    this.stats.bytesReceived += message.length;
-    this.stats.messagesReceived++;
+    this.#inbox.deliver(message);
   }
 
   #tick(): void {
@@ -309,10 +275,7 @@ export class WebSocketChannel implements Channel {
     if (this.#closedReason !== null) return;
     this.#closedReason = reason;
     if (this.#ticker) clearInterval(this.#ticker);
-    for (const w of this.#waiting.splice(0)) {
-      if (w.timer) clearTimeout(w.timer);
-      w.reject(new TransportError(reason, cause === undefined ? undefined : { cause }));
-    }
+    this.#inbox.rejectAll(() => new TransportError(reason, cause === undefined ? undefined : { cause }));
     if (notifyPeer && this.#socket.readyState === OPEN) {
       this.#write(encodeCloseFrame(peerReason));
       // The WebSocket close follows the queued frames; a peer that never answers is dropped by the
@@ -341,7 +304,6 @@ export class WebSocketChannel implements Channel {
   }
 }
 
-const EMPTY = new Uint8Array(0);
 
 /**
  * Opens a WebSocket to `url` (ws:// or wss://) and wraps it in a {@link WebSocketChannel}. Rejects

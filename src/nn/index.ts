@@ -10,21 +10,50 @@
  */
 export { UnsupportedError } from './errors.js';
 export { formatShape, type Shape, shapeSize } from './tensor.js';
-export { type AddLayer, type AvgPool2dLayer, type BatchNormLayer, type Conv2dLayer, DELPHI_QUADRATIC, type DenseLayer, type FlattenLayer, type Layer, type LayerType, type MetadataValue, type Model, type ModelMetadata, type Padding, type Pair, type QuadraticLayer, type Relu6Layer, type ReluLayer } from './layers.js';
-export { createModel, type GraphNode, type LayerSpec, type ModelErrorClass, type ModelGraph, type ModelSpec, normalizeModel, type NumericArray, validateModel } from './model.js';
-export { MODEL_FORMAT, parseModel, serializeModel, type SerializeOptions, type WeightEncoding } from './json.js';
+export {
+  type AddLayer, type AvgPool2dLayer, type BatchNormLayer, type Conv2dLayer, DELPHI_QUADRATIC,
+  type DenseLayer, type FlattenLayer, type Layer, type LayerType, type MetadataValue, type Model,
+  type ModelMetadata, type Padding, type Pair, type QuadraticLayer, type Relu6Layer, type ReluLayer,
+} from './layers.js';
+export {
+  createModel, type GraphNode, type LayerSpec, type ModelErrorClass, type ModelGraph, type ModelSpec,
+  normalizeModel, type NumericArray, validateModel,
+} from './model.js';
+export {
+  MODEL_FORMAT, parseModel, serializeModel, type SerializeOptions, type WeightEncoding,
+} from './json.js';
 export { evaluateFloat, type FloatTrace, traceFloat } from './float-eval.js';
 export { foldBatchNorm } from './batch-norm.js';
-export { type FixedPointAdd, type FixedPointConv2d, type FixedPointDense, type FixedPointFlatten, type FixedPointLayer, type FixedPointModel, type FixedPointQuadratic, type FixedPointRelu, type FixedPointRelu6, type FixedPointScale, type FixedPointSumPool2d, type ScaleUnits } from './fixed-model.js';
+export {
+  type FixedPointAdd, type FixedPointConv2d, type FixedPointDense, type FixedPointFlatten,
+  type FixedPointLayer, type FixedPointModel, type FixedPointQuadratic, type FixedPointRelu,
+  type FixedPointRelu6, type FixedPointScale, type FixedPointSumPool2d, type ScaleUnits,
+} from './fixed-model.js';
 export { compileFixedPoint, type CompileOptions } from './compile.js';
-export { encodeInput, evaluateFixedPoint, type EvaluateFixedPointOptions, type FixedPointResult, type FixedPointTraceEntry } from './fixed-eval.js';
+export {
+  encodeInput, evaluateFixedPoint, type EvaluateFixedPointOptions, type FixedPointResult,
+  type FixedPointTraceEntry,
+} from './fixed-eval.js';
 export { evaluateFixedPointReference } from './fixed-eval-reference.js';
 export { analyzeRange, type RangeEntry, type RangeReport } from './range.js';
-export { checkFixedPointPrecision, chooseFixedPointPrecision, type PrecisionCandidate, type PrecisionChoice, type PrecisionOptions } from './precision.js';
-export { isJsonModelBytes, type LoadedModel, loadModelBytes, type LoadModelOptions, modelInputShape } from './loader.js';
-export { type IdxImages, type IdxOptions, normalizeIdxImage, parseIdxImages, parseIdxLabels } from './mnist.js';
-export { type ActivationChoice, type ArchitectureOptions, delphiMnistNetwork, minionnCifar10Network, smallMnistNetwork } from './architectures.js';
-export { MINIONN_RELU_LAYERS, paperActivations, paperNetwork, type PaperNetwork, type PaperNetworkOptions, RESNET32_QUADRATIC_LAYERS, resnet32Network } from './paper-networks.js';
+export {
+  checkFixedPointPrecision, chooseFixedPointPrecision, type PrecisionCandidate, type PrecisionChoice,
+  type PrecisionOptions,
+} from './precision.js';
+export {
+  isJsonModelBytes, type LoadedModel, loadModelBytes, type LoadModelOptions, modelInputShape,
+} from './loader.js';
+export {
+  type IdxImages, type IdxOptions, normalizeIdxImage, parseIdxImages, parseIdxLabels,
+} from './mnist.js';
+export {
+  type ActivationChoice, type ArchitectureOptions, delphiMnistNetwork, minionnCifar10Network,
+  smallMnistNetwork,
+} from './architectures.js';
+export {
+  MINIONN_RELU_LAYERS, paperActivations, paperNetwork, type PaperNetwork, type PaperNetworkOptions,
+  RESNET32_QUADRATIC_LAYERS, resnet32Network,
+} from './paper-networks.js';
 export { type ActivationCounts, countActivations } from './stats.js';
 export { ONNX_OPERATORS } from './onnx/operators.js';
 export { type OnnxNodeContext, type OnnxOperator } from './onnx/context.js';

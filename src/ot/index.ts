@@ -6,6 +6,8 @@
  * @module
  */
 export { type BaseOtOptions, baseOtReceive, baseOtSend } from './base-ot.js';
-export { OtExtReceiver, type OtExtReceiverOptions, OtExtSender, type OtExtSenderOptions, type OtMessagePairs } from './iknp.js';
+export {
+  OtExtReceiver, type OtExtReceiverOptions, OtExtSender, type OtExtSenderOptions, type OtMessagePairs,
+} from './iknp.js';
 export { cotReceive, cotSend, otExtReceive, otExtSend, rotReceive, rotSend } from './one-shot.js';
 export { DEFAULT_SOFTSPOKEN_K, IKNP_SCHEME, type OtExtScheme, otUploadBytesPerOt, softSpokenScheme } from './softspoken.js';

@@ -5,6 +5,8 @@
  */
 export { type PartyRole, sampleFieldVector } from './field-vector.js';
 export { addPublic, addShares, negShare, reconstruct, scaleShare, share, subShares } from './additive.js';
-export { decodeFixed, decodeFixedVec, DEFAULT_FRACTIONAL_BITS, dequantize, encodeFixed, encodeFixedVec, quantize } from './fixed-point.js';
+export {
+  decodeFixed, decodeFixedVec, DEFAULT_FRACTIONAL_BITS, dequantize, encodeFixed, encodeFixedVec, quantize,
+} from './fixed-point.js';
 export { truncatePlain, truncateShare, truncationFailureProbability } from './truncation.js';
 export { quadraticFixed, relu6Fixed, reluFixed, type FixedQuadraticCoefficients } from './activations.js';

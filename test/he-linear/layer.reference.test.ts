@@ -1,5 +1,5 @@
 /**
- * Homomorphic linear layers (src/bfv/linear*.ts) against the plain computation M·r mod p
+ * Homomorphic linear layers (src/he-linear) against the plain computation M·r mod p
  * (linearReference, BigInt) on random layers of many shapes, on a small insecure ring (n = 1024,
  * seven 30-bit primes, t = p) so that every code path is reached quickly: padding (symmetric and
  * not), strides, several channel blocks per row, images larger than a row (tiling), several input

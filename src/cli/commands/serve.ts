@@ -207,29 +207,39 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   );
   if (listening) hooks.onListening?.(listening);
 
-  const onSignal = () => stopRequested();
-  const useProcessSignals = hooks.signal === undefined && typeof process !== 'undefined';
-  if (useProcessSignals) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  if (hooks.signal) {
-    if (hooks.signal.aborted) stopRequested();
-    else hooks.signal.addEventListener('abort', onSignal, { once: true });
-  }
+  const releaseSignals = stopOnSignals(() => stopRequested(), hooks.signal);
   try {
     await stopped;
     log('shutting down');
     await Promise.all(servers.map((s) => s.close({ graceMs: values.once ? 0 : 10_000 })));
   } finally {
-    if (useProcessSignals) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    releaseSignals();
     await pool?.close();
   }
   log(`stopped after ${sessionsServed} session${sessionsServed === 1 ? '' : 's'}`);
   return EXIT.OK;
+}
+
+/**
+ * Calls `stop` on SIGINT or SIGTERM — or, when the caller passes an abort signal (tests), on its
+ * abort instead; returns what removes the process listeners again.
+ */
+function stopOnSignals(stop: () => void, signal: AbortSignal | undefined): () => void {
+  const useProcessSignals = signal === undefined && typeof process !== 'undefined';
+  if (useProcessSignals) {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  if (signal) {
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  }
+  return () => {
+    if (useProcessSignals) {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  };
 }
 
 function serviceLimits(values: { 'max-slots'?: string; 'max-sessions'?: string; 'max-state-mib'?: string; 'session-ttl-hours'?: string }): ServiceLimits {

@@ -543,6 +543,137 @@ function matrixColumns(keys: Uint8Array[], firstBlock: number, chunks: number[])
   return out;
 }
 
+/** Runs one IKNP session of `plan` between two recorded parties; the outputs of each batch. */
+async function runIknpSession(plan: SessionPlan, senderSeed: Uint8Array, receiverSeed: Uint8Array): Promise<{ outputs: JsonObject[]; transcript: readonly TranscriptMessage[] }> {
+  const rec = recordingChannelPair(['sender', 'receiver']);
+  const [sender, receiver] = await Promise.all([
+    OtExtSender.setup(rec.channels[0], fromSeed(senderSeed), { sessionId: plan.sessionId, delta: plan.delta }),
+    OtExtReceiver.setup(rec.channels[1], fromSeed(receiverSeed), { sessionId: plan.sessionId, chunkSize: plan.chunkSize }),
+  ]);
+  const outputs: JsonObject[] = [];
+  for (const batch of plan.batches) {
+    const r = Uint8Array.from(batch.choices);
+    const m = r.length;
+    switch (batch.kind) {
+      case 'chosen': {
+        const [, got] = await Promise.all([sender.send(batch.m0!, batch.m1!), receiver.receive(r)]);
+        outputs.push({ receiverOutput: blocksHex(got) });
+        break;
+      }
+      case 'correlated': {
+        const [m0, got] = await Promise.all([sender.sendCorrelated(m, batch.correlation!), receiver.receiveCorrelated(r)]);
+        outputs.push({ senderOutput0: blocksHex(m0), receiverOutput: blocksHex(got) });
+        break;
+      }
+      case 'random': {
+        const [pairs, got] = await Promise.all([sender.sendRandom(m), receiver.receiveRandom(r)]);
+        outputs.push({ senderOutput0: blocksHex(pairs.m0), senderOutput1: blocksHex(pairs.m1), receiverOutput: blocksHex(got) });
+        break;
+      }
+      case 'randomCorrelated': {
+        const [q, got] = await Promise.all([sender.sendRandomCorrelated(m), receiver.receiveRandomCorrelated(r)]);
+        outputs.push({ senderOutput0: blocksHex(q), receiverOutput: blocksHex(got) });
+        break;
+      }
+    }
+  }
+  return { outputs, transcript: rec.transcript };
+}
+
+/** The spec's intermediates of a session: s, the base-OT keys (the receiver is the base-OT sender) and each batch's matrix columns t and q. */
+function iknpIntermediates(plan: SessionPlan, senderSeed: Uint8Array, receiverSeed: Uint8Array, transcript: readonly TranscriptMessage[], outputs: JsonObject[]) {
+  // Intermediates from the spec: base-OT keys (the receiver is the base-OT sender), then the matrix columns.
+  const s = plan.delta ?? bytesToBlocks(fromSeed(senderSeed).bytes(16));
+  const sid = concatBytes([utf8ToBytes(IKNP_BASE_OT_LABEL), Uint8Array.of(0), plan.sessionId]);
+  const [msgA, msgB] = transcript.slice(0, 2).map((x) => x.bytes);
+  const a = sampleScalar(fromSeed(receiverSeed));
+  const A = Point.fromBytes(msgA.subarray(1));
+  const keys0: Uint8Array[] = [];
+  const keys1: Uint8Array[] = [];
+  for (let j = 0; j < KAPPA; j++) {
+    const Bj = msgB.subarray(5 + 32 * j, 37 + 32 * j);
+    const Pb = Point.fromBytes(Bj);
+    // multiplyUnsafe: variable-time is fine for public test data, and twice as fast.
+    const aB = Pb.multiplyUnsafe(a);
+    keys0.push(coDeriveKey(sid, j, 0, A.toBytes(), Bj, aB.toBytes()));
+    keys1.push(coDeriveKey(sid, j, 1, A.toBytes(), Bj, aB.subtract(A.multiplyUnsafe(a)).toBytes()));
+  }
+  let P = 0;
+  const batchIms: JsonObject[] = [];
+  for (const batch of plan.batches) {
+    const chunks: number[] = [];
+    for (let from = 0; from < batch.choices.length; from += plan.chunkSize) chunks.push(Math.min(plan.chunkSize, batch.choices.length - from));
+    const t = matrixColumns(keys0, P, chunks);
+    const q = t.map((w, i) => w ^ (batch.choices[i >>> 2] ? s[i & 3] : 0));
+    P += chunks.reduce((x, c) => x + Math.ceil(c / 128), 0);
+    batchIms.push({ t: blocksHex(t), q: blocksHex(q) });
+  }
+  plan.batches.forEach((batch, k) => {
+    if (batch.kind === 'randomCorrelated') {
+      if ((outputs[k].senderOutput0 as string[]).join() !== (batchIms[k].q as string[]).join()) throw new Error('q disagrees with the sender');
+      if ((outputs[k].receiverOutput as string[]).join() !== (batchIms[k].t as string[]).join()) throw new Error('t disagrees with the receiver');
+    }
+  });
+  return { s, keys0, keys1, batchIms };
+}
+
+/** The rejection tests: the sender of a chosen batch of 10 OTs, then the receiver, each fed one bad message. */
+async function iknpRejections(
+  xg: ReturnType<VectorFileBuilder['group']>,
+  b: VectorFileBuilder,
+  choicesFor: (label: string, n: number) => number[],
+  blocks: (label: string, n: number) => Uint32Array,
+): Promise<void> {
+  const senderSeed = b.seed('iknp/reject/sender');
+  const receiverSeed = b.seed('iknp/reject/receiver');
+  const choices = choicesFor('reject/r', 10);
+  const m0 = blocks('reject/m0', 10);
+  const m1 = blocks('reject/m1', 10);
+  const rec = recordingChannelPair(['sender', 'receiver']);
+  const [sender, receiver] = await Promise.all([
+    OtExtSender.setup(rec.channels[0], fromSeed(senderSeed)),
+    OtExtReceiver.setup(rec.channels[1], fromSeed(receiverSeed)),
+  ]);
+  await Promise.all([sender.send(m0, m1), receiver.receive(Uint8Array.from(choices))]);
+  const [msgA, msgB, msgU, msgY] = rec.transcript.map((x) => x.bytes);
+  const batch = { kind: 'chosen', choices, m0: blocksHex(m0), m1: blocksHex(m1) };
+  const edit = (m: Uint8Array, f: (x: Uint8Array) => void): Uint8Array => {
+    const c = Uint8Array.from(m);
+    f(c);
+    return c;
+  };
+  const senderCases: [Uint8Array, string, string[]][] = [
+    [edit(msgU, (x) => (x[0] = OT_TAG.EXT_U_RANDOM)), 'u arrives with the random-OT tag', ['WrongTag']],
+    [edit(msgU, (x) => (x[3] = 1)), 'a reserved header byte of u is set', ['ReservedBytes']],
+    [edit(msgU, (x) => (x[8] = 1)), 'u claims to start at OT 1', ['OutOfSync']],
+    [edit(msgU, (x) => (x[4] = 11)), 'u claims 11 OTs for a batch of 10', ['WrongCount']],
+    [msgU.subarray(0, msgU.length - 4), 'u is 4 bytes short', ['WrongLength']],
+  ];
+  for (const [msg, comment, flags] of senderCases) {
+    const code = await expectErrorCodeAsync(async () => {
+      const s = await OtExtSender.setup(scriptedChannel([msgA, msg]), fromSeed(senderSeed));
+      await s.send(m0, m1);
+    }, comment);
+    xg.invalid(`sender: ${comment}`, {
+      role: 'sender', seed: hex(senderSeed), sessionId: '', chunkSize: 8192, batch, peerMessages: [hex(msgA), hex(msg)],
+    }, code, flags);
+  }
+  const receiverCases: [Uint8Array, string, string[]][] = [
+    [edit(msgY, (x) => (x[0] = OT_TAG.EXT_Y_CORRELATED)), 'the reply carries the correlated-OT tag', ['WrongTag']],
+    [edit(msgY, (x) => (x[4] = 9)), 'the reply covers 9 OTs of a 10-OT chunk', ['WrongCount']],
+    [concatBytes([msgY, new Uint8Array(16)]), 'the reply has 16 extra bytes', ['WrongLength']],
+  ];
+  for (const [msg, comment, flags] of receiverCases) {
+    const code = await expectErrorCodeAsync(async () => {
+      const r = await OtExtReceiver.setup(scriptedChannel([msgB, msg]), fromSeed(receiverSeed));
+      await r.receive(Uint8Array.from(choices));
+    }, comment);
+    xg.invalid(`receiver: ${comment}`, {
+      role: 'receiver', seed: hex(receiverSeed), sessionId: '', chunkSize: 8192, batch, peerMessages: [hex(msgB), hex(msg)],
+    }, code, flags);
+  }
+}
+
 const iknpFile: VectorFileGenerator = {
   path: IKNP_PATH,
   spec: iknpSpec,
@@ -607,70 +738,8 @@ const iknpFile: VectorFileGenerator = {
     for (const plan of plans) {
       const senderSeed = b.seed(`iknp/${plan.label}/sender`);
       const receiverSeed = b.seed(`iknp/${plan.label}/receiver`);
-      const rec = recordingChannelPair(['sender', 'receiver']);
-      const [sender, receiver] = await Promise.all([
-        OtExtSender.setup(rec.channels[0], fromSeed(senderSeed), { sessionId: plan.sessionId, delta: plan.delta }),
-        OtExtReceiver.setup(rec.channels[1], fromSeed(receiverSeed), { sessionId: plan.sessionId, chunkSize: plan.chunkSize }),
-      ]);
-      const outputs: JsonObject[] = [];
-      for (const batch of plan.batches) {
-        const r = Uint8Array.from(batch.choices);
-        const m = r.length;
-        switch (batch.kind) {
-          case 'chosen': {
-            const [, got] = await Promise.all([sender.send(batch.m0!, batch.m1!), receiver.receive(r)]);
-            outputs.push({ receiverOutput: blocksHex(got) });
-            break;
-          }
-          case 'correlated': {
-            const [m0, got] = await Promise.all([sender.sendCorrelated(m, batch.correlation!), receiver.receiveCorrelated(r)]);
-            outputs.push({ senderOutput0: blocksHex(m0), receiverOutput: blocksHex(got) });
-            break;
-          }
-          case 'random': {
-            const [pairs, got] = await Promise.all([sender.sendRandom(m), receiver.receiveRandom(r)]);
-            outputs.push({ senderOutput0: blocksHex(pairs.m0), senderOutput1: blocksHex(pairs.m1), receiverOutput: blocksHex(got) });
-            break;
-          }
-          case 'randomCorrelated': {
-            const [q, got] = await Promise.all([sender.sendRandomCorrelated(m), receiver.receiveRandomCorrelated(r)]);
-            outputs.push({ senderOutput0: blocksHex(q), receiverOutput: blocksHex(got) });
-            break;
-          }
-        }
-      }
-      // Intermediates from the spec: base-OT keys (the receiver is the base-OT sender), then the matrix columns.
-      const s = plan.delta ?? bytesToBlocks(fromSeed(senderSeed).bytes(16));
-      const sid = concatBytes([utf8ToBytes(IKNP_BASE_OT_LABEL), Uint8Array.of(0), plan.sessionId]);
-      const [msgA, msgB] = rec.transcript.slice(0, 2).map((x) => x.bytes);
-      const a = sampleScalar(fromSeed(receiverSeed));
-      const A = Point.fromBytes(msgA.subarray(1));
-      const keys0: Uint8Array[] = [];
-      const keys1: Uint8Array[] = [];
-      for (let j = 0; j < KAPPA; j++) {
-        const Bj = msgB.subarray(5 + 32 * j, 37 + 32 * j);
-        const Pb = Point.fromBytes(Bj);
-        // multiplyUnsafe: variable-time is fine for public test data, and twice as fast.
-        const aB = Pb.multiplyUnsafe(a);
-        keys0.push(coDeriveKey(sid, j, 0, A.toBytes(), Bj, aB.toBytes()));
-        keys1.push(coDeriveKey(sid, j, 1, A.toBytes(), Bj, aB.subtract(A.multiplyUnsafe(a)).toBytes()));
-      }
-      let P = 0;
-      const batchIms: JsonObject[] = [];
-      for (const batch of plan.batches) {
-        const chunks: number[] = [];
-        for (let from = 0; from < batch.choices.length; from += plan.chunkSize) chunks.push(Math.min(plan.chunkSize, batch.choices.length - from));
-        const t = matrixColumns(keys0, P, chunks);
-        const q = t.map((w, i) => w ^ (batch.choices[i >>> 2] ? s[i & 3] : 0));
-        P += chunks.reduce((x, c) => x + Math.ceil(c / 128), 0);
-        batchIms.push({ t: blocksHex(t), q: blocksHex(q) });
-      }
-      plan.batches.forEach((batch, k) => {
-        if (batch.kind === 'randomCorrelated') {
-          if ((outputs[k].senderOutput0 as string[]).join() !== (batchIms[k].q as string[]).join()) throw new Error('q disagrees with the sender');
-          if ((outputs[k].receiverOutput as string[]).join() !== (batchIms[k].t as string[]).join()) throw new Error('t disagrees with the receiver');
-        }
-      });
+      const { outputs, transcript } = await runIknpSession(plan, senderSeed, receiverSeed);
+      const { s, keys0, keys1, batchIms } = iknpIntermediates(plan, senderSeed, receiverSeed, transcript, outputs);
       g.valid(plan.comment, {
         senderSeed: hex(senderSeed),
         receiverSeed: hex(receiverSeed),
@@ -683,63 +752,13 @@ const iknpFile: VectorFileGenerator = {
           ...(x.m0 ? { m0: blocksHex(x.m0), m1: blocksHex(x.m1!) } : {}),
           ...(x.correlation ? { correlation: blocksHex(x.correlation)[0] } : {}),
         })),
-      }, { transcript: transcriptJson(rec.transcript), batches: outputs }, {
+      }, { transcript: transcriptJson(transcript), batches: outputs }, {
         intermediate: { s: blocksHex(s)[0], baseKeys0: keys0.map(hex), baseKeys1: keys1.map(hex), batches: batchIms },
         flags: plan.flags,
       });
     }
     // Rejections: the sender of a chosen batch of 10 OTs, then the receiver, each fed one bad message.
-    const xg = b.group('OtExtensionRejectTest', {});
-    {
-      const senderSeed = b.seed('iknp/reject/sender');
-      const receiverSeed = b.seed('iknp/reject/receiver');
-      const choices = choicesFor('reject/r', 10);
-      const m0 = blocks('reject/m0', 10);
-      const m1 = blocks('reject/m1', 10);
-      const rec = recordingChannelPair(['sender', 'receiver']);
-      const [sender, receiver] = await Promise.all([
-        OtExtSender.setup(rec.channels[0], fromSeed(senderSeed)),
-        OtExtReceiver.setup(rec.channels[1], fromSeed(receiverSeed)),
-      ]);
-      await Promise.all([sender.send(m0, m1), receiver.receive(Uint8Array.from(choices))]);
-      const [msgA, msgB, msgU, msgY] = rec.transcript.map((x) => x.bytes);
-      const batch = { kind: 'chosen', choices, m0: blocksHex(m0), m1: blocksHex(m1) };
-      const edit = (m: Uint8Array, f: (x: Uint8Array) => void): Uint8Array => {
-        const c = Uint8Array.from(m);
-        f(c);
-        return c;
-      };
-      const senderCases: [Uint8Array, string, string[]][] = [
-        [edit(msgU, (x) => (x[0] = OT_TAG.EXT_U_RANDOM)), 'u arrives with the random-OT tag', ['WrongTag']],
-        [edit(msgU, (x) => (x[3] = 1)), 'a reserved header byte of u is set', ['ReservedBytes']],
-        [edit(msgU, (x) => (x[8] = 1)), 'u claims to start at OT 1', ['OutOfSync']],
-        [edit(msgU, (x) => (x[4] = 11)), 'u claims 11 OTs for a batch of 10', ['WrongCount']],
-        [msgU.subarray(0, msgU.length - 4), 'u is 4 bytes short', ['WrongLength']],
-      ];
-      for (const [msg, comment, flags] of senderCases) {
-        const code = await expectErrorCodeAsync(async () => {
-          const s = await OtExtSender.setup(scriptedChannel([msgA, msg]), fromSeed(senderSeed));
-          await s.send(m0, m1);
-        }, comment);
-        xg.invalid(`sender: ${comment}`, {
-          role: 'sender', seed: hex(senderSeed), sessionId: '', chunkSize: 8192, batch, peerMessages: [hex(msgA), hex(msg)],
-        }, code, flags);
-      }
-      const receiverCases: [Uint8Array, string, string[]][] = [
-        [edit(msgY, (x) => (x[0] = OT_TAG.EXT_Y_CORRELATED)), 'the reply carries the correlated-OT tag', ['WrongTag']],
-        [edit(msgY, (x) => (x[4] = 9)), 'the reply covers 9 OTs of a 10-OT chunk', ['WrongCount']],
-        [concatBytes([msgY, new Uint8Array(16)]), 'the reply has 16 extra bytes', ['WrongLength']],
-      ];
-      for (const [msg, comment, flags] of receiverCases) {
-        const code = await expectErrorCodeAsync(async () => {
-          const r = await OtExtReceiver.setup(scriptedChannel([msgB, msg]), fromSeed(receiverSeed));
-          await r.receive(Uint8Array.from(choices));
-        }, comment);
-        xg.invalid(`receiver: ${comment}`, {
-          role: 'receiver', seed: hex(receiverSeed), sessionId: '', chunkSize: 8192, batch, peerMessages: [hex(msgB), hex(msg)],
-        }, code, flags);
-      }
-    }
+    await iknpRejections(b.group('OtExtensionRejectTest', {}), b, choicesFor, blocks);
     return b.build();
   },
 };
