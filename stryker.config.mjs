@@ -20,7 +20,7 @@ export const FILES = {
   'src/gc/serialize.ts': ['test/gc/serialize.*.test.ts'],
   'src/bfv/serialize.ts': ['test/bfv/serialize.*.test.ts', 'test/bfv/interop.node-seal.test.ts'],
   'src/gc/bristol.ts': ['test/gc/bristol.*.test.ts'],
-  'src/nn/json.ts': ['test/nn/model-json-schema.test.ts'],
+  'src/nn/json.ts': ['test/nn/model-json*.test.ts'],
   'src/nn/protobuf.ts': ['test/nn/protobuf-encoding-guide.test.ts', 'test/nn/onnx-*.test.ts'],
   'src/nn/onnx/proto.ts': ['test/nn/onnx-*.test.ts'],
   'src/nn/onnx/import.ts': ['test/nn/onnx-*.test.ts'],
