@@ -24,7 +24,7 @@ export const FILES = {
   'src/nn/protobuf.ts': ['test/nn/protobuf-encoding-guide.test.ts', 'test/nn/onnx-*.test.ts'],
   'src/nn/onnx/proto.ts': ['test/nn/onnx-*.test.ts'],
   'src/nn/onnx/import.ts': ['test/nn/onnx-*.test.ts'],
-  'src/cli/image.ts': ['test/cli/input.*.test.ts', 'test/cli/png.*.test.ts'],
+  'src/cli/image.ts': ['test/cli/input.*.test.ts'],
   'src/sharing/additive.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
   'src/sharing/field-vector.ts': ['test/sharing/*.test.ts', 'test/property/*.test.ts'],
   'src/sharing/fixed-point.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
