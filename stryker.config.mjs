@@ -62,7 +62,8 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   thresholds: { high: 95, low: 90, break: null },
-  ignorePatterns: ['website', 'dist', 'docs-api', 'reports', 'bench/results.json', 'coverage', '.ci'],
-  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['.stryker-tmp', 'website', 'dist', 'docs-api', 'reports', 'bench/results.json', 'coverage', '.ci'],
+  // Own sandbox directory per target, so two files can be mutated side by side (MUTATE_CONCURRENCY stays 1 each).
+  tempDirName: `.stryker-tmp/${name}`,
   cleanTempDir: 'always',
 };
