@@ -4,7 +4,7 @@
  * 2^52 exactly, counts whose product is not a safe integer, padding with a whole last byte of
  * decoding bits, the garbler-label count against the circuit, and every message text.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../../src/errors.js';
 import { CircuitBuilder } from '../../src/gc/builder.js';
 import { addBits } from '../../src/gc/gadgets.js';
@@ -30,8 +30,13 @@ function adder(n: number) {
 const circuit = adder(4); // 3 AND gates, 4 output bits: 2 instances give exactly one byte of decoding bits
 const { garbled, secrets } = garble(circuit, fromTextSeed('gc/ser/mut'), { instances: 2, firstGateId: 5 });
 const labels = encodeInputs(circuit, secrets, 'garbler', Uint8Array.of(1, 0, 1, 1, 0, 0, 1, 0));
-const good = serializeGarbledCircuit(circuit, garbled, labels);
-const plain = serializeGarbledCircuit(circuit, garbled);
+// Written inside each test (not at module load), so that Stryker attributes the writer's code to the tests.
+let good: Uint8Array;
+let plain: Uint8Array;
+beforeEach(() => {
+  good = serializeGarbledCircuit(circuit, garbled, labels);
+  plain = serializeGarbledCircuit(circuit, garbled);
+});
 
 const edit = (b: Uint8Array, f: (v: DataView, b: Uint8Array) => void): Uint8Array => {
   const out = b.slice();
@@ -174,5 +179,17 @@ describe('label messages', () => {
     big.set(bytes, 3);
     expect(deserializeLabels(big.subarray(3), 8)).toEqual(labels);
     expect(deserializeLabels(bytes)).toEqual(labels);
+  });
+});
+
+describe('the 2^31 − 1-byte message limit (lengths faked, nothing allocated)', () => {
+  const claiming = <T extends Uint8Array | Uint32Array>(a: T, length: number): T => Object.defineProperty(a, 'length', { get: () => length });
+  it('a garbled-circuit message above it is refused before anything is read', () => {
+    malformed(claiming(good.slice(), 2 ** 31), 'message too large');
+    // Exactly 2^31 − 1 passes the limit and fails only on the length the header implies.
+    malformed(claiming(good.slice(), 2 ** 31 - 1), `the header implies ${good.length} bytes, the message has 2147483647`);
+  });
+  it('a label message above it is refused', () => {
+    expect(() => serializeLabels(claiming(new Uint32Array(8), 4 * 2 ** 27))).toThrow(new InvalidArgumentError('label message too large'));
   });
 });

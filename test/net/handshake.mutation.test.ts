@@ -198,6 +198,7 @@ describe('checkHello messages', () => {
     expect(() => checkHello(ours, peer({ h: 'abd' }), ['h'])).toThrow(new ProtocolError('session parameter "h" differs: this end has "abc", the peer "abd"'));
     expect(() => checkHello(ours, peer({ h: '~ \x7f' }), ['h'])).toThrow(new ProtocolError('session parameter "h" differs: this end has "abc", the peer 7e207f'));
     expect(() => checkHello(ours, peer({ h: 'a\x1f' }), ['h'])).toThrow(new ProtocolError('session parameter "h" differs: this end has "abc", the peer 611f'));
+    expect(() => checkHello(ours, peer({ h: 'a b' }), ['h'])).toThrow(new ProtocolError('session parameter "h" differs: this end has "abc", the peer "a b"'));
     expect(() => checkHello(ours, peer({ t: new Uint8Array(16).fill(0xac) }), ['t'])).toThrow(
       new ProtocolError(`session parameter "t" differs: this end has ${'ab'.repeat(16)}, the peer ${'ac'.repeat(16)}`),
     );
@@ -293,5 +294,16 @@ describe('performHandshake', () => {
     d.send(hand({ role: 7 }));
     await expect(performHandshake(spy2, { role: 'client' })).rejects.toThrow(MalformedInputError);
     expect(reasons2).toEqual(['handshake failed: HELLO role byte 7 is neither 1 (client) nor 2 (server)']);
+  });
+  it('a connection closed by the peer while waiting rejects at once with the transport error, not the timeout', async () => {
+    const [a, b] = memoryChannelPair();
+    const pending = performHandshake(a, { role: 'client', timeoutMs: 2000 });
+    setTimeout(() => b.close('peer went away'), 10);
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as Error).message).not.toMatch(/timed out/);
   });
 });
