@@ -6,7 +6,7 @@
  * residues checked against the prime of their own RNS row, the seeded form, key-switching key lists,
  * plaintexts and secret keys, objects at an offset, and peekCiphertextLevel.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { MalformedInputError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
@@ -20,7 +20,11 @@ const sk = bfv.generateSecretKey(ctx, rng);
 const pk = bfv.generatePublicKey(ctx, sk, rng);
 const plain = { coeffs: Float64Array.from({ length: n }, () => uniformBelow(rng, ctx.t)) };
 const ct = bfv.bfvEncrypt(ctx, pk, plain, rng);
-const ctBytes = bfv.serializeCiphertext(ctx, ct);
+// Objects are written inside the tests (beforeEach), not at module load, so Stryker attributes the writers' code to the tests.
+let ctBytes: Uint8Array;
+beforeEach(() => {
+  ctBytes = bfv.serializeCiphertext(ctx, ct);
+});
 const k = ct.coeffModulusSize; // 2
 const polyLen = k * n;
 
@@ -151,7 +155,10 @@ describe('ciphertext', () => {
 
 describe('seeded ciphertexts', () => {
   const seededCt = bfv.bfvEncryptSymmetric(ctx, sk, plain, fromTextSeed('seeded'), { seeded: true });
-  const sb = bfv.serializeCiphertext(ctx, seededCt, { seeded: true });
+  let sb: Uint8Array;
+  beforeEach(() => {
+    sb = bfv.serializeCiphertext(ctx, seededCt, { seeded: true });
+  });
   const info = 113 + 8 * polyLen; // after c_0: the PRNG info object
   it('layout: c_0 only, then header, type, 64 seed bytes; c_1 re-derived', () => {
     expect(sb.length).toBe(info + 16 + 1 + 64);
@@ -179,7 +186,10 @@ describe('seeded ciphertexts', () => {
 });
 
 describe('plaintext', () => {
-  const pb = bfv.serializePlaintext(ctx, plain);
+  let pb: Uint8Array;
+  beforeEach(() => {
+    pb = bfv.serializePlaintext(ctx, plain);
+  });
   const pp = (b: Uint8Array) => bfv.deserializePlaintext(ctx, b);
   it('layout and round trip, fewer than n coefficients allowed', () => {
     const v = new DataView(pb.buffer);
@@ -205,7 +215,10 @@ describe('plaintext', () => {
 });
 
 describe('secret key', () => {
-  const skb = bfv.serializeSecretKey(ctx, sk);
+  let skb: Uint8Array;
+  beforeEach(() => {
+    skb = bfv.serializeSecretKey(ctx, sk);
+  });
   const ps = (b: Uint8Array) => bfv.deserializeSecretKey(ctx, b);
   const count = ctx.primes.length * n;
   it('layout and round trip', () => {
@@ -232,7 +245,10 @@ describe('secret key', () => {
 });
 
 describe('public key', () => {
-  const pkb = bfv.serializePublicKey(ctx, pk);
+  let pkb: Uint8Array;
+  beforeEach(() => {
+    pkb = bfv.serializePublicKey(ctx, pk);
+  });
   it('round trip, and a non-key ciphertext refused', () => {
     expect(bfv.deserializePublicKey(ctx, pkb)).toEqual({ ciphertext: { coeffModulusSize: 3, polys: pk.ciphertext.polys, isNttForm: true } });
     malformed(() => bfv.deserializePublicKey(ctx, ctBytes), 'public key: expected a size-2 NTT-form ciphertext at the key level');
@@ -242,9 +258,15 @@ describe('public key', () => {
 
 describe('key-switching key lists', () => {
   const rk = bfv.generateRelinKeys(ctx, sk, fromTextSeed('rk'));
-  const rkb = bfv.serializeRelinKeys(ctx, rk);
+  let rkb: Uint8Array;
+  beforeEach(() => {
+    rkb = bfv.serializeRelinKeys(ctx, rk);
+  });
   const gk = bfv.generateGaloisKeys(ctx, sk, fromTextSeed('gk'), { steps: [1] });
-  const gkb = bfv.serializeGaloisKeys(ctx, gk);
+  let gkb: Uint8Array;
+  beforeEach(() => {
+    gkb = bfv.serializeGaloisKeys(ctx, gk);
+  });
   const decomp = ctx.firstLevel.k; // 2 parts per key
   const pkSize = 16 + 33 + 40 + 24 + 8 * 2 * ctx.primes.length * n;
   it('layout: header, parms_id, dim1, then per slot dim2 and dim2 public keys', () => {
@@ -303,5 +325,125 @@ describe('peekCiphertextLevel', () => {
     const just = u64(ctBytes.subarray(0, 48), 8, 48);
     expect(bfv.peekCiphertextLevel(ctx, just)).toBe(ctx.level(k));
     malformed(() => bfv.peekCiphertextLevel(ctx, byte(ctBytes, 0, 0)), 'ciphertext: not a SEAL object (magic 0xa100, expected 0xa15e)');
+  });
+});
+
+describe('truncation inside each field names the field', () => {
+  /** The first `end` bytes of `b`, with the object size in the header set to `end`. */
+  const cut = (b: Uint8Array, end: number) => u64(b.slice(0, Math.max(end, 16)), 8, end).subarray(0, end);
+  it('header fields (readSealHeader)', () => {
+    for (const [end, field] of [[2, 'header size'], [3, 'version'], [4, 'version'], [5, 'compression mode'], [6, 'reserved']] as const) {
+      const b = ctBytes.slice(0, end);
+      malformed(() => bfv.readSealHeader(b), `SEAL object: truncated while reading ${field} (needs ${field === 'reserved' ? 2 : 1} bytes at offset ${end}, ${end} available)`);
+    }
+  });
+  it('ciphertext members', () => {
+    const fields: [number, number, string, number][] = [
+      [20, 16, 'parms_id', 32],
+      [48, 48, 'is_ntt_form', 1],
+      [50, 49, 'size', 8],
+      [60, 57, 'poly_modulus_degree', 8],
+      [66, 65, 'coeff_modulus_size', 8],
+      [74, 73, 'scale', 8],
+      [82, 81, 'correction_factor', 8],
+    ];
+    for (const [end, at, field, size] of fields) {
+      malformed(() => parse(cut(ctBytes, end)), `ciphertext: truncated while reading ${field} (needs ${size} bytes at offset ${at}, ${end} available)`);
+    }
+    // The coefficient count: the nested array's header made to fit the cut object.
+    const b = u64(cut(ctBytes, 106), 97, 17);
+    malformed(() => parse(b), 'ciphertext: truncated while reading coefficient count (needs 8 bytes at offset 105, 106 available)');
+  });
+  it('plaintext, secret key and key-list fields', () => {
+    const pt = bfv.serializePlaintext(ctx, plain);
+    malformed(() => bfv.deserializePlaintext(ctx, cut(pt, 30)), 'plaintext: truncated while reading parms_id (needs 32 bytes at offset 16, 30 available)');
+    malformed(() => bfv.deserializePlaintext(ctx, cut(pt, 50)), 'plaintext: truncated while reading coeff_count (needs 8 bytes at offset 48, 50 available)');
+    malformed(() => bfv.deserializePlaintext(ctx, cut(pt, 60)), 'plaintext: truncated while reading scale (needs 8 bytes at offset 56, 60 available)');
+    malformed(() => bfv.deserializePlaintext(ctx, byte(pt, 64, 0)), 'plaintext (coefficient array): not a SEAL object (magic 0xa100, expected 0xa15e)');
+    const s = bfv.serializeSecretKey(ctx, sk);
+    malformed(() => bfv.deserializeSecretKey(ctx, cut(s, 47)), 'secret key: truncated while reading parms_id (needs 32 bytes at offset 16, 47 available)');
+    malformed(() => bfv.deserializeSecretKey(ctx, cut(s, 55)), 'secret key: truncated while reading coeff_count (needs 8 bytes at offset 48, 55 available)');
+    malformed(() => bfv.deserializeSecretKey(ctx, cut(s, 63)), 'secret key: truncated while reading scale (needs 8 bytes at offset 56, 63 available)');
+    const r = bfv.serializeRelinKeys(ctx, bfv.generateRelinKeys(ctx, sk, fromTextSeed('rk2')));
+    malformed(() => bfv.deserializeRelinKeys(ctx, cut(r, 40)), 'relinearization keys: truncated while reading parms_id (needs 32 bytes at offset 16, 40 available)');
+    malformed(() => bfv.deserializeRelinKeys(ctx, cut(r, 50)), 'relinearization keys: truncated while reading number of keys (needs 8 bytes at offset 48, 50 available)');
+    malformed(() => bfv.deserializeRelinKeys(ctx, cut(r, 60)), 'relinearization keys: truncated while reading key length (needs 8 bytes at offset 56, 60 available)');
+  });
+});
+
+describe('further edges', () => {
+  it('a size-3 ciphertext whose array holds one polynomial is not read as a seeded one', () => {
+    const seededCt = bfv.bfvEncryptSymmetric(ctx, sk, plain, fromTextSeed('seeded 3'), { seeded: true });
+    const sb3 = u64(bfv.serializeCiphertext(ctx, seededCt, { seeded: true }), 49, 3);
+    malformed(() => parse(sb3), `ciphertext: coefficient array holds ${polyLen} values, expected ${3 * polyLen}`);
+  });
+  it('the seeded form only for size-2 ciphertexts', () => {
+    const seededCt = bfv.bfvEncryptSymmetric(ctx, sk, plain, fromTextSeed('seeded s'), { seeded: true });
+    const three = { ...seededCt, polys: [seededCt.polys[0], seededCt.polys[1], seededCt.polys[1]] };
+    expect(bfv.serializeCiphertext(ctx, three, { seeded: true })).toEqual(bfv.serializeCiphertext(ctx, three));
+    expect(parse(bfv.serializeCiphertext(ctx, three, { seeded: true })).polys).toHaveLength(3);
+  });
+  it('relinearization keys with an empty second slot', () => {
+    const r = bfv.serializeRelinKeys(ctx, bfv.generateRelinKeys(ctx, sk, fromTextSeed('rk3')));
+    const two = u64(u64(Uint8Array.from([...r, 0, 0, 0, 0, 0, 0, 0, 0]), 8, r.length + 8), 48, 2);
+    malformed(() => bfv.deserializeRelinKeys(ctx, two), 'relinearization keys: empty key slot');
+  });
+  it('a public key must be at the key level, in NTT form, of size 2', () => {
+    const msg = 'public key: expected a size-2 NTT-form ciphertext at the key level';
+    malformed(() => bfv.deserializePublicKey(ctx, bfv.serializeCiphertext(ctx, bfv.ciphertextToNtt(ctx, ct))), msg);
+    const c = pk.ciphertext;
+    malformed(() => bfv.deserializePublicKey(ctx, bfv.serializeCiphertext(ctx, { ...c, polys: [c.polys[0], c.polys[1], c.polys[1]] })), msg);
+  });
+  it('errors other than MalformedInputError are wrapped, naming the object and keeping the cause', () => {
+    const boom = new Error('boom');
+    const throwing = (e: unknown) => Object.create(ctx, { levelByParmsId: { value: () => { throw e; } } }) as bfv.BfvContext;
+    let err: unknown;
+    try {
+      bfv.deserializeCiphertext(throwing(boom), bfv.serializeCiphertext(ctx, ct));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MalformedInputError);
+    expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: boom', boom]);
+    const delphi = new MalformedInputError('inner');
+    expect(() => bfv.deserializeCiphertext(throwing(delphi), bfv.serializeCiphertext(ctx, ct))).toThrow(delphi);
+    try {
+      bfv.deserializeCiphertext(throwing('plain string'), bfv.serializeCiphertext(ctx, ct));
+    } catch (e) {
+      err = e;
+    }
+    expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: plain string', 'plain string']);
+    const invalid = new (class extends Error {})('typed');
+    try {
+      bfv.deserializeCiphertext(throwing(invalid), bfv.serializeCiphertext(ctx, ct));
+    } catch (e) {
+      err = e;
+    }
+    expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: typed', invalid]);
+  });
+  it('default limits for compressed objects: the largest valid object of the kind', () => {
+    const z = (b: Uint8Array) => bfv.compressSealObject(b, 'zlib');
+    const limit = (what: string, max: number) => new MalformedInputError(`${what}: decompresses to more than ${max - 16} bytes (the limit for this object)`);
+    // Plaintext: n coefficients fit, n + 1 do not.
+    const full = bfv.serializePlaintext(ctx, plain);
+    expect(bfv.deserializePlaintext(ctx, z(full))).toEqual(plain);
+    const over = bfv.serializePlaintext(ctx, { coeffs: new Float64Array(n + 1) });
+    expect(() => bfv.deserializePlaintext(ctx, z(over))).toThrow(limit('plaintext', full.length));
+    // Secret key: exactly its size; 8 bytes more are refused before parsing.
+    const s = bfv.serializeSecretKey(ctx, sk);
+    expect(bfv.deserializeSecretKey(ctx, z(s))).toEqual(sk);
+    const s8 = u64(Uint8Array.from([...s, 0, 0, 0, 0, 0, 0, 0, 0]), 8, s.length + 8);
+    expect(() => bfv.deserializeSecretKey(ctx, z(s8))).toThrow(limit('secret key', s.length));
+    // Public key: a size-2 key-level ciphertext; a size-3 one is refused by the limit.
+    const p = bfv.serializePublicKey(ctx, pk);
+    expect(bfv.deserializePublicKey(ctx, z(p)).ciphertext.polys).toEqual(pk.ciphertext.polys);
+    const c = pk.ciphertext;
+    const p3 = bfv.serializeCiphertext(ctx, { ...c, polys: [c.polys[0], c.polys[1], c.polys[1]] });
+    expect(() => bfv.deserializePublicKey(ctx, z(p3))).toThrow(limit('public key', p.length));
+    // Ciphertext: up to 16 polynomials at the key level's size.
+    const c17 = bfv.serializeCiphertext(ctx, { ...c, polys: Array.from({ length: 17 }, (_, i) => c.polys[i % 2]) });
+    expect(() => bfv.deserializeCiphertext(ctx, z(c17))).toThrow(limit('ciphertext', 16 + 32 + 1 + 40 + 24 + 8 * 16 * 3 * n));
+    const c16 = bfv.serializeCiphertext(ctx, { ...c, polys: Array.from({ length: 16 }, (_, i) => c.polys[i % 2]) });
+    expect(() => bfv.deserializeCiphertext(ctx, z(c16))).toThrow(new MalformedInputError('ciphertext: ciphertext is at the key level, which holds no data'));
   });
 });
