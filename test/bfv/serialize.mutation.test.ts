@@ -8,7 +8,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
-import { MalformedInputError } from '../../src/errors.js';
+import { InvalidArgumentError, MalformedInputError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 
 const n = 32;
@@ -413,7 +413,7 @@ describe('further edges', () => {
       err = e;
     }
     expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: plain string', 'plain string']);
-    const invalid = new (class extends Error {})('typed');
+    const invalid = new InvalidArgumentError('typed');
     try {
       bfv.deserializeCiphertext(throwing(invalid), bfv.serializeCiphertext(ctx, ct));
     } catch (e) {
