@@ -5,7 +5,7 @@
  * by hand from the rules in the module's documentation), and shape fitting with its hints.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -44,8 +44,8 @@ describe('imageToTensor', () => {
     expect(imageToTensor(img(3, [0, 0, 0])).description).toBe('PNG 1×1 RGB');
     expect(imageToTensor(img(4, [0, 0, 0, 255])).description).toBe('PNG 1×1 RGBA');
     expect(imageToTensor(decodePng(file(1, [0, 0, 0, 0], 2, 2))).description).toBe('PNG 2×2 grey, stored as colour type 0 at 8 bits');
-    const laced = encodePng({ width: 2, height: 2, channels: 3, sampleDepth: 8, samples: new Uint8Array(12), interlace: true } as never);
-    expect(imageToTensor(decodePng(laced)).description).toMatch(/^PNG 2×2 RGB, stored as colour type 2 at 8 bits(, interlaced)?$/);
+    const laced = encodePng({ width: 2, height: 2, channels: 3, sampleDepth: 8, samples: new Uint8Array(12) }, { interlace: true });
+    expect(imageToTensor(decodePng(laced)).description).toBe('PNG 2×2 RGB, stored as colour type 2 at 8 bits, interlaced');
     expect(imageToTensor(img(3, [0, 0, 0, 0, 0, 0], 1, 2)).shape).toEqual([3, 2, 1]);
   });
   it('alpha of an RGBA pixel is its 4th sample, blended per channel', () => {
@@ -97,6 +97,8 @@ describe('inputStatisticsWarning', () => {
     expect(inputStatisticsWarning(t([0.375, 0.625]), stats)).toBeUndefined(); // std 0.125
     expect(inputStatisticsWarning(t([0.5]), stats)).toMatch(/almost uniform \(std 0\.00/);
     expect(inputStatisticsWarning(t([]), { ...stats, mean: 0.2 })).toMatch(/almost uniform \(std 0\.00/);
+    // No values: the mean counts as 0 (far from 0.5), not NaN.
+    expect(inputStatisticsWarning(t([]), stats)).toMatch(/^warning: mean brightness 0\.00 is far from S's 0\.50/);
   });
   it('far wins over flat in the message', () => {
     expect(inputStatisticsWarning(t([1, 1]), stats)).toMatch(/^warning: mean brightness 1\.00 is far/);
@@ -126,6 +128,14 @@ describe('parseJsonTensor messages', () => {
     bad(() => parseJsonTensor('{"shape": [1, 1, 1, 1, 1], "data": [1]}'), 'JSON tensor of shape [1, 1, 1, 1, 1]: expected [N], [H, W], [C, H, W] or [1, C, H, W]');
     bad(() => parseJsonTensor('{"shape": [1, 1, 1, 1, 1, 1], "data": [1]}'), 'JSON tensor of shape [1, 1, 1, 1, 1, 1]: expected [N], [H, W], [C, H, W] or [1, C, H, W]');
   });
+  it('non-finite numbers, nesting against the declared shape, and the element limit', () => {
+    bad(() => parseJsonTensor('[1, 1e999]'), 'JSON tensor value at data[1] is null, not a finite number');
+    bad(() => parseJsonTensor('{"shape": [2, 2, 1], "data": [[1, 2], [3, 4]]}'), 'JSON tensor "shape" [2, 2, 1] does not match the nesting of "data" [2, 2]');
+    bad(() => parseJsonTensor('{"shape": [3, 2, 1], "data": [[[1], [2], [3]], [[4], [5], [6]]]}'), 'JSON tensor "shape" [3, 2, 1] does not match the nesting of "data" [2, 3, 1]');
+    // Only the first element of each level sets the nesting: 2^7 · 2^7 · 2^7 · 2^8 = 2^29 elements declared by ~500 numbers.
+    const deep = (lengths: number[]): unknown => (lengths.length === 0 ? 0 : [deep(lengths.slice(1)), ...new Array(lengths[0] - 1).fill(0)]);
+    bad(() => parseJsonTensor(JSON.stringify(deep([128, 128, 128, 256]))), 'JSON tensor has more than 268435456 elements');
+  });
   it('accepted forms and their shapes', () => {
     const t = parseJsonTensor('{"shape": [1, 2, 1, 2], "data": [1, 2, 3, 4]}');
     expect([t.shape, Array.from(t.data), t.description]).toEqual([[2, 1, 2], [1, 2, 3, 4], 'JSON tensor [2, 1, 2]']);
@@ -147,6 +157,17 @@ describe('parseInputTensor', () => {
     expect(parseInputTensor(rgb, { expectedShape: [6], channels: 3, invert: false }).shape).toEqual([6]);
     expect(parseInputTensor(rgb, { invert: false }).shape).toEqual([3, 1, 2]);
     expect(() => parseInputTensor(rgb, { expectedShape: [4, 1, 2] })).toThrow(new SizeMismatchError('the model expects 4 input channels; an image gives 1 (grey) or 3 (RGB)'));
+  });
+  it('the model\'s shape is checked first, naming it', () => {
+    expect(() => parseInputTensor(new TextEncoder().encode('[1]'), { expectedShape: [2, 3] })).toThrow(
+      new InvalidArgumentError('expected input shape: a shape is [C, H, W] or [N], got [2,3]'),
+    );
+  });
+  it('an inverted image that also gets a warning keeps both notes', () => {
+    const white = parseInputTensor(file(1, new Array(784).fill(255), 28, 28), { expectedShape: [1, 28, 28] });
+    expect(white.notes).toHaveLength(2);
+    expect(white.notes![0]).toMatch(/^input: light background \(mean brightness 1\.00 > 0\.5\)/);
+    expect(white.notes![1]).toMatch(/^warning: the image is almost uniform/);
   });
   it('invert defaults to "auto" for files', () => {
     const t = parseInputTensor(file(1, [255, 255]));
@@ -180,6 +201,8 @@ describe('parseInputTensor', () => {
     expect([flat.shape, flat.description]).toEqual([[4], 'JSON tensor [1, 2, 2], reshaped to [4]']);
     const vec = new TextEncoder().encode('[1, 2, 3, 4]');
     expect(parseInputTensor(vec, { expectedShape: [1, 2, 2] }).shape).toEqual([1, 2, 2]);
+    const col = parseInputTensor(vec, { expectedShape: [4, 1, 1] });
+    expect([col.shape, col.description]).toEqual([[4, 1, 1], 'JSON tensor [4], reshaped to [4, 1, 1]']);
     expect(() => parseInputTensor(json, { expectedShape: [2, 2, 1] })).toThrow(new SizeMismatchError('the model expects an input of shape [2, 2, 1], got a JSON tensor [1, 2, 2]'));
     expect(() => parseInputTensor(vec, { expectedShape: [5] })).toThrow(new SizeMismatchError('the model expects an input of shape [5], got a JSON tensor [4]'));
     const png = file(1, [1, 2, 3, 4], 2, 2);
@@ -198,6 +221,11 @@ describe('loadInputTensor', () => {
     try {
       mkdirSync(join(dir, 'sub'));
       await expect(loadInputTensor(join(dir, 'sub'))).rejects.toThrow(new InvalidArgumentError(`${join(dir, 'sub')} is not a file`));
+      writeFileSync(join(dir, 'big.json'), '');
+      truncateSync(join(dir, 'big.json'), 256 * 2 ** 20 + 1); // sparse: nothing is written or read
+      await expect(loadInputTensor(join(dir, 'big.json'))).rejects.toThrow(
+        new MalformedInputError(`${join(dir, 'big.json')} has 268435457 bytes, more than the 268435456-byte limit for an input`),
+      );
       writeFileSync(join(dir, 'x.json'), '[1, 2]');
       expect((await loadInputTensor(join(dir, 'x.json'), { expectedShape: [2] })).data).toEqual(Float32Array.of(1, 2));
     } finally {
