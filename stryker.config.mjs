@@ -23,7 +23,7 @@ export const FILES = {
   // (bristol.vectors parses and evaluates the AES and SHA-256 circuits: too slow per mutant)
   'src/gc/bristol.ts': ['test/gc/bristol.malformed.test.ts', 'test/gc/bristol.mutation.test.ts'],
   'src/nn/json.ts': ['test/nn/model-json*.test.ts'],
-  'src/nn/protobuf.ts': ['test/nn/protobuf-encoding-guide.test.ts', 'test/nn/onnx-*.test.ts'],
+  'src/nn/protobuf.ts': ['test/nn/protobuf*.test.ts', 'test/nn/onnx-*.test.ts'],
   'src/nn/onnx/proto.ts': ['test/nn/onnx-*.test.ts'],
   'src/nn/onnx/import.ts': ['test/nn/onnx-*.test.ts'],
   'src/cli/image.ts': ['test/cli/input.*.test.ts'],
