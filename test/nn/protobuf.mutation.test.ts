@@ -91,6 +91,13 @@ describe('typed accessors', () => {
     bad(() => m.message(1), 'field 1 is not length-delimited');
     bad(() => new ProtoMessage(hex('0a 02 c3 28')).string(1), 'field 1 is not valid UTF-8');
     bad(() => new ProtoMessage(hex('0a 02 c3 28')).strings(1), 'field 1 is not valid UTF-8');
+    let err: unknown;
+    try {
+      new ProtoMessage(hex('0a 01 ff')).string(1);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).cause).toBeInstanceOf(TypeError); // the TextDecoder's own error
   });
   it('defaults when absent', () => {
     expect([m.string(9), m.strings(9), m.bytes(9), m.int(9), m.ints(9), m.float(9), m.floats(9), m.messages(9)]).toEqual(['', [], new Uint8Array(0), 0, [], 0, [], []]);
