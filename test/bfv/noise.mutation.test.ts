@@ -182,3 +182,31 @@ describe('floodNoise', () => {
     expect(() => bfv.floodNoise(ctx, pk, { ...fresh, coeffModulusSize: 7 }, fromTextSeed('x'), { noiseBits: 1 })).toThrow();
   });
 });
+
+describe('noise of a ciphertext (Δ·m + e, 0) built by hand', () => {
+  /** c_0 = ⌊(Q·m + (t+1)/2)/t⌋ + e (mod Q) in RNS at the first level, c_1 = 0: its noise polynomial is e. */
+  function handMade(e: bigint[]): bfv.Ciphertext {
+    const primes = ctx.primes.slice(0, k).map(BigInt);
+    const Q = primes.reduce((a, b) => a * b, 1n);
+    const T = BigInt(t);
+    const c0 = new Float64Array(k * n);
+    for (let j = 0; j < n; j++) {
+      const v = (((Q * BigInt(message.coeffs[j]) + (T + 1n) / 2n) / T + e[j]) % Q + Q) % Q;
+      primes.forEach((q, i) => (c0[i * n + j] = Number(v % q)));
+    }
+    return { coeffModulusSize: k, polys: [c0, new Float64Array(k * n)], isNttForm: false };
+  }
+  const k = fresh.coeffModulusSize;
+  it('noise e with its largest magnitude positive', () => {
+    const e = Array.from({ length: n }, (_, j) => BigInt(j - 10)); // −10 … 21
+    const ct = handMade(e);
+    expect(bfv.noisePolynomial(ctx, sk, ct)).toEqual(e);
+    expect(bfv.noiseBits(ctx, sk, ct)).toBe(5); // 21
+    expect(bfv.invariantNoiseBudget(ctx, sk, ct)).toBe(referenceBudget(ct));
+  });
+  it('zero noise: 0 bits, and the budget of a zero norm', () => {
+    const ct = handMade(new Array<bigint>(n).fill(0n));
+    expect(bfv.noiseBits(ctx, sk, ct)).toBe(0);
+    expect(bfv.invariantNoiseBudget(ctx, sk, ct)).toBe(referenceBudget(ct));
+  });
+});
