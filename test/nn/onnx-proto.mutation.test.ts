@@ -50,6 +50,7 @@ describe('decodeOnnxTensor', () => {
   });
   it('refusals with their messages', () => {
     expect(() => decodeOnnxTensor(msg(tensorBytes({ dims: [2, -1], type: 1 })))).toThrow(new MalformedInputError('ONNX tensor "w": negative dimension'));
+    expect(decodeOnnxTensor(msg(tensorBytes({ dims: [3, 0], type: 1 })))).toEqual({ name: 'w', dims: [3, 0], data: new Float64Array(0) });
     expect(() => decodeOnnxTensor(msg(tensorBytes({ dims: [1], type: 1, location: 1 })))).toThrow(
       new UnsupportedError('ONNX tensor "w": external data is not supported; save the model with weights inside'),
     );
