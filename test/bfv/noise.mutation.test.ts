@@ -7,7 +7,12 @@
  * every argument check at their exact bounds.
  */
 import { describe, expect, it } from 'vitest';
-import * as bfv from '../../src/bfv/index.js';
+import * as bfvIndex from '../../src/bfv/index.js';
+import * as bfv_encrypt from '../../src/bfv/encrypt.js';
+import * as bfv_evaluator from '../../src/bfv/evaluator.js';
+import * as bfv_noise from '../../src/bfv/noise.js';
+/** The scheme's public names and the module functions these tests reach into. */
+const bfv = { ...bfvIndex, ...bfv_encrypt, ...bfv_evaluator, ...bfv_noise };
 import { InvalidArgumentError, InvalidParametersError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 
@@ -24,7 +29,7 @@ const fresh = bfv.bfvEncrypt(ctx, pk, message, rng);
 const product = bfv.bfvMultiplyPlain(ctx, fresh, { coeffs: Float64Array.from({ length: n }, (_, j) => (j * 37 + 5) % t) });
 
 /** x = c_0 + c_1·s + … at the ciphertext's level, as integers in [0, Q), by CRT over the primes. */
-function composed(ct: bfv.Ciphertext): { x: bigint[]; Q: bigint } {
+function composed(ct: bfvIndex.Ciphertext): { x: bigint[]; Q: bigint } {
   const rns = bfv.dotWithSecretKey(ctx, sk, ct);
   const primes = ctx.primes.slice(0, ct.coeffModulusSize).map(BigInt);
   const Q = primes.reduce((a, b) => a * b, 1n);
@@ -53,7 +58,7 @@ const centred = (v: bigint, Q: bigint): bigint => {
 const bits = (v: bigint): number => (v <= 0n ? 0 : v.toString(2).length);
 const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
-function referenceNoise(ct: bfv.Ciphertext): bigint[] {
+function referenceNoise(ct: bfvIndex.Ciphertext): bigint[] {
   const { x, Q } = composed(ct);
   const m = bfv.bfvDecrypt(ctx, sk, ct).coeffs;
   const T = BigInt(t);
@@ -61,7 +66,7 @@ function referenceNoise(ct: bfv.Ciphertext): bigint[] {
   // from a fraction of (t − 1)/(2t), which the junk ciphertext below reaches).
   return x.map((xj, j) => centred(xj - (Q * BigInt(m[j]) + (T + 1n) / 2n) / T, Q));
 }
-function referenceBudget(ct: bfv.Ciphertext): number {
+function referenceBudget(ct: bfvIndex.Ciphertext): number {
   const { x, Q } = composed(ct);
   const norm = x.reduce((mx, v) => (abs(centred(BigInt(t) * v, Q)) > mx ? abs(centred(BigInt(t) * v, Q)) : mx), 0n);
   return Math.max(0, bits(Q) - bits(norm) - 1);
@@ -87,7 +92,7 @@ describe('noise measurement against its definition', () => {
     const v = bfv.noisePolynomial(ctx, sk, product);
     expect(v.some((x) => x < 0n) && v.some((x) => x > 0n)).toBe(true);
     // A ciphertext of uniform junk: noise of the order of Q, budget 0.
-    const junk: bfv.Ciphertext = { coeffModulusSize: 2, isNttForm: false, polys: [0, 1].map(() => Float64Array.from({ length: 2 * n }, (_, i) => uniformBelow(rng, ctx.primes[i < n ? 0 : 1]))) };
+    const junk: bfvIndex.Ciphertext = { coeffModulusSize: 2, isNttForm: false, polys: [0, 1].map(() => Float64Array.from({ length: 2 * n }, (_, i) => uniformBelow(rng, ctx.primes[i < n ? 0 : 1]))) };
     expect(bfv.invariantNoiseBudget(ctx, sk, junk)).toBe(0);
     expect(referenceBudget(junk)).toBe(0);
     expect(bfv.noisePolynomial(ctx, sk, junk)).toEqual(referenceNoise(junk));
@@ -124,7 +129,7 @@ describe('floodingBits', () => {
 
 describe('floodNoise', () => {
   /** ct + Enc_pk(0) + (E, 0), E drawn as documented: ⌈(b+1)/32⌉ words per coefficient, LS first, top masked, minus 2^b. */
-  function reference(ct: bfv.Ciphertext, seed: string, b: number): bfv.Ciphertext {
+  function reference(ct: bfvIndex.Ciphertext, seed: string, b: number): bfvIndex.Ciphertext {
     const r = fromTextSeed(seed);
     const words = Math.ceil((b + 1) / 32);
     const E = Array.from({ length: n }, () => {
@@ -174,7 +179,7 @@ describe('floodNoise', () => {
     expect(() => bfv.floodNoise(ctx, pk, bfv.ciphertextToNtt(ctx, fresh), fromTextSeed('x'), { noiseBits: 1 })).toThrow(
       new InvalidArgumentError('floodNoise needs a ciphertext in coefficient form'),
     );
-    const three: bfv.Ciphertext = { ...fresh, polys: [...fresh.polys, fresh.polys[1]] };
+    const three: bfvIndex.Ciphertext = { ...fresh, polys: [...fresh.polys, fresh.polys[1]] };
     expect(() => bfv.floodNoise(ctx, pk, three, fromTextSeed('x'), { noiseBits: 1 })).toThrow(
       new InvalidArgumentError('floodNoise needs a size-2 ciphertext (relinearize first)'),
     );
@@ -185,7 +190,7 @@ describe('floodNoise', () => {
 
 describe('noise of a ciphertext (Δ·m + e, 0) built by hand', () => {
   /** c_0 = ⌊(Q·m + (t+1)/2)/t⌋ + e (mod Q) in RNS at the first level, c_1 = 0: its noise polynomial is e. */
-  function handMade(e: bigint[]): bfv.Ciphertext {
+  function handMade(e: bigint[]): bfvIndex.Ciphertext {
     const primes = ctx.primes.slice(0, k).map(BigInt);
     const Q = primes.reduce((a, b) => a * b, 1n);
     const T = BigInt(t);

@@ -6,18 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, TransportError } from '../../src/errors.js';
-import {
-  checkHello,
-  decodeHello,
-  encodeHello,
-  helloFromOptions,
-  HELLO_MAGIC,
-  MAX_HELLO_BYTES,
-  memoryChannelPair,
-  performHandshake,
-  type Channel,
-  type Hello,
-} from '../../src/net/index.js';
+import { memoryChannelPair, type Channel } from '../../src/channel/index.js';
+import { checkHello, decodeHello, encodeHello, helloFromOptions, HELLO_MAGIC, MAX_HELLO_BYTES, performHandshake, type Hello } from '../../src/net/handshake.js';
 import { VERSION } from '../../src/version.js';
 
 const enc = (s: string): number[] => [...new TextEncoder().encode(s)];

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
-import { LAYER_TYPES, parseModel, serializeModel } from '../../src/nn/index.js';
+import { parseModel, serializeModel } from '../../src/nn/index.js';
+import { LAYER_TYPES } from '../../src/nn/layers.js';
 
 const base = () => ({
   format: 'delphi-ts-model',
