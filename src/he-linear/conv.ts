@@ -149,6 +149,88 @@ function tapTouchesTile(g: ConvGeometry, tile: ConvTile, ky: number, kx: number)
 }
 
 /**
+ * The structural terms of each output ciphertext of {@link planConv}: for every connected pair of
+ * (output, input) virtual channels and every tap that touches the tile, the block offset j, the
+ * input ciphertext and whether its rows are swapped; sorted, without repeats. Spec: §4.17
+ */
+function convTerms(
+  g: ConvGeometry,
+  tapOk: readonly (readonly boolean[])[],
+  p: { T: number; tapCount: number; cn: number; perCt: number; inputCiphertexts: number; outputCiphertexts: number },
+): ConvTerm[][] {
+  const { T, tapCount, cn, perCt, inputCiphertexts, outputCiphertexts } = p;
+  const nVout = T * g.outChannels;
+  const termKeys: Set<number>[] = Array.from({ length: outputCiphertexts }, () => new Set<number>());
+  const key = (j: number, c: number, s: number, tap: number): number => ((j * inputCiphertexts + c) * 2 + s) * tapCount + tap;
+  for (let vo = 0; vo < nVout; vo++) {
+    const tau = Math.floor(vo / g.outChannels);
+    const o = vo % g.outChannels;
+    const co = Math.floor(vo / perCt);
+    const ro = Math.floor((vo % perCt) / cn);
+    const bo = vo % cn;
+    const first = g.depthwise ? o : 0;
+    const last = g.depthwise ? o : g.inChannels - 1;
+    for (let i = first; i <= last; i++) {
+      const vi = tau * g.inChannels + i;
+      const ci = Math.floor(vi / perCt);
+      const ri = Math.floor((vi % perCt) / cn);
+      const bi = vi % cn;
+      const j = (((bo - bi) % cn) + cn) % cn;
+      const s = ro ^ ri;
+      for (let tp = 0; tp < tapCount; tp++) if (tapOk[tau][tp]) termKeys[co].add(key(j, ci, s, tp));
+    }
+  }
+  return termKeys.map((set) =>
+    [...set]
+      .sort((a, b) => a - b)
+      .map((kv) => {
+        const tap = kv % tapCount;
+        const rest = (kv - tap) / tapCount;
+        const s = (rest % 2) as 0 | 1;
+        const rest2 = (rest - s) / 2;
+        return { j: Math.floor(rest2 / inputCiphertexts), input: rest2 % inputCiphertexts, swap: s, tap };
+      }),
+  );
+}
+
+/**
+ * Where each input value goes in the input ciphertexts (slot → CHW index, −1 for padding) and
+ * where each output value is read from in the result (CHW index → slot), for the packing of
+ * {@link planConv}: virtual channels (tile, channel) laid out perCt to a ciphertext, cn blocks of
+ * blockSize slots per row, rows of `pitch` slots. Spec: §4.17
+ */
+function convSlotMaps(
+  g: ConvGeometry,
+  tiles: readonly ConvTile[],
+  p: { n: number; R: number; cn: number; perCt: number; blockSize: number; pitch: number; inputCiphertexts: number },
+): { inputSource: Int32Array; outputSlots: Int32Array } {
+  const { n, R, cn, perCt, blockSize, pitch, inputCiphertexts } = p;
+  const nVin = tiles.length * g.inChannels;
+  const nVout = tiles.length * g.outChannels;
+  const inputSource = new Int32Array(inputCiphertexts * n).fill(-1);
+  for (let vi = 0; vi < nVin; vi++) {
+    const tile = tiles[Math.floor(vi / g.inChannels)];
+    const i = vi % g.inChannels;
+    const base = Math.floor(vi / perCt) * n + Math.floor((vi % perCt) / cn) * R + (vi % cn) * blockSize;
+    for (let iy = tile.yLo; iy < tile.yHi; iy++) {
+      for (let ix = 0; ix < g.width; ix++) inputSource[base + (iy - tile.yLo) * pitch + ix] = (i * g.height + iy) * g.width + ix;
+    }
+  }
+  const outputSlots = new Int32Array(g.outChannels * g.outHeight * g.outWidth);
+  for (let vo = 0; vo < nVout; vo++) {
+    const tile = tiles[Math.floor(vo / g.outChannels)];
+    const o = vo % g.outChannels;
+    const base = Math.floor(vo / perCt) * n + Math.floor((vo % perCt) / cn) * R + (vo % cn) * blockSize;
+    for (let oy = tile.oy0; oy < tile.oy1; oy++) {
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        outputSlots[(o * g.outHeight + oy) * g.outWidth + ox] = base + (oy * g.sh - tile.yLo) * pitch + ox * g.sw;
+      }
+    }
+  }
+  return { inputSource, outputSlots };
+}
+
+/**
  * Plans a convolution for a context (Spec: §4.17): layout, tiles, taps, the structurally non-zero
  * products of each output ciphertext, their split into flooded parts (§4.16), the Galois elements
  * and the cost.
@@ -180,38 +262,7 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
   }
   const tapOk = tiles.map((tile) => taps.map((tp) => tapTouchesTile(g, tile, tp.ky, tp.kx)));
 
-  // Structural terms: for each connected (output vch, input vch) pair, the (j, input, swap) it needs.
-  const termKeys: Set<number>[] = Array.from({ length: outputCiphertexts }, () => new Set<number>());
-  const key = (j: number, c: number, s: number, tap: number): number => ((j * inputCiphertexts + c) * 2 + s) * taps.length + tap;
-  for (let vo = 0; vo < nVout; vo++) {
-    const tau = Math.floor(vo / g.outChannels);
-    const o = vo % g.outChannels;
-    const co = Math.floor(vo / perCt);
-    const ro = Math.floor((vo % perCt) / cn);
-    const bo = vo % cn;
-    const first = g.depthwise ? o : 0;
-    const last = g.depthwise ? o : g.inChannels - 1;
-    for (let i = first; i <= last; i++) {
-      const vi = tau * g.inChannels + i;
-      const ci = Math.floor(vi / perCt);
-      const ri = Math.floor((vi % perCt) / cn);
-      const bi = vi % cn;
-      const j = (((bo - bi) % cn) + cn) % cn;
-      const s = ro ^ ri;
-      for (let tp = 0; tp < taps.length; tp++) if (tapOk[tau][tp]) termKeys[co].add(key(j, ci, s, tp));
-    }
-  }
-  const terms: ConvTerm[][] = termKeys.map((set) =>
-    [...set]
-      .sort((a, b) => a - b)
-      .map((kv) => {
-        const tap = kv % taps.length;
-        const rest = (kv - tap) / taps.length;
-        const s = (rest % 2) as 0 | 1;
-        const rest2 = (rest - s) / 2;
-        return { j: Math.floor(rest2 / inputCiphertexts), input: rest2 % inputCiphertexts, swap: s, tap };
-      }),
-  );
+  const terms = convTerms(g, tapOk, { T, tapCount: taps.length, cn, perCt, inputCiphertexts, outputCiphertexts });
 
   // Noise and parts: a rotation composed of d key switches adds d times the key-switching noise.
   const routes = options.routes ?? null;
@@ -292,27 +343,7 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
   };
   const galoisElements = [...elements.keys()].sort((a, b) => a - b);
 
-  // Slot maps.
-  const inputSource = new Int32Array(inputCiphertexts * n).fill(-1);
-  for (let vi = 0; vi < nVin; vi++) {
-    const tile = tiles[Math.floor(vi / g.inChannels)];
-    const i = vi % g.inChannels;
-    const base = Math.floor(vi / perCt) * n + Math.floor((vi % perCt) / cn) * R + (vi % cn) * blockSize;
-    for (let iy = tile.yLo; iy < tile.yHi; iy++) {
-      for (let ix = 0; ix < g.width; ix++) inputSource[base + (iy - tile.yLo) * pitch + ix] = (i * g.height + iy) * g.width + ix;
-    }
-  }
-  const outputSlots = new Int32Array(g.outChannels * g.outHeight * g.outWidth);
-  for (let vo = 0; vo < nVout; vo++) {
-    const tile = tiles[Math.floor(vo / g.outChannels)];
-    const o = vo % g.outChannels;
-    const base = Math.floor(vo / perCt) * n + Math.floor((vo % perCt) / cn) * R + (vo % cn) * blockSize;
-    for (let oy = tile.oy0; oy < tile.oy1; oy++) {
-      for (let ox = 0; ox < g.outWidth; ox++) {
-        outputSlots[(o * g.outHeight + oy) * g.outWidth + ox] = base + (oy * g.sh - tile.yLo) * pitch + ox * g.sw;
-      }
-    }
-  }
+  const { inputSource, outputSlots } = convSlotMaps(g, tiles, { n, R, cn, perCt, blockSize, pitch, inputCiphertexts });
   const parts = partTerms.map((p) => p.length);
   const { floodBits, returnLevel } = floodAndReturnLevel(ctx, model, noiseBounds);
   return {
