@@ -146,6 +146,12 @@ describe('serializeGarbledCircuit', () => {
     const h = new DataView(serializeGarbledCircuit(circuit, high).buffer);
     expect([h.getUint32(40, true), h.getUint32(44, true)]).toEqual([9, 3]);
   });
+  it('the fingerprint is BLAKE2b-128 of the Bristol text and a "parties:" line (§5.9)', async () => {
+    const { blake2b } = await import('@noble/hashes/blake2.js');
+    const { writeBristol } = await import('../../src/gc/bristol.js');
+    const text = `${writeBristol(circuit)}parties: garbler evaluator\n`;
+    expect(circuitFingerprint(adder(4))).toEqual(blake2b(new TextEncoder().encode(text), { dkLen: 16 }));
+  });
   it('fingerprints are computed once per circuit and differ by parties', () => {
     const f = circuitFingerprint(circuit);
     expect(circuitFingerprint(circuit)).toBe(f);

@@ -117,3 +117,20 @@ describe('OnnxAttributes', () => {
     expect(a.tensor('beta')).toBeNull();
   });
 });
+
+describe('the opset of the default domain', () => {
+  it('is read from opset_import (domain "" or "ai.onnx")', async () => {
+    const { graph, modelProto, node, valueInfo } = await import('./helpers/onnx-writer.js');
+    const { importOnnxReport } = await import('../../src/nn/onnx/import.js');
+    const g = graph({
+      nodes: [node({ op: 'Relu', name: 'r', inputs: ['x'], outputs: ['y'] })],
+      name: 'g',
+      initializers: [],
+      inputs: [valueInfo('x', [1, 4])],
+      outputs: [valueInfo('y', [1, 4])],
+    });
+    expect(importOnnxReport(modelProto(g, 11)).opset).toBe(11);
+    const withDomain = Uint8Array.from([...modelProto(g, 11), ...pb.bytes(8, [...pb.string(1, 'ai.onnx'), ...pb.varint(2, 17)]), ...pb.bytes(8, [...pb.string(1, 'com.example'), ...pb.varint(2, 3)])]);
+    expect(importOnnxReport(withDomain).opset).toBe(17);
+  });
+});
