@@ -104,6 +104,19 @@ export function reduceDigit(wide: boolean, src: RnsPoly, qSrc: number, q: number
   }
 }
 
+const switchScratches = new WeakMap<BfvContext, { products: RnsPoly[]; scratch: RnsPoly }>();
+
+/** Scratch space of {@link switchKeyInPlace} for the key level (enough for any data level). */
+function switchScratch(ctx: BfvContext): { products: RnsPoly[]; scratch: RnsPoly } {
+  let s = switchScratches.get(ctx);
+  if (!s) {
+    const K = ctx.primes.length;
+    s = { products: [ctx.allocPoly(K), ctx.allocPoly(K)], scratch: ctx.allocPoly(K) };
+    switchScratches.set(ctx, s);
+  }
+  return s;
+}
+
 /**
  * Key switching of one polynomial (SEAL's `switch_key_inplace`): given `target` d at level k
  * (coefficient form) that multiplies s' in the decryption equation, and a key from s' to s, adds to
@@ -119,10 +132,11 @@ export function switchKeyInPlace(ctx: BfvContext, ct: Ciphertext, target: RnsPol
   const n = ctx.n;
   const K = ctx.primes.length;
   const special = ctx.primes[K - 1];
-  // products[c] holds k + 1 residue vectors: q_0 … q_{k−1}, then the special prime.
-  const products = [ctx.allocPoly(k + 1), ctx.allocPoly(k + 1)];
-  // The NTTs of the k digits [d]_{q_i} modulo the current output prime.
-  const scratch = ctx.allocPoly(k);
+  // products[c] holds k + 1 residue vectors: q_0 … q_{k−1}, then the special prime; scratch the NTTs
+  // of the k digits [d]_{q_i} modulo the current output prime, then the rounded products. Reused
+  // from call to call (every entry is overwritten before it is read): allocating and zeroing them
+  // each time costs more than the element-wise passes.
+  const { products, scratch } = switchScratch(ctx);
   const digits: RnsPoly[] = [];
   for (let i = 0; i < k; i++) digits.push(scratch.subarray(i * n, (i + 1) * n));
   for (let r = 0; r <= k; r++) {
@@ -139,7 +153,7 @@ export function switchKeyInPlace(ctx: BfvContext, ct: Ciphertext, target: RnsPol
   for (let c = 0; c < 2; c++) {
     const prod = products[c];
     for (let r = 0; r <= k; r++) nttInverseAt(ctx, prod.subarray(r * n, (r + 1) * n), r === k ? K - 1 : r);
-    const rounded = divideAndRoundLast(ctx, prod, prod.subarray(k * n, (k + 1) * n), special, invSpecial, ctx.allocPoly(k), k);
+    const rounded = divideAndRoundLast(ctx, prod, prod.subarray(k * n, (k + 1) * n), special, invSpecial, scratch, k);
     polyAdd(ctx, ct.polys[c], rounded, ct.polys[c], k);
   }
 }
