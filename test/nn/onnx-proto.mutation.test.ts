@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
 import { UnsupportedError } from '../../src/nn/errors.js';
-import { decodeOnnxTensor, graphInputShape, OnnxAttributes } from '../../src/nn/onnx/proto.js';
-import { ProtoMessage } from '../../src/nn/protobuf.js';
+import { decodeOnnxTensor, graphInputShape, OnnxAttributes } from '../../src/nn/import/onnx/proto.js';
+import { ProtoMessage } from '../../src/nn/import/protobuf.js';
 import { attr, pb } from './helpers/onnx-writer.js';
 
 const msg = (bytes: number[]) => new ProtoMessage(Uint8Array.from(bytes));
@@ -121,7 +121,7 @@ describe('OnnxAttributes', () => {
 describe('the opset of the default domain', () => {
   it('is read from opset_import (domain "" or "ai.onnx")', async () => {
     const { graph, modelProto, node, valueInfo } = await import('./helpers/onnx-writer.js');
-    const { importOnnxReport } = await import('../../src/nn/onnx/import.js');
+    const { importOnnxReport } = await import('../../src/nn/import/onnx/import.js');
     const g = graph({
       nodes: [node({ op: 'Relu', name: 'r', inputs: ['x'], outputs: ['y'] })],
       name: 'g',

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
-import { ProtoMessage, readVarint } from '../../src/nn/protobuf.js';
+import { ProtoMessage, readVarint } from '../../src/nn/import/protobuf.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.split(' ').map((b) => parseInt(b, 16)));
 const bad = (f: () => unknown, message: string) => expect(f).toThrow(new MalformedInputError(`protobuf: ${message}`));
