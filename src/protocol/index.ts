@@ -45,6 +45,7 @@ export * from './client.js';
 export * from './server.js';
 export * from './local.js';
 export * from './slot-store.js';
+export * from './spill.js';
 export * from './slot.js';
 export * from './service-messages.js';
 export * from './service-server.js';

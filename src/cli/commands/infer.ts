@@ -13,6 +13,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { formatBytes, NoSlotLeftError, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgress } from '../../protocol/index.js';
 import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
+import { cliSpill, SPILL_OPTIONS, SPILL_USAGE } from '../spill.js';
 import { fromSeed, seedFromHex, systemRng } from '../../random/index.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -57,6 +58,7 @@ runs, from slots stored by "delphi preprocess".
   --connect-timeout SEC   give up connecting after this long (default 10)
   --seed HEX              seed the client's randomness (reproducible transcripts; needs --insecure)
 ${THREADS_USAGE}
+${SPILL_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}`;
 
@@ -93,6 +95,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       backend: { type: 'string' },
       insecure: { type: 'boolean' },
       ...THREADS_OPTIONS,
+      ...SPILL_OPTIONS,
       ...TRANSPORT_OPTIONS,
     },
     allowPositionals: true,
@@ -127,6 +130,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const started = performance.now();
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...(connectTimeoutMs ? { connectTimeoutMs } : {}) });
   const pool = store ? undefined : cliPool(threads);
+  const spill = store ? undefined : cliSpill(values);
   try {
     const client =
       store && sessionId
@@ -134,6 +138,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
         : await ServiceClient.open(channel, {
             backend,
             ...(pool ? { pool } : {}),
+            ...(spill ? { spill } : {}),
             allowInsecure,
             rng,
             onProgress,
@@ -181,6 +186,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     progress.finish();
     if (!channel.closed) channel.close('client finished');
     await pool?.close();
+    spill?.close();
   }
 }
 

@@ -30,6 +30,7 @@ import {
 } from '../remote.js';
 import { checkSeedFlag } from '../security-flags.js';
 import { cliPool, threadCount, THREADS_OPTIONS, THREADS_USAGE } from '../threads.js';
+import { cliSpill, SPILL_OPTIONS, SPILL_USAGE } from '../spill.js';
 import { SERVER_LIMITS_OPTIONS, SERVER_LIMITS_USAGE, serverLimits } from '../server-limits.js';
 
 const usage = `Usage: delphi serve --model FILE [options]
@@ -60,6 +61,7 @@ The server learns nothing about a client's input or result (with a secure backen
   --max-state-mib N       bytes the state directory may hold, in MiB (default 4096)
   --session-ttl-hours H   drop stored sessions older than this (default 168)
 ${THREADS_USAGE}
+${SPILL_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
 ${SERVER_LIMITS_USAGE}
@@ -111,6 +113,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       'max-state-mib': { type: 'string' },
       'session-ttl-hours': { type: 'string' },
       ...THREADS_OPTIONS,
+      ...SPILL_OPTIONS,
       ...TRANSPORT_OPTIONS,
       ...SERVER_LIMITS_OPTIONS,
     },
@@ -155,6 +158,8 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
 
   // One pool for all connections: its threads are shared by the sessions served at once.
   const pool = cliPool(threads);
+  // One spill file for all connections (each session's batches under their own handles).
+  const spill = cliSpill(values);
   let stopRequested!: () => void;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   let sessionsServed = 0;
@@ -171,6 +176,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
         rng,
         limits,
         ...(pool ? { pool } : {}),
+        ...(spill ? { spill } : {}),
         firstRequestTimeoutMs,
         requestIdleTimeoutMs,
         ...(store ? { store } : {}),
@@ -250,6 +256,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       process.off('SIGTERM', onSignal);
     }
     await pool?.close();
+    spill?.close();
   }
   log(`stopped after ${sessionsServed} session${sessionsServed === 1 ? '' : 's'}`);
   return EXIT.OK;
