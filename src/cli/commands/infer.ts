@@ -160,19 +160,27 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     if (!values.json) {
       io.err(`server ${channel.remote}: model "${arch.name}" (input ${formatShape(arch.inputShape)}, fingerprint ${client.fingerprint.slice(0, 16)}…)${store ? `, session ${client.sessionId.slice(0, 8)} from ${values.state}` : ''}\n`);
     }
-    const phases: ReturnType<typeof phaseJson>[] = client.setup ? [phaseJson(client.setup)] : [];
+    const phases: (ReturnType<typeof phaseJson> & { cpuMs?: number })[] = client.setup ? [phaseJson(client.setup)] : [];
     const results: InputResult[] = [];
     for (let i = 0; i < tensors.length; i++) {
       if (!values.json) io.err(tensors.length === 1 ? `input: ${tensors[i].description}\n` : `input ${i + 1} (${files[i]}): ${tensors[i].description}\n`);
       for (const note of tensors[i].notes ?? []) io.err(`${note}\n`);
+      // cpuMs: this process's CPU time in the phase (user + system, worker threads included).
+      let cpu = process.cpuUsage();
+      const cpuMs = () => {
+        const d = process.cpuUsage(cpu);
+        cpu = process.cpuUsage();
+        return Math.round((d.user + d.system) / 1000);
+      };
       if (!store) {
         const { costs } = await client.preprocess(1);
         progress.finish();
-        phases.push(phaseJson(costs[0], i));
+        phases.push({ ...phaseJson(costs[0], i), cpuMs: cpuMs() });
       }
+      cpuMs();
       const out = await client.infer(tensors[i].data);
       progress.finish();
-      phases.push(phaseJson(out.cost, i));
+      phases.push({ ...phaseJson(out.cost, i), cpuMs: cpuMs() });
       results.push({ input: files[i], description: tensors[i].description, prediction: out.prediction, logits: out.decoded, slot: out.slot });
     }
     client.close();

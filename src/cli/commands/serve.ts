@@ -164,6 +164,14 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   let sessionsServed = 0;
   const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
+  // The process's CPU time (user + system, worker threads included) since the previous phase ended
+  // (all connections together: a per-phase figure only when one client is served at a time).
+  let cpuMark = process.cpuUsage();
+  const processCpu = () => {
+    const d = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    return `process CPU ${((d.user + d.system) / 1e6).toFixed(2)} s`;
+  };
 
   // One stream per connection, numbered across both listeners (TCP and WebSocket count separately).
   let connections = 0;
@@ -180,11 +188,12 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
         firstRequestTimeoutMs,
         requestIdleTimeoutMs,
         ...(store ? { store } : {}),
-        onPhase: ({ sessionId, slot, cost }) =>
+        onPhase: ({ sessionId, slot, cost }) => {
           log(
             `#${connection.id} session ${sessionId.slice(0, 8)} slot ${slot}: ${cost.phase} ${formatMs(cost.ms)}, ` +
-              `received ${formatBytes(cost.clientToServer.bytes)}, sent ${formatBytes(cost.serverToClient.bytes)}`,
-          ),
+              `received ${formatBytes(cost.clientToServer.bytes)}, sent ${formatBytes(cost.serverToClient.bytes)}, ${processCpu()}`,
+          );
+        },
         onRefused: (reason) => log(`#${connection.id} refused: ${reason}`),
       });
       // After BYE the client may already have closed; everything it needed was delivered.
