@@ -12,6 +12,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { compileFixedPoint, countActivations, evaluateFixedPoint, paperNetwork, parseModel, serializeModel, type PaperNetwork } from '../nn/index.js';
 import { fromTextSeed, uniformBelow } from '../random/index.js';
+import { defaultThreadCount } from '../pool/pool.js';
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE, type PublishedFigure } from './paper-figures.js';
 
 /** Options of {@link runPaperBench}. */
@@ -40,6 +41,8 @@ export interface PhaseFigures {
   ms: number;
   clientToServerBytes: number;
   serverToClientBytes: number;
+  /** Each party's CPU milliseconds in the phase (user + system, worker threads included), when known. */
+  cpuMs?: { server?: number; client?: number };
 }
 
 /** One network's run. */
@@ -58,6 +61,11 @@ export interface PaperRun {
   online?: PhaseFigures;
   totalMs?: number;
   peakRssBytes?: { server: number; client: number };
+  /** Each party's CPU seconds (user + system, all its threads) and wall seconds, from /usr/bin/time. */
+  cpuSeconds?: { server: number; client: number };
+  wallSeconds?: { server: number; client: number };
+  /** The 1-minute load average when the run started and when it ended (the machine is shared). */
+  loadAverage?: { start: number; end: number };
   threads?: { protocol: number; cores: number };
   prediction?: number;
   plaintextPrediction?: number;
@@ -80,6 +88,8 @@ interface PartyResult {
   stdout: string;
   stderr: string;
   peakRssBytes: number;
+  cpuSeconds: number;
+  wallSeconds: number;
 }
 
 const TIME_BIN = '/usr/bin/time';
@@ -89,7 +99,7 @@ function party(name: string, args: string[], o: PaperBenchOptions, onStdout?: (a
   const timed = existsSync(TIME_BIN);
   const rssFile = join(os.tmpdir(), `delphi-bench-paper-rss-${name}-${process.pid}`);
   const child = timed
-    ? spawn(TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, o.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(TIME_BIN, ['-f', '%e %U %S %M', '-o', rssFile, process.execPath, o.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, [o.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -119,16 +129,18 @@ function party(name: string, args: string[], o: PaperBenchOptions, onStdout?: (a
       if (timer) clearTimeout(timer);
       if (poll) clearInterval(poll);
       let kib = hwmKiB;
+      let [wall, user, sys] = [NaN, NaN, NaN];
       if (timed) {
         try {
+          // The last line is "%e %U %S %M" (a line before it may say the command exited non-zero).
           const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-          kib = Number(lines[lines.length - 1]);
+          [wall, user, sys, kib] = lines[lines.length - 1].trim().split(/\s+/).map(Number);
         } catch {
           kib = NaN;
         }
         rmSync(rssFile, { force: true });
       }
-      resolve({ code, signal, stdout, stderr, peakRssBytes: kib * 1024 });
+      resolve({ code, signal, stdout, stderr, peakRssBytes: kib * 1024, cpuSeconds: user + sys, wallSeconds: wall });
     });
   });
 }
@@ -153,6 +165,7 @@ async function runOne(network: PaperNetwork, input: { file: string; data: number
   const plain = evaluateFixedPoint(compileFixedPoint(model), input.data).decoded;
   const expected = plain.indexOf(Math.max(...plain));
   const insecure = o.backend === 'insecure-dealer' ? ['--insecure'] : [];
+  const loadStart = os.loadavg()[0];
   let gotPort: (port: number) => void = () => {};
   const port = new Promise<number>((r) => (gotPort = r));
   const server = party('server', ['serve', '--model', file, '--port', '0', '--once', '--backend', o.backend, ...insecure], o, (all) => {
@@ -167,10 +180,17 @@ async function runOne(network: PaperNetwork, input: { file: string; data: number
   const c = await party('client', ['infer', '--server', `127.0.0.1:${p}`, '--input', input.file, '--json', '--backend', o.backend, ...insecure], o);
   const s = await server;
   if (c.code !== 0) throw new Error(`infer failed (code ${c.code}, signal ${c.signal}): ${c.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const report = JSON.parse(c.stdout) as { prediction: number; totalMs: number; phases: ({ phase: string } & PhaseFigures)[] };
+  const report = JSON.parse(c.stdout) as { prediction: number; totalMs: number; phases: ({ phase: string; cpuMs?: number } & Omit<PhaseFigures, 'cpuMs'>)[] };
+  // The server logs "slot N: <phase> …, process CPU X s" after each phase.
+  const serverCpu = (name: string): number | undefined => {
+    const m = new RegExp(`slot \\d+: ${name} .*process CPU ([\\d.]+) s`).exec(s.stderr);
+    return m ? Math.round(Number(m[1]) * 1000) : undefined;
+  };
   const phase = (name: string): PhaseFigures | undefined => {
     const f = report.phases.find((x) => x.phase === name);
-    return f ? { ms: f.ms, clientToServerBytes: f.clientToServerBytes, serverToClientBytes: f.serverToClientBytes } : undefined;
+    const server = serverCpu(name);
+    const cpuMs = { ...(server !== undefined ? { server } : {}), ...(f?.cpuMs !== undefined ? { client: f.cpuMs } : {}) };
+    return f ? { ms: f.ms, clientToServerBytes: f.clientToServerBytes, serverToClientBytes: f.serverToClientBytes, ...(Object.keys(cpuMs).length ? { cpuMs } : {}) } : undefined;
   };
   return {
     model: model.name,
@@ -186,8 +206,11 @@ async function runOne(network: PaperNetwork, input: { file: string; data: number
     online: phase('online'),
     totalMs: report.totalMs,
     peakRssBytes: { server: s.peakRssBytes, client: c.peakRssBytes },
-    // The protocol runs on each party's main thread (no worker pool yet).
-    threads: { protocol: 1, cores: os.availableParallelism() },
+    cpuSeconds: { server: s.cpuSeconds, client: c.cpuSeconds },
+    wallSeconds: { server: s.wallSeconds, client: c.wallSeconds },
+    loadAverage: { start: loadStart, end: os.loadavg()[0] },
+    // Each party's default --threads: a worker pool of this many threads for garbling, OT and HE.
+    threads: { protocol: defaultThreadCount(), cores: os.availableParallelism() },
     prediction: report.prediction,
     plaintextPrediction: expected,
     matchesPlaintext: report.prediction === expected,
@@ -195,7 +218,10 @@ async function runOne(network: PaperNetwork, input: { file: string; data: number
 }
 
 const mb = (b: number | undefined) => (b !== undefined && Number.isFinite(b) ? `${(b / 1e6).toFixed(1)} MB` : 'n/a');
-const sec = (p: PhaseFigures | undefined) => (p ? `${(p.ms / 1000).toFixed(2)} s` : 'n/a');
+const sec = (p: PhaseFigures | undefined) =>
+  p ? `${(p.ms / 1000).toFixed(2)} s${p.cpuMs?.server !== undefined && p.cpuMs.client !== undefined ? ` (CPU ${(p.cpuMs.server / 1000).toFixed(1)} / ${(p.cpuMs.client / 1000).toFixed(1)} s)` : ''}` : 'n/a';
+const cpu = (c: { server: number; client: number } | undefined) => (c && Number.isFinite(c.server) ? `${c.server.toFixed(0)} s / ${c.client.toFixed(0)} s` : 'n/a');
+const load = (l: { start: number; end: number } | undefined) => (l ? `${l.start.toFixed(1)} → ${l.end.toFixed(1)}` : 'n/a');
 const both = (p: PhaseFigures | undefined) => (p ? `${mb(p.clientToServerBytes)} ↑ / ${mb(p.serverToClientBytes)} ↓` : 'n/a');
 
 /** bench/paper.md from the report. */
@@ -206,16 +232,20 @@ export function paperBenchMarkdown(doc: PaperBenchReport): string {
     `Generated by \`npm run bench:paper\` (\`delphi bench --paper\`) on ${doc.date} (${doc.machine}). Both parties are`,
     '`delphi` CLI processes over loopback TCP; the models have random seeded weights (timing and cost only). ↑ is client → server.',
     '',
-    '| model | ReLUs | quadratics | backend | setup | preprocessing | online | preprocessing bytes | online bytes | peak RSS server / client | threads | prediction = plaintext |',
-    '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- | --- | --- |',
+    'CPU is each party\'s user + system seconds over the whole run (all its threads), from `/usr/bin/time`; in brackets',
+    'after a phase, the server\'s / the client\'s CPU seconds in that phase. The load',
+    'average (1 minute, at the start and the end of the run) says how busy the shared machine was: wall-clock figures grow with it.',
+    '',
+    '| model | ReLUs | quadratics | backend | setup | preprocessing | online | preprocessing bytes | online bytes | peak RSS server / client | CPU server / client | threads | load | prediction = plaintext |',
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of doc.runs) {
     if (r.error !== undefined) {
-      lines.push(`| ${r.model} | | | ${r.backend} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | | |`);
+      lines.push(`| ${r.model} | | | ${r.backend} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | | | | |`);
       continue;
     }
     lines.push(
-      `| ${r.model} | ${r.relus!.toLocaleString('en')} | ${r.quadratics!.toLocaleString('en')} | ${r.backend} | ${sec(r.setup)} | ${sec(r.preprocessing)} | ${sec(r.online)} | ${both(r.preprocessing)} | ${both(r.online)} | ${mb(r.peakRssBytes?.server)} / ${mb(r.peakRssBytes?.client)} | ${r.threads!.protocol} of ${r.threads!.cores} cores | ${r.matchesPlaintext ? 'yes' : 'NO'} |`,
+      `| ${r.model} | ${r.relus!.toLocaleString('en')} | ${r.quadratics!.toLocaleString('en')} | ${r.backend} | ${sec(r.setup)} | ${sec(r.preprocessing)} | ${sec(r.online)} | ${both(r.preprocessing)} | ${both(r.online)} | ${mb(r.peakRssBytes?.server)} / ${mb(r.peakRssBytes?.client)} | ${cpu(r.cpuSeconds)} | ${r.threads!.protocol} of ${r.threads!.cores} cores | ${load(r.loadAverage)} | ${r.matchesPlaintext ? 'yes' : 'NO'} |`,
     );
   }
   lines.push('', '## Published figures', '', '| network | figure | value | source |', '| --- | --- | --- | --- |');
@@ -246,6 +276,16 @@ export async function runPaperBench(o: PaperBenchOptions): Promise<PaperBenchRep
     }
   } finally {
     rmSync(inputPath, { force: true });
+  }
+  // Runs of other models from an earlier paper.json in the same place are kept (networks run one at a time).
+  const previous = join(o.outDir, 'paper.json');
+  if (!o.smoke && existsSync(previous)) {
+    try {
+      const kept = (JSON.parse(readFileSync(previous, 'utf8')) as PaperBenchReport).runs.filter((r) => !runs.some((x) => x.model === r.model));
+      runs.unshift(...kept);
+    } catch {
+      // Not a report: replaced.
+    }
   }
   const doc: PaperBenchReport = {
     date: new Date().toISOString().slice(0, 10),

@@ -14,6 +14,7 @@ import type { Channel } from '../channel/channel.js';
 import type { FixedPointConv2d, FixedPointDense, FixedPointModel, FixedPointScale } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
 import type { TaskPool } from '../workers/tasks.js';
+import type { SpillStore } from './spill.js';
 import type { Architecture, WeightedArchitectureLayer } from './architecture.js';
 import { checkBackendId, type BackendIds } from './messages.js';
 
@@ -47,6 +48,11 @@ export interface BackendSetup {
    * messages MUST NOT depend on it (same seed, same transcript whatever the thread count).
    */
   readonly pool?: TaskPool;
+  /**
+   * Where a backend MAY park the bulk of its preprocessed material until the online phase
+   * (§9.14.6), so that a party holds one batch of it in memory at a time; default: memory.
+   */
+  readonly spill?: SpillStore;
 }
 
 /** {@link BackendSetup} of the server. Spec: §9.9.1 */

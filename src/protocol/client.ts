@@ -50,7 +50,7 @@ export async function clientHandshake(channel: Channel, options: ClientOptions):
     const linearRng = setupRng.fork('linear');
     const activationRng = setupRng.fork('activations');
     const tripleRng = setupRng.fork('triples');
-    const pool = options.pool !== undefined ? { pool: options.pool } : {};
+    const pool = { ...(options.pool !== undefined ? { pool: options.pool } : {}), ...(options.spill !== undefined ? { spill: options.spill } : {}) };
     const linear = await acct.step({ label: `linear backend setup (${ids.linear})`, layer: null, op: 'setup', elements: 0 }, () =>
       backend.linear.client(channel, linearRng, { architecture, ...pool }),
     );

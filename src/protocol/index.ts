@@ -80,3 +80,4 @@ export {
   NoSlotLeftError, ServiceClient, type ServiceClientOptions, type ServiceInference,
   type ServiceResumeOptions,
 } from './service-client.js';
+export { MemorySpillStore, type SpillHandle, type SpillStore } from './spill.js';

@@ -12,6 +12,7 @@ import type { Channel } from '../channel/channel.js';
 import type { FixedPointModel } from '../nn/fixed-model.js';
 import type { Rng } from '../random/rng.js';
 import type { TaskPool } from '../workers/tasks.js';
+import type { SpillStore } from './spill.js';
 import type { PhaseCost, ProtocolProgressCallback } from './accounting.js';
 import type { Architecture } from './architecture.js';
 import type {
@@ -38,6 +39,11 @@ export interface PartyOptions {
    * default: this thread. The transcript does not depend on it (§9.2). The caller closes it.
    */
   readonly pool?: TaskPool;
+  /**
+   * Where the backends park preprocessed material until the online phase (§9.14.6), e.g. the
+   * CLI's file spill store; default: memory. The caller closes it.
+   */
+  readonly spill?: SpillStore;
 }
 
 /** Options of the client's handshake. Spec: §9.5 */

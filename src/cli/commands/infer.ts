@@ -13,6 +13,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { formatBytes, NoSlotLeftError, ServiceClient, type PhaseCost, type ProtocolBackend, type ProtocolProgress } from '../../protocol/index.js';
 import { cliPool, THREADS_USAGE } from '../threads.js';
+import { cliSpill, SPILL_OPTIONS, SPILL_USAGE } from '../spill.js';
 import { formatShape } from '../../nn/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { FileSlotStore } from '../file-slot-store.js';
@@ -53,6 +54,7 @@ runs, from slots stored by "delphi preprocess".
   --connect-timeout SEC   give up connecting after this long (default 10)
   --seed HEX              seed the client's randomness (reproducible transcripts; needs --insecure)
 ${THREADS_USAGE}
+${SPILL_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}`;
 
@@ -82,6 +84,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       'no-invert': { type: 'boolean' },
       background: { type: 'string' },
       ...CLIENT_OPTIONS,
+      ...SPILL_OPTIONS,
     },
     allowPositionals: true,
     strict: true,
@@ -108,6 +111,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const started = performance.now();
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
   const pool = store ? undefined : cliPool(threads);
+  const spill = store ? undefined : cliSpill(values);
   try {
     const client =
       store && sessionId
@@ -115,6 +119,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
         : await ServiceClient.open(channel, {
             backend,
             ...(pool ? { pool } : {}),
+            ...(spill ? { spill } : {}),
             allowInsecure,
             rng,
             onProgress,
@@ -136,19 +141,27 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     if (!values.json) {
       io.err(`server ${channel.remote}: model "${arch.name}" (input ${formatShape(arch.inputShape)}, fingerprint ${client.fingerprint.slice(0, 16)}…)${store ? `, session ${client.sessionId.slice(0, 8)} from ${values.state}` : ''}\n`);
     }
-    const phases: ReturnType<typeof phaseJson>[] = client.setup ? [phaseJson(client.setup)] : [];
+    const phases: (ReturnType<typeof phaseJson> & { cpuMs?: number })[] = client.setup ? [phaseJson(client.setup)] : [];
     const results: InputResult[] = [];
     for (let i = 0; i < tensors.length; i++) {
       if (!values.json) io.err(tensors.length === 1 ? `input: ${tensors[i].description}\n` : `input ${i + 1} (${files[i]}): ${tensors[i].description}\n`);
       for (const note of tensors[i].notes ?? []) io.err(`${note}\n`);
+      // cpuMs: this process's CPU time in the phase (user + system, worker threads included).
+      let cpu = process.cpuUsage();
+      const cpuMs = () => {
+        const d = process.cpuUsage(cpu);
+        cpu = process.cpuUsage();
+        return Math.round((d.user + d.system) / 1000);
+      };
       if (!store) {
         const { costs } = await client.preprocess(1);
         progress.finish();
-        phases.push(phaseJson(costs[0], i));
+        phases.push({ ...phaseJson(costs[0], i), cpuMs: cpuMs() });
       }
+      cpuMs();
       const out = await client.infer(tensors[i].data);
       progress.finish();
-      phases.push(phaseJson(out.cost, i));
+      phases.push({ ...phaseJson(out.cost, i), cpuMs: cpuMs() });
       results.push({ input: files[i], description: tensors[i].description, prediction: out.prediction, logits: out.decoded, slot: out.slot });
     }
     client.close();
@@ -162,6 +175,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     progress.finish();
     if (!channel.closed) channel.close('client finished');
     await pool?.close();
+    spill?.close();
   }
 }
 

@@ -18,6 +18,7 @@ import { formatShape } from '../../nn/index.js';
 import { BACKEND_USAGE, formatMs, helloOptions, loadServedModel, PARTY_OPTIONS, partySettings, TRANSPORT_USAGE } from '../remote.js';
 import { checkSeedFlag } from '../security-flags.js';
 import { cliPool, THREADS_USAGE } from '../threads.js';
+import { cliSpill, SPILL_OPTIONS, SPILL_USAGE } from '../spill.js';
 import { SERVER_LIMITS_OPTIONS, SERVER_LIMITS_USAGE, serverLimits } from '../server-limits.js';
 
 const usage = `Usage: delphi serve --model FILE [options]
@@ -48,6 +49,7 @@ The server learns nothing about a client's input or result (with a secure backen
   --max-state-mib N       bytes the state directory may hold, in MiB (default 4096)
   --session-ttl-hours H   drop stored sessions older than this (default 168)
 ${THREADS_USAGE}
+${SPILL_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}
 ${SERVER_LIMITS_USAGE}
@@ -96,6 +98,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
       'max-state-mib': { type: 'string' },
       'session-ttl-hours': { type: 'string' },
       ...PARTY_OPTIONS,
+      ...SPILL_OPTIONS,
       ...SERVER_LIMITS_OPTIONS,
     },
     strict: true,
@@ -132,10 +135,20 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
 
   // One pool for all connections: its threads are shared by the sessions served at once.
   const pool = cliPool(threads);
+  // One spill file for all connections (each session's batches under their own handles).
+  const spill = cliSpill(values);
   let stopRequested!: () => void;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   let sessionsServed = 0;
   const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
+  // The process's CPU time (user + system, worker threads included) since the previous phase ended
+  // (all connections together: a per-phase figure only when one client is served at a time).
+  let cpuMark = process.cpuUsage();
+  const processCpu = () => {
+    const d = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    return `process CPU ${((d.user + d.system) / 1e6).toFixed(2)} s`;
+  };
 
   // One stream per connection, numbered across both listeners (TCP and WebSocket count separately).
   let connections = 0;
@@ -148,14 +161,16 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
         rng,
         limits,
         ...(pool ? { pool } : {}),
+        ...(spill ? { spill } : {}),
         firstRequestTimeoutMs,
         requestIdleTimeoutMs,
         ...(store ? { store } : {}),
-        onPhase: ({ sessionId, slot, cost }) =>
+        onPhase: ({ sessionId, slot, cost }) => {
           log(
             `#${connection.id} session ${sessionId.slice(0, 8)} slot ${slot}: ${cost.phase} ${formatMs(cost.ms)}, ` +
-              `received ${formatBytes(cost.clientToServer.bytes)}, sent ${formatBytes(cost.serverToClient.bytes)}`,
-          ),
+              `received ${formatBytes(cost.clientToServer.bytes)}, sent ${formatBytes(cost.serverToClient.bytes)}, ${processCpu()}`,
+          );
+        },
         onRefused: (reason) => log(`#${connection.id} refused: ${reason}`),
       });
       // After BYE the client may already have closed; everything it needed was delivered.
@@ -215,6 +230,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   } finally {
     releaseSignals();
     await pool?.close();
+    spill?.close();
   }
   log(`stopped after ${sessionsServed} session${sessionsServed === 1 ? '' : 's'}`);
   return EXIT.OK;

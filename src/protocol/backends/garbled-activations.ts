@@ -10,7 +10,7 @@
  * @module
  */
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
-import { deserializeGarbledCircuit, evaluateRelus, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type GarblingScheme, type ReluParams } from '../../gc/index.js';
+import { deserializeGarbledCircuit, evaluateRelus, evaluateRelusBatched, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type GarblingScheme, type ReluParams } from '../../gc/index.js';
 import { deserializeLabels, serializeLabels } from '../../gc/serialize.js';
 import { LABEL_WORDS } from '../../gc/garble.js';
 import { reluGarblerValues, SHARE_BITS } from '../../gc/relu-circuit.js';
@@ -29,6 +29,7 @@ import type {
 } from '../backend.js';
 import { protocolTagName, rejectAbort } from '../messages.js';
 import { SlotReader, SlotWriter } from '../slot-bytes.js';
+import { MemorySpillStore, type SpillHandle, type SpillStore } from '../spill.js';
 import { readU32LE, writeU32LE } from '../../math/bytes.js';
 
 /** Message tags of the garbled-circuit backend. Spec: §9.9.4 */
@@ -129,23 +130,44 @@ function mergeGarblerLabels(share: Uint32Array, mask: Uint32Array, count: number
   return out;
 }
 
-/** What the server keeps of one batch: the zero-labels of its share wires (Δ is the layer's). */
+/** What the server keeps of one batch: the zero-labels of its share wires (Δ is the layer's), parked in the spill store. */
 interface ServerBatch {
   readonly start: number;
   readonly count: number;
-  readonly shareZero: Uint32Array;
+  /** Spill handle of the share wires' zero-labels (41 labels per activation). */
+  readonly shareZero: SpillHandle;
 }
 
-/** What the client keeps of one batch: tables, its OT'd labels, the server's mask labels. */
+/**
+ * What the client keeps of one batch: the small parts (first gate id, decoding bits) in memory,
+ * tables and labels parked in the spill store (§9.14.6) until the online phase reads them back.
+ */
 interface ClientBatch {
   readonly start: number;
   readonly count: number;
-  readonly garbled: GarbledCircuit;
-  readonly clientLabels: Uint32Array;
-  readonly maskLabels: Uint32Array;
+  readonly firstGateId: number;
+  readonly decoding: Uint8Array;
+  /** The garbling scheme of the tables (absent: half gates, §5.6). */
+  readonly scheme?: GarblingScheme;
+  readonly tables: SpillHandle;
+  readonly clientLabels: SpillHandle;
+  readonly maskLabels: SpillHandle;
 }
 
-function serverLayer(info: ActivationLayerInfo, delta: Uint32Array, prepared: readonly ServerBatch[]): ActivationServerLayer {
+function clientBatchGarbled(info: ActivationLayerInfo, b: ClientBatch, spill: SpillStore): GarbledCircuit {
+  const circuit = reluCircuit(paramsOf(info));
+  return {
+    instances: b.count,
+    firstGateId: b.firstGateId,
+    andGates: circuit.counts.and,
+    outputBits: circuit.outputBits,
+    tables: spill.get(b.tables),
+    decoding: b.decoding,
+    ...(b.scheme !== undefined ? { scheme: b.scheme } : {}),
+  };
+}
+
+function serverLayer(info: ActivationLayerInfo, delta: Uint32Array, prepared: readonly ServerBatch[], spill: SpillStore): ActivationServerLayer {
   const shift = info.fractionalBits;
   return {
     async online(channel, serverShare, onProgress) {
@@ -153,39 +175,74 @@ function serverLayer(info: ActivationLayerInfo, delta: Uint32Array, prepared: re
       prepared.forEach(({ start, count, shareZero }, i) => {
         const shifted = new Float64Array(count);
         for (let j = 0; j < count; j++) shifted[j] = reluGarblerValues(serverShare[start + j], 0, shift)[0];
-        channel.send(frame(GC_ACTIVATION_TAG.LABELS, info.index, start, count, serializeLabels(activeLabels(shareZero, delta, shifted))));
+        channel.send(frame(GC_ACTIVATION_TAG.LABELS, info.index, start, count, serializeLabels(activeLabels(spill.get(shareZero), delta, shifted))));
+        spill.free(shareZero);
         onProgress?.((i + 1) / prepared.length);
       });
     },
     encode() {
       const w = new SlotWriter().words(delta).u32(prepared.length);
-      for (const b of prepared) w.u32(b.start).u32(b.count).words(b.shareZero);
+      for (const b of prepared) w.u32(b.start).u32(b.count).words(spill.get(b.shareZero));
       return w.finish();
     },
   };
 }
 
-function clientLayer(info: ActivationLayerInfo, prepared: readonly ClientBatch[]): ActivationClientLayer {
+function clientLayer(info: ActivationLayerInfo, prepared: readonly ClientBatch[], spill: SpillStore, pool: TaskPool | undefined): ActivationClientLayer {
   const params = paramsOf(info);
   const context = `garbled activations, layer ${info.index}`;
   return {
     async online(channel, onProgress) {
       const out = new Float64Array(info.count);
       let done = 0;
-      for (const { start, count, garbled, clientLabels, maskLabels } of prepared) {
+      // Two batches in flight: while the pool evaluates one, this thread receives the next batch's
+      // labels and reads its tables back from the spill store.
+      let pending: Promise<void> | undefined;
+      for (const b of prepared) {
+        const { start, count } = b;
         const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.LABELS, info.index, start, count, context);
         const shareLabels = deserializeLabels(body, SHARE_BITS * count);
-        out.set(evaluateRelus(params, garbled, mergeGarblerLabels(shareLabels, maskLabels, count), clientLabels), start);
-        onProgress?.(++done / prepared.length);
+        const garbled = clientBatchGarbled(info, b, spill);
+        const serverLabels = mergeGarblerLabels(shareLabels, spill.get(b.maskLabels), count);
+        const clientLabels = spill.get(b.clientLabels);
+        for (const h of [b.tables, b.clientLabels, b.maskLabels]) spill.free(h);
+        const evaluated = (
+          pool
+            ? evaluateRelusBatched(params, garbled, serverLabels, clientLabels, { batchInstances: GC_SUB_BATCH, pool })
+            : Promise.resolve(evaluateRelus(params, garbled, serverLabels, clientLabels))
+        ).then((values) => {
+          out.set(values, start);
+          onProgress?.(++done / prepared.length);
+        });
+        evaluated.catch(() => {}); // handled by the await below (or the next round's)
+        await pending;
+        pending = evaluated;
       }
+      await pending;
       return out;
     },
     encode() {
       const circuit = reluCircuit(params);
       const w = new SlotWriter().u32(prepared.length);
-      for (const b of prepared) w.u32(b.start).u32(b.count).bytes(serializeGarbledCircuit(circuit, b.garbled)).words(b.clientLabels).words(b.maskLabels);
+      for (const b of prepared) {
+        w.u32(b.start).u32(b.count).bytes(serializeGarbledCircuit(circuit, clientBatchGarbled(info, b, spill))).words(spill.get(b.clientLabels)).words(spill.get(b.maskLabels));
+      }
       return w.finish();
     },
+  };
+}
+
+/** Parks a client batch's tables and labels in `spill`. */
+function parkClientBatch(spill: SpillStore, start: number, count: number, garbled: GarbledCircuit, clientLabels: Uint32Array, maskLabels: Uint32Array): ClientBatch {
+  return {
+    start,
+    count,
+    firstGateId: garbled.firstGateId,
+    decoding: garbled.decoding,
+    ...(garbled.scheme !== undefined ? { scheme: garbled.scheme } : {}),
+    tables: spill.put(garbled.tables),
+    clientLabels: spill.put(clientLabels),
+    maskLabels: spill.put(maskLabels),
   };
 }
 
@@ -205,6 +262,7 @@ async function serverPreprocessLayer(
   layerRng: Rng,
   pool: TaskPool,
   scheme: GarblingScheme,
+  spill: SpillStore,
 ): Promise<ActivationServerLayer> {
   const params = paramsOf(info);
   const and = reluCircuit(params).counts.and;
@@ -228,10 +286,10 @@ async function serverPreprocessLayer(
     const maskValues = new Float64Array(count);
     for (let j = 0; j < count; j++) maskValues[j] = reluGarblerValues(0, masks[start + j], params.shift)[1];
     channel.send(frame(GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, serializeLabels(activeLabels(mask, delta, maskValues))));
-    prepared.push({ start, count, shareZero: share });
+    prepared.push({ start, count, shareZero: spill.put(share) });
     info.onProgress?.(prepared.length / all.length);
   }
-  return serverLayer(info, delta, prepared);
+  return serverLayer(info, delta, prepared, spill);
 }
 
 /** Refuses a garbled batch of the other scheme (§5.13): the backend ids agreed in the hello fix the scheme. */
@@ -240,7 +298,15 @@ function checkGarblingScheme(garbled: GarbledCircuit, scheme: GarblingScheme, co
   if (got !== scheme) throw new ProtocolError(`${context}: garbled with ${got}, the session agreed on ${scheme}`);
 }
 
-async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: ActivationLayerInfo, clientShare: Float64Array, scheme: GarblingScheme): Promise<ActivationClientLayer> {
+async function clientPreprocessLayer(
+  channel: Channel,
+  ot: OtExtReceiver,
+  info: ActivationLayerInfo,
+  clientShare: Float64Array,
+  scheme: GarblingScheme,
+  spill: SpillStore,
+  pool: TaskPool | undefined,
+): Promise<ActivationClientLayer> {
   const circuit = reluCircuit(paramsOf(info));
   const context = `garbled activations, layer ${info.index}`;
   const prepared: ClientBatch[] = [];
@@ -253,10 +319,10 @@ async function clientPreprocessLayer(channel: Channel, ot: OtExtReceiver, info: 
     if (garbled.instances !== count) throw new ProtocolError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
     const maskBody = unframe(await channel.recv(), GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, context);
     const maskLabels = deserializeLabels(maskBody, SHARE_BITS * count);
-    prepared.push({ start, count, garbled, clientLabels, maskLabels });
+    prepared.push(parkClientBatch(spill, start, count, garbled, clientLabels, maskLabels));
     info.onProgress?.(prepared.length / all.length);
   }
-  return clientLayer(info, prepared);
+  return clientLayer(info, prepared, spill, pool);
 }
 
 /** Options of {@link garbledActivationsWith}. */
@@ -337,11 +403,13 @@ function sessions(ot: OtExtScheme, garbling: GarblingScheme): Pick<ActivationBac
       const session = await OtExtSender.setup(channel, rng, { delta, scheme: ot, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
       const gateIds = { next: 0 };
       const pool = setup.pool ?? inlinePool();
-      return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, session, delta, gateIds, info, masks, layerRng, pool, garbling) };
+      const spill = setup.spill ?? new MemorySpillStore();
+      return { preprocess: (info, masks, layerRng) => serverPreprocessLayer(channel, session, delta, gateIds, info, masks, layerRng, pool, garbling, spill) };
     },
     async client(channel: Channel, rng, setup): Promise<ActivationClientSession> {
       const session = await OtExtReceiver.setup(channel, rng, { scheme: ot, ...(setup.pool !== undefined ? { pool: setup.pool } : {}) });
-      return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, session, info, clientShare, garbling) };
+      const spill = setup.spill ?? new MemorySpillStore();
+      return { preprocess: (info, clientShare) => clientPreprocessLayer(channel, session, info, clientShare, garbling, spill, setup.pool) };
     },
   };
 }
@@ -357,14 +425,15 @@ function decoders(garbling: GarblingScheme): Omit<ActivationBackend, 'id' | 'ser
       const n = r.u32('batch count');
       if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
       const prepared: ServerBatch[] = [];
+      const spill = new MemorySpillStore();
       for (let i = 0; i < n; i++) {
         const start = r.u32('batch start');
         const count = r.u32('batch size');
         checkBatch(info, i, start, count, context);
-        prepared.push({ start, count, shareZero: r.words('share zero-labels', L * count) });
+        prepared.push({ start, count, shareZero: spill.put(r.words('share zero-labels', L * count)) });
       }
       r.end();
-      return serverLayer(info, delta, prepared);
+      return serverLayer(info, delta, prepared, spill);
     },
     decodeClientLayer(info, bytes) {
       const context = `garbled activations, stored layer ${info.index}`;
@@ -373,6 +442,7 @@ function decoders(garbling: GarblingScheme): Omit<ActivationBackend, 'id' | 'ser
       const n = r.u32('batch count');
       if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
       const prepared: ClientBatch[] = [];
+      const spill = new MemorySpillStore();
       for (let i = 0; i < n; i++) {
         const start = r.u32('batch start');
         const count = r.u32('batch size');
@@ -382,10 +452,10 @@ function decoders(garbling: GarblingScheme): Omit<ActivationBackend, 'id' | 'ser
         if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
         const clientLabels = r.words('client labels', L * count);
         const maskLabels = r.words('mask labels', L * count);
-        prepared.push({ start, count, garbled, clientLabels, maskLabels });
+        prepared.push(parkClientBatch(spill, start, count, garbled, clientLabels, maskLabels));
       }
       r.end();
-      return clientLayer(info, prepared);
+      return clientLayer(info, prepared, spill, undefined);
     },
   };
 }
