@@ -21,7 +21,7 @@ export {
 } from './model.js';
 export {
   MODEL_FORMAT, parseModel, serializeModel, type SerializeOptions, type WeightEncoding,
-} from './json.js';
+} from './import/json.js';
 export { evaluateFloat, type FloatTrace, traceFloat } from './float-eval.js';
 export { foldBatchNorm } from './batch-norm.js';
 export {
@@ -55,6 +55,6 @@ export {
   RESNET32_QUADRATIC_LAYERS, resnet32Network,
 } from './paper-networks.js';
 export { type ActivationCounts, countActivations } from './stats.js';
-export { ONNX_OPERATORS } from './onnx/operators.js';
-export { type OnnxNodeContext, type OnnxOperator } from './onnx/context.js';
-export { importOnnx, importOnnxReport, type OnnxImport, type OnnxImportOptions } from './onnx/import.js';
+export { ONNX_OPERATORS } from './import/onnx/operators.js';
+export { type OnnxNodeContext, type OnnxOperator } from './import/onnx/context.js';
+export { importOnnx, importOnnxReport, type OnnxImport, type OnnxImportOptions } from './import/onnx/import.js';

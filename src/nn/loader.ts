@@ -9,9 +9,9 @@
 import { MalformedInputError } from '../errors.js';
 import { compileFixedPoint } from './compile.js';
 import type { FixedPointModel } from './fixed-model.js';
-import { parseModel } from './json.js';
+import { parseModel } from './import/json.js';
 import type { Model } from './layers.js';
-import { importOnnxReport } from './onnx.js';
+import { importOnnxReport } from './import/onnx.js';
 import { checkFixedPointPrecision, chooseFixedPointPrecision, type PrecisionChoice, type PrecisionOptions } from './precision.js';
 
 /** Options of {@link loadModelBytes}. Spec: §8.15 */

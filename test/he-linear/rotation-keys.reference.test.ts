@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as bfv from '../../src/bfv/index.js';
 import { compileFixedPoint } from '../../src/nn/compile.js';
-import { parseModel } from '../../src/nn/json.js';
+import { parseModel } from '../../src/nn/import/json.js';
 import { isWeightedLayer, publicArchitecture } from '../../src/protocol/architecture.js';
 import { bfvLinearShape } from '../../src/protocol/backends/bfv-linear.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';

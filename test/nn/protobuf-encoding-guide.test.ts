@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
-import { ProtoMessage, readVarint } from '../../src/nn/protobuf.js';
+import { ProtoMessage, readVarint } from '../../src/nn/import/protobuf.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.split(' ').map((b) => parseInt(b, 16)));
 

@@ -1,8 +1,8 @@
 /** Base64 (§8.4) against the test vectors of RFC 4648 §10, plus strictness and float layouts. */
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
-import { decodeBase64, encodeBase64 } from '../../src/nn/base64.js';
-import { bytesToFloats, floatsToBytes } from '../../src/nn/base64.js';
+import { decodeBase64, encodeBase64 } from '../../src/nn/import/base64.js';
+import { bytesToFloats, floatsToBytes } from '../../src/nn/import/base64.js';
 
 const VECTORS: [string, string][] = [
   ['', ''],

@@ -6,7 +6,7 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
 import { vector, type OnnxOperator } from '../context.js';
 
 /** BatchNormalization → batchNorm (folded later). Spec: §8.12.3 */

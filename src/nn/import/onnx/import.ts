@@ -7,13 +7,13 @@
  * Spec: §8.12, §8.12.3
  * @module
  */
-import { InvalidArgumentError, MalformedInputError } from '../../errors.js';
-import { foldBatchNorm } from '../batch-norm.js';
-import { UnsupportedError } from '../errors.js';
-import { MODEL_INPUT, type Model } from '../layers.js';
-import { createModel, type LayerSpec } from '../model.js';
+import { InvalidArgumentError, MalformedInputError } from '../../../errors.js';
+import { foldBatchNorm } from '../../batch-norm.js';
+import { UnsupportedError } from '../../errors.js';
+import { MODEL_INPUT, type Model } from '../../layers.js';
+import { createModel, type LayerSpec } from '../../model.js';
 import { ProtoMessage } from '../protobuf.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../../tensor.js';
 import type { MutableLayer, OnnxActivation, OnnxConstant, OnnxNodeContext, OnnxValue } from './context.js';
 import { ONNX_OPERATORS, refusalOf } from './operators.js';
 import { decodeOnnxTensor, graphInputShape, ONNX_FIELDS, OnnxAttributes } from './proto.js';

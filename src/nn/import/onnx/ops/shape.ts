@@ -6,7 +6,7 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
 import type { OnnxConstant, OnnxNodeContext, OnnxOperator } from '../context.js';
 
 const constant = (dims: readonly number[], data: ArrayLike<number>): OnnxConstant => ({ kind: 'const', dims, data: Float64Array.from(data) });

@@ -5,7 +5,7 @@
  * Spec: §8.4
  * @module
  */
-import { MalformedInputError } from '../errors.js';
+import { MalformedInputError } from '../../errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Int16Array(128).fill(-1);

@@ -6,7 +6,7 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
 import type { OnnxOperator } from '../context.js';
 
 /** Identity → the input. Spec: §8.12.3 */

@@ -7,8 +7,8 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
-import { sameShape, shapeSize } from '../../tensor.js';
+import { UnsupportedError } from '../../../errors.js';
+import { sameShape, shapeSize } from '../../../tensor.js';
 import type { OnnxActivation, OnnxNodeContext, OnnxOperator } from '../context.js';
 
 function flattenTo(ctx: OnnxNodeContext, x: OnnxActivation): void {

@@ -6,10 +6,10 @@
  * Spec: §8.12.3
  * @module
  */
-import { MalformedInputError } from '../../../errors.js';
-import { UnsupportedError } from '../../errors.js';
-import { conv2dOutputSize } from '../../ops/conv2d.js';
-import { formatShape } from '../../tensor.js';
+import { MalformedInputError } from '../../../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
+import { conv2dOutputSize } from '../../../ops/conv2d.js';
+import { formatShape } from '../../../tensor.js';
 import { addPadding, padsFor, pairAttr, vector, type OnnxOperator } from '../context.js';
 
 /** Conv → conv2d. Spec: §8.12.3 */

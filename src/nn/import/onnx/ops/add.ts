@@ -6,8 +6,8 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
-import { formatShape, sameShape } from '../../tensor.js';
+import { UnsupportedError } from '../../../errors.js';
+import { formatShape, sameShape } from '../../../tensor.js';
 import type { OnnxActivation, OnnxConstant, OnnxOperator } from '../context.js';
 
 /** Add → add, or a bias folded into the preceding weighted layer. Spec: §8.12.3 */

@@ -5,10 +5,10 @@
  * Spec: §8.12.2
  * @module
  */
-import { MalformedInputError } from '../../errors.js';
-import { UnsupportedError } from '../errors.js';
+import { MalformedInputError } from '../../../errors.js';
+import { UnsupportedError } from '../../errors.js';
 import type { ProtoMessage } from '../protobuf.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../../tensor.js';
 
 /** Field numbers of onnx.proto used by the importer. Spec: §8.12.2 */
 export const ONNX_FIELDS = Object.freeze({

@@ -5,7 +5,7 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
 import type { OnnxOperator } from '../context.js';
 
 /** Relu → relu. Spec: §8.12.3 */

@@ -5,11 +5,11 @@
  * Spec: §8.4
  * @module
  */
-import { MalformedInputError } from '../errors.js';
+import { MalformedInputError } from '../../errors.js';
 import { bytesToFloats, decodeBase64, encodeBase64, floatsToBytes } from './base64.js';
-import { describeLayer } from './errors.js';
-import { LAYER_TYPES, MODEL_INPUT, type Layer, type Model } from './layers.js';
-import { copyMetadata, normalizeModel, type LayerSpec } from './model.js';
+import { describeLayer } from '../errors.js';
+import { LAYER_TYPES, MODEL_INPUT, type Layer, type Model } from '../layers.js';
+import { copyMetadata, normalizeModel, type LayerSpec } from '../model.js';
 
 /** The `format` string of a JSON model. Spec: §8.4 */
 export const MODEL_FORMAT = 'delphi-ts-model';

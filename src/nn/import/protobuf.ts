@@ -7,7 +7,7 @@
  * Spec: §8.12.1
  * @module
  */
-import { MalformedInputError } from '../errors.js';
+import { MalformedInputError } from '../../errors.js';
 
 /** One field occurrence as it appears on the wire. */
 export type ProtoValue =

@@ -7,7 +7,7 @@
  * Spec: §8.12.3
  * @module
  */
-import { UnsupportedError } from '../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
 import { addPadding, type OnnxOperator } from '../context.js';
 
 /** Pad → nothing, or padding taken over by the next Conv / AveragePool. Spec: §8.12.3 */

@@ -9,10 +9,10 @@
  * Spec: §8.12.3
  * @module
  */
-import { MalformedInputError } from '../../../errors.js';
-import { UnsupportedError } from '../../errors.js';
-import type { Padding } from '../../layers.js';
-import { formatShape } from '../../tensor.js';
+import { MalformedInputError } from '../../../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
+import type { Padding } from '../../../layers.js';
+import { formatShape } from '../../../tensor.js';
 import { addPadding, isZeroPadding, pairAttr, type OnnxActivation, type OnnxNodeContext, type OnnxOperator } from '../context.js';
 
 /** Emits an average pooling of [C, H, W] (padded: as a per-channel conv2d). */

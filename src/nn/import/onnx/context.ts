@@ -6,11 +6,11 @@
  * Spec: §8.12.3
  * @module
  */
-import { MalformedInputError } from '../../errors.js';
-import { UnsupportedError } from '../errors.js';
-import type { Padding } from '../layers.js';
-import type { LayerSpec } from '../model.js';
-import type { Shape } from '../tensor.js';
+import { MalformedInputError } from '../../../errors.js';
+import { UnsupportedError } from '../../errors.js';
+import type { Padding } from '../../layers.js';
+import type { LayerSpec } from '../../model.js';
+import type { Shape } from '../../tensor.js';
 import type { OnnxAttributes } from './proto.js';
 
 /** A tensor known at import time (initializer, Constant node, or computed from shapes). */

@@ -5,9 +5,9 @@
  * Spec: §8.12.3
  * @module
  */
-import { MalformedInputError } from '../../../errors.js';
-import { UnsupportedError } from '../../errors.js';
-import { formatShape } from '../../tensor.js';
+import { MalformedInputError } from '../../../../errors.js';
+import { UnsupportedError } from '../../../errors.js';
+import { formatShape } from '../../../tensor.js';
 import { vector, type OnnxNodeContext, type OnnxOperator } from '../context.js';
 
 function convertProduct(ctx: OnnxNodeContext, gemm: boolean): void {
