@@ -69,6 +69,7 @@ describe('parseBristol: gate lines', () => {
   const H = '1 4\n2 1 1\n1 1\n\n';
   it('field counts', () => {
     refuse(`${H}1 1 0\n`, 'line 5: a gate line needs at least 4 fields, got 3');
+    refuse(`${H}1 0 0 XOR\n`, 'line 5: XOR takes 2 input(s) and 1 output(s), got 1 and 0');
     refuse(`${H}2 1 0 1 XOR\n`, 'line 5: the gate declares 2 inputs and 1 outputs but has 2 wire fields');
     refuse(`${H}2 1 0 1 3 2 XOR\n`, 'line 5: the gate declares 2 inputs and 1 outputs but has 4 wire fields');
     refuse(`${H}x 1 0 1 3 XOR\n`, 'line 5: input count "x" is not a non-negative integer');
@@ -123,6 +124,10 @@ describe('parseBristol: gate lines', () => {
     expect(evaluatePlain(circuit, [1n, 1n, 0n, 1n])).toEqual([1n]);
     expect(evaluatePlain(circuit, [0n, 1n, 1n, 1n])).toEqual([2n]);
     refuse('1 6\n4 1 1 1 1\n1 2\n\n4 2 0 1 2 5 4 5 MAND\n', 'line 5: wire 5 is read before any gate writes it');
+    // Pairs taken in order from any wires: w4 = w3 ∧ w1, w5 = w2 ∧ w0.
+    const swapped = parseBristol('1 6\n4 1 1 1 1\n1 2\n\n4 2 3 1 2 0 4 5 MAND\n').circuit;
+    expect(evaluatePlain(swapped, [0n, 1n, 1n, 1n])).toEqual([1n]);
+    expect(evaluatePlain(swapped, [1n, 0n, 1n, 1n])).toEqual([2n]);
   });
 });
 
@@ -130,6 +135,9 @@ describe('writeBristol layout', () => {
   it('a circuit whose outputs are already the last wires is written as parsed', () => {
     const text = '2 5\n2 1 1 \n1 2 \n\n2 1 0 1 3 XOR\n2 1 0 1 4 AND\n\n\n';
     expect(writeBristol(parseBristol(text).circuit)).toBe(text);
+  });
+  it('outputs that are the input wires themselves are copied to new wires', () => {
+    expect(writeBristol(parseBristol('0 2\n2 1 1\n1 2\n').circuit)).toBe('2 4\n2 1 1 \n1 2 \n\n1 1 0 2 EQW\n1 1 1 3 EQW\n\n\n');
   });
   it('an output that is an input wire, or repeated, is copied with EQW; constants become EQ', () => {
     const { circuit } = parseBristol('1 3\n2 1 1\n1 1\n\n2 1 0 1 2 AND\n');
