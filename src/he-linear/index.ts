@@ -21,5 +21,5 @@ export {
   type LinearPlan, type LinearPlanOptions, type LinearServerKeys, planLinearLayer, planLinearLayers,
   type PreparedLinearLayer, prepareLinearLayer, type PrepareOptions,
 } from './layer.js';
-export { type FixedPointLinearLayer, linearLayerOf } from './model-layers.js';
+export { type FixedPointLinearLayer, type LinearLayerGeometry, linearLayerOf, linearShapeOf } from './model-layers.js';
 export { chooseRotationKeys, rotationRoutes, type RotationRoutes } from './rotation-keys.js';

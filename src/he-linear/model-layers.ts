@@ -27,60 +27,78 @@ function size(shape: readonly number[]): number {
 }
 
 /**
- * The shape and weights (signed integers, read mod p by the evaluation) of a fixed-point layer
- * (Spec: §4.15): conv2d as a convolution of its [C, H, W] input (OIHW weights); dense as a dense
- * layer from the flattened input to the flattened output; scale as a depthwise 1×1 convolution over
- * [C, 1, size/C] with the factors as weights; sumPool2d as a depthwise convolution with an all-ones
- * kernel, the layer's stride and no padding.
+ * The geometry of a layer with a linear map, without its weights: what both the compiled model
+ * (src/nn) and the public architecture the client sees (src/protocol) carry. Spec: §4.15
  */
-export function linearLayerOf(layer: FixedPointLinearLayer): { shape: LinearShape; weights: Float64Array } {
+export type LinearLayerGeometry =
+  | { readonly op: 'conv2d'; readonly inputShape: readonly number[]; readonly outChannels: number; readonly kernel: readonly [number, number]; readonly stride: readonly [number, number]; readonly padding: readonly [number, number, number, number] }
+  | { readonly op: 'dense'; readonly inputShape: readonly number[]; readonly shape: readonly number[] }
+  | { readonly op: 'scale'; readonly inputShape: readonly number[] }
+  | { readonly op: 'sumPool2d'; readonly inputShape: readonly number[]; readonly kernel: readonly [number, number]; readonly stride: readonly [number, number] };
+
+/**
+ * The BFV linear-layer shape of a layer (Spec: §4.15): conv2d as a convolution of its [C, H, W]
+ * input; dense from the flattened input to the flattened output; scale as a depthwise 1×1
+ * convolution over [C, H, W] (a 3-D input) or [C, 1, size/C] (C = the first dimension); sumPool2d as
+ * a depthwise convolution with the layer's kernel and stride and no padding. The one place both
+ * parties derive a layer's homomorphic shape from.
+ */
+export function linearShapeOf(layer: LinearLayerGeometry): LinearShape {
   const op = (layer as { op?: unknown })?.op;
   const input = layer?.inputShape;
-  if (!Array.isArray(input)) throw new InvalidArgumentError('linearLayerOf: expected a fixed-point layer with an inputShape');
+  if (!Array.isArray(input)) throw new InvalidArgumentError('linearShapeOf: expected a layer with an inputShape');
+  const threeD = (what: string): [number, number, number] => {
+    if (input.length !== 3) throw new InvalidArgumentError(`linearShapeOf: ${what} input must be [C, H, W], got [${input.join(', ')}]`);
+    return [input[0], input[1], input[2]];
+  };
   switch (layer.op) {
     case 'conv2d': {
-      if (input.length !== 3) throw new InvalidArgumentError(`linearLayerOf: conv2d input must be [C, H, W], got [${input.join(', ')}]`);
-      const shape: LinearShape = {
+      const [c, h, w] = threeD('conv2d');
+      return {
         kind: 'conv',
-        inChannels: input[0],
-        height: input[1],
-        width: input[2],
+        inChannels: c,
+        height: h,
+        width: w,
         outChannels: layer.outChannels,
         kernel: [layer.kernel[0], layer.kernel[1]],
         stride: [layer.stride[0], layer.stride[1]],
         padding: [layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3]],
       };
-      return { shape, weights: checkWeights(layer.weights, shape) };
     }
-    case 'dense': {
-      const shape: LinearShape = { kind: 'dense', inFeatures: size(input), outFeatures: size(layer.shape) };
-      return { shape, weights: checkWeights(layer.weights, shape) };
-    }
+    case 'dense':
+      return { kind: 'dense', inFeatures: size(input), outFeatures: size(layer.shape) };
     case 'scale': {
-      const channels = layer.factors.length;
-      const total = size(input);
-      if (channels === 0 || total % channels !== 0) {
-        throw new InvalidArgumentError(`linearLayerOf: ${total} inputs cannot be split into ${channels} channels`);
-      }
-      const shape: LinearShape = { kind: 'conv', inChannels: channels, height: 1, width: total / channels, outChannels: channels, kernel: [1, 1], depthwise: true };
-      return { shape, weights: checkWeights(layer.factors, shape) };
+      const [c, h, w] = input.length === 3 ? [input[0], input[1], input[2]] : [input[0], 1, size(input) / input[0]];
+      return { kind: 'conv', inChannels: c, height: h, width: w, outChannels: c, kernel: [1, 1], depthwise: true };
     }
     case 'sumPool2d': {
-      if (input.length !== 3) throw new InvalidArgumentError(`linearLayerOf: sumPool2d input must be [C, H, W], got [${input.join(', ')}]`);
-      const shape: LinearShape = {
-        kind: 'conv',
-        inChannels: input[0],
-        height: input[1],
-        width: input[2],
-        outChannels: input[0],
-        kernel: [layer.kernel[0], layer.kernel[1]],
-        stride: [layer.stride[0], layer.stride[1]],
-        depthwise: true,
-      };
-      return { shape, weights: new Float64Array(linearWeightCount(shape)).fill(1) };
+      const [c, h, w] = threeD('sumPool2d');
+      return { kind: 'conv', inChannels: c, height: h, width: w, outChannels: c, kernel: [layer.kernel[0], layer.kernel[1]], stride: [layer.stride[0], layer.stride[1]], depthwise: true };
     }
     default:
-      throw new InvalidArgumentError(`linearLayerOf: layer op ${String(op)} is not linear`);
+      throw new InvalidArgumentError(`linearShapeOf: layer op ${String(op)} is not linear`);
+  }
+}
+
+/**
+ * The shape ({@link linearShapeOf}) and weights (signed integers, read mod p by the evaluation) of a
+ * fixed-point layer (Spec: §4.15): the OIHW weights of conv2d and dense, the per-channel factors of
+ * scale, an all-ones kernel for sumPool2d.
+ */
+export function linearLayerOf(layer: FixedPointLinearLayer): { shape: LinearShape; weights: Float64Array } {
+  const shape = linearShapeOf(layer);
+  switch (layer.op) {
+    case 'conv2d':
+    case 'dense':
+      return { shape, weights: checkWeights(layer.weights, shape) };
+    case 'scale': {
+      if (shape.kind !== 'conv' || layer.factors.length !== shape.inChannels) {
+        throw new InvalidArgumentError(`linearLayerOf: ${size(layer.inputShape)} inputs cannot be split into ${layer.factors.length} channels`);
+      }
+      return { shape, weights: checkWeights(layer.factors, shape) };
+    }
+    case 'sumPool2d':
+      return { shape, weights: new Float64Array(linearWeightCount(shape)).fill(1) };
   }
 }
 

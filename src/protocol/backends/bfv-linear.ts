@@ -10,6 +10,7 @@
 import { compactCiphertextSize } from '../../bfv/compact.js';
 import { createBfvParameters, createCoeffModulus, deserializeCompactCiphertext, deserializeCompactGaloisKeys, deserializeCompactPublicKey, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactCiphertext, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters, type Ciphertext, type GaloisKeys, type KSwitchKey } from '../../bfv/index.js';
 import { decryptLinearOutput, encryptLinearInput, evaluateLinearLayer, linearGaloisElements, planLinearLayers, prepareLinearLayer, type LinearPlan, type LinearShape, type PreparedLinearLayer } from '../../he-linear/index.js';
+import { linearShapeOf, type LinearLayerGeometry } from '../../he-linear/model-layers.js';
 import { checkLinearEvaluation, finishLinearLayer, type LinearEvaluation, type LinearServerKeys } from '../../he-linear/layer.js';
 import { convPartRuns, convRotationJobs, rotatedInputKey, sharedCiphertext, sharedGaloisKeys, splitConvRotationSteps, splitConvRuns } from '../../he-linear/conv.js';
 import { createBfvContext } from '../../bfv/context.js';
@@ -84,28 +85,8 @@ function yieldToTransport(): Promise<void> {
  * [N] as N channels of 1×1). Spec: §9.9.3
  */
 export function bfvLinearShape(layer: ArchitectureLayer): LinearShape {
-  const s = layer.inputShape;
-  switch (layer.op) {
-    case 'conv2d':
-      return {
-        kind: 'conv',
-        inChannels: s[0],
-        height: s[1],
-        width: s[2],
-        outChannels: layer.outChannels,
-        kernel: [layer.kernel[0], layer.kernel[1]],
-        stride: [layer.stride[0], layer.stride[1]],
-        padding: [layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3]],
-      };
-    case 'dense':
-      return { kind: 'dense', inFeatures: shapeSize(s), outFeatures: shapeSize(layer.shape) };
-    case 'scale': {
-      const [c, h, w] = s.length === 3 ? s : [s[0], 1, 1];
-      return { kind: 'conv', inChannels: c, height: h, width: w, outChannels: c, kernel: [1, 1], depthwise: true };
-    }
-    default:
-      throw new InvalidArgumentError(`bfvLinearShape: ${layer.op} is not a weighted layer`);
-  }
+  if (!isWeightedLayer(layer)) throw new InvalidArgumentError(`bfvLinearShape: ${layer.op} is not a weighted layer`);
+  return linearShapeOf(layer as LinearLayerGeometry);
 }
 
 function weightsOf(layer: WeightedModelLayer): Float64Array {
