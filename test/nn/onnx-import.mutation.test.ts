@@ -21,10 +21,10 @@ interface Init {
 const nodeBytes = (n: Node): number[] => [...node(n), ...(n.domain === undefined ? [] : pb.string(7, n.domain))];
 
 /** A graph with the given inputs (default: x of [1, 2, 3, 3]) and outputs (default: y). */
-function build(nodes: Node[], o: { inits?: Init[]; inputs?: number[][]; outputs?: string[]; opsetDomain?: string } = {}): Uint8Array {
+function build(nodes: Node[], o: { inits?: Init[]; inputs?: number[][]; outputs?: string[]; graphName?: string } = {}): Uint8Array {
   const g = graph({
     nodes: nodes.map(nodeBytes),
-    name: 'g',
+    name: o.graphName ?? 'g',
     initializers: (o.inits ?? []).map((t) => tensor(t)),
     inputs: o.inputs ?? [valueInfo('x', [1, 2, 3, 3])],
     outputs: (o.outputs ?? ['y']).map((name) => valueInfo(name, [1])),
@@ -167,6 +167,12 @@ describe('layer names, operators, pruning', () => {
     expect(r.operators).toEqual(['Relu', 'Identity']);
     expect(r.opset).toBe(13);
     expect(r.model.layers.map((l) => l.name)).toEqual(['a', 'c']);
+  });
+
+  it('the model name: the option, else the graph name, else "onnx-model"', () => {
+    expect(importOnnx(build([relu('r', 'x', 'y')])).name).toBe('g');
+    expect(importOnnx(build([relu('r', 'x', 'y')]), { name: 'mine' }).name).toBe('mine');
+    expect(importOnnx(build([relu('r', 'x', 'y')], { graphName: '' })).name).toBe('onnx-model');
   });
 
   it('layers the output does not depend on are dropped', () => {
