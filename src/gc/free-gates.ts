@@ -23,6 +23,14 @@ import type { LabelPlan } from './plan.js';
 export const EVALUATOR_DELTA: Int32Array = new Int32Array(4);
 
 /**
+ * The XOR gate, the most common one: C = A ⊕ B over `width` words of the slots at word offsets pa,
+ * pb, pc. Small enough for the compiler to inline into the kernels' gate loops.
+ */
+export function xorSlots(L: Int32Array, pa: number, pb: number, pc: number, width: number): void {
+  for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
+}
+
+/**
  * Computes the labels of gate k's output slot for `width` words (4 per instance) when the gate is
  * free, and returns false (writing nothing) for an AND gate. The garbler passes its Δ and gets
  * zero-labels; the evaluator passes {@link EVALUATOR_DELTA} and gets active labels. `C` is the
@@ -31,12 +39,9 @@ export const EVALUATOR_DELTA: Int32Array = new Int32Array(4);
 export function freeGate(plan: LabelPlan, op: number, k: number, L: Int32Array, C: number, width: number, delta: Int32Array): boolean {
   const pc = plan.c[k] * C * 4;
   switch (op) {
-    case GATE.XOR: {
-      const pa = plan.a[k] * C * 4;
-      const pb = plan.b[k] * C * 4;
-      for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
+    case GATE.XOR:
+      xorSlots(L, plan.a[k] * C * 4, plan.b[k] * C * 4, pc, width);
       return true;
-    }
     case GATE.INV: {
       const pa = plan.a[k] * C * 4;
       const d0 = delta[0];

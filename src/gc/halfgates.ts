@@ -12,7 +12,8 @@
  * @module
  */
 import type { FixedKeyAes } from '../hash/fixed-key-aes.js';
-import { EVALUATOR_DELTA, freeGate } from './free-gates.js';
+import { GATE } from './circuit.js';
+import { EVALUATOR_DELTA, freeGate, xorSlots } from './free-gates.js';
 import type { LabelPlan } from './plan.js';
 
 /** What both kernels need to know about the job. */
@@ -68,6 +69,11 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
+    }
     if (freeGate(plan, op[k], k, L, C, width, delta)) continue;
     const pc = c[k] * C * 4;
     // AND: the inputs of H(A⁰, j), H(A⁰ ⊕ Δ, j), H(B⁰, j′), H(B⁰ ⊕ Δ, j′) for every instance
@@ -182,6 +188,11 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
+    }
     if (freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA)) continue;
     const pc = c[k] * C * 4;
     // AND: the inputs of H(A, j) and H(B, j′) for every instance (8 words per instance).

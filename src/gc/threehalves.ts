@@ -16,7 +16,8 @@
  * Spec: §5.13
  * @module
  */
-import { EVALUATOR_DELTA, freeGate } from './free-gates.js';
+import { GATE } from './circuit.js';
+import { EVALUATOR_DELTA, freeGate, xorSlots } from './free-gates.js';
 import type { KernelJob, KernelScratch } from './halfgates.js';
 
 /** Words of one AND gate's table in memory: G₀, G₁, G₂ (2 words each) and the control bits. Spec: §5.13 */
@@ -82,6 +83,11 @@ export function garbleChunk3(job: KernelJob, delta: Int32Array, s: KernelScratch
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
+    }
     if (freeGate(plan, op[k], k, L, C, width, delta)) continue;
     const pc = c[k] * C * 4;
     // AND: the AES inputs σ(x) ⊕ T of x = P, P ⊕ Δ, Q, Q ⊕ Δ, P ⊕ Q, P ⊕ Q ⊕ Δ (24 words per
@@ -209,6 +215,11 @@ export function evaluateChunk3(job: KernelJob, s: KernelScratch, first: number, 
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
+    }
     if (freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA)) continue;
     const pc = c[k] * C * 4;
     const pa = a[k] * C * 4;
