@@ -56,6 +56,31 @@ export function mmoReference(x: bigint, tweak: bigint): bigint {
 
 const lsb = (x: bigint): bigint => x & 1n;
 
+/**
+ * Labels of a free gate's output (XOR, INV, COPY, CONST) from those of its inputs, one instance:
+ * the garbler's zero-labels with its Δ, the evaluator's active labels with Δ = 0 (§5.6). Returns
+ * false, writing nothing, for an AND gate. Shared by both garbling schemes' references (§5.13).
+ * Spec: §5.6
+ */
+export function freeGateReference(op: number, a: number, b: number, c: number, W: bigint[], delta: bigint): boolean {
+  switch (op) {
+    case GATE.XOR:
+      W[c] = W[a] ^ W[b];
+      return true;
+    case GATE.INV:
+      W[c] = W[a] ^ delta;
+      return true;
+    case GATE.COPY:
+      W[c] = W[a];
+      return true;
+    case GATE.CONST:
+      W[c] = a === 1 ? delta : 0n;
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Garbling of one instance: per AND gate [TG, TE], the output zero-labels and decoding bits. */
 export interface ReferenceGarbling {
   tables: bigint[];
@@ -74,39 +99,24 @@ export function garbleReference(circuit: Circuit, delta: bigint, inputZero: bigi
   let gateId = BigInt(firstGateId);
   for (let k = 0; k < circuit.op.length; k++) {
     const [a, b, c] = [circuit.in0[k], circuit.in1[k], circuit.out[k]];
-    switch (circuit.op[k]) {
-      case GATE.XOR:
-        W0[c] = W0[a] ^ W0[b];
-        break;
-      case GATE.INV:
-        W0[c] = W0[a] ^ delta;
-        break;
-      case GATE.COPY:
-        W0[c] = W0[a];
-        break;
-      case GATE.CONST:
-        W0[c] = a === 1 ? delta : 0n;
-        break;
-      default: {
-        const j = 2n * gateId;
-        const j2 = j + 1n;
-        const A0 = W0[a];
-        const A1 = A0 ^ delta;
-        const B0 = W0[b];
-        const B1 = B0 ^ delta;
-        const pa = lsb(A0);
-        const pb = lsb(B0);
-        // Generator half gate.
-        const TG = mmoReference(A0, j) ^ mmoReference(A1, j) ^ (pb ? delta : 0n);
-        const WG0 = mmoReference(A0, j) ^ (pa ? TG : 0n);
-        // Evaluator half gate.
-        const TE = mmoReference(B0, j2) ^ mmoReference(B1, j2) ^ A0;
-        const WE0 = mmoReference(B0, j2) ^ (pb ? TE ^ A0 : 0n);
-        W0[c] = (WG0 ^ WE0) & MASK128;
-        tables.push(TG, TE);
-        gateId++;
-      }
-    }
+    if (freeGateReference(circuit.op[k], a, b, c, W0, delta)) continue;
+    const j = 2n * gateId;
+    const j2 = j + 1n;
+    const A0 = W0[a];
+    const A1 = A0 ^ delta;
+    const B0 = W0[b];
+    const B1 = B0 ^ delta;
+    const pa = lsb(A0);
+    const pb = lsb(B0);
+    // Generator half gate.
+    const TG = mmoReference(A0, j) ^ mmoReference(A1, j) ^ (pb ? delta : 0n);
+    const WG0 = mmoReference(A0, j) ^ (pa ? TG : 0n);
+    // Evaluator half gate.
+    const TE = mmoReference(B0, j2) ^ mmoReference(B1, j2) ^ A0;
+    const WE0 = mmoReference(B0, j2) ^ (pb ? TE ^ A0 : 0n);
+    W0[c] = (WG0 ^ WE0) & MASK128;
+    tables.push(TG, TE);
+    gateId++;
   }
   const outWires = circuit.outputs.flatMap((o) => Array.from(o.wires));
   const outputZeroLabels = outWires.map((w) => W0[w]);
@@ -121,27 +131,14 @@ export function evaluateReference(circuit: Circuit, tables: bigint[], inputActiv
   let t = 0;
   for (let k = 0; k < circuit.op.length; k++) {
     const [a, b, c] = [circuit.in0[k], circuit.in1[k], circuit.out[k]];
-    switch (circuit.op[k]) {
-      case GATE.XOR:
-        W[c] = W[a] ^ W[b];
-        break;
-      case GATE.INV:
-      case GATE.COPY:
-        W[c] = W[a];
-        break;
-      case GATE.CONST:
-        W[c] = 0n;
-        break;
-      default: {
-        const [TG, TE] = [tables[t++], tables[t++]];
-        const A = W[a];
-        const B = W[b];
-        const WG = mmoReference(A, 2n * gateId) ^ (lsb(A) ? TG : 0n);
-        const WE = mmoReference(B, 2n * gateId + 1n) ^ (lsb(B) ? TE ^ A : 0n);
-        W[c] = WG ^ WE;
-        gateId++;
-      }
-    }
+    if (freeGateReference(circuit.op[k], a, b, c, W, 0n)) continue;
+    const [TG, TE] = [tables[t++], tables[t++]];
+    const A = W[a];
+    const B = W[b];
+    const WG = mmoReference(A, 2n * gateId) ^ (lsb(A) ? TG : 0n);
+    const WE = mmoReference(B, 2n * gateId + 1n) ^ (lsb(B) ? TE ^ A : 0n);
+    W[c] = WG ^ WE;
+    gateId++;
   }
   return circuit.outputs.flatMap((o) => Array.from(o.wires, (w) => W[w]));
 }

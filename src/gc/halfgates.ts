@@ -13,6 +13,7 @@
  */
 import type { FixedKeyAes } from '../hash/fixed-key-aes.js';
 import { GATE } from './circuit.js';
+import { EVALUATOR_DELTA, freeGate, xorSlots } from './free-gates.js';
 import type { LabelPlan } from './plan.js';
 
 /** What both kernels need to know about the job. */
@@ -68,137 +69,107 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    const pc = c[k] * C * 4;
-    switch (op[k]) {
-      case GATE.XOR: {
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
-        break;
-      }
-      case GATE.INV: {
-        const pa = a[k] * C * 4;
-        for (let j = 0; j < width; j += 4) {
-          L[pc + j] = L[pa + j] ^ d0;
-          L[pc + j + 1] = L[pa + j + 1] ^ d1;
-          L[pc + j + 2] = L[pa + j + 2] ^ d2;
-          L[pc + j + 3] = L[pa + j + 3] ^ d3;
-        }
-        break;
-      }
-      case GATE.COPY: {
-        const pa = a[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j];
-        break;
-      }
-      case GATE.CONST: {
-        // Zero-label v·Δ, so that the active label is the all-zero block for either constant.
-        const m = -a[k];
-        for (let j = 0; j < width; j += 4) {
-          L[pc + j] = d0 & m;
-          L[pc + j + 1] = d1 & m;
-          L[pc + j + 2] = d2 & m;
-          L[pc + j + 3] = d3 & m;
-        }
-        break;
-      }
-      default: {
-        // AND: the inputs of H(A⁰, j), H(A⁰ ⊕ Δ, j), H(B⁰, j′), H(B⁰ ⊕ Δ, j′) for every instance
-        // (16 words per instance), one backend call, then the half gates.
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        let tw = 2 * (firstGateId + first * andCount + g);
-        const stride = 2 * andCount;
-        for (let i = 0; i < n; i++, tw += stride) {
-          const lo = tw | 0; // j mod 2^32; j′ = j + 1 only sets bit 0 (j is even)
-          const hi = Math.floor(tw / TWO32);
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const a0 = L[ia];
-          const a1 = L[ia + 1];
-          const a2 = L[ia + 2];
-          const a3 = L[ia + 3];
-          const b0 = L[ib];
-          const b1 = L[ib + 1];
-          const b2 = L[ib + 2];
-          const b3 = L[ib + 3];
-          const x = 16 * i;
-          const xa0 = a2 ^ lo;
-          const xa1 = a3 ^ hi;
-          const xa2 = a0 ^ a2;
-          const xa3 = a1 ^ a3;
-          const xb0 = b2 ^ lo ^ 1;
-          const xb1 = b3 ^ hi;
-          const xb2 = b0 ^ b2;
-          const xb3 = b1 ^ b3;
-          X[x] = xa0;
-          X[x + 1] = xa1;
-          X[x + 2] = xa2;
-          X[x + 3] = xa3;
-          X[x + 4] = xa0 ^ d2;
-          X[x + 5] = xa1 ^ d3;
-          X[x + 6] = xa2 ^ e2;
-          X[x + 7] = xa3 ^ e3;
-          X[x + 8] = xb0;
-          X[x + 9] = xb1;
-          X[x + 10] = xb2;
-          X[x + 11] = xb3;
-          X[x + 12] = xb0 ^ d2;
-          X[x + 13] = xb1 ^ d3;
-          X[x + 14] = xb2 ^ e2;
-          X[x + 15] = xb3 ^ e3;
-        }
-        aes.encryptWords(X, Y, 4 * n);
-        for (let i = 0; i < n; i++) {
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const a0 = L[ia];
-          const a1 = L[ia + 1];
-          const a2 = L[ia + 2];
-          const a3 = L[ia + 3];
-          const b0 = L[ib];
-          const b1 = L[ib + 1];
-          const b2 = L[ib + 2];
-          const b3 = L[ib + 3];
-          const ma = -(a0 & 1); // permute bit of A⁰
-          const mb = -(b0 & 1); // permute bit of B⁰
-          const y = 16 * i;
-          // H(A⁰, j) = π(X) ⊕ σ(A⁰); T_G = π(X_A0) ⊕ π(X_A1) ⊕ σ(Δ) ⊕ p_b·Δ (σ(A⁰) and j cancel).
-          const ha0 = Y[y] ^ a2;
-          const ha1 = Y[y + 1] ^ a3;
-          const ha2 = Y[y + 2] ^ a0 ^ a2;
-          const ha3 = Y[y + 3] ^ a1 ^ a3;
-          const hb0 = Y[y + 8] ^ b2;
-          const hb1 = Y[y + 9] ^ b3;
-          const hb2 = Y[y + 10] ^ b0 ^ b2;
-          const hb3 = Y[y + 11] ^ b1 ^ b3;
-          const tg0 = Y[y] ^ Y[y + 4] ^ d2 ^ (d0 & mb);
-          const tg1 = Y[y + 1] ^ Y[y + 5] ^ d3 ^ (d1 & mb);
-          const tg2 = Y[y + 2] ^ Y[y + 6] ^ e2 ^ (d2 & mb);
-          const tg3 = Y[y + 3] ^ Y[y + 7] ^ e3 ^ (d3 & mb);
-          const te0 = Y[y + 8] ^ Y[y + 12] ^ d2 ^ a0;
-          const te1 = Y[y + 9] ^ Y[y + 13] ^ d3 ^ a1;
-          const te2 = Y[y + 10] ^ Y[y + 14] ^ e2 ^ a2;
-          const te3 = Y[y + 11] ^ Y[y + 15] ^ e3 ^ a3;
-          const o = pc + 4 * i;
-          // W⁰ = (H(A⁰) ⊕ p_a·T_G) ⊕ (H(B⁰) ⊕ p_b·(T_E ⊕ A⁰))
-          L[o] = ha0 ^ (tg0 & ma) ^ hb0 ^ ((te0 ^ a0) & mb);
-          L[o + 1] = ha1 ^ (tg1 & ma) ^ hb1 ^ ((te1 ^ a1) & mb);
-          L[o + 2] = ha2 ^ (tg2 & ma) ^ hb2 ^ ((te2 ^ a2) & mb);
-          L[o + 3] = ha3 ^ (tg3 & ma) ^ hb3 ^ ((te3 ^ a3) & mb);
-          const tpos = ((first + i) * andCount + g) * 8;
-          tables[tpos] = tg0;
-          tables[tpos + 1] = tg1;
-          tables[tpos + 2] = tg2;
-          tables[tpos + 3] = tg3;
-          tables[tpos + 4] = te0;
-          tables[tpos + 5] = te1;
-          tables[tpos + 6] = te2;
-          tables[tpos + 7] = te3;
-        }
-        g++;
-      }
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
     }
+    if (freeGate(plan, op[k], k, L, C, width, delta)) continue;
+    const pc = c[k] * C * 4;
+    // AND: the inputs of H(A⁰, j), H(A⁰ ⊕ Δ, j), H(B⁰, j′), H(B⁰ ⊕ Δ, j′) for every instance
+    // (16 words per instance), one backend call, then the half gates.
+    const pa = a[k] * C * 4;
+    const pb = b[k] * C * 4;
+    let tw = 2 * (firstGateId + first * andCount + g);
+    const stride = 2 * andCount;
+    for (let i = 0; i < n; i++, tw += stride) {
+      const lo = tw | 0; // j mod 2^32; j′ = j + 1 only sets bit 0 (j is even)
+      const hi = Math.floor(tw / TWO32);
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const a0 = L[ia];
+      const a1 = L[ia + 1];
+      const a2 = L[ia + 2];
+      const a3 = L[ia + 3];
+      const b0 = L[ib];
+      const b1 = L[ib + 1];
+      const b2 = L[ib + 2];
+      const b3 = L[ib + 3];
+      const x = 16 * i;
+      const xa0 = a2 ^ lo;
+      const xa1 = a3 ^ hi;
+      const xa2 = a0 ^ a2;
+      const xa3 = a1 ^ a3;
+      const xb0 = b2 ^ lo ^ 1;
+      const xb1 = b3 ^ hi;
+      const xb2 = b0 ^ b2;
+      const xb3 = b1 ^ b3;
+      X[x] = xa0;
+      X[x + 1] = xa1;
+      X[x + 2] = xa2;
+      X[x + 3] = xa3;
+      X[x + 4] = xa0 ^ d2;
+      X[x + 5] = xa1 ^ d3;
+      X[x + 6] = xa2 ^ e2;
+      X[x + 7] = xa3 ^ e3;
+      X[x + 8] = xb0;
+      X[x + 9] = xb1;
+      X[x + 10] = xb2;
+      X[x + 11] = xb3;
+      X[x + 12] = xb0 ^ d2;
+      X[x + 13] = xb1 ^ d3;
+      X[x + 14] = xb2 ^ e2;
+      X[x + 15] = xb3 ^ e3;
+    }
+    aes.encryptWords(X, Y, 4 * n);
+    for (let i = 0; i < n; i++) {
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const a0 = L[ia];
+      const a1 = L[ia + 1];
+      const a2 = L[ia + 2];
+      const a3 = L[ia + 3];
+      const b0 = L[ib];
+      const b1 = L[ib + 1];
+      const b2 = L[ib + 2];
+      const b3 = L[ib + 3];
+      const ma = -(a0 & 1); // permute bit of A⁰
+      const mb = -(b0 & 1); // permute bit of B⁰
+      const y = 16 * i;
+      // H(A⁰, j) = π(X) ⊕ σ(A⁰); T_G = π(X_A0) ⊕ π(X_A1) ⊕ σ(Δ) ⊕ p_b·Δ (σ(A⁰) and j cancel).
+      const ha0 = Y[y] ^ a2;
+      const ha1 = Y[y + 1] ^ a3;
+      const ha2 = Y[y + 2] ^ a0 ^ a2;
+      const ha3 = Y[y + 3] ^ a1 ^ a3;
+      const hb0 = Y[y + 8] ^ b2;
+      const hb1 = Y[y + 9] ^ b3;
+      const hb2 = Y[y + 10] ^ b0 ^ b2;
+      const hb3 = Y[y + 11] ^ b1 ^ b3;
+      const tg0 = Y[y] ^ Y[y + 4] ^ d2 ^ (d0 & mb);
+      const tg1 = Y[y + 1] ^ Y[y + 5] ^ d3 ^ (d1 & mb);
+      const tg2 = Y[y + 2] ^ Y[y + 6] ^ e2 ^ (d2 & mb);
+      const tg3 = Y[y + 3] ^ Y[y + 7] ^ e3 ^ (d3 & mb);
+      const te0 = Y[y + 8] ^ Y[y + 12] ^ d2 ^ a0;
+      const te1 = Y[y + 9] ^ Y[y + 13] ^ d3 ^ a1;
+      const te2 = Y[y + 10] ^ Y[y + 14] ^ e2 ^ a2;
+      const te3 = Y[y + 11] ^ Y[y + 15] ^ e3 ^ a3;
+      const o = pc + 4 * i;
+      // W⁰ = (H(A⁰) ⊕ p_a·T_G) ⊕ (H(B⁰) ⊕ p_b·(T_E ⊕ A⁰))
+      L[o] = ha0 ^ (tg0 & ma) ^ hb0 ^ ((te0 ^ a0) & mb);
+      L[o + 1] = ha1 ^ (tg1 & ma) ^ hb1 ^ ((te1 ^ a1) & mb);
+      L[o + 2] = ha2 ^ (tg2 & ma) ^ hb2 ^ ((te2 ^ a2) & mb);
+      L[o + 3] = ha3 ^ (tg3 & ma) ^ hb3 ^ ((te3 ^ a3) & mb);
+      const tpos = ((first + i) * andCount + g) * 8;
+      tables[tpos] = tg0;
+      tables[tpos + 1] = tg1;
+      tables[tpos + 2] = tg2;
+      tables[tpos + 3] = tg3;
+      tables[tpos + 4] = te0;
+      tables[tpos + 5] = te1;
+      tables[tpos + 6] = te2;
+      tables[tpos + 7] = te3;
+    }
+    g++;
   }
 }
 
@@ -217,70 +188,57 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    const pc = c[k] * C * 4;
-    switch (op[k]) {
-      case GATE.XOR: {
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
-        break;
-      }
-      case GATE.INV:
-      case GATE.COPY: {
-        const pa = a[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j];
-        break;
-      }
-      case GATE.CONST:
-        L.fill(0, pc, pc + width);
-        break;
-      default: {
-        // AND: the inputs of H(A, j) and H(B, j′) for every instance (8 words per instance).
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        let tw = 2 * (firstGateId + first * andCount + g);
-        const stride = 2 * andCount;
-        for (let i = 0; i < n; i++, tw += stride) {
-          const lo = tw | 0;
-          const hi = Math.floor(tw / TWO32);
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const x = 8 * i;
-          X[x] = L[ia + 2] ^ lo;
-          X[x + 1] = L[ia + 3] ^ hi;
-          X[x + 2] = L[ia] ^ L[ia + 2];
-          X[x + 3] = L[ia + 1] ^ L[ia + 3];
-          X[x + 4] = L[ib + 2] ^ lo ^ 1;
-          X[x + 5] = L[ib + 3] ^ hi;
-          X[x + 6] = L[ib] ^ L[ib + 2];
-          X[x + 7] = L[ib + 1] ^ L[ib + 3];
-        }
-        aes.encryptWords(X, Y, 2 * n);
-        for (let i = 0; i < n; i++) {
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const a0 = L[ia];
-          const a1 = L[ia + 1];
-          const a2 = L[ia + 2];
-          const a3 = L[ia + 3];
-          const b0 = L[ib];
-          const b1 = L[ib + 1];
-          const b2 = L[ib + 2];
-          const b3 = L[ib + 3];
-          const sa = -(a0 & 1);
-          const sb = -(b0 & 1);
-          const y = 8 * i;
-          const tpos = ((first + i) * andCount + g) * 8;
-          const o = pc + 4 * i;
-          // W = (H(A) ⊕ s_a·T_G) ⊕ (H(B) ⊕ s_b·(T_E ⊕ A)), H(x) = π(X) ⊕ σ(x)
-          L[o] = Y[y] ^ a2 ^ (tables[tpos] & sa) ^ Y[y + 4] ^ b2 ^ ((tables[tpos + 4] ^ a0) & sb);
-          L[o + 1] = Y[y + 1] ^ a3 ^ (tables[tpos + 1] & sa) ^ Y[y + 5] ^ b3 ^ ((tables[tpos + 5] ^ a1) & sb);
-          L[o + 2] = Y[y + 2] ^ a0 ^ a2 ^ (tables[tpos + 2] & sa) ^ Y[y + 6] ^ b0 ^ b2 ^ ((tables[tpos + 6] ^ a2) & sb);
-          L[o + 3] = Y[y + 3] ^ a1 ^ a3 ^ (tables[tpos + 3] & sa) ^ Y[y + 7] ^ b1 ^ b3 ^ ((tables[tpos + 7] ^ a3) & sb);
-        }
-        g++;
-      }
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
     }
+    if (freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA)) continue;
+    const pc = c[k] * C * 4;
+    // AND: the inputs of H(A, j) and H(B, j′) for every instance (8 words per instance).
+    const pa = a[k] * C * 4;
+    const pb = b[k] * C * 4;
+    let tw = 2 * (firstGateId + first * andCount + g);
+    const stride = 2 * andCount;
+    for (let i = 0; i < n; i++, tw += stride) {
+      const lo = tw | 0;
+      const hi = Math.floor(tw / TWO32);
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const x = 8 * i;
+      X[x] = L[ia + 2] ^ lo;
+      X[x + 1] = L[ia + 3] ^ hi;
+      X[x + 2] = L[ia] ^ L[ia + 2];
+      X[x + 3] = L[ia + 1] ^ L[ia + 3];
+      X[x + 4] = L[ib + 2] ^ lo ^ 1;
+      X[x + 5] = L[ib + 3] ^ hi;
+      X[x + 6] = L[ib] ^ L[ib + 2];
+      X[x + 7] = L[ib + 1] ^ L[ib + 3];
+    }
+    aes.encryptWords(X, Y, 2 * n);
+    for (let i = 0; i < n; i++) {
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const a0 = L[ia];
+      const a1 = L[ia + 1];
+      const a2 = L[ia + 2];
+      const a3 = L[ia + 3];
+      const b0 = L[ib];
+      const b1 = L[ib + 1];
+      const b2 = L[ib + 2];
+      const b3 = L[ib + 3];
+      const sa = -(a0 & 1);
+      const sb = -(b0 & 1);
+      const y = 8 * i;
+      const tpos = ((first + i) * andCount + g) * 8;
+      const o = pc + 4 * i;
+      // W = (H(A) ⊕ s_a·T_G) ⊕ (H(B) ⊕ s_b·(T_E ⊕ A)), H(x) = π(X) ⊕ σ(x)
+      L[o] = Y[y] ^ a2 ^ (tables[tpos] & sa) ^ Y[y + 4] ^ b2 ^ ((tables[tpos + 4] ^ a0) & sb);
+      L[o + 1] = Y[y + 1] ^ a3 ^ (tables[tpos + 1] & sa) ^ Y[y + 5] ^ b3 ^ ((tables[tpos + 5] ^ a1) & sb);
+      L[o + 2] = Y[y + 2] ^ a0 ^ a2 ^ (tables[tpos + 2] & sa) ^ Y[y + 6] ^ b0 ^ b2 ^ ((tables[tpos + 6] ^ a2) & sb);
+      L[o + 3] = Y[y + 3] ^ a1 ^ a3 ^ (tables[tpos + 3] & sa) ^ Y[y + 7] ^ b1 ^ b3 ^ ((tables[tpos + 7] ^ a3) & sb);
+    }
+    g++;
   }
 }
 

@@ -10,9 +10,9 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { GATE, type Circuit } from './circuit.js';
+import type { Circuit } from './circuit.js';
 import { THREE_HALVES_RP, THREE_HALVES_S1, THREE_HALVES_S2 } from './threehalves.js';
-import { mmoReference } from './halfgates-reference.js';
+import { freeGateReference, mmoReference } from './halfgates-reference.js';
 
 const MASK64 = (1n << 64n) - 1n;
 /** Bit 127: the domain of three-halves tweak blocks (§5.13). */
@@ -133,26 +133,11 @@ export function garbleReferenceThreeHalves(circuit: Circuit, delta: bigint, inpu
   let id = BigInt(firstGateId);
   for (let k = 0; k < circuit.op.length; k++) {
     const [a, b, c] = [circuit.in0[k], circuit.in1[k], circuit.out[k]];
-    switch (circuit.op[k]) {
-      case GATE.XOR:
-        W0[c] = W0[a] ^ W0[b];
-        break;
-      case GATE.INV:
-        W0[c] = W0[a] ^ delta;
-        break;
-      case GATE.COPY:
-        W0[c] = W0[a];
-        break;
-      case GATE.CONST:
-        W0[c] = a === 1 ? delta : 0n;
-        break;
-      default: {
-        const { gate, C } = garbleAndReference(W0[a], W0[b], delta, 3n * id, dice[gates.length]);
-        gates.push(gate);
-        W0[c] = C;
-        id++;
-      }
-    }
+    if (freeGateReference(circuit.op[k], a, b, c, W0, delta)) continue;
+    const { gate, C } = garbleAndReference(W0[a], W0[b], delta, 3n * id, dice[gates.length]);
+    gates.push(gate);
+    W0[c] = C;
+    id++;
   }
   const outputZeroLabels = circuit.outputs.flatMap((o) => Array.from(o.wires, (w) => W0[w]));
   return { gates, outputZeroLabels, decoding: outputZeroLabels.map((l) => Number(l & 1n)) };
@@ -166,21 +151,9 @@ export function evaluateReferenceThreeHalves(circuit: Circuit, gates: readonly T
   let t = 0;
   for (let k = 0; k < circuit.op.length; k++) {
     const [a, b, c] = [circuit.in0[k], circuit.in1[k], circuit.out[k]];
-    switch (circuit.op[k]) {
-      case GATE.XOR:
-        W[c] = W[a] ^ W[b];
-        break;
-      case GATE.INV:
-      case GATE.COPY:
-        W[c] = W[a];
-        break;
-      case GATE.CONST:
-        W[c] = 0n;
-        break;
-      default:
-        W[c] = evaluateAndReference(W[a], W[b], gates[t++], 3n * id);
-        id++;
-    }
+    if (freeGateReference(circuit.op[k], a, b, c, W, 0n)) continue;
+    W[c] = evaluateAndReference(W[a], W[b], gates[t++], 3n * id);
+    id++;
   }
   return circuit.outputs.flatMap((o) => Array.from(o.wires, (w) => W[w]));
 }

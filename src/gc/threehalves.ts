@@ -17,6 +17,7 @@
  * @module
  */
 import { GATE } from './circuit.js';
+import { EVALUATOR_DELTA, freeGate, xorSlots } from './free-gates.js';
 import type { KernelJob, KernelScratch } from './halfgates.js';
 
 /** Words of one AND gate's table in memory: G₀, G₁, G₂ (2 words each) and the control bits. Spec: §5.13 */
@@ -82,121 +83,92 @@ export function garbleChunk3(job: KernelJob, delta: Int32Array, s: KernelScratch
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    const pc = c[k] * C * 4;
-    switch (op[k]) {
-      case GATE.XOR: {
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
-        break;
-      }
-      case GATE.INV: {
-        const pa = a[k] * C * 4;
-        for (let j = 0; j < width; j += 4) {
-          L[pc + j] = L[pa + j] ^ d0;
-          L[pc + j + 1] = L[pa + j + 1] ^ d1;
-          L[pc + j + 2] = L[pa + j + 2] ^ d2;
-          L[pc + j + 3] = L[pa + j + 3] ^ d3;
-        }
-        break;
-      }
-      case GATE.COPY: {
-        const pa = a[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j];
-        break;
-      }
-      case GATE.CONST: {
-        const m = -a[k];
-        for (let j = 0; j < width; j += 4) {
-          L[pc + j] = d0 & m;
-          L[pc + j + 1] = d1 & m;
-          L[pc + j + 2] = d2 & m;
-          L[pc + j + 3] = d3 & m;
-        }
-        break;
-      }
-      default: {
-        // AND: the AES inputs σ(x) ⊕ T of x = P, P ⊕ Δ, Q, Q ⊕ Δ, P ⊕ Q, P ⊕ Q ⊕ Δ (24 words per
-        // instance), P and Q the colour-0 labels, T the tweak blocks of 3G, 3G + 1, 3G + 2.
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        let tw = 3 * (firstGateId + first * andCount + g);
-        const stride = 3 * andCount;
-        for (let i = 0; i < n; i++, tw += stride) {
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const ma = -(L[ia] & 1);
-          const mb = -(L[ib] & 1);
-          const p0 = L[ia] ^ (d0 & ma);
-          const p1 = L[ia + 1] ^ (d1 & ma);
-          const p2 = L[ia + 2] ^ (d2 & ma);
-          const p3 = L[ia + 3] ^ (d3 & ma);
-          const q0 = L[ib] ^ (d0 & mb);
-          const q1 = L[ib + 1] ^ (d1 & mb);
-          const q2 = L[ib + 2] ^ (d2 & mb);
-          const q3 = L[ib + 3] ^ (d3 & mb);
-          const x = 24 * i;
-          writeInputPair(X, x, p0, p1, p2, p3, tw, d2, d3, e2, e3);
-          writeInputPair(X, x + 8, q0, q1, q2, q3, tw + 1, d2, d3, e2, e3);
-          writeInputPair(X, x + 16, p0 ^ q0, p1 ^ q1, p2 ^ q2, p3 ^ q3, tw + 2, d2, d3, e2, e3);
-        }
-        aes.encryptWords(X, Y, 6 * n);
-        for (let i = 0; i < n; i++) {
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const alpha = L[ia] & 1;
-          const beta = L[ib] & 1;
-          const ma = -alpha;
-          const mb = -beta;
-          const p0 = L[ia] ^ (d0 & ma);
-          const p1 = L[ia + 1] ^ (d1 & ma);
-          const p2 = L[ia + 2] ^ (d2 & ma);
-          const p3 = L[ia + 3] ^ (d3 & ma);
-          const q0 = L[ib] ^ (d0 & mb);
-          const q1 = L[ib + 1] ^ (d1 & mb);
-          const q2 = L[ib + 2] ^ (d2 & mb);
-          const q3 = L[ib + 3] ^ (d3 & mb);
-          const s0 = p0 ^ q0;
-          const s2 = p2 ^ q2;
-          const s3 = p3 ^ q3;
-          const y = 24 * i;
-          const gi = (first + i) * andCount + g;
-          const r = (dice[gi >> 2] >> (2 * (gi & 3))) & 3;
-          const K = THREE_HALVES_FORMS[(alpha << 3) | (beta << 2) | r];
-          // Half hashes (words 0, 1 of H(x, t) = π(X) ⊕ σ(x)) and their control bits (bit 0 of word 2).
-          const h10a = Y[y] ^ p2;
-          const h10b = Y[y + 1] ^ p3;
-          const h20a = Y[y + 8] ^ q2;
-          const h20b = Y[y + 9] ^ q3;
-          const h30a = Y[y + 16] ^ s2;
-          const h30b = Y[y + 17] ^ s3;
-          const hb10 = Y[y + 2] ^ p0 ^ p2;
-          const hb20 = Y[y + 10] ^ q0 ^ q2;
-          const hb30 = Y[y + 18] ^ s0 ^ s2;
-          const tp = gi * 7;
-          // G_k = H(x) ⊕ H(x ⊕ Δ) ⊕ g_k(P, Q, Δ); the σ(x) terms cancel up to σ(Δ).
-          tables[tp] = Y[y] ^ Y[y + 4] ^ d2 ^ form(K, p0, p2, q0, q2, d0, d2);
-          tables[tp + 1] = Y[y + 1] ^ Y[y + 5] ^ d3 ^ form(K, p1, p3, q1, q3, d1, d3);
-          tables[tp + 2] = Y[y + 8] ^ Y[y + 12] ^ d2 ^ form(K >> 6, p0, p2, q0, q2, d0, d2);
-          tables[tp + 3] = Y[y + 9] ^ Y[y + 13] ^ d3 ^ form(K >> 6, p1, p3, q1, q3, d1, d3);
-          tables[tp + 4] = Y[y + 16] ^ Y[y + 20] ^ d2 ^ form(K >> 12, p0, p2, q0, q2, d0, d2);
-          tables[tp + 5] = Y[y + 17] ^ Y[y + 21] ^ d3 ^ form(K >> 12, p1, p3, q1, q3, d1, d3);
-          tables[tp + 6] =
-            ((hb10 ^ hb30 ^ r) & 1) |
-            (((hb20 ^ hb30 ^ (r >> 1)) & 1) << 1) |
-            (((1 ^ alpha ^ Y[y + 2] ^ Y[y + 6] ^ e2) & 1) << 2) |
-            (((1 ^ beta ^ Y[y + 10] ^ Y[y + 14] ^ e2) & 1) << 3) |
-            (((alpha ^ beta ^ Y[y + 18] ^ Y[y + 22] ^ e2) & 1) << 4);
-          // Output zero-label C = [H(P) ⊕ H(P ⊕ Q) ⊕ c_L ; H(Q) ⊕ H(P ⊕ Q) ⊕ c_R].
-          const o = pc + 4 * i;
-          L[o] = h10a ^ h30a ^ form(K >> 18, p0, p2, q0, q2, d0, d2);
-          L[o + 1] = h10b ^ h30b ^ form(K >> 18, p1, p3, q1, q3, d1, d3);
-          L[o + 2] = h20a ^ h30a ^ form(K >> 24, p0, p2, q0, q2, d0, d2);
-          L[o + 3] = h20b ^ h30b ^ form(K >> 24, p1, p3, q1, q3, d1, d3);
-        }
-        g++;
-      }
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
     }
+    if (freeGate(plan, op[k], k, L, C, width, delta)) continue;
+    const pc = c[k] * C * 4;
+    // AND: the AES inputs σ(x) ⊕ T of x = P, P ⊕ Δ, Q, Q ⊕ Δ, P ⊕ Q, P ⊕ Q ⊕ Δ (24 words per
+    // instance), P and Q the colour-0 labels, T the tweak blocks of 3G, 3G + 1, 3G + 2.
+    const pa = a[k] * C * 4;
+    const pb = b[k] * C * 4;
+    let tw = 3 * (firstGateId + first * andCount + g);
+    const stride = 3 * andCount;
+    for (let i = 0; i < n; i++, tw += stride) {
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const ma = -(L[ia] & 1);
+      const mb = -(L[ib] & 1);
+      const p0 = L[ia] ^ (d0 & ma);
+      const p1 = L[ia + 1] ^ (d1 & ma);
+      const p2 = L[ia + 2] ^ (d2 & ma);
+      const p3 = L[ia + 3] ^ (d3 & ma);
+      const q0 = L[ib] ^ (d0 & mb);
+      const q1 = L[ib + 1] ^ (d1 & mb);
+      const q2 = L[ib + 2] ^ (d2 & mb);
+      const q3 = L[ib + 3] ^ (d3 & mb);
+      const x = 24 * i;
+      writeInputPair(X, x, p0, p1, p2, p3, tw, d2, d3, e2, e3);
+      writeInputPair(X, x + 8, q0, q1, q2, q3, tw + 1, d2, d3, e2, e3);
+      writeInputPair(X, x + 16, p0 ^ q0, p1 ^ q1, p2 ^ q2, p3 ^ q3, tw + 2, d2, d3, e2, e3);
+    }
+    aes.encryptWords(X, Y, 6 * n);
+    for (let i = 0; i < n; i++) {
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const alpha = L[ia] & 1;
+      const beta = L[ib] & 1;
+      const ma = -alpha;
+      const mb = -beta;
+      const p0 = L[ia] ^ (d0 & ma);
+      const p1 = L[ia + 1] ^ (d1 & ma);
+      const p2 = L[ia + 2] ^ (d2 & ma);
+      const p3 = L[ia + 3] ^ (d3 & ma);
+      const q0 = L[ib] ^ (d0 & mb);
+      const q1 = L[ib + 1] ^ (d1 & mb);
+      const q2 = L[ib + 2] ^ (d2 & mb);
+      const q3 = L[ib + 3] ^ (d3 & mb);
+      const s0 = p0 ^ q0;
+      const s2 = p2 ^ q2;
+      const s3 = p3 ^ q3;
+      const y = 24 * i;
+      const gi = (first + i) * andCount + g;
+      const r = (dice[gi >> 2] >> (2 * (gi & 3))) & 3;
+      const K = THREE_HALVES_FORMS[(alpha << 3) | (beta << 2) | r];
+      // Half hashes (words 0, 1 of H(x, t) = π(X) ⊕ σ(x)) and their control bits (bit 0 of word 2).
+      const h10a = Y[y] ^ p2;
+      const h10b = Y[y + 1] ^ p3;
+      const h20a = Y[y + 8] ^ q2;
+      const h20b = Y[y + 9] ^ q3;
+      const h30a = Y[y + 16] ^ s2;
+      const h30b = Y[y + 17] ^ s3;
+      const hb10 = Y[y + 2] ^ p0 ^ p2;
+      const hb20 = Y[y + 10] ^ q0 ^ q2;
+      const hb30 = Y[y + 18] ^ s0 ^ s2;
+      const tp = gi * 7;
+      // G_k = H(x) ⊕ H(x ⊕ Δ) ⊕ g_k(P, Q, Δ); the σ(x) terms cancel up to σ(Δ).
+      tables[tp] = Y[y] ^ Y[y + 4] ^ d2 ^ form(K, p0, p2, q0, q2, d0, d2);
+      tables[tp + 1] = Y[y + 1] ^ Y[y + 5] ^ d3 ^ form(K, p1, p3, q1, q3, d1, d3);
+      tables[tp + 2] = Y[y + 8] ^ Y[y + 12] ^ d2 ^ form(K >> 6, p0, p2, q0, q2, d0, d2);
+      tables[tp + 3] = Y[y + 9] ^ Y[y + 13] ^ d3 ^ form(K >> 6, p1, p3, q1, q3, d1, d3);
+      tables[tp + 4] = Y[y + 16] ^ Y[y + 20] ^ d2 ^ form(K >> 12, p0, p2, q0, q2, d0, d2);
+      tables[tp + 5] = Y[y + 17] ^ Y[y + 21] ^ d3 ^ form(K >> 12, p1, p3, q1, q3, d1, d3);
+      tables[tp + 6] =
+        ((hb10 ^ hb30 ^ r) & 1) |
+        (((hb20 ^ hb30 ^ (r >> 1)) & 1) << 1) |
+        (((1 ^ alpha ^ Y[y + 2] ^ Y[y + 6] ^ e2) & 1) << 2) |
+        (((1 ^ beta ^ Y[y + 10] ^ Y[y + 14] ^ e2) & 1) << 3) |
+        (((alpha ^ beta ^ Y[y + 18] ^ Y[y + 22] ^ e2) & 1) << 4);
+      // Output zero-label C = [H(P) ⊕ H(P ⊕ Q) ⊕ c_L ; H(Q) ⊕ H(P ⊕ Q) ⊕ c_R].
+      const o = pc + 4 * i;
+      L[o] = h10a ^ h30a ^ form(K >> 18, p0, p2, q0, q2, d0, d2);
+      L[o + 1] = h10b ^ h30b ^ form(K >> 18, p1, p3, q1, q3, d1, d3);
+      L[o + 2] = h20a ^ h30a ^ form(K >> 24, p0, p2, q0, q2, d0, d2);
+      L[o + 3] = h20b ^ h30b ^ form(K >> 24, p1, p3, q1, q3, d1, d3);
+    }
+    g++;
   }
 }
 
@@ -243,77 +215,64 @@ export function evaluateChunk3(job: KernelJob, s: KernelScratch, first: number, 
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    const pc = c[k] * C * 4;
-    switch (op[k]) {
-      case GATE.XOR: {
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
-        break;
-      }
-      case GATE.INV:
-      case GATE.COPY: {
-        const pa = a[k] * C * 4;
-        for (let j = 0; j < width; j++) L[pc + j] = L[pa + j];
-        break;
-      }
-      case GATE.CONST:
-        L.fill(0, pc, pc + width);
-        break;
-      default: {
-        const pa = a[k] * C * 4;
-        const pb = b[k] * C * 4;
-        let tw = 3 * (firstGateId + first * andCount + g);
-        const stride = 3 * andCount;
-        for (let i = 0; i < n; i++, tw += stride) {
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const x = 12 * i;
-          writeInput(X, x, L[ia], L[ia + 1], L[ia + 2], L[ia + 3], tw);
-          writeInput(X, x + 4, L[ib], L[ib + 1], L[ib + 2], L[ib + 3], tw + 1);
-          writeInput(X, x + 8, L[ia] ^ L[ib], L[ia + 1] ^ L[ib + 1], L[ia + 2] ^ L[ib + 2], L[ia + 3] ^ L[ib + 3], tw + 2);
-        }
-        aes.encryptWords(X, Y, 3 * n);
-        for (let i = 0; i < n; i++) {
-          const ia = pa + 4 * i;
-          const ib = pb + 4 * i;
-          const a0 = L[ia];
-          const a1 = L[ia + 1];
-          const a2 = L[ia + 2];
-          const a3 = L[ia + 3];
-          const b0 = L[ib];
-          const b1 = L[ib + 1];
-          const b2 = L[ib + 2];
-          const b3 = L[ib + 3];
-          const ca = a0 & 1;
-          const cb = b0 & 1;
-          const cc = ca ^ cb;
-          const y = 12 * i;
-          const s0 = a0 ^ b0;
-          const s2 = a2 ^ b2;
-          const s3 = a3 ^ b3;
-          const tp = ((first + i) * andCount + g) * 7;
-          const z = tables[tp + 6];
-          const hb1 = Y[y + 2] ^ a0 ^ a2;
-          const hb2 = Y[y + 6] ^ b0 ^ b2;
-          const hb3 = Y[y + 10] ^ s0 ^ s2;
-          const q1 = (z ^ ((z >> 2) & -ca) ^ ((z >> 4) & -cc) ^ hb1 ^ hb3) & 1;
-          const q2 = ((z >> 1) ^ ((z >> 3) & -cb) ^ ((z >> 4) & -cc) ^ hb2 ^ hb3) & 1;
-          const R = THREE_HALVES_RP[(ca << 1) | cb] ^ (THREE_HALVES_S1 & -q1) ^ (THREE_HALVES_S2 & -q2);
-          const h3a = Y[y + 8] ^ s2;
-          const h3b = Y[y + 9] ^ s3;
-          const g2a = tables[tp + 4] & -cc;
-          const g2b = tables[tp + 5] & -cc;
-          const o = pc + 4 * i;
-          // C_L = H(A) ⊕ H(A ⊕ B) ⊕ a·G₀ ⊕ (a ⊕ b)·G₂ ⊕ R_top·[A; B], C_R likewise with H(B), b·G₁.
-          L[o] = Y[y] ^ a2 ^ h3a ^ (tables[tp] & -ca) ^ g2a ^ rowOf(R, a0, a2, b0, b2);
-          L[o + 1] = Y[y + 1] ^ a3 ^ h3b ^ (tables[tp + 1] & -ca) ^ g2b ^ rowOf(R, a1, a3, b1, b3);
-          L[o + 2] = Y[y + 4] ^ b2 ^ h3a ^ (tables[tp + 2] & -cb) ^ g2a ^ rowOf(R >> 4, a0, a2, b0, b2);
-          L[o + 3] = Y[y + 5] ^ b3 ^ h3b ^ (tables[tp + 3] & -cb) ^ g2b ^ rowOf(R >> 4, a1, a3, b1, b3);
-        }
-        g++;
-      }
+    // XOR first, inlined: it is most gates of circuits such as AES.
+    if (op[k] === GATE.XOR) {
+      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      continue;
     }
+    if (freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA)) continue;
+    const pc = c[k] * C * 4;
+    const pa = a[k] * C * 4;
+    const pb = b[k] * C * 4;
+    let tw = 3 * (firstGateId + first * andCount + g);
+    const stride = 3 * andCount;
+    for (let i = 0; i < n; i++, tw += stride) {
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const x = 12 * i;
+      writeInput(X, x, L[ia], L[ia + 1], L[ia + 2], L[ia + 3], tw);
+      writeInput(X, x + 4, L[ib], L[ib + 1], L[ib + 2], L[ib + 3], tw + 1);
+      writeInput(X, x + 8, L[ia] ^ L[ib], L[ia + 1] ^ L[ib + 1], L[ia + 2] ^ L[ib + 2], L[ia + 3] ^ L[ib + 3], tw + 2);
+    }
+    aes.encryptWords(X, Y, 3 * n);
+    for (let i = 0; i < n; i++) {
+      const ia = pa + 4 * i;
+      const ib = pb + 4 * i;
+      const a0 = L[ia];
+      const a1 = L[ia + 1];
+      const a2 = L[ia + 2];
+      const a3 = L[ia + 3];
+      const b0 = L[ib];
+      const b1 = L[ib + 1];
+      const b2 = L[ib + 2];
+      const b3 = L[ib + 3];
+      const ca = a0 & 1;
+      const cb = b0 & 1;
+      const cc = ca ^ cb;
+      const y = 12 * i;
+      const s0 = a0 ^ b0;
+      const s2 = a2 ^ b2;
+      const s3 = a3 ^ b3;
+      const tp = ((first + i) * andCount + g) * 7;
+      const z = tables[tp + 6];
+      const hb1 = Y[y + 2] ^ a0 ^ a2;
+      const hb2 = Y[y + 6] ^ b0 ^ b2;
+      const hb3 = Y[y + 10] ^ s0 ^ s2;
+      const q1 = (z ^ ((z >> 2) & -ca) ^ ((z >> 4) & -cc) ^ hb1 ^ hb3) & 1;
+      const q2 = ((z >> 1) ^ ((z >> 3) & -cb) ^ ((z >> 4) & -cc) ^ hb2 ^ hb3) & 1;
+      const R = THREE_HALVES_RP[(ca << 1) | cb] ^ (THREE_HALVES_S1 & -q1) ^ (THREE_HALVES_S2 & -q2);
+      const h3a = Y[y + 8] ^ s2;
+      const h3b = Y[y + 9] ^ s3;
+      const g2a = tables[tp + 4] & -cc;
+      const g2b = tables[tp + 5] & -cc;
+      const o = pc + 4 * i;
+      // C_L = H(A) ⊕ H(A ⊕ B) ⊕ a·G₀ ⊕ (a ⊕ b)·G₂ ⊕ R_top·[A; B], C_R likewise with H(B), b·G₁.
+      L[o] = Y[y] ^ a2 ^ h3a ^ (tables[tp] & -ca) ^ g2a ^ rowOf(R, a0, a2, b0, b2);
+      L[o + 1] = Y[y + 1] ^ a3 ^ h3b ^ (tables[tp + 1] & -ca) ^ g2b ^ rowOf(R, a1, a3, b1, b3);
+      L[o + 2] = Y[y + 4] ^ b2 ^ h3a ^ (tables[tp + 2] & -cb) ^ g2a ^ rowOf(R >> 4, a0, a2, b0, b2);
+      L[o + 3] = Y[y + 5] ^ b3 ^ h3b ^ (tables[tp + 3] & -cb) ^ g2b ^ rowOf(R >> 4, a1, a3, b1, b3);
+    }
+    g++;
   }
 }
 

@@ -22,7 +22,7 @@ import type { LinearNoiseModel } from './noise-bounds.js';
 import { plainProductNoise } from './noise-bounds.js';
 import {
   encodeSlotsNtt,
-  floodAndReturnLevel,
+  planKeysAndFlooding,
   partitionByNoise,
   partNoise,
   type LinearCost,
@@ -341,11 +341,8 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
     rotations: inputSwitches + swapped.size + outSwitches,
     plainProducts: products,
   };
-  const galoisElements = [...elements.keys()].sort((a, b) => a - b);
 
   const { inputSource, outputSlots } = convSlotMaps(g, tiles, { n, R, cn, perCt, blockSize, pitch, inputCiphertexts });
-  const parts = partTerms.map((p) => p.length);
-  const { floodBits, returnLevel } = floodAndReturnLevel(ctx, model, noiseBounds);
   return {
     kind: 'conv',
     shape,
@@ -357,15 +354,7 @@ export function planConv(ctx: BfvContext, shape: ConvShape, model: LinearNoiseMo
     inputSource,
     outputCiphertexts,
     outputSlots,
-    parts,
-    returnedCiphertexts: parts.reduce((a, b) => a + b, 0),
-    galoisElements,
-    rotationSteps: galoisElements.map((e) => elements.get(e)!),
-    routes,
-    noise: model,
-    noiseBounds,
-    floodBits,
-    returnLevel,
+    ...planKeysAndFlooding(ctx, model, partTerms, noiseBounds, elements, routes),
     cost,
     geometry: g,
     rowSize: R,

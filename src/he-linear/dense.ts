@@ -19,7 +19,7 @@ import type { LinearNoiseModel } from './noise-bounds.js';
 import { plainProductNoise } from './noise-bounds.js';
 import {
   encodeSlotsNtt,
-  floodAndReturnLevel,
+  planKeysAndFlooding,
   partitionByNoise,
   partNoise,
   type LinearCost,
@@ -160,7 +160,6 @@ function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand
   });
   for (const s of sumSteps) addStep(s);
   if (splitRows) elements.set(2 * n - 1, 0);
-  const galoisElements = [...elements.keys()].sort((a, b) => a - b);
   const babies = Array.from({ length: B }, (_, b) => b);
   const babySwitches = routes ? routedRotationCount(routes, babies) : B - 1;
   const babyDecompositions = B === 1 ? 0 : routes ? routedDecompositionCount(routes, babies) : 1;
@@ -188,8 +187,6 @@ function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand
     const u = o % No;
     outputSlots[o] = splitRows ? a * n + u : Math.floor(a / replicas) * n + (a % replicas) * Ni + u;
   }
-  const parts = partItems.map((p) => p.length);
-  const { floodBits, returnLevel } = floodAndReturnLevel(ctx, model, noiseBounds);
   return {
     kind: 'dense',
     shape,
@@ -201,15 +198,7 @@ function build(ctx: BfvContext, shape: DenseShape, model: LinearNoiseModel, cand
     inputSource,
     outputCiphertexts,
     outputSlots,
-    parts,
-    returnedCiphertexts: parts.reduce((x, y) => x + y, 0),
-    galoisElements,
-    rotationSteps: galoisElements.map((e) => elements.get(e)!),
-    routes,
-    noise: model,
-    noiseBounds,
-    floodBits,
-    returnLevel,
+    ...planKeysAndFlooding(ctx, model, partItems, noiseBounds, elements, routes),
     cost,
     inFeatures: inF,
     outFeatures: outF,

@@ -160,6 +160,36 @@ export function floodAndReturnLevel(ctx: BfvContext, model: LinearNoiseModel, bo
 }
 
 /**
+ * The fields of {@link LinearPlanBase} from `parts` to `returnLevel`, derived the same way for
+ * every layer kind (Spec: §4.15, §4.16): part counts and their sum, the Galois elements ascending
+ * with the rotation step each stands for (`elements`: element → step), and the flooding width and
+ * return level of the largest part bound ({@link floodAndReturnLevel}).
+ */
+export function planKeysAndFlooding(
+  ctx: BfvContext,
+  model: LinearNoiseModel,
+  partLists: readonly { readonly length: number }[],
+  noiseBounds: readonly number[],
+  elements: ReadonlyMap<number, number>,
+  routes: RotationRoutes | null,
+): Pick<LinearPlanBase, 'parts' | 'returnedCiphertexts' | 'galoisElements' | 'rotationSteps' | 'routes' | 'noise' | 'noiseBounds' | 'floodBits' | 'returnLevel'> {
+  const parts = partLists.map((p) => p.length);
+  const galoisElements = [...elements.keys()].sort((a, b) => a - b);
+  const { floodBits, returnLevel } = floodAndReturnLevel(ctx, model, noiseBounds);
+  return {
+    parts,
+    returnedCiphertexts: parts.reduce((a, b) => a + b, 0),
+    galoisElements,
+    rotationSteps: galoisElements.map((e) => elements.get(e)!),
+    routes,
+    noise: model,
+    noiseBounds,
+    floodBits,
+    returnLevel,
+  };
+}
+
+/**
  * The client's plaintext slot vectors for input x (field elements): slot j of ciphertext c holds
  * x[inputSource[c·n + j]] (0 where the source is −1). Spec: §4.15
  */

@@ -14,9 +14,10 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Channel, ChannelStats } from '../channel/channel.js';
 import { MAX_HELLO_BYTES } from './handshake.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../channel/framing.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder } from '../channel/framing.js';
 import { readU32BE, u32BE } from '../math/bytes.js';
 import { MessageInbox } from '../channel/inbox.js';
+import { checkIdle, checkLiveness, checkMs, lingerThenDrop, startTicker } from '../channel/liveness.js';
 
 /** Limits and timeouts of a {@link TcpChannel}. Spec: §2.6 */
 export interface TcpChannelOptions {
@@ -93,12 +94,6 @@ export interface WireStats {
   bytesReceived: number;
 }
 
-function checkMs(value: number | undefined, fallback: number, what: string): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v < 0 || v > 2 ** 31 - 1) throw new InvalidArgumentError(`${what} must be a number of milliseconds in [0, 2^31 − 1], got ${v}`);
-  return v;
-}
-
 /**
  * One end of a framed TCP connection, implementing {@link Channel}. Build it with
  * {@link connectTcp} or receive it from {@link listenTcp}; wrapping a socket yourself also works
@@ -153,15 +148,10 @@ export class TcpChannel implements Channel {
   #frameStart: { at: number; received: number } | null = null;
 
   constructor(socket: Socket, options: TcpChannelOptions = {}) {
-    const max = options.maxMessageBytes ?? TCP_DEFAULTS.maxMessageBytes;
-    if (!Number.isSafeInteger(max) || max < 0 || max > MAX_FRAME_PAYLOAD) {
-      throw new InvalidArgumentError(`maxMessageBytes must be an integer in [0, 2^31 − 1], got ${max}`);
-    }
+    const live = checkLiveness(options, TCP_DEFAULTS);
+    const max = live.maxMessageBytes;
     this.#maxMessageBytes = max;
-    this.#recvTimeoutMs = checkMs(options.recvTimeoutMs, TCP_DEFAULTS.recvTimeoutMs, 'recvTimeoutMs');
-    this.#idleTimeoutMs = checkMs(options.idleTimeoutMs, TCP_DEFAULTS.idleTimeoutMs, 'idleTimeoutMs');
-    this.#heartbeatMs = checkMs(options.heartbeatIntervalMs, TCP_DEFAULTS.heartbeatIntervalMs, 'heartbeatIntervalMs');
-    this.#lingerMs = checkMs(options.closeLingerMs, TCP_DEFAULTS.closeLingerMs, 'closeLingerMs');
+    ({ recvTimeoutMs: this.#recvTimeoutMs, idleTimeoutMs: this.#idleTimeoutMs, heartbeatMs: this.#heartbeatMs, lingerMs: this.#lingerMs } = live);
     this.#writeStallMs = checkMs(options.writeStallTimeoutMs, TCP_DEFAULTS.writeStallTimeoutMs, 'writeStallTimeoutMs');
     this.#graceMs = checkMs(options.receiveGraceMs, TCP_DEFAULTS.receiveGraceMs, 'receiveGraceMs');
     this.#maxWriteBuffer = options.maxWriteBufferBytes ?? TCP_DEFAULTS.maxWriteBufferBytes;
@@ -194,10 +184,7 @@ export class TcpChannel implements Channel {
       return;
     }
     const periods = [this.#heartbeatMs, this.#idleTimeoutMs / 4, this.#writeStallMs / 4, this.#minRate > 0 ? Math.min(1000, this.#graceMs / 2 || 1000) : 0].filter((t) => t > 0);
-    if (periods.length > 0) {
-      this.#ticker = setInterval(() => this.#tick(), Math.max(1, Math.min(...periods)));
-      this.#ticker.unref?.();
-    }
+    if (periods.length > 0) this.#ticker = startTicker(Math.max(1, Math.min(...periods)), () => this.#tick());
   }
 
   /** Whether the channel has closed (sends fail; queued messages can still be received). */
@@ -443,16 +430,20 @@ export class TcpChannel implements Channel {
     } else if (this.#frameStart && this.#minRate > 0) {
       this.#checkReceiveRate(now);
     }
-    if (this.#idleTimeoutMs > 0 && now - this.#lastReceived >= this.#idleTimeoutMs && !this.#idleCheckQueued) {
-      // After a long synchronous computation timers run before pending socket reads: look again
-      // once the event loop has polled the socket, so buffered data is not mistaken for silence.
-      this.#idleCheckQueued = true;
-      setImmediate(() => {
-        this.#idleCheckQueued = false;
-        if (Date.now() - this.#lastReceived >= this.#idleTimeoutMs) {
-          this.#shutdown(`no data from the peer for ${this.#idleTimeoutMs} ms (peer gone or connection half-open)`, true);
-        }
-      });
+    // The second look waits for setImmediate, i.e. until the event loop has polled the socket.
+    if (!this.#idleCheckQueued) {
+      this.#idleCheckQueued = checkIdle(
+        this.#idleTimeoutMs,
+        now,
+        () => this.#lastReceived,
+        () => this.#closedReason === null,
+        (look) =>
+          setImmediate(() => {
+            this.#idleCheckQueued = false;
+            look();
+          }),
+        (reason) => this.#shutdown(reason, true),
+      );
     }
   }
 
@@ -520,9 +511,7 @@ export class TcpChannel implements Channel {
     const socket = this.#socket;
     socket.end();
     if (socket.destroyed) return;
-    const linger = setTimeout(() => socket.destroy(), this.#lingerMs);
-    linger.unref?.();
-    socket.once('close', () => clearTimeout(linger));
+    lingerThenDrop(this.#lingerMs, () => socket.destroy(), (closed) => socket.once('close', closed));
   }
 
   #rejectFlushes(): void {

@@ -10,8 +10,9 @@
  */
 import { DelphiError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Channel, ChannelStats } from '../channel/channel.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../channel/framing.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodeCloseFrame, encodeDataFrame, encodePingFrame, FrameDecoder } from '../channel/framing.js';
 import { MessageInbox } from '../channel/inbox.js';
+import { checkIdle, checkLiveness, checkMs, lingerThenDrop, startTicker } from '../channel/liveness.js';
 
 /** WebSocket `readyState` values (WHATWG). */
 const OPEN = 1;
@@ -72,12 +73,6 @@ export const WEBSOCKET_DEFAULTS = Object.freeze({
 /** How often `flush` looks at `bufferedAmount` (the WebSocket API has no drain event). */
 const FLUSH_POLL_MS = 5;
 
-function checkMs(value: number | undefined, fallback: number, what: string): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v < 0 || v > 2 ** 31 - 1) throw new InvalidArgumentError(`${what} must be a number of milliseconds in [0, 2^31 − 1], got ${v}`);
-  return v;
-}
-
 /** Bytes of WebSocket message payloads (frames of §2.4, control frames included). */
 export interface WebSocketWireStats {
   bytesSent: number;
@@ -120,16 +115,11 @@ export class WebSocketChannel implements Channel {
 
   /** Wraps an OPEN WebSocket; throws {@link InvalidArgumentError} for bad options or a socket that is not open. */
   constructor(socket: WebSocketLike, options: WebSocketChannelOptions = {}) {
-    const max = options.maxMessageBytes ?? WEBSOCKET_DEFAULTS.maxMessageBytes;
-    if (!Number.isSafeInteger(max) || max < 0 || max > MAX_FRAME_PAYLOAD) {
-      throw new InvalidArgumentError(`maxMessageBytes must be an integer in [0, 2^31 − 1], got ${max}`);
-    }
+    const live = checkLiveness(options, WEBSOCKET_DEFAULTS);
     if (socket.readyState !== OPEN) throw new InvalidArgumentError('WebSocketChannel needs an open WebSocket');
+    const max = live.maxMessageBytes;
     this.#maxMessageBytes = max;
-    this.#recvTimeoutMs = checkMs(options.recvTimeoutMs, WEBSOCKET_DEFAULTS.recvTimeoutMs, 'recvTimeoutMs');
-    this.#idleTimeoutMs = checkMs(options.idleTimeoutMs, WEBSOCKET_DEFAULTS.idleTimeoutMs, 'idleTimeoutMs');
-    this.#heartbeatMs = checkMs(options.heartbeatIntervalMs, WEBSOCKET_DEFAULTS.heartbeatIntervalMs, 'heartbeatIntervalMs');
-    this.#lingerMs = checkMs(options.closeLingerMs, WEBSOCKET_DEFAULTS.closeLingerMs, 'closeLingerMs');
+    ({ recvTimeoutMs: this.#recvTimeoutMs, idleTimeoutMs: this.#idleTimeoutMs, heartbeatMs: this.#heartbeatMs, lingerMs: this.#lingerMs } = live);
     this.#decoder = new FrameDecoder({ maxMessageBytes: max });
     this.remote = options.remote ?? 'websocket peer';
     this.#socket = socket;
@@ -139,10 +129,7 @@ export class WebSocketChannel implements Channel {
     socket.addEventListener('close', this.#onClose as (event: never) => void);
     socket.addEventListener('error', this.#onError as (event: never) => void);
     const tick = Math.min(...[this.#heartbeatMs, this.#idleTimeoutMs].filter((v) => v > 0).map((v) => Math.max(50, v / 4)), 1000);
-    if (this.#heartbeatMs > 0 || this.#idleTimeoutMs > 0) {
-      this.#ticker = setInterval(() => this.#tick(), tick);
-      (this.#ticker as { unref?: () => void }).unref?.();
-    }
+    if (this.#heartbeatMs > 0 || this.#idleTimeoutMs > 0) this.#ticker = startTicker(tick, () => this.#tick());
   }
 
   /** True once the channel is closed. */
@@ -260,14 +247,15 @@ export class WebSocketChannel implements Channel {
     if (this.#heartbeatMs > 0 && now - this.#lastSent >= this.#heartbeatMs && this.#socket.readyState === OPEN) {
       this.#write(encodePingFrame('ping'));
     }
-    if (this.#idleTimeoutMs > 0 && now - this.#lastReceived >= this.#idleTimeoutMs) {
-      // Timers may run before messages that arrived during a long computation: look again after them.
-      setTimeout(() => {
-        if (this.#closedReason === null && Date.now() - this.#lastReceived >= this.#idleTimeoutMs) {
-          this.#shutdown(`no data from the peer for ${this.#idleTimeoutMs} ms (peer gone or connection half-open)`, true);
-        }
-      }, 0);
-    }
+    // Timers may run before messages that arrived during a long computation: look again after them.
+    checkIdle(
+      this.#idleTimeoutMs,
+      now,
+      () => this.#lastReceived,
+      () => this.#closedReason === null,
+      (look) => setTimeout(look, 0),
+      (reason) => this.#shutdown(reason, true),
+    );
   }
 
   /** Marks the channel closed with `reason` (once), rejects pending receives, and takes the socket down. */
@@ -297,9 +285,7 @@ export class WebSocketChannel implements Channel {
     }
     const socket = this.#socket as WebSocketLike & { terminate?: () => void };
     if (typeof socket.terminate === 'function' && this.#lingerMs > 0) {
-      const timer = setTimeout(() => socket.terminate!(), this.#lingerMs);
-      (timer as { unref?: () => void }).unref?.();
-      socket.addEventListener('close', () => clearTimeout(timer));
+      lingerThenDrop(this.#lingerMs, () => socket.terminate!(), (closed) => socket.addEventListener('close', closed));
     }
   }
 }
