@@ -34,6 +34,7 @@ export const FILES = {
   'src/math/modular.ts': ['test/math/modular.*.test.ts'],
   'src/math/share-field.ts': ['test/math/share-field.*.test.ts', 'test/property/*.test.ts'],
   'src/gc/halfgates.ts': ['test/gc/halfgates.*.test.ts'],
+  'src/gc/free-gates.ts': ['test/gc/free-gates.*.test.ts', 'test/gc/halfgates.*.test.ts', 'test/gc/threehalves.reference.test.ts'],
   'src/gc/garble.ts': ['test/gc/garble.*.test.ts', 'test/gc/halfgates.mutation.test.ts', 'test/gc/serialize.*.test.ts'],
   // (noise.flooding, at n = 8192, is too slow per mutant; noise.mutation checks the same definitions at n = 32)
   'src/bfv/noise.ts': ['test/bfv/noise.mutation.test.ts'],
