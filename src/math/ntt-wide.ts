@@ -3,9 +3,9 @@
  * `Float64Array` coefficient vectors. Same conventions and table layout as `NttTables`
  * (ψ minimal primitive 2n-th root, bit-reversed twiddles, natural → bit-reversed forward,
  * bit-reversed → natural inverse with n^{−1}); slower, since each twiddle product needs the
- * exact 26-bit-limb remainder of `mulModWideSplit` (the one wide kernel, src/math/wide.ts), with
- * each twiddle's limbs and float quotient split once per layer. Values stay fully reduced in
- * [0, q); all corrections are branchless.
+ * exact 26-bit-limb remainder of `mulModWideSplit` (src/math/wide.ts; a private copy here, see
+ * `mulTwiddle`), with each twiddle's limbs and float quotient split once per layer. Values stay
+ * fully reduced in [0, q); all corrections are branchless.
  *
  * Spec: §3.4
  * @module
@@ -15,10 +15,12 @@ import { bitReverse, log2Exact } from './bits.js';
 import { invMod } from './modular.js';
 import { MAX_NTT_SIZE } from './ntt.js';
 import { isPrime, minimalPrimitiveRoot } from './primes.js';
-import { assertModulusWide, mulModWide, mulModWideFast, mulModWideSplit } from './wide.js';
+import { assertModulusWide, mulModWide, mulModWideFast, type mulModWideSplit } from './wide.js';
 
 const TWO_26 = 2 ** 26;
 const INV_TWO_26 = 2 ** -26;
+const TWO_52 = 2 ** 52;
+const INV_TWO_52 = 2 ** -52;
 
 /** Twiddle tables for the wide-modulus NTT (q < 2^50). Spec: §3.4 */
 export class WideNttTables {
@@ -84,9 +86,28 @@ function checkLength(a: Float64Array, t: WideNttTables, what: string): void {
   if (a.length !== t.n) throw new SizeMismatchError(`${what}: expected ${t.n} coefficients, got ${a.length}`);
 }
 
-/** y·w mod q with w's float quotient wq = w/q and the limbs of w and q pre-split ({@link mulModWideSplit}). */
+/**
+ * y·w mod q with w's float quotient wq = w/q and the limbs of w and q pre-split: the arithmetic of
+ * {@link mulModWideSplit}, step for step (test/math/ntt.schoolbook checks the wide NTT against schoolbook multiplication).
+ *
+ * Deliberately a private copy rather than a call: V8 keeps one type-feedback vector per function,
+ * and the shared kernel's (fed by every scalar caller, e.g. table construction starting from 1)
+ * made this loop 1.3–1.6× slower (`npm run bench`, NTT 44-bit, same run) than with its own copy.
+ */
 function mulTwiddle(y: number, wq: number, w1: number, w0: number, q: number, q1: number, q0: number): number {
-  return mulModWideSplit(y, Math.floor(y * wq), w1, w0, q, q1, q0);
+  const quot = Math.floor(y * wq);
+  const y1 = Math.floor(y * INV_TWO_26);
+  const y0 = y - y1 * TWO_26;
+  let c = y1 * w0 + y0 * w1;
+  c -= Math.floor(c * INV_TWO_26) * TWO_26;
+  const u1 = Math.floor(quot * INV_TWO_26);
+  const u0 = quot - u1 * TWO_26;
+  let e = u1 * q0 + u0 * q1;
+  e -= Math.floor(e * INV_TWO_26) * TWO_26;
+  let r = y0 * w0 - u0 * q0 + (c - e) * TWO_26;
+  r -= Math.round(r * INV_TWO_52) * TWO_52;
+  r += q * +(r < 0);
+  return r - q * +(r >= q);
 }
 
 /** In-place forward NTT for q < 2^50: natural order in [0, q) → bit-reversed. Spec: §3.4 */
