@@ -23,8 +23,8 @@ import type { LabelPlan } from './plan.js';
 export const EVALUATOR_DELTA: Int32Array = new Int32Array(4);
 
 /**
- * The XOR gate, the most common one: C = A ⊕ B over `width` words of the slots at word offsets pa,
- * pb, pc. Small enough for the compiler to inline into the kernels' gate loops.
+ * The XOR gate: C = A ⊕ B over `width` words of the slots at word offsets pa, pb, pc. (The kernels'
+ * gate loops write this one line out themselves, for speed: see halfgates.ts.)
  */
 export function xorSlots(L: Int32Array, pa: number, pb: number, pc: number, width: number): void {
   for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
@@ -32,7 +32,7 @@ export function xorSlots(L: Int32Array, pa: number, pb: number, pc: number, widt
 
 /**
  * Computes the labels of gate k's output slot for `width` words (4 per instance) when the gate is
- * free, and returns false (writing nothing) for an AND gate. The garbler passes its Δ and gets
+ * free, and returns false (writing nothing) for an AND gate (the kernels do not call it for AND gates). The garbler passes its Δ and gets
  * zero-labels; the evaluator passes {@link EVALUATOR_DELTA} and gets active labels. `C` is the
  * chunk size of the label buffer `L`.
  */

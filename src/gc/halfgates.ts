@@ -13,7 +13,7 @@
  */
 import type { FixedKeyAes } from '../hash/fixed-key-aes.js';
 import { GATE } from './circuit.js';
-import { EVALUATOR_DELTA, freeGate, xorSlots } from './free-gates.js';
+import { EVALUATOR_DELTA, freeGate } from './free-gates.js';
 import type { LabelPlan } from './plan.js';
 
 /** What both kernels need to know about the job. */
@@ -69,12 +69,20 @@ export function garbleChunk(job: KernelJob, delta: Int32Array, s: KernelScratch,
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    // XOR first, inlined: it is most gates of circuits such as AES.
+    // XOR first, written out here (a call to the shared xorSlots, whose type feedback all four kernels
+    // share, cost 1.2× on one AES instance): it is most gates of circuits such as AES. Other free gates
+    // go to freeGate; AND gates never make that call.
     if (op[k] === GATE.XOR) {
-      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      const pa = a[k] * C * 4;
+      const pb = b[k] * C * 4;
+      const pc = c[k] * C * 4;
+      for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
       continue;
     }
-    if (freeGate(plan, op[k], k, L, C, width, delta)) continue;
+    if (op[k] !== GATE.AND) {
+      freeGate(plan, op[k], k, L, C, width, delta);
+      continue;
+    }
     const pc = c[k] * C * 4;
     // AND: the inputs of H(A⁰, j), H(A⁰ ⊕ Δ, j), H(B⁰, j′), H(B⁰ ⊕ Δ, j′) for every instance
     // (16 words per instance), one backend call, then the half gates.
@@ -188,12 +196,20 @@ export function evaluateChunk(job: KernelJob, s: KernelScratch, first: number, n
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    // XOR first, inlined: it is most gates of circuits such as AES.
+    // XOR first, written out here (a call to the shared xorSlots, whose type feedback all four kernels
+    // share, cost 1.2× on one AES instance): it is most gates of circuits such as AES. Other free gates
+    // go to freeGate; AND gates never make that call.
     if (op[k] === GATE.XOR) {
-      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      const pa = a[k] * C * 4;
+      const pb = b[k] * C * 4;
+      const pc = c[k] * C * 4;
+      for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
       continue;
     }
-    if (freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA)) continue;
+    if (op[k] !== GATE.AND) {
+      freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA);
+      continue;
+    }
     const pc = c[k] * C * 4;
     // AND: the inputs of H(A, j) and H(B, j′) for every instance (8 words per instance).
     const pa = a[k] * C * 4;

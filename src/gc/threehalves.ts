@@ -17,7 +17,7 @@
  * @module
  */
 import { GATE } from './circuit.js';
-import { EVALUATOR_DELTA, freeGate, xorSlots } from './free-gates.js';
+import { EVALUATOR_DELTA, freeGate } from './free-gates.js';
 import type { KernelJob, KernelScratch } from './halfgates.js';
 
 /** Words of one AND gate's table in memory: G₀, G₁, G₂ (2 words each) and the control bits. Spec: §5.13 */
@@ -83,12 +83,20 @@ export function garbleChunk3(job: KernelJob, delta: Int32Array, s: KernelScratch
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    // XOR first, inlined: it is most gates of circuits such as AES.
+    // XOR first, written out here (a call to the shared xorSlots, whose type feedback all four kernels
+    // share, cost 1.2× on one AES instance): it is most gates of circuits such as AES. Other free gates
+    // go to freeGate; AND gates never make that call.
     if (op[k] === GATE.XOR) {
-      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      const pa = a[k] * C * 4;
+      const pb = b[k] * C * 4;
+      const pc = c[k] * C * 4;
+      for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
       continue;
     }
-    if (freeGate(plan, op[k], k, L, C, width, delta)) continue;
+    if (op[k] !== GATE.AND) {
+      freeGate(plan, op[k], k, L, C, width, delta);
+      continue;
+    }
     const pc = c[k] * C * 4;
     // AND: the AES inputs σ(x) ⊕ T of x = P, P ⊕ Δ, Q, Q ⊕ Δ, P ⊕ Q, P ⊕ Q ⊕ Δ (24 words per
     // instance), P and Q the colour-0 labels, T the tweak blocks of 3G, 3G + 1, 3G + 2.
@@ -215,12 +223,20 @@ export function evaluateChunk3(job: KernelJob, s: KernelScratch, first: number, 
   const width = 4 * n;
   let g = 0;
   for (let k = 0; k < op.length; k++) {
-    // XOR first, inlined: it is most gates of circuits such as AES.
+    // XOR first, written out here (a call to the shared xorSlots, whose type feedback all four kernels
+    // share, cost 1.2× on one AES instance): it is most gates of circuits such as AES. Other free gates
+    // go to freeGate; AND gates never make that call.
     if (op[k] === GATE.XOR) {
-      xorSlots(L, a[k] * C * 4, b[k] * C * 4, c[k] * C * 4, width);
+      const pa = a[k] * C * 4;
+      const pb = b[k] * C * 4;
+      const pc = c[k] * C * 4;
+      for (let j = 0; j < width; j++) L[pc + j] = L[pa + j] ^ L[pb + j];
       continue;
     }
-    if (freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA)) continue;
+    if (op[k] !== GATE.AND) {
+      freeGate(plan, op[k], k, L, C, width, EVALUATOR_DELTA);
+      continue;
+    }
     const pc = c[k] * C * 4;
     const pa = a[k] * C * 4;
     const pb = b[k] * C * 4;
