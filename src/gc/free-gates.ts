@@ -32,9 +32,9 @@ export function xorSlots(L: Int32Array, pa: number, pb: number, pc: number, widt
 
 /**
  * Computes the labels of gate k's output slot for `width` words (4 per instance) when the gate is
- * free, and returns false (writing nothing) for an AND gate (the kernels do not call it for AND gates). The garbler passes its Δ and gets
- * zero-labels; the evaluator passes {@link EVALUATOR_DELTA} and gets active labels. `C` is the
- * chunk size of the label buffer `L`.
+ * free, and returns false (writing nothing) for an AND gate (the kernels do not call it for AND
+ * gates). The garbler passes its Δ and gets zero-labels; the evaluator passes
+ * {@link EVALUATOR_DELTA} and gets active labels. `C` is the chunk size of the label buffer `L`.
  */
 export function freeGate(plan: LabelPlan, op: number, k: number, L: Int32Array, C: number, width: number, delta: Int32Array): boolean {
   const pc = plan.c[k] * C * 4;
