@@ -1,23 +1,25 @@
 /**
  * A {@link SlotStore} in a directory (§9.14.2), for `delphi serve --state-dir` and the client's
  * `delphi preprocess --state`: one sub-directory per session holding `session.rec` and one file per
- * slot (`slot-N.slot`, renamed to `slot-N.used` when consumed). Every write goes to a temporary
- * file with mode 0600 (slots are secret), is fsynced and renamed into place; consuming a slot is a
- * rename (atomic: of two concurrent takers exactly one succeeds) followed by an fsync of the
- * directory, before the slot's bytes are returned — so a used slot stays used across crashes.
+ * slot (`slot-N.slot`: its records, each u64 LE length ‖ record, §9.14.3; renamed to `slot-N.used`
+ * when consumed). Every write goes to a temporary file with mode 0600 (slots are secret), is
+ * fsynced and renamed into place; consuming a slot is a rename (atomic: of two concurrent takers
+ * exactly one succeeds) followed by an fsync of the directory, before the slot's records are
+ * returned — so a used slot stays used across crashes — and the used file is at once replaced by
+ * an empty marker, its records being read from the open file.
  * @module
  */
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, existsSync, ftruncateSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, MalformedInputError } from '../errors.js';
-import type { SlotStore, TakenSlot } from '../protocol/slot-store.js';
+import { MAX_SLOT_RECORD_BYTES, slotRecords, type SlotRecords, type SlotStore, type TakenSlot } from '../protocol/slot-store.js';
 
 const SESSION_FILE = 'session.rec';
 const SESSION_DIR = /^[0-9a-f]{32}$/;
 const SLOT_FILE = /^slot-(\d{1,15})\.slot$/;
-/** Largest record read back (a client slot of a large network holds its garbled tables). */
-const MAX_RECORD_BYTES = 2 ** 31 - 1;
+/** Largest session record read back. */
+const MAX_RECORD_BYTES = MAX_SLOT_RECORD_BYTES;
 
 function fsyncDir(dir: string): void {
   let fd: number | undefined;
@@ -33,15 +35,38 @@ function fsyncDir(dir: string): void {
 
 /** Writes `bytes` to `path` atomically: temporary file (0600), fsync, rename, fsync of the directory. */
 export function writeFileAtomic(dir: string, name: string, bytes: Uint8Array): void {
+  writeRecordsAtomic(dir, name, [bytes], false);
+}
+
+/**
+ * Writes records to `name` in `dir` atomically (temporary file 0600, fsync, rename, fsync of the
+ * directory), drawing them one at a time; with `framed`, each is preceded by its length (u64 LE).
+ */
+function writeRecordsAtomic(dir: string, name: string, records: Iterable<Uint8Array>, framed: boolean): void {
   const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}-${name}`);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    let at = 0;
+    const write = (bytes: Uint8Array) => {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, at + off);
+      at += bytes.length;
+    };
+    for (const bytes of records) {
+      if (framed) {
+        const prefix = new Uint8Array(8);
+        new DataView(prefix.buffer).setBigUint64(0, BigInt(bytes.length), true);
+        write(prefix);
+      }
+      write(bytes);
+    }
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  closeSync(fd);
   renameSync(tmp, join(dir, name));
   fsyncDir(dir);
 }
@@ -50,6 +75,63 @@ function readRecord(path: string): Uint8Array {
   const size = statSync(path).size;
   if (size > MAX_RECORD_BYTES) throw new MalformedInputError(`${path}: ${size} bytes, larger than any record`);
   return new Uint8Array(readFileSync(path));
+}
+
+function readFully(fd: number, length: number, position: number, path: string): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, out, done, length - done, position + done);
+    if (n === 0) throw new MalformedInputError(`${path}: ends inside a record`);
+    done += n;
+  }
+  return out;
+}
+
+/**
+ * The records of an open slot file: each u64 length (at most {@link MAX_SLOT_RECORD_BYTES}, checked
+ * before anything is allocated for it) ‖ record; read lazily through `fd`, which is closed after the
+ * last record or by `close()`. A file that starts with "DSLT" is a version-1 slot: one record.
+ */
+function fileSlotRecords(fd: number, path: string): SlotRecords {
+  let offsets: { at: number; length: number }[];
+  try {
+    const size = fstatSync(fd).size;
+    offsets = [];
+    const head = readFully(fd, Math.min(8, size), 0, path);
+    if (size >= 4 && new TextDecoder().decode(head.subarray(0, 4)) === 'DSLT') {
+      if (size > MAX_SLOT_RECORD_BYTES) throw new MalformedInputError(`${path}: ${size} bytes, larger than any record`);
+      offsets.push({ at: 0, length: size });
+    } else {
+      for (let at = 0; at < size; ) {
+        if (size - at < 8) throw new MalformedInputError(`${path}: ends inside a record's length`);
+        const length = Number(new DataView(readFully(fd, 8, at, path).buffer).getBigUint64(0, true));
+        if (length > MAX_SLOT_RECORD_BYTES) throw new MalformedInputError(`${path}: a record of ${length} bytes, larger than any record`);
+        if (length > size - at - 8) throw new MalformedInputError(`${path}: ends inside a record (${length} bytes announced, ${size - at - 8} left)`);
+        offsets.push({ at: at + 8, length });
+        at += 8 + length;
+      }
+    }
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    count: offsets.length,
+    async read(i) {
+      const o = offsets[i];
+      if (o === undefined || !open) throw new InvalidArgumentError(`${path}: record ${i} does not exist or the slot was closed`);
+      const bytes = readFully(fd, o.length, o.at, path);
+      if (i === offsets.length - 1) close();
+      return bytes;
+    },
+    close,
+  };
 }
 
 /** A {@link SlotStore} in directory `root` (created with mode 0700). Spec: §9.14.2 */
@@ -88,18 +170,25 @@ export class FileSlotStore implements SlotStore {
     fsyncDir(this.root);
   }
 
-  async putSlot(sessionId: string, slot: number, bytes: Uint8Array): Promise<void> {
+  async putSlot(sessionId: string, slot: number, records: Uint8Array | Iterable<Uint8Array>): Promise<void> {
     const dir = this.#dir(sessionId);
     if (existsSync(join(dir, `slot-${slot}.slot`)) || existsSync(join(dir, `slot-${slot}.used`))) {
       throw new InvalidArgumentError(`${this.describe(sessionId, slot)} exists already`);
     }
-    writeFileAtomic(dir, `slot-${slot}.slot`, bytes);
+    writeRecordsAtomic(dir, `slot-${slot}.slot`, slotRecords(records, this.describe(sessionId, slot)), true);
   }
 
+  /**
+   * Renames the slot to its "used" name (atomic: of two concurrent takers exactly one succeeds),
+   * fsyncs the directory, opens it, and puts an empty "used" marker in its place: from then on its
+   * bytes live only in the open file, which the system frees when the records are closed (or the
+   * process ends), so a consumed slot's secrets never stay on disk.
+   */
   async takeSlot(sessionId: string, slot: number): Promise<TakenSlot> {
     const dir = this.#dir(sessionId);
     const fresh = join(dir, `slot-${slot}.slot`);
-    const used = join(dir, `slot-${slot}.used`);
+    const usedName = `slot-${slot}.used`;
+    const used = join(dir, usedName);
     try {
       renameSync(fresh, used);
     } catch (e) {
@@ -107,16 +196,15 @@ export class FileSlotStore implements SlotStore {
       return existsSync(used) ? { status: 'used' } : { status: 'unknown' };
     }
     fsyncDir(dir);
-    const bytes = readRecord(used);
-    // Wipe the secrets: a used slot is kept only as an empty marker.
-    const fd = openSync(used, constants.O_WRONLY);
+    const fd = openSync(used, constants.O_RDONLY);
     try {
-      ftruncateSync(fd, 0);
-      fsyncSync(fd);
-    } finally {
+      writeFileAtomic(dir, usedName, new Uint8Array(0));
+    } catch (e) {
       closeSync(fd);
+      throw e;
     }
-    return { status: 'ok', bytes };
+    // Errors name the slot as describe() does (its file name before it was taken).
+    return { status: 'ok', records: fileSlotRecords(fd, fresh) };
   }
 
   async slots(sessionId: string): Promise<number[]> {

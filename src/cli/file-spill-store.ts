@@ -51,8 +51,10 @@ export class FileSpillStore implements SpillStore {
   get(handle: SpillHandle): Uint32Array {
     const e = this.#extents.get(handle);
     if (e === undefined) throw new InvalidArgumentError(`spill: no data under handle ${handle}`);
-    const out = new Uint32Array(e.length / 4);
-    const bytes = new Uint8Array(out.buffer);
+    // Not zero-filled (every byte is read over), and a buffer of its own, so that the caller may
+    // move it to a worker thread.
+    const bytes = new Uint8Array(Buffer.allocUnsafeSlow(e.length).buffer, 0, e.length);
+    const out = new Uint32Array(bytes.buffer, 0, e.length / 4);
     let done = 0;
     while (done < e.length) {
       const n = readSync(this.#fd, bytes, done, e.length - done, e.offset + done);

@@ -53,9 +53,9 @@ export function cliPool(threads: number): TaskPool | undefined {
   let pool: TaskPool | undefined;
   return {
     threads,
-    run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+    run<K extends TaskName>(task: K, input: TaskInput<K>, transfer?: readonly ArrayBuffer[]): Promise<TaskOutput<K>> {
       pool ??= createNodePool({ threads, workerUrl });
-      return pool.run(task, input);
+      return pool.run(task, input, transfer);
     },
     close: async () => {
       await pool?.close();

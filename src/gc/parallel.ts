@@ -33,7 +33,7 @@ import {
   type GarblingScheme,
 } from './garble.js';
 import { reluCircuit, reluParams, SHARE_BITS, type ReluParams } from './relu-circuit.js';
-import type { ReluGarbling } from './relu.js';
+import { evaluateRelus, reluGarblerLabels, type ReluGarbling } from './relu.js';
 
 /** Label of the per-batch fork of the garbler's Rng. Spec: §5.7 */
 export const GARBLE_BATCH_LABEL = 'delphi-ts/gc/garble-batch';
@@ -93,6 +93,26 @@ export interface EvaluateBatchInput {
   readonly evaluatorLabels: Uint32Array;
 }
 
+/**
+ * Input of the `gc.evaluateReluBatch` task: garbled ReLUs (§5.8) with the server's labels of s̃ and
+ * m̃ apart (41 per instance each, as they are sent and stored) and the client's.
+ */
+export interface EvaluateReluBatchInput {
+  readonly params: ReluParams;
+  readonly garbled: GarbledCircuit;
+  readonly shareLabels: Uint32Array;
+  readonly maskLabels: Uint32Array;
+  readonly clientLabels: Uint32Array;
+}
+
+/**
+ * The `gc.evaluateReluBatch` task: {@link evaluateRelus} of one batch, decoded in the task's
+ * thread, so only the values (8 bytes per ReLU) come back. Spec: §5.7, §5.8
+ */
+export function evaluateReluBatchTask(input: EvaluateReluBatchInput): Float64Array {
+  return evaluateRelus(input.params, input.garbled, reluGarblerLabels(input.shareLabels, input.maskLabels), input.clientLabels);
+}
+
 /** The `gc.garbleBatch` task: {@link garble} of one batch from its seed. Spec: §5.7 */
 export function garbleBatchTask(input: GarbleBatchInput): GarbleBatchOutput {
   const circuit = resolveCircuit(input.circuit);
@@ -117,11 +137,13 @@ export interface GcTasks {
   'gc.garbleBatch': { input: GarbleBatchInput; output: GarbleBatchOutput };
   /** Evaluates one batch of instances; returns the active output labels. */
   'gc.evaluateBatch': { input: EvaluateBatchInput; output: Uint32Array };
+  /** Evaluates and decodes one batch of garbled ReLUs (§5.8); returns act(y) + m per instance. */
+  'gc.evaluateReluBatch': { input: EvaluateReluBatchInput; output: Float64Array };
 }
 
 /** A pool of one thread, the caller's, for this module's tasks. Spec: §5.7 */
 export function inlineGcPool(): TaskPool<GcTasks> {
-  return inlineTaskPool<GcTasks>({ 'gc.garbleBatch': garbleBatchTask, 'gc.evaluateBatch': evaluateBatchTask });
+  return inlineTaskPool<GcTasks>({ 'gc.garbleBatch': garbleBatchTask, 'gc.evaluateBatch': evaluateBatchTask, 'gc.evaluateReluBatch': evaluateReluBatchTask });
 }
 
 /** Options of {@link garbleBatched}. Spec: §5.7 */

@@ -143,6 +143,24 @@ export function reluClientLabels(g: ReluGarbling, clientShares: Float64Array): U
 }
 
 /**
+ * The server's active labels in the circuit's input order (per ReLU the 41 labels of s̃, then the 41
+ * of m̃, §5.8) from the two apart, each 41 labels per ReLU. Spec: §5.8
+ */
+export function reluGarblerLabels(shareLabels: Uint32Array, maskLabels: Uint32Array): Uint32Array {
+  const L = SHARE_BITS * LABEL_WORDS;
+  const count = shareLabels.length / L;
+  if (!Number.isInteger(count) || maskLabels.length !== shareLabels.length) {
+    throw new SizeMismatchError(`reluGarblerLabels: share and mask labels must hold 41 labels per ReLU each, got ${shareLabels.length} and ${maskLabels.length} words`);
+  }
+  const out = new Uint32Array(2 * L * count);
+  for (let i = 0; i < count; i++) {
+    out.set(shareLabels.subarray(L * i, L * (i + 1)), 2 * L * i);
+    out.set(maskLabels.subarray(L * i, L * (i + 1)), 2 * L * i + L);
+  }
+  return out;
+}
+
+/**
  * The client's evaluation: (act(x_i) + mask_i) mod p for every ReLU of the batch, from the garbled
  * batch, the server's labels and the client's labels. Spec: §5.8
  */

@@ -29,8 +29,13 @@ export type TaskHandlers<M extends TaskTable<M>> = { readonly [K in keyof M]: (i
 export interface TaskPool<M extends TaskTable<M>> {
   /** Threads the pool runs tasks on (1 for an inline pool). */
   readonly threads: number;
-  /** Runs one task; resolves with its output (a structured clone when it ran on another thread). */
-  run<K extends keyof M & string>(task: K, input: M[K]['input']): Promise<M[K]['output']>;
+  /**
+   * Runs one task; resolves with its output (a structured clone when it ran on another thread).
+   * `transfer` lists buffers of `input` that the caller hands over: a pool on other threads MAY move
+   * them instead of copying (they are then detached here), so the caller must not use them again;
+   * an in-thread pool ignores it.
+   */
+  run<K extends keyof M & string>(task: K, input: M[K]['input'], transfer?: readonly ArrayBuffer[]): Promise<M[K]['output']>;
   /** Stops the pool's threads (pending tasks finish first). */
   close(): Promise<void>;
 }

@@ -111,6 +111,8 @@ export interface ActivationServerLayer {
   online(channel: Channel, serverShare: Float64Array, onProgress?: (fraction: number) => void): Promise<void>;
   /** The layer's state for a stored slot (§9.14.3); {@link ActivationBackend.decodeServerLayer} reads it. */
   encode(): Uint8Array;
+  /** Optional: frees what the layer parked in a spill store (called once it was stored in a slot, never to run here). */
+  dispose?(): void;
 }
 
 /** Client state of one preprocessed activation layer (data only, like {@link ActivationServerLayer}). Spec: §9.9.1 */
@@ -119,6 +121,29 @@ export interface ActivationClientLayer {
   online(channel: Channel, onProgress?: (fraction: number) => void): Promise<Float64Array>;
   /** The layer's state for a stored slot (§9.14.3). */
   encode(): Uint8Array;
+  /**
+   * Optional: the same state in parts of bounded size, each made when asked for (a stored slot
+   * writes one record per part, §9.14.3, so that no record holds a whole large layer);
+   * {@link ActivationBackend.decodeClientLayerParts} reads them. Without it a slot holds
+   * `encode()` as one part.
+   */
+  encodeParts?(): StateParts;
+  /** Optional: frees what the layer parked in a spill store (called once it was stored in a slot, never to run here). */
+  dispose?(): void;
+}
+
+/** A layer's state in `count` parts, made one at a time by `part(i)`. Spec: §9.14.3 */
+export interface StateParts {
+  readonly count: number;
+  part(i: number): Uint8Array;
+}
+
+/** Where a client layer restored from a stored slot parks its material and runs its heavy loops. Spec: §9.14.3 */
+export interface RestoreContext {
+  /** Default: memory. */
+  readonly spill?: SpillStore;
+  /** Default: this thread. */
+  readonly pool?: TaskPool;
 }
 
 /** Server half of an activation session. Spec: §9.9.1 */
@@ -142,6 +167,12 @@ export interface ActivationBackend {
   decodeServerLayer(info: ActivationLayerInfo, bytes: Uint8Array, masks: Float64Array): ActivationServerLayer;
   /** Restores a client layer from {@link ActivationClientLayer.encode}. */
   decodeClientLayer(info: ActivationLayerInfo, bytes: Uint8Array): ActivationClientLayer;
+  /**
+   * Optional: restores a client layer from the `count` parts of {@link ActivationClientLayer.encodeParts},
+   * reading them one at a time through `part` (so that memory holds one part, the rest going to
+   * `restore.spill`). Required of a backend whose layers have `encodeParts`.
+   */
+  decodeClientLayerParts?(info: ActivationLayerInfo, count: number, part: (i: number) => Promise<Uint8Array>, restore?: RestoreContext): Promise<ActivationClientLayer>;
 }
 
 /** Where Beaver square pairs come from: a session is a {@link TripleSource} of role 0 (server) or 1. Spec: §9.9.1 */

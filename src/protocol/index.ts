@@ -41,8 +41,8 @@ export {
   type ActivationBackend, type ActivationClientLayer, type ActivationClientSession, type ActivationLayerInfo,
   type ActivationServerLayer, type ActivationServerSession, backendIds, type BackendSetup,
   type ComponentMessageBounds, type LinearBackend, type LinearClientSession, type LinearServerSession,
-  type MessageBoundsFunction, type ProtocolBackend, type ServerBackendSetup, type TripleBackend,
-  type WeightedModelLayer,
+  type MessageBoundsFunction, type ProtocolBackend, type RestoreContext, type ServerBackendSetup, type StateParts,
+  type TripleBackend, type WeightedModelLayer,
 } from './backend.js';
 export { BACKEND_PARAM, FINGERPRINT_PARAM, serviceHelloOptions, type ServiceHelloOptions } from './hello.js';
 export { insecureDealer } from './backends/insecure-dealer.js';
@@ -70,7 +70,7 @@ export {
 export { type InferenceResult, requestInference } from './client.js';
 export { serveInference, type ServeResult } from './serve-inference.js';
 export { type LocalInferenceOptions, type LocalInferenceResult, runLocalInference } from './local.js';
-export { MemorySlotStore, type SlotStore, type TakenSlot } from './slot-store.js';
+export { MAX_SLOT_RECORD_BYTES, MemorySlotStore, type SlotRecords, type SlotStore, type TakenSlot } from './slot-store.js';
 export { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from './slot.js';
 export {
   DEFAULT_REQUEST_DEADLINES, DEFAULT_SERVICE_LIMITS, serveConnection, type ServiceConnectionReport,

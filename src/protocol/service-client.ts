@@ -13,7 +13,7 @@ import type { Channel } from '../channel/channel.js';
 import { systemRng } from '../random/rng.js';
 import type { PhaseCost, ProtocolProgressCallback } from './accounting.js';
 import { architectureFingerprint, decodeArchitecture, encodeArchitecture, type Architecture } from './architecture.js';
-import { checkBackendSecurity, type ProtocolBackend } from './backend.js';
+import { checkBackendSecurity, type ProtocolBackend, type RestoreContext } from './backend.js';
 import { clientHandshake } from './client.js';
 import { clientOnline, type ClientInput, type ClientOutput } from './online.js';
 import { clientPreprocess, type ClientPreprocessed } from './preprocess.js';
@@ -22,6 +22,8 @@ import { decodeServiceMessage, encodeServiceMessage } from './service-messages.j
 import type { ClientOptions, ClientSession } from './session.js';
 import { decodeClientSlot, decodeSessionRecord, encodeClientSlot, encodeSessionRecord, type SessionRecord, type SlotBinding } from './slot.js';
 import type { SlotStore } from './slot-store.js';
+import type { SpillStore } from './spill.js';
+import type { TaskPool } from '../workers/tasks.js';
 
 /** Thrown by {@link ServiceClient.infer} when no preprocessed slot is left. Spec: §9.14.2 */
 export class NoSlotLeftError extends ProtocolError {}
@@ -42,11 +44,19 @@ export interface ServiceResumeOptions {
   readonly sessionId: string;
   readonly allowInsecure?: boolean;
   readonly onProgress?: ProtocolProgressCallback;
+  /** Where a restored slot parks its large material (garbled tables) until the online phase; default memory. */
+  readonly spill?: SpillStore;
+  /** Threads for the online phase's heavy loops; default this thread. */
+  readonly pool?: TaskPool;
 }
 
 /** One inference of {@link ServiceClient.infer}: the output and the slot it spent. */
 export interface ServiceInference extends ClientOutput {
   readonly slot: number;
+}
+
+function restoreContext(options: { readonly spill?: SpillStore; readonly pool?: TaskPool }): RestoreContext {
+  return { ...(options.spill !== undefined ? { spill: options.spill } : {}), ...(options.pool !== undefined ? { pool: options.pool } : {}) };
 }
 
 /** The client end of a service connection. Spec: §9.14 */
@@ -58,6 +68,7 @@ export class ServiceClient {
   readonly #live: ClientSession | null;
   readonly #onProgress: ProtocolProgressCallback | undefined;
   readonly #sizes: PhaseMessageLimits | null;
+  readonly #restore: RestoreContext;
   #closed = false;
 
   /** The public architecture the server announced. */
@@ -67,7 +78,16 @@ export class ServiceClient {
   /** The setup's cost (null for a resumed session: it ran no setup). */
   readonly setup: PhaseCost | null;
 
-  private constructor(channel: Channel, architecture: Architecture, binding: SlotBinding, store: SlotStore | undefined, live: ClientSession | null, onProgress?: ProtocolProgressCallback) {
+  private constructor(
+    channel: Channel,
+    architecture: Architecture,
+    binding: SlotBinding,
+    store: SlotStore | undefined,
+    live: ClientSession | null,
+    onProgress: ProtocolProgressCallback | undefined,
+    restore: RestoreContext,
+  ) {
+    this.#restore = restore;
     this.#channel = channel;
     this.architecture = architecture;
     this.#binding = binding;
@@ -118,7 +138,7 @@ export class ServiceClient {
       server: options.server ?? '',
     };
     await options.store?.putSession(reply.sessionId, encodeSessionRecord('client', record, options.backend));
-    return new ServiceClient(channel, live.architecture, binding, options.store, live, options.onProgress);
+    return new ServiceClient(channel, live.architecture, binding, options.store, live, options.onProgress, restoreContext(options));
   }
 
   /**
@@ -139,7 +159,7 @@ export class ServiceClient {
     const reply = decodeServiceMessage(await channel.recv(), ['SESSION', 'REFUSED'], 'service: RESUME');
     if (reply.type === 'REFUSED') throw new ProtocolError(`the server refused to resume session ${sessionId}: ${reply.reason}`);
     if (reply.sessionId !== sessionId) throw new ProtocolError(`the server resumed session ${reply.sessionId}, not ${sessionId}`);
-    return new ServiceClient(channel, architecture, { sessionId, fingerprint: record.fingerprint, backend }, store, null, options.onProgress);
+    return new ServiceClient(channel, architecture, { sessionId, fingerprint: record.fingerprint, backend }, store, null, options.onProgress, restoreContext(options));
   }
 
   /** Unused slots of this session (stored or in memory), ascending. Spec: §9.14.2 */
@@ -165,8 +185,10 @@ export class ServiceClient {
     stageLimit(this.#channel, this.#sizes?.preprocessing);
     for (let slot = reply.first; slot < reply.first + count; slot++) {
       const pre = await clientPreprocess(live, { onProgress: options.onProgress ?? this.#onProgress });
-      if (this.#store) await this.#store.putSlot(this.sessionId, slot, encodeClientSlot(pre, this.#binding, slot));
-      else this.#memory.set(slot, pre);
+      if (this.#store) {
+        await this.#store.putSlot(this.sessionId, slot, encodeClientSlot(pre, this.#binding, slot));
+        for (const m of pre.layers) if (m.kind === 'activation') m.backend.dispose?.();
+      } else this.#memory.set(slot, pre);
       slots.push(slot);
       costs.push(pre.cost);
     }
@@ -220,7 +242,7 @@ export class ServiceClient {
     for (const slot of await store.slots(this.sessionId)) {
       const taken = await store.takeSlot(this.sessionId, slot);
       if (taken.status !== 'ok') continue; // another process took it first
-      return [slot, decodeClientSlot(taken.bytes, this.architecture, this.#binding, slot, store.describe(this.sessionId, slot))];
+      return [slot, await decodeClientSlot(taken.records, this.architecture, this.#binding, slot, store.describe(this.sessionId, slot), this.#restore)];
     }
     throw new NoSlotLeftError(`no preprocessed slot left in ${store.describe(this.sessionId)}: run "delphi preprocess" first`);
   }

@@ -21,7 +21,7 @@ import { phaseMessageLimits, stageLimit, type PhaseMessageLimits } from './limit
 import { decodeServiceMessage, encodeServiceMessage } from './service-messages.js';
 import type { ServerOptions, ServerSession } from './session.js';
 import { decodeServerSlot, decodeSessionRecord, encodeServerSlot, encodeSessionRecord, type SessionRecord } from './slot.js';
-import type { SlotStore } from './slot-store.js';
+import type { SlotStore, TakenSlot } from './slot-store.js';
 
 /** Bounds on what clients can make the server keep. Spec: §9.14.4 */
 export interface ServiceLimits {
@@ -279,8 +279,10 @@ async function servePreprocess(
   const binding = { sessionId: record.sessionId, fingerprint: record.fingerprint, backend: options.backend };
   for (let slot = first; slot < first + count; slot++) {
     const pre = await serverPreprocess(live);
-    if (store) await store.putSlot(record.sessionId, slot, encodeServerSlot(pre, binding, slot));
-    else served.memory.set(slot, pre);
+    if (store) {
+      await store.putSlot(record.sessionId, slot, encodeServerSlot(pre, binding, slot));
+      for (const m of pre.layers) if (m.kind === 'activation') m.backend.dispose?.();
+    } else served.memory.set(slot, pre);
     phases.push(pre.cost);
     options.onPhase?.({ sessionId: record.sessionId, slot, cost: pre.cost });
   }
@@ -304,13 +306,19 @@ async function serveOnlineSlot(
   const { sessionId } = served.record;
   let pre: ServerPreprocessed;
   if (store) {
-    const taken = await store.takeSlot(sessionId, slot);
+    const damaged = (e: unknown) =>
+      e instanceof DelphiError ? new Refusal(`the server's state for slot ${slot} is damaged (${e.message}); the slot is discarded`, store.describe(sessionId, slot)) : e;
+    let taken: TakenSlot;
+    try {
+      taken = await store.takeSlot(sessionId, slot);
+    } catch (e) {
+      throw damaged(e);
+    }
     if (taken.status !== 'ok') throw new Refusal(`slot ${slot} of session ${sessionId} ${taken.status === 'used' ? 'was already used (a slot serves one inference)' : 'is unknown'}`);
     try {
-      pre = decodeServerSlot(taken.bytes, architecture, { sessionId, fingerprint: served.record.fingerprint, backend: options.backend }, slot, `slot ${slot}`);
+      pre = await decodeServerSlot(taken.records, architecture, { sessionId, fingerprint: served.record.fingerprint, backend: options.backend }, slot, `slot ${slot}`);
     } catch (e) {
-      if (e instanceof DelphiError) throw new Refusal(`the server's state for slot ${slot} is damaged (${e.message}); the slot is discarded`, store.describe(sessionId, slot));
-      throw e;
+      throw damaged(e);
     }
   } else {
     const m = served.memory.get(slot);

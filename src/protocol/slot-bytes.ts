@@ -14,8 +14,13 @@ const TWO_32 = 2 ** 32;
 
 /** Appends values to a growing byte buffer. Spec: §9.14.3 */
 export class SlotWriter {
-  #buf = new Uint8Array(1024);
+  #buf: Uint8Array;
   #len = 0;
+
+  /** `capacity`: bytes to reserve at first (the record's expected size, to avoid regrowing). */
+  constructor(capacity = 1024) {
+    this.#buf = new Uint8Array(Math.max(16, capacity));
+  }
 
   #reserve(n: number): number {
     if (this.#len + n > this.#buf.length) {

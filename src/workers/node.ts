@@ -32,8 +32,10 @@ export function createNodePool(options: NodePoolOptions = {}): TaskPool {
   });
   return {
     threads,
-    run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
-      return pool.run({ task, input }) as Promise<TaskOutput<K>>;
+    run<K extends TaskName>(task: K, input: TaskInput<K>, transfer?: readonly ArrayBuffer[]): Promise<TaskOutput<K>> {
+      // Moved, not copied: the worker gets the caller's buffers (§5.7).
+      const options = transfer !== undefined && transfer.length > 0 ? { transferList: [...transfer] } : undefined;
+      return pool.run({ task, input }, options) as Promise<TaskOutput<K>>;
     },
     close: () => pool.destroy(),
   };

@@ -11,7 +11,7 @@ import type { RnsPoly } from '../bfv/context.js';
 import type { Ciphertext } from '../bfv/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { TaskPool as GenericTaskPool } from '../pool/pool.js';
-import { garbleBatchTask, evaluateBatchTask, type EvaluateBatchInput, type GarbleBatchInput, type GcTasks } from '../gc/parallel.js';
+import { garbleBatchTask, evaluateBatchTask, evaluateReluBatchTask, type EvaluateBatchInput, type EvaluateReluBatchInput, type GarbleBatchInput, type GcTasks } from '../gc/parallel.js';
 import { receiverBlockTask, senderBlockTask, type OtTasks, type ReceiverBlockInput, type SenderBlockInput } from '../ot/extend-blocks.js';
 
 /** Inputs and outputs of every task: the tables of src/gc and src/ot, and the BFV convolution's. Spec: §5.7 */
@@ -49,6 +49,8 @@ export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskO
       return garbleBatchTask(input as GarbleBatchInput) as TaskOutput<K>;
     case 'gc.evaluateBatch':
       return evaluateBatchTask(input as EvaluateBatchInput) as TaskOutput<K>;
+    case 'gc.evaluateReluBatch':
+      return evaluateReluBatchTask(input as EvaluateReluBatchInput) as TaskOutput<K>;
     case 'ot.receiverBlock':
       return receiverBlockTask(input as ReceiverBlockInput) as TaskOutput<K>;
     case 'ot.senderBlock':

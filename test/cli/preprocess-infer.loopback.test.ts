@@ -114,7 +114,8 @@ describe('delphi preprocess, then delphi infer --state', () => {
       return join(state, session, 'slot-0.slot');
     };
     for (const [name, damage, pattern] of [
-      ['truncated', (b: Buffer) => b.subarray(0, b.length - 100), /checksum mismatch.*\[MALFORMED_INPUT\]/],
+      // The file is u64 length ‖ record, repeated (§9.14.2): a cut one ends inside its last record.
+      ['truncated', (b: Buffer) => b.subarray(0, b.length - 100), /ends inside a record.*\[MALFORMED_INPUT\]/],
       ['edited', (b: Buffer) => (b[40] ^= 1, b), /checksum mismatch.*\[MALFORMED_INPUT\]/],
       ['empty', (b: Buffer) => b.subarray(0, 0), /truncated/],
     ] as const) {

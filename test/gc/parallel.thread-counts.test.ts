@@ -6,8 +6,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateRelusBatched, GARBLE_BATCH_LABEL, garbleRelusBatched } from '../../src/gc/parallel.js';
-import { garbleRelus, reluClientLabels, reluReference, reluServerLabels } from '../../src/gc/relu.js';
+import { evaluateRelusBatched, evaluateReluBatchTask, GARBLE_BATCH_LABEL, garbleRelusBatched } from '../../src/gc/parallel.js';
+import { garbleRelus, reluClientLabels, reluGarblerLabels, reluReference, reluServerLabels } from '../../src/gc/relu.js';
+import { SHARE_BITS } from '../../src/gc/relu-circuit.js';
 import { P } from '../../src/math/share-field.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
 import type { TaskPool } from '../../src/workers/index.js';
@@ -55,6 +56,36 @@ describe('garbleRelusBatched / evaluateRelusBatched on 1, 2 and 3 threads', () =
       expect(r.out).toEqual(runs[0].out);
     }
     for (let i = 0; i < n; i++) expect(runs[0].out[i]).toBe(reluReference(c[i], s[i], m[i]));
+  });
+
+  it('gc.evaluateReluBatch on a worker, with its buffers moved (transfer list), decodes the reference ReLUs', async () => {
+    const pool = createNodePool({ threads: 2 });
+    pools.push(pool);
+    const g = garbleRelus(n, fromTextSeed('threads/relu-task'), { firstGateId: 77 });
+    const server = reluServerLabels(g, s, m);
+    // The server's labels apart, as the protocol sends (s̃) and stores (m̃) them.
+    const L = 4 * SHARE_BITS;
+    const share = new Uint32Array(L * n);
+    const mask = new Uint32Array(L * n);
+    for (let i = 0; i < n; i++) {
+      share.set(server.subarray(2 * L * i, 2 * L * i + L), L * i);
+      mask.set(server.subarray(2 * L * i + L, 2 * L * (i + 1)), L * i);
+    }
+    expect(reluGarblerLabels(share, mask)).toEqual(server);
+    const input = () => ({
+      params: {},
+      garbled: { ...g.garbled, tables: g.garbled.tables.slice(), decoding: g.garbled.decoding.slice() },
+      shareLabels: share.slice(),
+      maskLabels: mask.slice(),
+      clientLabels: reluClientLabels(g, c),
+    });
+    const moved = input();
+    const buffers = [moved.garbled.tables, moved.garbled.decoding, moved.shareLabels, moved.maskLabels, moved.clientLabels].map((a) => a.buffer as ArrayBuffer);
+    const out = await pool.run('gc.evaluateReluBatch', moved, buffers);
+    expect(buffers.map((b) => b.byteLength)).toEqual([0, 0, 0, 0, 0]); // detached here: moved, not copied
+    for (let i = 0; i < n; i++) expect(out[i]).toBe(reluReference(c[i], s[i], m[i]));
+    expect(evaluateReluBatchTask(input())).toEqual(out);
+    expect(() => reluGarblerLabels(share, mask.subarray(4))).toThrow(/41 labels per ReLU/);
   });
 
   it('batch b is garbleRelus on the b-th fork of the rng, with the batch’s gate ids', async () => {

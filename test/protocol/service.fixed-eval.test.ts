@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/channel/channel.js';
 import { evaluateFixedPoint, type FixedPointModel } from '../../src/nn/index.js';
 import { decodeClientSlot, SLOT_FORMAT_VERSION } from '../../src/protocol/slot.js';
+import { memorySlotRecords } from '../../src/protocol/slot-store.js';
 import { garbledActivations, insecureDealer, MemorySlotStore, NoSlotLeftError, serveConnection, ServiceClient, type ProtocolBackend, type ServiceServerOptions, type SlotStore } from '../../src/protocol/index.js';
 import { fromTextSeed } from '../../src/random/index.js';
 import { decodeArchitecture, encodeArchitecture } from '../../src/protocol/index.js';
@@ -24,7 +25,11 @@ const gc: ProtocolBackend = { linear: insecureDealer.linear, activations: garble
 function teeStore(main: MemorySlotStore, copy: MemorySlotStore): SlotStore {
   return Object.assign(Object.create(main) as MemorySlotStore, {
     putSession: async (id: string, r: Uint8Array) => (await copy.putSession(id, r), main.putSession(id, r)),
-    putSlot: async (id: string, slot: number, b: Uint8Array) => (await copy.putSlot(id, slot, b), main.putSlot(id, slot, b)),
+    putSlot: async (id: string, slot: number, b: Uint8Array | Iterable<Uint8Array>) => {
+      const records = b instanceof Uint8Array ? [b] : [...b];
+      await copy.putSlot(id, slot, records);
+      return main.putSlot(id, slot, records);
+    },
     getSession: (id: string) => main.getSession(id),
     sessions: () => main.sessions(),
     slots: (id: string) => main.slots(id),
@@ -130,27 +135,41 @@ describe('service connections (§9.14)', () => {
     const arch = decodeArchitecture(encodeArchitecture(client.architecture));
     const taken = await store.takeSlot(id, 0);
     if (taken.status !== 'ok') throw new Error('no slot');
-    const bytes = taken.bytes;
+    const all = await Promise.all(Array.from({ length: taken.records.count }, (_, i) => taken.records.read(i)));
+    // The head, then one part per activation layer (the dealer's state is one part).
+    expect(all.length).toBe(1 + client.architecture.layers.filter((l) => l.op === 'relu' || l.op === 'relu6').length);
+    const bytes = all[0];
+    const decode = (head: Uint8Array, b: typeof binding, slot = 0, rest: Uint8Array[] = all.slice(1)) => decodeClientSlot(memorySlotRecords([head, ...rest]), arch, b, slot, 'f.slot');
     const binding = { sessionId: id, fingerprint: client.fingerprint, backend: dealer };
-    expect(decodeClientSlot(bytes, arch, binding, 0, 'f.slot').inputMask.length).toBe(fp.inputShape.reduce((a, b) => a * b, 1));
-    const resealed = (edit: (b: Uint8Array) => void) => {
-      const b = bytes.slice();
+    expect((await decode(bytes, binding)).inputMask.length).toBe(fp.inputShape.reduce((a, b) => a * b, 1));
+    const resealed = (edit: (b: Uint8Array) => void, of: Uint8Array = bytes) => {
+      const b = of.slice();
       edit(b);
       b.set(createHash('sha256').update(b.subarray(0, b.length - 32)).digest(), b.length - 32); // §9.14.3: SHA-256
       return b;
     };
-    expect(() => decodeClientSlot(resealed((b) => (b[4] = SLOT_FORMAT_VERSION + 1)), arch, binding, 0, 'f.slot')).toThrow(/^f\.slot: format version 2 is newer .*upgrade/);
-    expect(() => decodeClientSlot(resealed((b) => (b[5] = 0)), arch, binding, 0, 'f.slot')).toThrow(/a server record, expected a client one/);
-    expect(() => decodeClientSlot(bytes, arch, { ...binding, fingerprint: 'ab'.repeat(32) }, 0, 'f.slot')).toThrow(/f\.slot: made for another model/);
-    expect(() => decodeClientSlot(bytes, arch, { ...binding, sessionId: '0'.repeat(32) }, 0, 'f.slot')).toThrow(/belongs to session/);
-    expect(() => decodeClientSlot(bytes, arch, { ...binding, backend: gc }, 0, 'f.slot')).toThrow(/made with backends/);
-    expect(() => decodeClientSlot(bytes, arch, binding, 1, 'f.slot')).toThrow(/holds slot 0, expected 1/);
+    await expect(decode(resealed((b) => (b[4] = SLOT_FORMAT_VERSION + 1)), binding)).rejects.toThrow(new RegExp(`^f\\.slot: format version ${SLOT_FORMAT_VERSION + 1} is newer .*upgrade`));
+    await expect(decode(resealed((b) => (b[5] = 0)), binding)).rejects.toThrow(/a server record, expected a client one/);
+    await expect(decode(bytes, { ...binding, fingerprint: 'ab'.repeat(32) })).rejects.toThrow(/f\.slot: made for another model/);
+    await expect(decode(bytes, { ...binding, sessionId: '0'.repeat(32) })).rejects.toThrow(/belongs to session/);
+    await expect(decode(bytes, { ...binding, backend: gc })).rejects.toThrow(/made with backends/);
+    await expect(decode(bytes, binding, 1)).rejects.toThrow(/holds slot 0, expected 1/);
     for (const cut of [0, 10, 40, bytes.length - 1]) {
-      expect(() => decodeClientSlot(bytes.subarray(0, cut), arch, binding, 0, 'f.slot')).toThrow(/^f\.slot: (truncated|checksum mismatch)/);
+      await expect(decode(bytes.subarray(0, cut), binding)).rejects.toThrow(/^f\.slot: (truncated|checksum mismatch)/);
     }
     // A hostile length inside a correctly sealed record is caught before allocating.
     const hostile = resealed((b) => b.set([0xff, 0xff, 0xff, 0x7f], 6));
-    expect(() => decodeClientSlot(hostile, arch, binding, 0, 'f.slot')).toThrow(/truncated/);
+    await expect(decode(hostile, binding)).rejects.toThrow(/truncated/);
+    const flipped = (b: Uint8Array) => {
+      const c = b.slice();
+      c[c.length - 1] ^= 1;
+      return c;
+    };
+    // State parts: missing, extra, out of order, or of another slot.
+    await expect(decode(bytes, binding, 0, all.slice(1, -1))).rejects.toThrow(/ends before part 0 of layer/);
+    await expect(decode(bytes, binding, 0, [...all.slice(1), all[1]])).rejects.toThrow(/1 records after the last part/);
+    if (all.length > 2) await expect(decode(bytes, binding, 0, [all[2], all[1], ...all.slice(3)])).rejects.toThrow(/expected part 0 of layer/);
+    await expect(decode(bytes, binding, 0, [flipped(all[1]), ...all.slice(2)])).rejects.toThrow(/record 1: checksum mismatch/);
   });
 
   it('a client killed after READY burns the slot on both sides; the next slot still works; 10^6 slots are refused', async () => {

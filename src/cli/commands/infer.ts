@@ -110,12 +110,13 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const started = performance.now();
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
-  const pool = store ? undefined : cliPool(threads);
-  const spill = store ? undefined : cliSpill(values);
+  // With --state the stored slots' garbled tables go to the spill file too, and are evaluated on the pool.
+  const pool = cliPool(threads);
+  const spill = cliSpill(values);
   try {
     const client =
       store && sessionId
-        ? await ServiceClient.resume(channel, { backend, allowInsecure, store, sessionId, onProgress })
+        ? await ServiceClient.resume(channel, { backend, allowInsecure, store, sessionId, onProgress, ...(pool ? { pool } : {}), ...(spill ? { spill } : {}) })
         : await ServiceClient.open(channel, {
             backend,
             ...(pool ? { pool } : {}),

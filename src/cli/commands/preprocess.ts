@@ -10,6 +10,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { ServiceClient, type ProtocolProgress } from '../../protocol/index.js';
 import { cliPool, THREADS_USAGE } from '../threads.js';
+import { cliSpill, SPILL_OPTIONS, SPILL_USAGE } from '../spill.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { FileSlotStore } from '../file-slot-store.js';
 import { progressPrinter } from '../progress.js';
@@ -31,6 +32,7 @@ and stores the client's side in DIR (secret: files are 0600). Later, "delphi inf
   --connect-timeout SEC   give up connecting after this long (default 10)
   --seed HEX              seed the client's randomness (reproducible transcripts; never in production)
 ${THREADS_USAGE}
+${SPILL_USAGE}
 ${BACKEND_USAGE}
 ${TRANSPORT_USAGE}`;
 
@@ -48,6 +50,7 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
       count: { type: 'string' },
       state: { type: 'string' },
       ...CLIENT_OPTIONS,
+      ...SPILL_OPTIONS,
     },
     strict: true,
   });
@@ -63,10 +66,13 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
   const pool = cliPool(threads);
+  // Each slot's garbled tables wait in the spill file until they are written to DIR, one part at a time.
+  const spill = cliSpill(values);
   try {
     const client = await ServiceClient.open(channel, {
       backend,
       ...(pool ? { pool } : {}),
+      ...(spill ? { spill } : {}),
       allowInsecure,
       rng,
       onProgress,
@@ -101,5 +107,6 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
     progress.finish();
     if (!channel.closed) channel.close('client finished');
     await pool?.close();
+    spill?.close();
   }
 }

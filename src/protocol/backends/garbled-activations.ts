@@ -10,9 +10,10 @@
  * @module
  */
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
-import { deserializeGarbledCircuit, evaluateRelus, evaluateRelusBatched, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type GarblingScheme, type ReluParams } from '../../gc/index.js';
+import { deserializeGarbledCircuit, garbleRelusBatched, inputZeroLabels, reluCircuit, reluClientChoiceBits, sampleDelta, serializeGarbledCircuit, type GarbledCircuit, type GarblingScheme, type ReluParams } from '../../gc/index.js';
 import { deserializeLabels, serializeLabels } from '../../gc/serialize.js';
-import { LABEL_WORDS } from '../../gc/garble.js';
+import { LABEL_WORDS, tableWordsPerAnd } from '../../gc/garble.js';
+import { evaluateReluBatchTask, type EvaluateReluBatchInput } from '../../gc/parallel.js';
 import { reluGarblerValues, SHARE_BITS } from '../../gc/relu-circuit.js';
 import type { Channel } from '../../channel/channel.js';
 import { OtExtReceiver, OtExtSender } from '../../ot/iknp.js';
@@ -120,16 +121,6 @@ function activeLabels(zero: Uint32Array, delta: Uint32Array, values: ArrayLike<n
   return out;
 }
 
-/** Interleaves the share and mask labels of a batch into the garbler's input order (s̃ then m̃ per instance). */
-function mergeGarblerLabels(share: Uint32Array, mask: Uint32Array, count: number): Uint32Array {
-  const out = new Uint32Array(2 * L * count);
-  for (let i = 0; i < count; i++) {
-    out.set(share.subarray(L * i, L * (i + 1)), 2 * L * i);
-    out.set(mask.subarray(L * i, L * (i + 1)), 2 * L * i + L);
-  }
-  return out;
-}
-
 /** What the server keeps of one batch: the zero-labels of its share wires (Δ is the layer's), parked in the spill store. */
 interface ServerBatch {
   readonly start: number;
@@ -138,9 +129,20 @@ interface ServerBatch {
   readonly shareZero: SpillHandle;
 }
 
+/** One sub-batch ({@link GC_SUB_BATCH} activations) of a client batch: its tables and labels, parked apart. */
+interface ClientPart {
+  /** First activation (index in the layer). */
+  readonly start: number;
+  readonly count: number;
+  readonly tables: SpillHandle;
+  readonly clientLabels: SpillHandle;
+  readonly maskLabels: SpillHandle;
+}
+
 /**
  * What the client keeps of one batch: the small parts (first gate id, decoding bits) in memory,
- * tables and labels parked in the spill store (§9.14.6) until the online phase reads them back.
+ * tables and labels parked in the spill store (§9.14.6) per sub-batch of {@link GC_SUB_BATCH}
+ * activations — one evaluation task each — until the online phase reads them back.
  */
 interface ClientBatch {
   readonly start: number;
@@ -149,9 +151,34 @@ interface ClientBatch {
   readonly decoding: Uint8Array;
   /** The garbling scheme of the tables (absent: half gates, §5.6). */
   readonly scheme?: GarblingScheme;
-  readonly tables: SpillHandle;
-  readonly clientLabels: SpillHandle;
-  readonly maskLabels: SpillHandle;
+  readonly parts: readonly ClientPart[];
+}
+
+/** The garbled sub-batch `part` of batch `b` (instances part.start − b.start …), with `tables`. */
+function partGarbled(info: ActivationLayerInfo, b: ClientBatch, part: ClientPart, tables: Uint32Array): GarbledCircuit {
+  const circuit = reluCircuit(paramsOf(info));
+  const o = part.start - b.start;
+  return {
+    instances: part.count,
+    firstGateId: b.firstGateId + o * circuit.counts.and,
+    andGates: circuit.counts.and,
+    outputBits: circuit.outputBits,
+    tables,
+    decoding: b.decoding.slice(circuit.outputBits * o, circuit.outputBits * (o + part.count)),
+    ...(b.scheme !== undefined ? { scheme: b.scheme } : {}),
+  };
+}
+
+/** The words under each handle of `parts`, end to end (a batch's tables or labels, for a stored slot). */
+function joined(spill: SpillStore, parts: readonly ClientPart[], which: 'tables' | 'clientLabels' | 'maskLabels'): Uint32Array {
+  const words = parts.map((p) => spill.get(p[which]));
+  const out = new Uint32Array(words.reduce((n, w) => n + w.length, 0));
+  let at = 0;
+  for (const w of words) {
+    out.set(w, at);
+    at += w.length;
+  }
+  return out;
 }
 
 function clientBatchGarbled(info: ActivationLayerInfo, b: ClientBatch, spill: SpillStore): GarbledCircuit {
@@ -161,10 +188,36 @@ function clientBatchGarbled(info: ActivationLayerInfo, b: ClientBatch, spill: Sp
     firstGateId: b.firstGateId,
     andGates: circuit.counts.and,
     outputBits: circuit.outputBits,
-    tables: spill.get(b.tables),
+    tables: joined(spill, b.parts, 'tables'),
     decoding: b.decoding,
     ...(b.scheme !== undefined ? { scheme: b.scheme } : {}),
   };
+}
+
+/** True when `a` spans its whole buffer, so that moving the buffer moves exactly `a`. */
+function spansBuffer(a: Uint32Array | Uint8Array): boolean {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !(typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer);
+}
+
+/** The words under `handle`, which is freed: the caller owns what it gets. */
+function take(spill: SpillStore, handle: SpillHandle): Uint32Array {
+  const w = spill.get(handle);
+  spill.free(handle);
+  return w;
+}
+
+/**
+ * Runs one sub-batch's evaluation on `pool` (moving its buffers to the worker rather than copying
+ * them: each is read from the spill store or sliced for this task alone; an array that shares its
+ * buffer is copied first), or in this thread without a pool.
+ */
+function evaluatePart(pool: TaskPool | undefined, input: EvaluateReluBatchInput): Promise<Float64Array> {
+  if (!pool) return new Promise((resolve) => resolve(evaluateReluBatchTask(input)));
+  const own = <T extends Uint32Array | Uint8Array>(a: T): T => (spansBuffer(a) ? a : (a.slice() as T));
+  const garbled = { ...input.garbled, tables: own(input.garbled.tables), decoding: own(input.garbled.decoding) };
+  const moved: EvaluateReluBatchInput = { ...input, garbled, shareLabels: own(input.shareLabels), maskLabels: own(input.maskLabels), clientLabels: own(input.clientLabels) };
+  const buffers = [garbled.tables, garbled.decoding, moved.shareLabels, moved.maskLabels, moved.clientLabels].map((a) => a.buffer as ArrayBuffer);
+  return pool.run('gc.evaluateReluBatch', moved, [...new Set(buffers)]);
 }
 
 function serverLayer(info: ActivationLayerInfo, delta: Uint32Array, prepared: readonly ServerBatch[], spill: SpillStore): ActivationServerLayer {
@@ -185,6 +238,9 @@ function serverLayer(info: ActivationLayerInfo, delta: Uint32Array, prepared: re
       for (const b of prepared) w.u32(b.start).u32(b.count).words(spill.get(b.shareZero));
       return w.finish();
     },
+    dispose() {
+      for (const b of prepared) spill.free(b.shareZero);
+    },
   };
 }
 
@@ -194,55 +250,106 @@ function clientLayer(info: ActivationLayerInfo, prepared: readonly ClientBatch[]
   return {
     async online(channel, onProgress) {
       const out = new Float64Array(info.count);
+      const total = prepared.reduce((n, b) => n + b.parts.length, 0);
       let done = 0;
-      // Two batches in flight: while the pool evaluates one, this thread receives the next batch's
-      // labels and reads its tables back from the spill store.
-      let pending: Promise<void> | undefined;
+      // Sub-batches in flight: enough to keep every thread of the pool busy while this thread reads
+      // the next ones back from the spill store; each holds ≈ 4.2 MB (ReLU tables and labels).
+      const limit = pool ? 2 * pool.threads + 2 : 1;
+      const inFlight = new Set<Promise<void>>();
       for (const b of prepared) {
         const { start, count } = b;
         const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.LABELS, info.index, start, count, context);
         const shareLabels = deserializeLabels(body, SHARE_BITS * count);
-        const garbled = clientBatchGarbled(info, b, spill);
-        const serverLabels = mergeGarblerLabels(shareLabels, spill.get(b.maskLabels), count);
-        const clientLabels = spill.get(b.clientLabels);
-        for (const h of [b.tables, b.clientLabels, b.maskLabels]) spill.free(h);
-        const evaluated = (
-          pool
-            ? evaluateRelusBatched(params, garbled, serverLabels, clientLabels, { batchInstances: GC_SUB_BATCH, pool })
-            : Promise.resolve(evaluateRelus(params, garbled, serverLabels, clientLabels))
-        ).then((values) => {
-          out.set(values, start);
-          onProgress?.(++done / prepared.length);
-        });
-        evaluated.catch(() => {}); // handled by the await below (or the next round's)
-        await pending;
-        pending = evaluated;
+        for (const part of b.parts) {
+          // A rejected job stays in the set, so that the next race (or the final all) throws.
+          while (inFlight.size >= limit) await Promise.race(inFlight);
+          const o = part.start - start;
+          const job = evaluatePart(pool, {
+            params,
+            garbled: partGarbled(info, b, part, take(spill, part.tables)),
+            shareLabels: shareLabels.subarray(L * o, L * (o + part.count)),
+            maskLabels: take(spill, part.maskLabels),
+            clientLabels: take(spill, part.clientLabels),
+          }).then((values) => {
+            out.set(values, part.start);
+            inFlight.delete(job);
+            onProgress?.(++done / total);
+          });
+          job.catch(() => {}); // observed by the race or the all
+          inFlight.add(job);
+        }
       }
-      await pending;
+      await Promise.all(inFlight);
       return out;
     },
     encode() {
-      const circuit = reluCircuit(params);
       const w = new SlotWriter().u32(prepared.length);
-      for (const b of prepared) {
-        w.u32(b.start).u32(b.count).bytes(serializeGarbledCircuit(circuit, clientBatchGarbled(info, b, spill))).words(spill.get(b.clientLabels)).words(spill.get(b.maskLabels));
-      }
+      for (const b of prepared) encodeClientBatch(w, info, b, spill);
       return w.finish();
+    },
+    dispose() {
+      for (const b of prepared) for (const p of b.parts) for (const h of [p.tables, p.clientLabels, p.maskLabels]) spill.free(h);
+    },
+    encodeParts() {
+      // One part per batch (≈ 40 MB for ReLU), made when asked for (§9.14.3).
+      return {
+        count: prepared.length,
+        part: (i: number) => {
+          const b = prepared[i];
+          if (b === undefined) throw new InvalidArgumentError(`${context}: no part ${i}`);
+          // Reserved at once: 4 bytes per table and label word, 64 per activation for its decoding bits.
+          const perActivation = (tableWordsPerAnd(b.scheme) * reluCircuit(params).counts.and + 2 * L) * 4 + 64;
+          return encodeClientBatch(new SlotWriter(1024 + perActivation * b.count), info, b, spill).finish();
+        },
+      };
     },
   };
 }
 
-/** Parks a client batch's tables and labels in `spill`. */
+/** A stored client batch: u32 start ‖ u32 count ‖ garbled circuits (§5.9) ‖ client labels ‖ mask labels. */
+function encodeClientBatch(w: SlotWriter, info: ActivationLayerInfo, b: ClientBatch, spill: SpillStore): SlotWriter {
+  const circuit = reluCircuit(paramsOf(info));
+  return w.u32(b.start).u32(b.count).bytes(serializeGarbledCircuit(circuit, clientBatchGarbled(info, b, spill))).words(joined(spill, b.parts, 'clientLabels')).words(joined(spill, b.parts, 'maskLabels'));
+}
+
+/** Reads batch `i` of {@link encodeClientBatch} and parks it in `spill`. */
+function decodeClientBatch(r: SlotReader, info: ActivationLayerInfo, i: number, garbling: GarblingScheme, spill: SpillStore, context: string): ClientBatch {
+  const circuit = reluCircuit(paramsOf(info));
+  const start = r.u32('batch start');
+  const count = r.u32('batch size');
+  checkBatch(info, i, start, count, context);
+  const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
+  checkGarblingScheme(garbled, garbling, context);
+  if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
+  const clientLabels = r.words('client labels', L * count);
+  const maskLabels = r.words('mask labels', L * count);
+  return parkClientBatch(spill, start, count, garbled, clientLabels, maskLabels);
+}
+
+/**
+ * Parks a client batch's tables and labels in `spill`, per sub-batch of {@link GC_SUB_BATCH}
+ * activations (views of the batch's arrays: a file store copies them, the memory store keeps them).
+ */
 function parkClientBatch(spill: SpillStore, start: number, count: number, garbled: GarbledCircuit, clientLabels: Uint32Array, maskLabels: Uint32Array): ClientBatch {
+  const t = tableWordsPerAnd(garbled.scheme) * garbled.andGates;
+  const parts: ClientPart[] = [];
+  for (let o = 0; o < count; o += GC_SUB_BATCH) {
+    const n = Math.min(GC_SUB_BATCH, count - o);
+    parts.push({
+      start: start + o,
+      count: n,
+      tables: spill.put(garbled.tables.subarray(t * o, t * (o + n))),
+      clientLabels: spill.put(clientLabels.subarray(L * o, L * (o + n))),
+      maskLabels: spill.put(maskLabels.subarray(L * o, L * (o + n))),
+    });
+  }
   return {
     start,
     count,
     firstGateId: garbled.firstGateId,
     decoding: garbled.decoding,
     ...(garbled.scheme !== undefined ? { scheme: garbled.scheme } : {}),
-    tables: spill.put(garbled.tables),
-    clientLabels: spill.put(clientLabels),
-    maskLabels: spill.put(maskLabels),
+    parts,
   };
 }
 
@@ -437,25 +544,27 @@ function decoders(garbling: GarblingScheme): Omit<ActivationBackend, 'id' | 'ser
     },
     decodeClientLayer(info, bytes) {
       const context = `garbled activations, stored layer ${info.index}`;
-      const circuit = reluCircuit(paramsOf(info));
       const r = new SlotReader(bytes, context);
       const n = r.u32('batch count');
       if (n !== batches(info.count).length) throw new MalformedInputError(`${context}: ${n} batches, expected ${batches(info.count).length}`);
       const prepared: ClientBatch[] = [];
       const spill = new MemorySpillStore();
-      for (let i = 0; i < n; i++) {
-        const start = r.u32('batch start');
-        const count = r.u32('batch size');
-        checkBatch(info, i, start, count, context);
-        const { garbled } = deserializeGarbledCircuit(r.bytes('garbled circuits'), circuit);
-        checkGarblingScheme(garbled, garbling, context);
-        if (garbled.instances !== count) throw new MalformedInputError(`${context}: ${garbled.instances} garbled circuits, expected ${count}`);
-        const clientLabels = r.words('client labels', L * count);
-        const maskLabels = r.words('mask labels', L * count);
-        prepared.push(parkClientBatch(spill, start, count, garbled, clientLabels, maskLabels));
-      }
+      for (let i = 0; i < n; i++) prepared.push(decodeClientBatch(r, info, i, garbling, spill, context));
       r.end();
       return clientLayer(info, prepared, spill, undefined);
+    },
+    async decodeClientLayerParts(info, count, part, restore = {}) {
+      const context = `garbled activations, stored layer ${info.index}`;
+      const expected = batches(info.count).length;
+      if (count !== expected) throw new MalformedInputError(`${context}: ${count} parts, expected one per batch (${expected})`);
+      const spill = restore.spill ?? new MemorySpillStore();
+      const prepared: ClientBatch[] = [];
+      for (let i = 0; i < count; i++) {
+        const r = new SlotReader(await part(i), `${context}, part ${i}`);
+        prepared.push(decodeClientBatch(r, info, i, garbling, spill, context));
+        r.end();
+      }
+      return clientLayer(info, prepared, spill, restore.pool);
     },
   };
 }
