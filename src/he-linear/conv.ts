@@ -560,7 +560,7 @@ export function evaluateConvParts(
  * routes every step costs one rotation and the steps are cut into contiguous runs. Empty groups are
  * dropped. The rotations do not depend on the split.
  */
-export function splitConvRotationSteps(plan: ConvPlan, steps: readonly number[], chunks: number): number[][] {
+export function splitConvRotationSteps(plan: Pick<ConvPlan, 'routes'>, steps: readonly number[], chunks: number): number[][] {
   const count = Math.max(1, Math.min(chunks, steps.length));
   if (!plan.routes) {
     const out: number[][] = [];

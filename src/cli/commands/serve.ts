@@ -134,7 +134,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   }
 
   // One pool for all connections: its threads are shared by the sessions served at once.
-  const pool = cliPool(threads);
+  const pool = cliPool(threads, { start: true });
   // One spill file for all connections (each session's batches under their own handles).
   const spill = cliSpill(values);
   let stopRequested!: () => void;
