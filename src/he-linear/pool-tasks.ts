@@ -13,10 +13,10 @@ import type { BfvParameters } from '../bfv/params.js';
 import type { RnsPoly } from '../bfv/context.js';
 import type { FloodDraws } from '../bfv/noise.js';
 import { polyAdd, polyNttInverse } from '../bfv/poly.js';
-import type { Ciphertext, GaloisKeys, PublicKey } from '../bfv/types.js';
+import type { Ciphertext, GaloisKeys, PlaintextNtt, PublicKey } from '../bfv/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { sharedCiphertext, taskContext } from './conv.js';
-import { denseAccumulateGiants, denseBabyRotations, denseFoldPart, densePlaintexts, type DensePlan } from './dense.js';
+import { denseAccumulateGiants, denseBabyRotations, denseFoldPart, densePlaintexts, type DensePlaintextSource, type DensePlan } from './dense.js';
 import { finishPartWithDraws } from './layout.js';
 
 /** Input of the `bfv.denseBaby` task: {@link denseBabyRotations} of one input for some baby steps. */
@@ -48,7 +48,14 @@ export interface DenseGiantsInput {
   readonly baby: ReadonlyMap<string, Ciphertext>;
   /** The layer's weights as field elements (the plaintexts are encoded in the task). */
   readonly weights: Float64Array;
+  /** Or the groups' plaintexts, precomputed, by {@link densePlaintextKey} (output c). */
+  readonly plaintexts?: ReadonlyMap<string, PlaintextNtt | null>;
   readonly galoisKeys: GaloisKeys;
+}
+
+/** The key of the plaintext of input ℓ, giant step g, baby step b in {@link DenseGiantsInput.plaintexts}. */
+export function densePlaintextKey(input: number, g: number, b: number): string {
+  return `${input},${g},${b}`;
 }
 
 /** The `bfv.denseGiants` task: the NTT-form total of the groups (two polynomials). Spec: §5.7 */
@@ -61,7 +68,9 @@ export function denseGiantsTask(x: DenseGiantsInput): RnsPoly[] {
     if (!ct) throw new InvalidArgumentError(`bfv.denseGiants: rotation ${denseBabyKey(l, b)} is missing`);
     return ct;
   };
-  denseAccumulateGiants(ctx, x.plan, x.c, x.groups, baby, densePlaintexts(ctx, x.plan, x.weights), x.galoisKeys, total);
+  const given = x.plaintexts;
+  const source: DensePlaintextSource = given ? (_c, l, g, b) => given.get(densePlaintextKey(l, g, b)) ?? null : densePlaintexts(ctx, x.plan, x.weights);
+  denseAccumulateGiants(ctx, x.plan, x.c, x.groups, baby, source, x.galoisKeys, total);
   return total;
 }
 

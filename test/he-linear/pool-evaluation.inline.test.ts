@@ -4,7 +4,8 @@
  * output ciphertexts, several flooded parts), with one Galois key per step and with routed rotations,
  * a pool that reports 2 or 3 threads and runs every task in this thread on a structured clone of its
  * input (as a worker would receive it) returns the same ciphertexts, coefficient by coefficient, and
- * the same share, and leaves the layer's stream at the same position. The pool really splits the
+ * the same share, and leaves the layer's stream at the same position, also with the plaintexts
+ * precomputed in shared memory (handed to the tasks). The pool really splits the
  * work: the tasks it ran are counted. Small insecure ring (n = 1024, seven 30-bit primes, t = p).
  * Also the draw/apply split of the flooding (§4.9) and of the encryption of zero (§4.4) that this
  * relies on: drawing first and applying later gives floodNoise's and bfvEncryptZero's ciphertexts.
@@ -54,22 +55,26 @@ const SHAPES: { name: string; shape: LinearShape; lambda?: number }[] = [
 ];
 
 describe.each(SHAPES)('on a pool = on this thread: $name', ({ name, shape, lambda }) => {
-  it.each(['minimal', 'exact'] as const)('Galois keys %s: same ciphertexts, share and stream position on 2 and 3 threads', async (rotationKeys) => {
+  it.each(['minimal', 'exact'] as const)('Galois keys %s: same ciphertexts, share and stream position on 2 and 3 threads, and precomputed', async (rotationKeys) => {
     const rng = fromTextSeed(`pool ${name} ${rotationKeys}`);
     const [plan] = planLinearLayers(ctx, [shape], { rotationKeys, ...(lambda === undefined ? {} : { lambda }) });
     const gk = generateLinearGaloisKeys(ctx, sk, [plan], rng);
     const inputs = encryptLinearInput(ctx, plan, sk, field(rng, plan.inputSize), rng, { seeded: true });
-    const layer = prepareLinearLayer(ctx, plan, field(rng, linearWeightCount(shape)));
+    const weights = field(rng, linearWeightCount(shape));
+    const layer = prepareLinearLayer(ctx, plan, weights);
+    // Plaintexts encoded once, in shared memory, and handed to the tasks rather than encoded there.
+    const precomputed = prepareLinearLayer(ctx, plan, weights, { precompute: true, shared: true });
+    expect(precomputed.cachedPlaintexts).toBeGreaterThan(0);
     const keys = { galoisKeys: gk, publicKey: pk };
     const serverRng = () => fromTextSeed(`pool ${name} ${rotationKeys}: server`);
     const r0 = serverRng();
     const reference = evaluateLinearLayer(ctx, layer, inputs, keys, r0);
     const after = r0.uint32();
     if (lambda !== undefined) expect(plan.returnedCiphertexts).toBeGreaterThan(plan.outputCiphertexts);
-    for (const threads of [2, 3]) {
+    for (const [threads, prepared] of [[2, layer], [3, layer], [2, precomputed]] as const) {
       const pool = clonePool(threads);
       const r = serverRng();
-      const got = await evaluateLinearLayerOnPool(ctx, params, layer, inputs, sharedLinearServerKeys(keys), r, pool);
+      const got = await evaluateLinearLayerOnPool(ctx, params, prepared, inputs, sharedLinearServerKeys(keys), r, pool);
       expect(r.uint32()).toBe(after);
       expect(Array.from(got.share)).toEqual(Array.from(reference.share));
       expect(got.ciphertexts.length).toBe(reference.ciphertexts.length);

@@ -14,7 +14,12 @@ import { linearShapeOf, type LinearLayerGeometry } from '../../he-linear/model-l
 import { checkLinearEvaluation, type LinearEvaluation, type LinearServerKeys } from '../../he-linear/layer.js';
 import { drawFinishParts } from '../../he-linear/layout.js';
 import { denseGiantGroups } from '../../he-linear/dense.js';
-import { denseBabyKey } from '../../he-linear/pool-tasks.js';
+import { denseBabyKey, densePlaintextKey } from '../../he-linear/pool-tasks.js';
+import type { PlaintextSource } from '../../he-linear/conv.js';
+import type { DensePlaintextSource } from '../../he-linear/dense.js';
+import type { PlaintextNtt } from '../../bfv/types.js';
+import type { FixedPointModel } from '../../nn/index.js';
+import { publicArchitecture } from '../architecture.js';
 import { sampleFieldVector } from '../../sharing/field-vector.js';
 import type { RnsPoly } from '../../bfv/context.js';
 import { convPartRuns, convRotationJobs, rotatedInputKey, sharedCiphertext, sharedGaloisKeys, splitConvRotationSteps, splitConvRuns } from '../../he-linear/conv.js';
@@ -65,8 +70,14 @@ export interface BfvLinearOptions {
   readonly parameters?: BfvParameters;
   /** Statistical security of the noise flooding (default 40, §4.16). */
   readonly lambda?: number;
-  /** Encode every weight plaintext once at setup (faster layers, more server memory). */
-  readonly precompute?: boolean;
+  /**
+   * Encode the weight plaintexts once per model rather than in every preprocessing (faster layers,
+   * more server memory: 4·k·n bytes per plaintext, plan.cost.plainProducts of them per layer): `true`
+   * for every layer, `{maxBytes}` for the layers, in order, whose plaintexts fit in that many bytes
+   * together. The server keeps them with the model (shared by its sessions, in shared memory for its
+   * thread pool); {@link LinearBackend.prepareModel} encodes them before the first session.
+   */
+  readonly precompute?: boolean | { readonly maxBytes: number };
   /**
    * Galois keys (§4.15.1): 'minimal' (default) a few generator keys, rotations composed along shared
    * routes; 'exact' one key per rotation step (more setup bytes, fewer key switches). Both parties
@@ -230,7 +241,13 @@ export async function evaluateLinearLayerOnPool(
                 used.set(key, rotated.get(key)!);
               }
             }
-            return pool.run('bfv.convRuns', { params, plan, c, runs, rotated: used, weights: layer.weights, galoisKeys });
+            let plaintexts: Map<number, PlaintextNtt | null> | undefined;
+            if (layer.cachedPlaintexts > 0) {
+              const source = layer.source as PlaintextSource;
+              plaintexts = new Map();
+              for (const run of runs) for (const index of run) plaintexts.set(index, source(c, index));
+            }
+            return pool.run('bfv.convRuns', { params, plan, c, runs, rotated: used, weights: layer.weights, ...(plaintexts ? { plaintexts } : {}), galoisKeys });
           }),
         );
         return finish(c, g, totals);
@@ -250,7 +267,13 @@ export async function evaluateLinearLayerOnPool(
           chunks.map((chunk) => {
             const used = new Map<string, Ciphertext>();
             for (const [, ins] of chunk) for (const l of ins) for (const b of babies) used.set(denseBabyKey(l, b), baby.get(denseBabyKey(l, b))!);
-            return pool.run('bfv.denseGiants', { params, plan, c, groups: chunk, baby: used, weights: layer.weights, galoisKeys });
+            let plaintexts: Map<string, PlaintextNtt | null> | undefined;
+            if (layer.cachedPlaintexts > 0) {
+              const source = layer.source as DensePlaintextSource;
+              plaintexts = new Map();
+              for (const [g, ins] of chunk) for (const l of ins) for (const b of babies) plaintexts.set(densePlaintextKey(l, g, b), source(c, l, g, b));
+            }
+            return pool.run('bfv.denseGiants', { params, plan, c, groups: chunk, baby: used, weights: layer.weights, ...(plaintexts ? { plaintexts } : {}), galoisKeys });
           }),
         );
         return finish(c, g, totals);
@@ -295,9 +318,33 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
   }
   const lambda = options.lambda;
   const rotationKeys = options.rotationKeys ?? 'minimal';
+  const precompute = options.precompute ?? false;
+  const maxBytes = precompute === true ? Infinity : precompute === false ? 0 : precompute.maxBytes;
+  if (!(maxBytes >= 0)) throw new InvalidArgumentError(`bfvLinear: precompute.maxBytes must be a non-negative number, got ${String(maxBytes)}`);
+  // The prepared layers of each model served (plaintexts encoded once, shared by its sessions).
+  const models = new WeakMap<FixedPointModel, Map<number, PreparedLinearLayer>>();
+  const preparedFor = (model: FixedPointModel, architecture: Architecture): Map<number, PreparedLinearLayer> => {
+    let prepared = models.get(model);
+    if (prepared) return prepared;
+    const ctx = bfvContextFor(params);
+    const perPlaintext = (ctx.wide ? 8 : 4) * ctx.n;
+    let budget = maxBytes;
+    prepared = new Map();
+    for (const [k, plan] of plansFor(ctx, architecture, lambda, rotationKeys)) {
+      const bytes = plan.cost.plainProducts * plan.level * perPlaintext;
+      const cache = bytes <= budget;
+      if (cache) budget -= bytes;
+      prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: cache, shared: cache }));
+    }
+    models.set(model, prepared);
+    return prepared;
+  };
   return Object.freeze<LinearBackend>({
     id: 'bfv',
     secure: params.securityLevel !== null,
+    prepareModel(model) {
+      preparedFor(model, publicArchitecture(model));
+    },
     maxMessageBytes(architecture, role) {
       const ctx = bfvContextFor(params);
       return bfvLinearMessageBounds(ctx, [...plansFor(ctx, architecture, lambda, rotationKeys).values()], role);
@@ -331,10 +378,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     async server(channel, _rng, { architecture, model, pool }): Promise<LinearServerSession> {
       const ctx = bfvContextFor(params);
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);
-      const prepared = new Map<number, PreparedLinearLayer>();
-      for (const [k, plan] of plans) {
-        prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: options.precompute === true }));
-      }
+      const prepared = preparedFor(model, architecture);
       const context = 'BFV linear keys';
       const first = decodeBlobs(await channel.recv(), BFV_LINEAR_TAG.KEYS, context);
       if (first.blobs.length !== 2) throw new MalformedInputError(`${context}: expected parms_id and public key`);
