@@ -77,7 +77,7 @@ async function run() {
   let serverLog = '';
   server.stdout.on('data', (d) => (serverLog += d));
   server.stderr.on('data', (d) => (serverLog += d));
-  for (let i = 0; i < 200 && !/listening/i.test(serverLog); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1200 && !/listening/i.test(serverLog); i++) await new Promise((r) => setTimeout(r, 50));
   const t0 = Date.now();
   const client = spawn(process.execPath, [main, 'infer', '--server', `127.0.0.1:${port}`, '--input', values.input, '--json', ...threadArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
