@@ -18,7 +18,7 @@ import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { galoisEltFromStep, galoisNttPermutation } from './galois.js';
 import { mulAccDigits, reduceDigit } from './keyswitch.js';
-import { nttForwardAt, nttForwardFromAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
+import { nttForwardAt, nttInverseAt, polyNttForward, polyNttInverse } from './poly.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys } from './types.js';
 
 const TWO_26 = 2 ** 26;
@@ -61,10 +61,6 @@ function digitNtts(ctx: BfvContext, c1: RnsPoly, k: number): RnsPoly[] {
       const keyIndex = r === k ? K - 1 : r;
       const q = ctx.primes[keyIndex];
       const v = d.subarray(r * n, (r + 1) * n);
-      if (!ctx.wide && qi <= 2 * q) {
-        nttForwardFromAt(ctx, src, v, keyIndex); // the NTT takes [0, 2q): no reduction, no copy
-        continue;
-      }
       reduceDigit(ctx.wide, src, qi, q, v);
       nttForwardAt(ctx, v, keyIndex);
     }

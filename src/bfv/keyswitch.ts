@@ -9,7 +9,7 @@ import { mulModWideFast } from '../math/wide.js';
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { BfvContext, RnsPoly } from './context.js';
 import { applyGaloisCoeffs, galoisEltFromStep, naf } from './galois.js';
-import { nttForwardAt, nttForwardFromAt, nttInverseAt, polyAdd } from './poly.js';
+import { nttForwardAt, nttInverseAt, polyAdd } from './poly.js';
 import { divideAndRoundLast } from './scaling.js';
 import { checkCiphertext, type Ciphertext, type GaloisKeys, type KSwitchKey, type RelinKeys } from './types.js';
 
@@ -144,10 +144,6 @@ export function switchKeyInPlace(ctx: BfvContext, ct: Ciphertext, target: RnsPol
     const q = ctx.primes[keyIndex];
     for (let i = 0; i < k; i++) {
       const src = target.subarray(i * n, (i + 1) * n);
-      if (!ctx.wide && ctx.primes[i] <= 2 * q) {
-        nttForwardFromAt(ctx, src, digits[i], keyIndex); // the NTT takes [0, 2q): no reduction, no copy
-        continue;
-      }
       reduceDigit(ctx.wide, src, ctx.primes[i], q, digits[i]);
       nttForwardAt(ctx, digits[i], keyIndex);
     }

@@ -185,17 +185,6 @@ export function nttForwardAt(ctx: BfvContext, v: RnsPoly, i: number): void {
   else forwardNtt(v as Uint32Array, ctx.nttTables[i] as NttTables);
 }
 
-/**
- * dst = the forward NTT modulo prime number i of `src` (one residue vector, left unchanged): out of
- * place on the narrow path (no copy), a copy then the in-place transform on the wide path. Spec: §4.2
- */
-export function nttForwardFromAt(ctx: BfvContext, src: RnsPoly, dst: RnsPoly, i: number): void {
-  if (ctx.wide) {
-    dst.set(src);
-    forwardNttWide(dst as Float64Array, ctx.nttTables[i] as WideNttTables);
-  } else forwardNtt(dst as Uint32Array, ctx.nttTables[i] as NttTables, src as Uint32Array);
-}
-
 /** In-place inverse NTT of one residue vector modulo prime number i. Spec: §4.2 */
 export function nttInverseAt(ctx: BfvContext, v: RnsPoly, i: number): void {
   if (ctx.wide) inverseNttWide(v as Float64Array, ctx.nttTables[i] as WideNttTables);

@@ -107,20 +107,11 @@ function checkLength(a: Uint32Array, t: NttTables, what: string): void {
  * input to [0, 2q): s = x + y·w and d = x − y·w + 2q then stay in [0, 4q) (y·w lazily in [0, 2q) by
  * Shoup's method, which accepts any input below 2^32). Every correction is branchless
  * (`x += (x >> 31) & 2q`): the branches are unpredictable and cost more than the arithmetic. The
- * last layer is fused with the final reduction to [0, q). With `from` (another array of n values),
- * transforms `from` into `a` out of place, leaving `from` unchanged: the same as copying it first.
+ * last layer is fused with the final reduction to [0, q).
  */
-export function forwardNtt(a: Uint32Array, t: NttTables, from: Uint32Array = a): void {
+export function forwardNtt(a: Uint32Array, t: NttTables): void {
   checkLength(a, t, 'forwardNtt');
   const n = t.n;
-  if (from !== a) {
-    checkLength(from, t, 'forwardNtt');
-    // The first radix-4 pass reads `from` (no separate copy); below 8 coefficients there is none.
-    if (n < 8) {
-      a.set(from);
-      from = a;
-    }
-  }
   const q = t.q;
   const twoQ = 2 * q;
   const w = t.rootPowers;
@@ -130,7 +121,6 @@ export function forwardNtt(a: Uint32Array, t: NttTables, from: Uint32Array = a):
   // Two layers per pass: (m, gap) and (2m, gap/2) on four values at a time.
   for (; gap > 2; m <<= 2, gap >>>= 2) {
     const h = gap >>> 1;
-    const src = m === 1 ? from : a;
     for (let i = 0; i < m; i++) {
       const w1 = w[m + i] | 0;
       const w1s = ws[m + i];
@@ -143,12 +133,12 @@ export function forwardNtt(a: Uint32Array, t: NttTables, from: Uint32Array = a):
         const j1 = j0 + h;
         const j2 = j0 + gap;
         const j3 = j2 + h;
-        let x0 = (src[j0] - twoQ) | 0;
+        let x0 = (a[j0] - twoQ) | 0;
         x0 += (x0 >> 31) & twoQ;
-        let x1 = (src[j1] - twoQ) | 0;
+        let x1 = (a[j1] - twoQ) | 0;
         x1 += (x1 >> 31) & twoQ;
-        const y0 = src[j2];
-        const y1 = src[j3];
+        const y0 = a[j2];
+        const y1 = a[j3];
         // Layer 1: (x0, y0) and (x1, y1) with w1.
         const t0 = (Math.imul(y0, w1) - Math.imul((y0 * w1s) | 0, q)) | 0;
         const t1 = (Math.imul(y1, w1) - Math.imul((y1 * w1s) | 0, q)) | 0;
