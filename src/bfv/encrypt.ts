@@ -18,8 +18,9 @@ import {
   polyNeg,
   polyNttForward,
   polyNttInverse,
+  polySetSigned,
 } from './poly.js';
-import { sampleNoiseCoefficients, sampleTernaryRns, sampleUniformRns } from './sampling.js';
+import { sampleNoiseCoefficients, sampleTernaryCoefficients, sampleUniformRns } from './sampling.js';
 import { addScaledPlain, divideAndRoundLast, scaleAndRound } from './scaling.js';
 import { checkCiphertext, type Ciphertext, type Plaintext, type PublicKey, type SecretKey } from './types.js';
 
@@ -77,15 +78,54 @@ function dropLastPrime(ctx: BfvContext, polys: RnsPoly[], k: number): RnsPoly[] 
  */
 export function bfvEncryptZero(ctx: BfvContext, pk: PublicKey, rng: Rng, options?: EncryptOptions): Ciphertext {
   checkRng(rng);
-  const level = targetLevel(ctx, options);
-  const k = level.k;
-  const kk = k < ctx.primes.length ? k + 1 : k;
+  targetLevel(ctx, options);
+  checkEncryptionKey(ctx, pk);
+  return encryptZeroWithDraws(ctx, pk, drawEncryptZero(ctx, rng), options);
+}
+
+/**
+ * The random draws of {@link bfvEncryptZero}, in its order: u (n ternary draws), then e_0 and e_1
+ * (n centered-binomial draws each). They do not depend on the level or the key, so a caller can draw
+ * them on one thread and encrypt on another ({@link encryptZeroWithDraws}). Spec: §4.4
+ */
+export interface EncryptZeroDraws {
+  readonly u: Int8Array;
+  readonly e0: Int8Array;
+  readonly e1: Int8Array;
+}
+
+/** Draws the randomness of one {@link bfvEncryptZero} from `rng` (the same bytes it would consume). Spec: §4.4 */
+export function drawEncryptZero(ctx: BfvContext, rng: Rng): EncryptZeroDraws {
+  checkRng(rng);
+  const u = sampleTernaryCoefficients(rng, ctx.n);
+  const e0 = sampleNoiseCoefficients(rng, ctx.n);
+  const e1 = sampleNoiseCoefficients(rng, ctx.n);
+  return { u, e0, e1 };
+}
+
+function checkEncryptionKey(ctx: BfvContext, pk: PublicKey): void {
   const pkc = pk?.ciphertext;
   if (!pkc || pkc.coeffModulusSize !== ctx.primes.length || !pkc.isNttForm || pkc.polys.length !== 2) {
     throw new InvalidArgumentError('public key does not belong to this context');
   }
   checkCiphertext(ctx, pkc, 'public key');
-  const { poly: u } = sampleTernaryRns(ctx, rng, kk);
+}
+
+/**
+ * {@link bfvEncryptZero} from draws made beforehand ({@link drawEncryptZero}): the same ciphertext
+ * as drawing them from the same stream inside it. Spec: §4.4
+ */
+export function encryptZeroWithDraws(ctx: BfvContext, pk: PublicKey, draws: EncryptZeroDraws, options?: EncryptOptions): Ciphertext {
+  const level = targetLevel(ctx, options);
+  const k = level.k;
+  const kk = k < ctx.primes.length ? k + 1 : k;
+  checkEncryptionKey(ctx, pk);
+  const pkc = pk.ciphertext;
+  const n = ctx.n;
+  if (!(draws?.u instanceof Int8Array) || draws.u.length !== n || !(draws.e0 instanceof Int8Array) || draws.e0.length !== n || !(draws.e1 instanceof Int8Array) || draws.e1.length !== n) {
+    throw new InvalidArgumentError(`encryptZeroWithDraws: expected u, e0, e1 of ${n} coefficients each`);
+  }
+  const u = polySetSigned(ctx, draws.u, ctx.allocPoly(kk), kk);
   polyNttForward(ctx, u, kk);
   const polys: RnsPoly[] = [];
   for (let j = 0; j < 2; j++) {
@@ -93,7 +133,8 @@ export function bfvEncryptZero(ctx: BfvContext, pk: PublicKey, rng: Rng, options
     polyNttInverse(ctx, c, kk);
     polys.push(c);
   }
-  for (let j = 0; j < 2; j++) polyAddSigned(ctx, sampleNoiseCoefficients(rng, ctx.n), polys[j], kk);
+  polyAddSigned(ctx, draws.e0, polys[0], kk);
+  polyAddSigned(ctx, draws.e1, polys[1], kk);
   return { coeffModulusSize: k, polys: kk > k ? dropLastPrime(ctx, polys, k) : polys, isNttForm: false };
 }
 

@@ -41,7 +41,8 @@ export {
 } from './compact.js';
 export { type SealComprMode } from './seal-compression.js';
 export {
-  DEFAULT_FLOOD_LAMBDA, floodingBits, floodNoise, type FloodOptions, invariantNoiseBudget, noiseBits,
+  DEFAULT_FLOOD_LAMBDA, drawFloodNoise, type FloodDraws, floodingBits, floodNoise, floodNoiseWithDraws, type FloodOptions,
+  invariantNoiseBudget, noiseBits,
 } from './noise.js';
 export { bfvMultiply } from './multiply.js';
 export {

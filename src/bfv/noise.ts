@@ -9,7 +9,7 @@
 import { InvalidArgumentError, InvalidParametersError } from '../errors.js';
 import type { Rng } from '../random/index.js';
 import type { BfvContext, BfvLevel, RnsPoly } from './context.js';
-import { bfvDecrypt, bfvEncryptZero, dotWithSecretKey } from './encrypt.js';
+import { bfvDecrypt, drawEncryptZero, dotWithSecretKey, encryptZeroWithDraws, type EncryptZeroDraws } from './encrypt.js';
 import { bfvAdd } from './evaluator.js';
 import { checkRng } from './keys.js';
 import { mulModAny } from './poly.js';
@@ -129,7 +129,7 @@ export function floodingBits(ctx: BfvContext, options: FloodOptions): number {
  * Circuit privacy by noise flooding (Spec: §4.9): returns ct + Enc_pk(0) + (E, 0) where
  * E has n coefficients uniform in [−2^b, 2^b), b = {@link floodingBits}. Each coefficient of E is
  * drawn as ⌈(b + 1)/32⌉ `uint32()` words, least significant first, the top word masked to b + 1
- * total bits, minus 2^b; then Enc_pk(0) is drawn as in {@link bfvEncryptZero}. The fresh
+ * total bits, minus 2^b; then Enc_pk(0) is drawn as in {@link drawEncryptZero}. The fresh
  * encryption of zero re-randomizes c_1; E drowns the evaluation's noise. Throws
  * {@link InvalidParametersError} when 2^(b+1) plus the original noise would not stay below Δ/2,
  * i.e. when the parameters leave too little noise budget to flood.
@@ -137,19 +137,28 @@ export function floodingBits(ctx: BfvContext, options: FloodOptions): number {
 export function floodNoise(ctx: BfvContext, pk: PublicKey, ct: Ciphertext, rng: Rng, options: FloodOptions): Ciphertext {
   checkCiphertext(ctx, ct);
   checkRng(rng);
-  if (ct.isNttForm) throw new InvalidArgumentError('floodNoise needs a ciphertext in coefficient form');
-  if (ct.polys.length !== 2) throw new InvalidArgumentError('floodNoise needs a size-2 ciphertext (relinearize first)');
+  checkFloodable(ctx, ct, floodingBits(ctx, options));
+  return floodNoiseWithDraws(ctx, pk, ct, drawFloodNoise(ctx, rng, options));
+}
+
+/**
+ * The random draws of one {@link floodNoise}, in its order: E's words, then those of Enc_pk(0)
+ * ({@link drawEncryptZero}). They do not depend on the ciphertext, so a caller can draw them on one
+ * thread and flood on another ({@link floodNoiseWithDraws}). Spec: §4.9
+ */
+export interface FloodDraws {
+  /** The flooding width b ({@link floodingBits}). */
+  readonly bits: number;
+  /** n·⌈(b + 1)/32⌉ words, least significant first per coefficient, the top word masked. */
+  readonly words: Uint32Array;
+  readonly zero: EncryptZeroDraws;
+}
+
+/** Draws the randomness of one {@link floodNoise} from `rng` (the same bytes it would consume). Spec: §4.9 */
+export function drawFloodNoise(ctx: BfvContext, rng: Rng, options: FloodOptions): FloodDraws {
+  checkRng(rng);
   const b = floodingBits(ctx, options);
-  const level = ctx.level(ct.coeffModulusSize);
-  const deltaBits = bitLength(level.Q / BigInt(ctx.t)); // Δ ≥ 2^(deltaBits − 1)
-  if (b + 3 > deltaBits - 1) {
-    throw new InvalidParametersError(
-      `not enough noise budget to flood: need 2^${b + 1} of noise room but Δ/2 ≈ 2^${deltaBits - 2} ` +
-        `(lower lambda, reduce the noise, or use a larger coefficient modulus)`,
-    );
-  }
   const n = ctx.n;
-  const k = level.k;
   const words = Math.ceil((b + 1) / 32);
   const topBits = b + 1 - 32 * (words - 1);
   const topMask = topBits === 32 ? 0xffffffff : 2 ** topBits - 1;
@@ -158,6 +167,37 @@ export function floodNoise(ctx: BfvContext, pk: PublicKey, ct: Ciphertext, rng: 
     for (let w = 0; w < words; w++) drawn[j * words + w] = rng.uint32();
     drawn[j * words + words - 1] = (drawn[j * words + words - 1] & topMask) >>> 0;
   }
+  return { bits: b, words: drawn, zero: drawEncryptZero(ctx, rng) };
+}
+
+function checkFloodable(ctx: BfvContext, ct: Ciphertext, b: number): void {
+  if (ct.isNttForm) throw new InvalidArgumentError('floodNoise needs a ciphertext in coefficient form');
+  if (ct.polys.length !== 2) throw new InvalidArgumentError('floodNoise needs a size-2 ciphertext (relinearize first)');
+  const level = ctx.level(ct.coeffModulusSize);
+  const deltaBits = bitLength(level.Q / BigInt(ctx.t)); // Δ ≥ 2^(deltaBits − 1)
+  if (b + 3 > deltaBits - 1) {
+    throw new InvalidParametersError(
+      `not enough noise budget to flood: need 2^${b + 1} of noise room but Δ/2 ≈ 2^${deltaBits - 2} ` +
+        `(lower lambda, reduce the noise, or use a larger coefficient modulus)`,
+    );
+  }
+}
+
+/**
+ * {@link floodNoise} with draws made beforehand ({@link drawFloodNoise}): the same ciphertext as
+ * drawing them from the same stream inside it. Spec: §4.9
+ */
+export function floodNoiseWithDraws(ctx: BfvContext, pk: PublicKey, ct: Ciphertext, draws: FloodDraws): Ciphertext {
+  checkCiphertext(ctx, ct);
+  const b = draws?.bits;
+  const n = ctx.n;
+  const words = Math.ceil((b + 1) / 32);
+  if (!Number.isInteger(b) || b < 0 || !(draws.words instanceof Uint32Array) || draws.words.length !== words * n) {
+    throw new InvalidArgumentError(`floodNoiseWithDraws: expected the draws of drawFloodNoise for n = ${n}`);
+  }
+  checkFloodable(ctx, ct, b);
+  const k = ct.coeffModulusSize;
+  const drawn = draws.words;
   const e = ctx.allocPoly(k);
   for (let i = 0; i < k; i++) {
     const q = ctx.primes[i];
@@ -170,7 +210,7 @@ export function floodNoise(ctx: BfvContext, pk: PublicKey, ct: Ciphertext, rng: 
       e[i * n + j] = r < 0 ? r + q : r;
     }
   }
-  const zero = bfvEncryptZero(ctx, pk, rng, { level: k });
+  const zero = encryptZeroWithDraws(ctx, pk, draws.zero, { level: k });
   const sum = bfvAdd(ctx, ct, zero);
   const flood: Ciphertext = { coeffModulusSize: k, polys: [e, ctx.allocPoly(k)], isNttForm: false };
   return bfvAdd(ctx, sum, flood);

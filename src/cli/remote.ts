@@ -15,18 +15,25 @@ import { threadCount, THREADS_OPTIONS } from './threads.js';
 import { fromSeed, seedFromHex, systemRng, type Rng } from '../random/index.js';
 
 
+/**
+ * Bytes of weight plaintexts `serve` encodes once per model (§9.9.3, `bfvLinear`'s `precompute`): all
+ * of mnist-delphi's (≈ 158 MB), the first layers of larger models.
+ */
+export const SERVE_PLAINTEXT_CACHE_BYTES = 256 * 2 ** 20;
+const precompute = { maxBytes: SERVE_PLAINTEXT_CACHE_BYTES };
+
 /** Protocol backends the CLI can run, by name. */
 export const CLI_BACKENDS: Readonly<Record<string, { backend: ProtocolBackend; summary: string }>> = {
   delphi: {
-    backend: delphiBackend(),
+    backend: delphiBackend({ precompute }),
     summary: "Delphi's: BFV linear layers (n = 8192, t = p, flooded), garbled ReLUs with OT, BFV square pairs",
   },
   'delphi-iknp': {
-    backend: delphiBackend({ ot: { kind: 'iknp' } }),
+    backend: delphiBackend({ ot: { kind: 'iknp' }, precompute }),
     summary: "Delphi's, with IKNP OT extension instead of SoftSpokenOT (k = 4): 4 times the OT upload",
   },
   'delphi-three-halves': {
-    backend: delphiBackend({ garbling: 'three-halves' }),
+    backend: delphiBackend({ garbling: 'three-halves', precompute }),
     summary: "Delphi's with three-halves garbling (§5.13): ReLU tables 6354 instead of 8256 bytes",
   },
   'insecure-dealer': {

@@ -41,16 +41,25 @@ export function threadCount(value: string | undefined): number {
   return n;
 }
 
+/** Options of {@link cliPool}. */
+export interface CliPoolOptions {
+  /**
+   * Start the worker threads now (they load the library while the caller connects and runs the
+   * setup), rather than on the first task. Default false.
+   */
+  readonly start?: boolean;
+}
+
 /**
  * A pool of `threads` Node worker threads, started on its first task (a backend that never uses
- * it costs nothing), or undefined for 1 thread (or when no compiled worker module exists: then
- * everything runs in this thread, with the same transcript). Spec: §5.7
+ * it costs nothing) or at once with `start`, or undefined for 1 thread (or when no compiled worker
+ * module exists: then everything runs in this thread, with the same transcript). Spec: §5.7
  */
-export function cliPool(threads: number): TaskPool | undefined {
+export function cliPool(threads: number, options: CliPoolOptions = {}): TaskPool | undefined {
   if (threads <= 1) return undefined;
   const workerUrl = workerModule();
   if (workerUrl === undefined) return undefined;
-  let pool: TaskPool | undefined;
+  let pool: TaskPool | undefined = options.start ? createNodePool({ threads, workerUrl }) : undefined;
   return {
     threads,
     run<K extends TaskName>(task: K, input: TaskInput<K>, transfer?: readonly ArrayBuffer[]): Promise<TaskOutput<K>> {

@@ -111,6 +111,16 @@ function putWords(words: Uint32Array, out: Uint8Array, offset: number): void {
   for (let i = 0; i < words.length; i++) v.setUint32(offset + 4 * i, words[i], true);
 }
 
+/**
+ * The words at `offset` without a copy when the platform is little-endian and they are 4-byte aligned
+ * in `bytes`'s buffer (a view that keeps the message alive: for the tables, which are most of it),
+ * else a copy ({@link getWords}).
+ */
+function viewWords(bytes: Uint8Array, offset: number, count: number): Uint32Array {
+  if (LITTLE_ENDIAN && (bytes.byteOffset + offset) % 4 === 0) return new Uint32Array(bytes.buffer, bytes.byteOffset + offset, count);
+  return getWords(bytes, offset, count);
+}
+
 function getWords(bytes: Uint8Array, offset: number, count: number): Uint32Array {
   const copy = bytes.slice(offset, offset + 4 * count);
   if (LITTLE_ENDIAN) return new Uint32Array(copy.buffer);
@@ -170,7 +180,8 @@ export function serializeGarbledCircuit(circuit: Circuit, garbled: GarbledCircui
  * {@link MalformedInputError} for a wrong magic, an unknown hash, non-zero reserved bytes or padding
  * bits (decoding or control bits), a gate id ≥ 2^52 (2^51 under three halves), or a length
  * other than the header implies. With `circuit`, also checks the fingerprint ({@link ProtocolError})
- * and the counts ({@link SizeMismatchError}). Spec: §5.9
+ * and the counts ({@link SizeMismatchError}). Half-gates tables are a view of `bytes` when aligned
+ * (no copy of the bulk of the message): the caller must not modify `bytes` afterwards. Spec: §5.9
  */
 export function deserializeGarbledCircuit(bytes: Uint8Array, circuit?: Circuit): GarbledMessage {
   if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('garbled circuit: expected a Uint8Array');
@@ -199,7 +210,7 @@ export function deserializeGarbledCircuit(bytes: Uint8Array, circuit?: Circuit):
   if (expected !== bytes.length) throw new MalformedInputError(`garbled circuit: the header implies ${expected} bytes, the message has ${bytes.length}`);
   if (scheme === 'three-halves' && firstGateId + gates > THREE_HALVES_MAX_GATE_ID) throw new MalformedInputError('garbled circuit: three-halves gate ids exceed 2^51');
   if (firstGateId + gates > MAX_GATE_ID) throw new MalformedInputError('garbled circuit: gate ids exceed 2^52');
-  const tables = scheme === 'three-halves' ? getThreeHalves(bytes, GARBLED_HEADER_BYTES, gates) : getWords(bytes, GARBLED_HEADER_BYTES, TABLE_WORDS_PER_AND * gates);
+  const tables = scheme === 'three-halves' ? getThreeHalves(bytes, GARBLED_HEADER_BYTES, gates) : viewWords(bytes, GARBLED_HEADER_BYTES, TABLE_WORDS_PER_AND * gates);
   let o = GARBLED_HEADER_BYTES + tableBytes;
   const garblerLabels = labelCount > 0 ? getWords(bytes, o, 4 * labelCount) : undefined;
   o += LABEL_BYTES * labelCount;

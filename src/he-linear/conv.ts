@@ -560,7 +560,7 @@ export function evaluateConvParts(
  * routes every step costs one rotation and the steps are cut into contiguous runs. Empty groups are
  * dropped. The rotations do not depend on the split.
  */
-export function splitConvRotationSteps(plan: ConvPlan, steps: readonly number[], chunks: number): number[][] {
+export function splitConvRotationSteps(plan: Pick<ConvPlan, 'routes'>, steps: readonly number[], chunks: number): number[][] {
   const count = Math.max(1, Math.min(chunks, steps.length));
   if (!plan.routes) {
     const out: number[][] = [];
@@ -668,6 +668,8 @@ export interface ConvRunsInput {
   readonly rotated: ReadonlyMap<string, Ciphertext>;
   /** The layer's weights as field elements (the plaintexts are encoded in the task). */
   readonly weights: Float64Array;
+  /** Or the runs' plaintexts, precomputed ({@link prepareLinearLayer} with `precompute`), by term index of output c. */
+  readonly plaintexts?: ReadonlyMap<number, PlaintextNtt | null>;
   readonly galoisKeys: GaloisKeys;
 }
 
@@ -676,6 +678,8 @@ export function convRunsTask(x: ConvRunsInput): RnsPoly[] {
   const ctx = taskContext(x.params);
   const k = x.plan.level;
   const total = [ctx.allocPoly(k), ctx.allocPoly(k)];
-  convAccumulateRuns(ctx, x.plan, x.c, x.runs, (key) => x.rotated.get(key)!, convPlaintexts(ctx, x.plan, x.weights), x.galoisKeys, total);
+  const given = x.plaintexts;
+  const source: PlaintextSource = given ? (_c, i) => given.get(i) ?? null : convPlaintexts(ctx, x.plan, x.weights);
+  convAccumulateRuns(ctx, x.plan, x.c, x.runs, (key) => x.rotated.get(key)!, source, x.galoisKeys, total);
   return total;
 }

@@ -305,6 +305,79 @@ function rotateNtt(ctx: BfvContext, ct: Ciphertext, step: number, R: number, gk:
   return routes ? rotateRouted(ctx, ct, s, routes, gk) : bfvApplyGaloisHoisted(ctx, ct, [galoisEltFromStep(ctx.n, s)], gk)[0];
 }
 
+/** The baby-step rotations 0 … B − 1 of one input, or of those of `steps` (NTT form, in the order asked). Spec: §4.18 */
+export function denseBabyRotations(ctx: BfvContext, plan: DensePlan, input: Ciphertext, gk: GaloisKeys, steps?: readonly number[]): Ciphertext[] {
+  const babies = steps ?? Array.from({ length: plan.babySteps }, (_, b) => b);
+  return plan.routes ? rotateRowsRouted(ctx, input, babies, plan.routes, gk) : bfvRotateRowsHoisted(ctx, input, babies, gk);
+}
+
+/** The giant-step groups of one part of output c: each giant step g with the inputs ℓ of its items, in the part's order. Spec: §4.18 */
+export function denseGiantGroups(plan: DensePlan, c: number, part: readonly number[]): [number, number[]][] {
+  const list = plan.items[c];
+  const byGiant = new Map<number, number[]>();
+  for (const i of part) {
+    const it = list[i];
+    if (!byGiant.has(it.giant)) byGiant.set(it.giant, []);
+    byGiant.get(it.giant)!.push(it.input);
+  }
+  return [...byGiant];
+}
+
+/**
+ * total ← total + Σ_groups rot_{g·B}(Σ_{ℓ, b} baby(ℓ, b) ∘ plaintext(c, ℓ, g, b)), in NTT form
+ * (`total` is a pair of polynomials at the plan's level). Additions are exact modular sums, so
+ * splitting the groups and adding the totals gives the same polynomials. Spec: §4.18
+ */
+export function denseAccumulateGiants(
+  ctx: BfvContext,
+  plan: DensePlan,
+  c: number,
+  groups: readonly (readonly [number, readonly number[]])[],
+  baby: (input: number, b: number) => Ciphertext,
+  plaintexts: DensePlaintextSource,
+  gk: GaloisKeys,
+  total: RnsPoly[],
+): void {
+  const k = plan.level;
+  const B = plan.babySteps;
+  for (const [g, ins] of groups) {
+    let acc: RnsPoly[] | null = null;
+    for (const l of ins) {
+      for (let b = 0; b < B; b++) {
+        const p = plaintexts(c, l, g, b);
+        if (p === null) continue;
+        if (acc === null) acc = [ctx.allocPoly(k), ctx.allocPoly(k)];
+        const x = baby(l, b);
+        polyMulAccNtt(ctx, acc[0], x.polys[0], p.poly, k);
+        polyMulAccNtt(ctx, acc[1], x.polys[1], p.poly, k);
+      }
+    }
+    if (acc === null) continue;
+    const rotated = rotateNtt(ctx, { coeffModulusSize: k, polys: acc, isNttForm: true }, g * B, plan.rowSize, gk, plan.routes);
+    polyAdd(ctx, total[0], rotated.polys[0], total[0], k);
+    polyAdd(ctx, total[1], rotated.polys[1], total[1], k);
+  }
+}
+
+/**
+ * The end of one part of a dense layer (Spec: §4.18): the rotate-and-sum folds of the NTT-form sum
+ * `polys` (and the row fold when the input is split over rows), then the inverse NTT; `polys` is
+ * overwritten and returned as a coefficient-form ciphertext.
+ */
+export function denseFoldPart(ctx: BfvContext, plan: DensePlan, polys: RnsPoly[], gk: GaloisKeys): Ciphertext {
+  const k = plan.level;
+  const z: Ciphertext = { coeffModulusSize: k, polys, isNttForm: true };
+  const fold = (rot: Ciphertext): void => {
+    polyAdd(ctx, z.polys[0], rot.polys[0], z.polys[0], k);
+    polyAdd(ctx, z.polys[1], rot.polys[1], z.polys[1], k);
+  };
+  for (const s of plan.sumSteps) fold(rotateNtt(ctx, z, s, plan.rowSize, gk, plan.routes));
+  if (plan.splitRows) fold(bfvApplyGaloisHoisted(ctx, z, [2 * ctx.n - 1], gk)[0]);
+  polyNttInverse(ctx, z.polys[0], k);
+  polyNttInverse(ctx, z.polys[1], k);
+  return { coeffModulusSize: k, polys: z.polys, isNttForm: false };
+}
+
 /**
  * The server's homomorphic part of a dense layer (Spec: §4.18): per logical output, the
  * coefficient-form partial sums (one per part), before masking and flooding.
@@ -317,45 +390,12 @@ export function evaluateDenseParts(
   gk: GaloisKeys,
 ): Ciphertext[][] {
   const k = plan.level;
-  const R = plan.rowSize;
-  const B = plan.babySteps;
-  const babies = Array.from({ length: B }, (_, b) => b);
-  const baby = inputs.map((ct) => (plan.routes ? rotateRowsRouted(ctx, ct, babies, plan.routes, gk) : bfvRotateRowsHoisted(ctx, ct, babies, gk)));
-  return plan.items.map((list, c) =>
+  const baby = inputs.map((ct) => denseBabyRotations(ctx, plan, ct, gk));
+  return plan.items.map((_, c) =>
     plan.partItems[c].map((part) => {
-      let z: Ciphertext = { coeffModulusSize: k, polys: [ctx.allocPoly(k), ctx.allocPoly(k)], isNttForm: true };
-      const byGiant = new Map<number, number[]>();
-      for (const i of part) {
-        const it = list[i];
-        if (!byGiant.has(it.giant)) byGiant.set(it.giant, []);
-        byGiant.get(it.giant)!.push(it.input);
-      }
-      for (const [g, ins] of byGiant) {
-        let acc: RnsPoly[] | null = null;
-        for (const l of ins) {
-          for (let b = 0; b < B; b++) {
-            const p = plaintexts(c, l, g, b);
-            if (p === null) continue;
-            if (acc === null) acc = [ctx.allocPoly(k), ctx.allocPoly(k)];
-            polyMulAccNtt(ctx, acc[0], baby[l][b].polys[0], p.poly, k);
-            polyMulAccNtt(ctx, acc[1], baby[l][b].polys[1], p.poly, k);
-          }
-        }
-        if (acc === null) continue;
-        const rotated = rotateNtt(ctx, { coeffModulusSize: k, polys: acc, isNttForm: true }, g * B, R, gk, plan.routes);
-        polyAdd(ctx, z.polys[0], rotated.polys[0], z.polys[0], k);
-        polyAdd(ctx, z.polys[1], rotated.polys[1], z.polys[1], k);
-      }
-      const fold = (rot: Ciphertext): void => {
-        polyAdd(ctx, z.polys[0], rot.polys[0], z.polys[0], k);
-        polyAdd(ctx, z.polys[1], rot.polys[1], z.polys[1], k);
-      };
-      for (const s of plan.sumSteps) fold(rotateNtt(ctx, z, s, R, gk, plan.routes));
-      if (plan.splitRows) fold(bfvApplyGaloisHoisted(ctx, z, [2 * ctx.n - 1], gk)[0]);
-      polyNttInverse(ctx, z.polys[0], k);
-      polyNttInverse(ctx, z.polys[1], k);
-      z = { coeffModulusSize: k, polys: z.polys, isNttForm: false };
-      return z;
+      const total = [ctx.allocPoly(k), ctx.allocPoly(k)];
+      denseAccumulateGiants(ctx, plan, c, denseGiantGroups(plan, c, part), (l, b) => baby[l][b], plaintexts, gk, total);
+      return denseFoldPart(ctx, plan, total, gk);
     }),
   );
 }

@@ -25,7 +25,7 @@ import type { BfvContext } from '../bfv/context.js';
 import { bfvDecrypt, bfvEncrypt, bfvEncryptSymmetric } from '../bfv/encrypt.js';
 import { batchDecode, batchEncode } from '../bfv/encoder.js';
 import { generateGaloisKeys, type SeededOptions } from '../bfv/keys.js';
-import { convPlaintexts, evaluateConvParts, planConv, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './conv.js';
+import { convPlaintexts, evaluateConvParts, planConv, sharedPoly, type ConvPlan, type ConvPlanOptions, type PlaintextSource } from './conv.js';
 import { densePlaintexts, evaluateDenseParts, planDense, type DensePlaintextSource, type DensePlan } from './dense.js';
 import { checkInputs, finishParts, packInputSlots, unpackOutputSlots, type LinearPlanBase } from './layout.js';
 import { linearNoiseModel } from './noise-bounds.js';
@@ -171,6 +171,16 @@ export interface PrepareOptions {
    * Default false: plaintexts are encoded during each evaluation.
    */
   readonly precompute?: boolean;
+  /**
+   * With `precompute`: keep the plaintexts in shared memory (a `SharedArrayBuffer` where the platform
+   * has one), so that thread-pool tasks receive them without a copy (§5.7). Default false.
+   */
+  readonly shared?: boolean;
+}
+
+/** A precomputed plaintext, in shared memory when asked for and possible. */
+function keep(p: PlaintextNtt | null, shared: boolean): PlaintextNtt | null {
+  return p === null || !shared ? p : { coeffModulusSize: p.coeffModulusSize, poly: sharedPoly(p.poly) };
 }
 
 /**
@@ -185,7 +195,8 @@ export function prepareLinearLayer(ctx: BfvContext, plan: LinearPlan, weights: A
   if (plan.kind === 'conv') {
     const make = convPlaintexts(ctx, plan, w);
     if (!options.precompute) return { plan, weights: w, cachedPlaintexts: 0, source: make };
-    const cache = plan.terms.map((list, c) => list.map((_, i) => make(c, i)));
+    const shared = options.shared === true;
+    const cache = plan.terms.map((list, c) => list.map((_, i) => keep(make(c, i), shared)));
     const count = cache.reduce((a, l) => a + l.filter((x) => x !== null).length, 0);
     return { plan, weights: w, cachedPlaintexts: count, source: (c: number, i: number) => cache[c][i] };
   }
@@ -197,7 +208,7 @@ export function prepareLinearLayer(ctx: BfvContext, plan: LinearPlan, weights: A
   plan.items.forEach((list, c) => {
     for (const it of list) {
       for (let b = 0; b < B; b++) {
-        const p = make(c, it.input, it.giant, b);
+        const p = keep(make(c, it.input, it.giant, b), options.shared === true);
         if (p) count++;
         cache.set(`${c},${it.input},${it.giant},${b}`, p);
       }

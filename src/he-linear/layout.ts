@@ -18,7 +18,7 @@ import type { LinearNoiseModel } from './noise-bounds.js';
 import { modSwitchNoise, noiseBoundBits } from './noise-bounds.js';
 import type { LinearShape } from './shapes.js';
 import type { RotationRoutes } from './rotation-keys.js';
-import { floodNoise, floodingBits } from '../bfv/noise.js';
+import { drawFloodNoise, floodingBits, floodNoiseWithDraws, type FloodDraws } from '../bfv/noise.js';
 import { checkCiphertext, type Ciphertext, type PlaintextNtt, type PublicKey } from '../bfv/types.js';
 
 /** The part of a plan that client and server both use. Spec: §4.15 */
@@ -265,14 +265,39 @@ export function finishParts(
   rng: Rng,
   options: FinishOptions,
 ): Ciphertext[] {
-  const masks = maskVectors(plan, outputIndex, share, rng, parts.length);
+  const draws = drawFinishParts(ctx, plan, outputIndex, parts.length, share, rng, options);
+  return parts.map((ct, g) => finishPartWithDraws(ctx, plan, ct, draws.masks[g], draws.floods[g], pk));
+}
+
+/** The randomness of {@link finishParts} for one logical output: the masks of its parts, then each part's flooding. Spec: §4.16 */
+export interface FinishDraws {
+  /** One mask per part ({@link maskVectors}). */
+  readonly masks: readonly Float64Array[];
+  /** One flooding per part ({@link drawFloodNoise}), or null without flooding. */
+  readonly floods: readonly (FloodDraws | null)[];
+}
+
+/**
+ * Draws what {@link finishParts} draws for logical output c, in its order (masks, then per part its
+ * flooding), so that the parts can be finished elsewhere ({@link finishPartWithDraws}, e.g. on a
+ * thread pool) with exactly the same result. Spec: §4.16
+ */
+export function drawFinishParts(ctx: BfvContext, plan: LinearPlanBase, outputIndex: number, count: number, share: Float64Array, rng: Rng, options: FinishOptions = {}): FinishDraws {
+  const masks = maskVectors(plan, outputIndex, share, rng, count);
   const noiseBits = plan.floodBits - plan.noise.lambda - ctx.logn;
-  return parts.map((ct, g) => {
-    let out = bfvSubPlain(ctx, ct, batchEncode(ctx, masks[g]));
-    if (options.flood !== false) out = floodNoise(ctx, pk, out, rng, { noiseBits, lambda: plan.noise.lambda });
-    while (out.coeffModulusSize > plan.returnLevel) out = bfvModSwitchToNext(ctx, out);
-    return out;
-  });
+  const floods = masks.map(() => (options.flood !== false ? drawFloodNoise(ctx, rng, { noiseBits, lambda: plan.noise.lambda }) : null));
+  return { masks, floods };
+}
+
+/**
+ * One part of {@link finishParts} with its draws ({@link drawFinishParts}): subtracts the mask, floods
+ * (unless `flood` is null) and switches down to the plan's return level. Spec: §4.16
+ */
+export function finishPartWithDraws(ctx: BfvContext, plan: Pick<LinearPlanBase, 'returnLevel'>, ct: Ciphertext, mask: Float64Array, flood: FloodDraws | null, pk: PublicKey): Ciphertext {
+  let out = bfvSubPlain(ctx, ct, batchEncode(ctx, mask));
+  if (flood !== null) out = floodNoiseWithDraws(ctx, pk, out, flood);
+  while (out.coeffModulusSize > plan.returnLevel) out = bfvModSwitchToNext(ctx, out);
+  return out;
 }
 
 /**

@@ -84,6 +84,11 @@ export interface LinearBackend {
   readonly maxMessageBytes?: MessageBoundsFunction;
   server(channel: Channel, rng: Rng, setup: ServerBackendSetup): Promise<LinearServerSession>;
   client(channel: Channel, rng: Rng, setup: BackendSetup): Promise<LinearClientSession>;
+  /**
+   * Optional: does now, once, the server's work that depends only on the model (e.g. encoding the
+   * weights), which its sessions then share; a server MAY call it before its first session.
+   */
+  prepareModel?(model: FixedPointModel): void;
 }
 
 /** Public description of one ReLU/ReLU6 layer handed to an activation backend. Spec: §9.9.1 */

@@ -7,6 +7,7 @@
  * @module
  */
 import { convRotationsTask, convRunsTask, type ConvRotationsInput, type ConvRunsInput } from '../he-linear/conv.js';
+import { denseBabyTask, denseGiantsTask, finishPartTask, type DenseBabyInput, type DenseGiantsInput, type FinishPartInput } from '../he-linear/pool-tasks.js';
 import type { RnsPoly } from '../bfv/context.js';
 import type { Ciphertext } from '../bfv/types.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -20,6 +21,12 @@ export interface TaskMap extends GcTasks, OtTasks {
   'bfv.convRotations': { input: ConvRotationsInput; output: Ciphertext[] };
   /** BFV convolution: the NTT-form total of some runs of one output (§4.17). */
   'bfv.convRuns': { input: ConvRunsInput; output: RnsPoly[] };
+  /** BFV dense layer: baby-step rotations of one input ciphertext (§4.18). */
+  'bfv.denseBaby': { input: DenseBabyInput; output: Ciphertext[] };
+  /** BFV dense layer: the NTT-form total of some giant-step groups of one output (§4.18). */
+  'bfv.denseGiants': { input: DenseGiantsInput; output: RnsPoly[] };
+  /** Any BFV linear layer: one part summed, masked, flooded and switched down, from draws made by the caller (§4.16). */
+  'bfv.finishPart': { input: FinishPartInput; output: Ciphertext };
 }
 
 /** Task names. */
@@ -59,6 +66,12 @@ export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskO
       return convRotationsTask(input as ConvRotationsInput) as TaskOutput<K>;
     case 'bfv.convRuns':
       return convRunsTask(input as ConvRunsInput) as TaskOutput<K>;
+    case 'bfv.denseBaby':
+      return denseBabyTask(input as DenseBabyInput) as TaskOutput<K>;
+    case 'bfv.denseGiants':
+      return denseGiantsTask(input as DenseGiantsInput) as TaskOutput<K>;
+    case 'bfv.finishPart':
+      return finishPartTask(input as FinishPartInput) as TaskOutput<K>;
     default:
       throw new InvalidArgumentError(`unknown pool task ${String(task)}`);
   }

@@ -92,9 +92,10 @@ describe('a session on 1, 2 and 3 threads', () => {
     }
   }, 300_000);
 
-  // BFV linear layers (§9.9.3) with the convolutions' rotations and products split over the pool
-  // (§5.7): a 3×3 convolution 2 → 6 channels on 10×10 (two logical outputs, several diagonals, routed
-  // rotations) and a dense layer (evaluated on the calling thread).
+  // BFV linear layers (§9.9.3) with the homomorphic work split over the pool (§5.7): a 3×3
+  // convolution 2 → 6 channels on 10×10 (two logical outputs, several diagonals, routed rotations) and
+  // a dense layer (baby steps and giant-step groups), each part masked and flooded by a pool task from
+  // draws made on the calling thread.
   const convModel = compileFixedPoint(
     createModel({
       name: 'threads-bfv-test',
@@ -130,6 +131,10 @@ describe('a session on 1, 2 and 3 threads', () => {
     for (const threads of [2, 3]) {
       expect(tasks.get(`${threads}:bfv.convRotations`) ?? 0).toBeGreaterThanOrEqual(2);
       expect(tasks.get(`${threads}:bfv.convRuns`) ?? 0).toBeGreaterThanOrEqual(2 * threads);
+      // The dense layer and every part's masking and flooding went to the pool too.
+      expect(tasks.get(`${threads}:bfv.denseBaby`) ?? 0).toBeGreaterThanOrEqual(1);
+      expect(tasks.get(`${threads}:bfv.denseGiants`) ?? 0).toBeGreaterThanOrEqual(1);
+      expect(tasks.get(`${threads}:bfv.finishPart`) ?? 0).toBeGreaterThanOrEqual(2);
     }
     const reference = evaluateFixedPoint(convModel, convInput).logits;
     const concat = (log: { dir: string; bytes: Uint8Array }[]) => log.map((m) => `${m.dir}:${Buffer.from(m.bytes).toString('base64')}`);

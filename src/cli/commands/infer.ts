@@ -111,7 +111,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
   const started = performance.now();
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
   // With --state the stored slots' garbled tables go to the spill file too, and are evaluated on the pool.
-  const pool = cliPool(threads);
+  const pool = cliPool(threads, { start: true });
   const spill = cliSpill(values);
   try {
     const client =
@@ -142,7 +142,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
     if (!values.json) {
       io.err(`server ${channel.remote}: model "${arch.name}" (input ${formatShape(arch.inputShape)}, fingerprint ${client.fingerprint.slice(0, 16)}…)${store ? `, session ${client.sessionId.slice(0, 8)} from ${values.state}` : ''}\n`);
     }
-    const phases: (ReturnType<typeof phaseJson> & { cpuMs?: number })[] = client.setup ? [phaseJson(client.setup)] : [];
+    const phases: (ReturnType<typeof phaseJson> & { cpuMs?: number; steps?: { label: string; ms: number }[] })[] = client.setup ? [phaseJson(client.setup)] : [];
     const results: InputResult[] = [];
     for (let i = 0; i < tensors.length; i++) {
       if (!values.json) io.err(tensors.length === 1 ? `input: ${tensors[i].description}\n` : `input ${i + 1} (${files[i]}): ${tensors[i].description}\n`);
@@ -157,7 +157,7 @@ async function runInfer(args: string[], io: CliIo): Promise<number> {
       if (!store) {
         const { costs } = await client.preprocess(1);
         progress.finish();
-        phases.push({ ...phaseJson(costs[0], i), cpuMs: cpuMs() });
+        phases.push({ ...phaseJson(costs[0], i), cpuMs: cpuMs(), steps: stepsJson(costs[0]) });
       }
       cpuMs();
       const out = await client.infer(tensors[i].data);
@@ -190,6 +190,11 @@ async function storedSession(store: FileSlotStore, dir: string, needed: number):
   if (!best) throw new NoSlotLeftError(`no preprocessed slot left in ${dir}: run "delphi preprocess --server HOST:PORT --count N --state ${dir}" first`);
   if (best.slots < needed) throw new NoSlotLeftError(`${dir} holds ${best.slots} preprocessed slot${best.slots === 1 ? '' : 's'}, ${needed} inputs were given: run "delphi preprocess --state ${dir}" for more`);
   return best.id;
+}
+
+/** The client's wall-clock milliseconds per step of a phase (a layer, the input), for profiling. */
+function stepsJson(cost: PhaseCost): { label: string; ms: number }[] {
+  return cost.steps.map((s) => ({ label: s.label, ms: Math.round(s.ms * 10) / 10 }));
 }
 
 function buildReport(results: InputResult[], phases: ReturnType<typeof phaseJson>[], client: ServiceClient, backend: string, channel: ClientChannel, started: number) {

@@ -65,7 +65,7 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   const progress = progressPrinter(io);
   const onProgress = (e: ProtocolProgress) => progress({ phase: e.phase, item: e.item, done: e.done, total: e.total });
   const { channel, announced } = await connectToServer({ server: values.server!, backend, transport, ...connectTimeout(values) });
-  const pool = cliPool(threads);
+  const pool = cliPool(threads, { start: true });
   // Each slot's garbled tables wait in the spill file until they are written to DIR, one part at a time.
   const spill = cliSpill(values);
   try {

@@ -133,8 +133,10 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
     io.err(`state directory ${values['state-dir']}: ${kept.length} stored session${kept.length === 1 ? '' : 's'}\n`);
   }
 
+  // What depends only on the model (the weight plaintexts, within the backend's budget) is done once, now.
+  backend.linear.prepareModel?.(model);
   // One pool for all connections: its threads are shared by the sessions served at once.
-  const pool = cliPool(threads);
+  const pool = cliPool(threads, { start: true });
   // One spill file for all connections (each session's batches under their own handles).
   const spill = cliSpill(values);
   let stopRequested!: () => void;

@@ -11,10 +11,19 @@ import { compactCiphertextSize } from '../../bfv/compact.js';
 import { createBfvParameters, createCoeffModulus, deserializeCompactCiphertext, deserializeCompactGaloisKeys, deserializeCompactPublicKey, generateGaloisKeys, generatePublicKey, generateSecretKey, serializeCompactCiphertext, serializeCompactGaloisKeys, serializeCompactPublicKey, type BfvContext, type BfvParameters, type Ciphertext, type GaloisKeys, type KSwitchKey } from '../../bfv/index.js';
 import { decryptLinearOutput, encryptLinearInput, evaluateLinearLayer, linearGaloisElements, planLinearLayers, prepareLinearLayer, type LinearPlan, type LinearShape, type PreparedLinearLayer } from '../../he-linear/index.js';
 import { linearShapeOf, type LinearLayerGeometry } from '../../he-linear/model-layers.js';
-import { checkLinearEvaluation, finishLinearLayer, type LinearEvaluation, type LinearServerKeys } from '../../he-linear/layer.js';
+import { checkLinearEvaluation, type LinearEvaluation, type LinearServerKeys } from '../../he-linear/layer.js';
+import { drawFinishParts } from '../../he-linear/layout.js';
+import { denseGiantGroups } from '../../he-linear/dense.js';
+import { denseBabyKey, densePlaintextKey } from '../../he-linear/pool-tasks.js';
+import type { PlaintextSource } from '../../he-linear/conv.js';
+import type { DensePlaintextSource } from '../../he-linear/dense.js';
+import type { PlaintextNtt } from '../../bfv/types.js';
+import type { FixedPointModel } from '../../nn/index.js';
+import { publicArchitecture } from '../architecture.js';
+import { sampleFieldVector } from '../../sharing/field-vector.js';
+import type { RnsPoly } from '../../bfv/context.js';
 import { convPartRuns, convRotationJobs, rotatedInputKey, sharedCiphertext, sharedGaloisKeys, splitConvRotationSteps, splitConvRuns } from '../../he-linear/conv.js';
 import { createBfvContext } from '../../bfv/context.js';
-import { polyAdd, polyNttInverse } from '../../bfv/poly.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError } from '../../errors.js';
 import { P } from '../../math/share-field.js';
 import type { Channel } from '../../channel/channel.js';
@@ -61,8 +70,14 @@ export interface BfvLinearOptions {
   readonly parameters?: BfvParameters;
   /** Statistical security of the noise flooding (default 40, §4.16). */
   readonly lambda?: number;
-  /** Encode every weight plaintext once at setup (faster layers, more server memory). */
-  readonly precompute?: boolean;
+  /**
+   * Encode the weight plaintexts once per model rather than in every preprocessing (faster layers,
+   * more server memory: 4·k·n bytes per plaintext, plan.cost.plainProducts of them per layer): `true`
+   * for every layer, `{maxBytes}` for the layers, in order, whose plaintexts fit in that many bytes
+   * together. The server keeps them with the model (shared by its sessions, in shared memory for its
+   * thread pool); {@link LinearBackend.prepareModel} encodes them before the first session.
+   */
+  readonly precompute?: boolean | { readonly maxBytes: number };
   /**
    * Galois keys (§4.15.1): 'minimal' (default) a few generator keys, rotations composed along shared
    * routes; 'exact' one key per rotation step (more setup bytes, fewer key switches). Both parties
@@ -165,14 +180,17 @@ async function receiveCiphertexts(
 }
 
 /**
- * {@link evaluateLinearLayer} with a convolution's homomorphic part on a thread pool (§5.7): the
- * rotations of the inputs split by steps ({@link splitConvRotationSteps}), then the runs of every part
- * split into about two chunks per thread ({@link splitConvRuns}), each chunk's NTT-form total added in
- * chunk order; the randomized end ({@link finishLinearLayer}) runs here. Rotations and modular sums
- * do not depend on the split, so the ciphertexts and share are those of {@link evaluateLinearLayer}
- * (same rng, same bytes) whatever the thread count. Dense layers, and pools of one thread, use
- * {@link evaluateLinearLayer} itself. `keys.galoisKeys` should be in shared memory
- * ({@link sharedGaloisKeys}), or every task copies them. Spec: §9.9.3
+ * {@link evaluateLinearLayer} on a thread pool (§5.7). This thread draws the share, then each part's
+ * masks and flooding in the order of {@link finishLinearLayer} ({@link drawFinishParts}); the pool
+ * does the homomorphic work: for a convolution the rotations of the inputs split by steps
+ * ({@link splitConvRotationSteps}) then the runs of every part split into about two chunks per
+ * thread ({@link splitConvRuns}); for a dense layer the baby-step rotations split by steps then the
+ * giant-step groups of every part split the same way; then per part one task sums the chunks' NTT
+ * totals in chunk order, folds a dense part, masks, floods and switches down
+ * ({@link finishPartWithDraws}). Rotations, modular sums and the draws do not depend on the split, so
+ * the ciphertexts and share are those of {@link evaluateLinearLayer} (same rng, same bytes) whatever
+ * the thread count. Pools of one thread use {@link evaluateLinearLayer} itself. `keys` should be in
+ * shared memory ({@link sharedLinearServerKeys}), or every task copies them. Spec: §9.9.3
  */
 export async function evaluateLinearLayerOnPool(
   ctx: BfvContext,
@@ -184,49 +202,106 @@ export async function evaluateLinearLayerOnPool(
   pool: TaskPool,
 ): Promise<LinearEvaluation> {
   const plan = layer.plan;
-  if (pool.threads <= 1 || plan.kind !== 'conv') return evaluateLinearLayer(ctx, layer, inputs, keys, rng);
+  if (pool.threads <= 1) return evaluateLinearLayer(ctx, layer, inputs, keys, rng);
   checkLinearEvaluation(ctx, layer, inputs, keys);
   const T = pool.threads;
   const galoisKeys = keys.galoisKeys;
   const shared = inputs.map(sharedCiphertext);
-  const jobs = convRotationJobs(plan).flatMap((job) => splitConvRotationSteps(plan, job.steps, T).map((steps) => ({ ...job, steps })));
-  const outs = await Promise.all(
-    jobs.map((j) => pool.run('bfv.convRotations', { params, plan, input: shared[j.input], swap: j.swap, steps: j.steps, galoisKeys })),
-  );
-  const rotated = new Map<string, Ciphertext>();
-  jobs.forEach((j, i) => j.steps.forEach((step, e) => rotated.set(rotatedInputKey(j.input, j.swap, step), outs[i][e])));
-  const k = plan.level;
-  const parts = await Promise.all(
-    plan.partTerms.map((partList, c) =>
-      Promise.all(
-        partList.map(async (part) => {
-          const chunks = splitConvRuns(convPartRuns(plan, c, part), 2 * T);
-          const totals = await Promise.all(
-            chunks.map((runs) => {
-              const used = new Map<string, Ciphertext>();
-              for (const run of runs) {
-                for (const index of run) {
-                  const t = plan.terms[c][index];
-                  const key = rotatedInputKey(t.input, t.swap, plan.taps[t.tap].step);
-                  used.set(key, rotated.get(key)!);
-                }
+  // The draws depend only on the plan (how many parts each output has), so they come first.
+  const share = sampleFieldVector(rng, plan.outputSize);
+  const partCounts = plan.kind === 'conv' ? plan.partTerms.map((l) => l.length) : plan.partItems.map((l) => l.length);
+  const draws = partCounts.map((count, c) => drawFinishParts(ctx, plan, c, count, share, rng));
+  const finish = (c: number, g: number, totals: readonly RnsPoly[][]): Promise<Ciphertext> =>
+    pool.run('bfv.finishPart', {
+      params,
+      returnLevel: plan.returnLevel,
+      level: plan.level,
+      totals,
+      ...(plan.kind === 'dense' ? { denseFold: { plan, galoisKeys } } : {}),
+      mask: draws[c].masks[g],
+      flood: draws[c].floods[g],
+      publicKey: keys.publicKey,
+    });
+  let parts: Promise<Ciphertext>[][];
+  if (plan.kind === 'conv') {
+    const jobs = convRotationJobs(plan).flatMap((job) => splitConvRotationSteps(plan, job.steps, T).map((steps) => ({ ...job, steps })));
+    const outs = await Promise.all(jobs.map((j) => pool.run('bfv.convRotations', { params, plan, input: shared[j.input], swap: j.swap, steps: j.steps, galoisKeys })));
+    const rotated = new Map<string, Ciphertext>();
+    jobs.forEach((j, i) => j.steps.forEach((step, e) => rotated.set(rotatedInputKey(j.input, j.swap, step), outs[i][e])));
+    parts = plan.partTerms.map((partList, c) =>
+      partList.map(async (part, g) => {
+        const chunks = splitConvRuns(convPartRuns(plan, c, part), 2 * T);
+        const totals = await Promise.all(
+          chunks.map((runs) => {
+            const used = new Map<string, Ciphertext>();
+            for (const run of runs) {
+              for (const index of run) {
+                const t = plan.terms[c][index];
+                const key = rotatedInputKey(t.input, t.swap, plan.taps[t.tap].step);
+                used.set(key, rotated.get(key)!);
               }
-              return pool.run('bfv.convRuns', { params, plan, c, runs, rotated: used, weights: layer.weights, galoisKeys });
-            }),
-          );
-          const total = [ctx.allocPoly(k), ctx.allocPoly(k)];
-          for (const t of totals) {
-            polyAdd(ctx, total[0], t[0], total[0], k);
-            polyAdd(ctx, total[1], t[1], total[1], k);
-          }
-          polyNttInverse(ctx, total[0], k);
-          polyNttInverse(ctx, total[1], k);
-          return { coeffModulusSize: k, polys: total, isNttForm: false } as Ciphertext;
-        }),
-      ),
-    ),
-  );
-  return finishLinearLayer(ctx, plan, parts, keys.publicKey, rng);
+            }
+            let plaintexts: Map<number, PlaintextNtt | null> | undefined;
+            if (layer.cachedPlaintexts > 0) {
+              const source = layer.source as PlaintextSource;
+              plaintexts = new Map();
+              for (const run of runs) for (const index of run) plaintexts.set(index, source(c, index));
+            }
+            return pool.run('bfv.convRuns', { params, plan, c, runs, rotated: used, weights: layer.weights, ...(plaintexts ? { plaintexts } : {}), galoisKeys });
+          }),
+        );
+        return finish(c, g, totals);
+      }),
+    );
+  } else {
+    const babies = Array.from({ length: plan.babySteps }, (_, b) => b);
+    const jobs = shared.flatMap((input, l) => splitConvRotationSteps(plan, babies, T).map((steps) => ({ l, input, steps })));
+    const outs = await Promise.all(jobs.map((j) => pool.run('bfv.denseBaby', { params, plan, input: j.input, steps: j.steps, galoisKeys })));
+    const baby = new Map<string, Ciphertext>();
+    jobs.forEach((j, i) => j.steps.forEach((b, e) => baby.set(denseBabyKey(j.l, b), outs[i][e])));
+    parts = plan.partItems.map((partList, c) =>
+      partList.map(async (part, g) => {
+        const groups = denseGiantGroups(plan, c, part);
+        const chunks = splitDenseGroups(groups, 2 * T);
+        const totals = await Promise.all(
+          chunks.map((chunk) => {
+            const used = new Map<string, Ciphertext>();
+            for (const [, ins] of chunk) for (const l of ins) for (const b of babies) used.set(denseBabyKey(l, b), baby.get(denseBabyKey(l, b))!);
+            let plaintexts: Map<string, PlaintextNtt | null> | undefined;
+            if (layer.cachedPlaintexts > 0) {
+              const source = layer.source as DensePlaintextSource;
+              plaintexts = new Map();
+              for (const [g, ins] of chunk) for (const l of ins) for (const b of babies) plaintexts.set(densePlaintextKey(l, g, b), source(c, l, g, b));
+            }
+            return pool.run('bfv.denseGiants', { params, plan, c, groups: chunk, baby: used, weights: layer.weights, ...(plaintexts ? { plaintexts } : {}), galoisKeys });
+          }),
+        );
+        return finish(c, g, totals);
+      }),
+    );
+  }
+  const ciphertexts: Ciphertext[] = [];
+  for (const list of parts) ciphertexts.push(...(await Promise.all(list)));
+  return { ciphertexts, share };
+}
+
+/** Giant-step groups cut into at most `chunks` contiguous runs of about equal weight (inputs per group). */
+function splitDenseGroups<G extends readonly [number, readonly number[]]>(groups: readonly G[], chunks: number): G[][] {
+  const total = groups.reduce((a, g) => a + g[1].length, 0);
+  const count = Math.max(1, Math.min(chunks, groups.length));
+  const out: G[][] = [[]];
+  let acc = 0;
+  for (const g of groups) {
+    if (acc >= (out.length * total) / count && out.length < count) out.push([]);
+    out[out.length - 1].push(g);
+    acc += g[1].length;
+  }
+  return out.filter((c) => c.length > 0);
+}
+
+/** The server's keys with their polynomials in shared memory, copied once for every pool task (§5.7). Spec: §9.9.3 */
+export function sharedLinearServerKeys(keys: LinearServerKeys): LinearServerKeys {
+  return { galoisKeys: sharedGaloisKeys(keys.galoisKeys), publicKey: { ...keys.publicKey, ciphertext: sharedCiphertext(keys.publicKey.ciphertext) } };
 }
 
 /**
@@ -243,9 +318,33 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
   }
   const lambda = options.lambda;
   const rotationKeys = options.rotationKeys ?? 'minimal';
+  const precompute = options.precompute ?? false;
+  const maxBytes = precompute === true ? Infinity : precompute === false ? 0 : precompute.maxBytes;
+  if (!(maxBytes >= 0)) throw new InvalidArgumentError(`bfvLinear: precompute.maxBytes must be a non-negative number, got ${String(maxBytes)}`);
+  // The prepared layers of each model served (plaintexts encoded once, shared by its sessions).
+  const models = new WeakMap<FixedPointModel, Map<number, PreparedLinearLayer>>();
+  const preparedFor = (model: FixedPointModel, architecture: Architecture): Map<number, PreparedLinearLayer> => {
+    let prepared = models.get(model);
+    if (prepared) return prepared;
+    const ctx = bfvContextFor(params);
+    const perPlaintext = (ctx.wide ? 8 : 4) * ctx.n;
+    let budget = maxBytes;
+    prepared = new Map();
+    for (const [k, plan] of plansFor(ctx, architecture, lambda, rotationKeys)) {
+      const bytes = plan.cost.plainProducts * plan.level * perPlaintext;
+      const cache = bytes <= budget;
+      if (cache) budget -= bytes;
+      prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: cache, shared: cache }));
+    }
+    models.set(model, prepared);
+    return prepared;
+  };
   return Object.freeze<LinearBackend>({
     id: 'bfv',
     secure: params.securityLevel !== null,
+    prepareModel(model) {
+      preparedFor(model, publicArchitecture(model));
+    },
     maxMessageBytes(architecture, role) {
       const ctx = bfvContextFor(params);
       return bfvLinearMessageBounds(ctx, [...plansFor(ctx, architecture, lambda, rotationKeys).values()], role);
@@ -279,10 +378,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
     async server(channel, _rng, { architecture, model, pool }): Promise<LinearServerSession> {
       const ctx = bfvContextFor(params);
       const plans = plansFor(ctx, architecture, lambda, rotationKeys);
-      const prepared = new Map<number, PreparedLinearLayer>();
-      for (const [k, plan] of plans) {
-        prepared.set(k, prepareLinearLayer(ctx, plan, weightsOf(model.layers[k] as WeightedModelLayer), { precompute: options.precompute === true }));
-      }
+      const prepared = preparedFor(model, architecture);
       const context = 'BFV linear keys';
       const first = decodeBlobs(await channel.recv(), BFV_LINEAR_TAG.KEYS, context);
       if (first.blobs.length !== 2) throw new MalformedInputError(`${context}: expected parms_id and public key`);
@@ -306,7 +402,7 @@ export function bfvLinear(options: BfvLinearOptions = {}): LinearBackend {
       for (const g of needed) if (!keys.has(g)) throw new ProtocolError(`${context}: the Galois key of element ${g} is missing`);
       // With worker threads, the Galois keys go to shared memory once rather than to every task.
       const parallel = pool !== undefined && pool.threads > 1;
-      const serverKeys = { galoisKeys: parallel ? sharedGaloisKeys({ keys }) : { keys }, publicKey };
+      const serverKeys = parallel ? sharedLinearServerKeys({ galoisKeys: { keys }, publicKey }) : { galoisKeys: { keys }, publicKey };
       return {
         async preprocess(_layer, index, layerRng) {
           const layer = prepared.get(index);

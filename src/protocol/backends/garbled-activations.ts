@@ -375,25 +375,37 @@ async function serverPreprocessLayer(
   const and = reluCircuit(params).counts.and;
   const prepared: ServerBatch[] = [];
   const all = batches(info.count);
-  for (const [start, count] of all) {
-    const zero = await ot.sendRandomCorrelated(SHARE_BITS * count);
-    // Sub-batches of GC_SUB_BATCH instances, one forked stream each (§5.7): the same tables whatever the pool's thread count.
-    const g = await garbleRelusBatched(count, layerRng, {
-      ...params,
-      delta,
-      clientZeroLabels: zero,
-      firstGateId: gateIds.next,
-      batchInstances: GC_SUB_BATCH,
-      pool,
-      ...(scheme !== 'half-gates' ? { scheme } : {}),
-    });
+  // Batch i + 1 is garbled on the pool while this thread serializes and sends batch i. Batches start
+  // in order (OT, then the garbling's seeds from layerRng, then the gate ids), so nothing drawn
+  // depends on the pool's timing.
+  const start = (i: number) => {
+    const [first, count] = all[i];
+    const firstGateId = gateIds.next;
     gateIds.next += count * and;
-    channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, start, count, serializeGarbledCircuit(g.circuit, g.garbled)));
+    return ot.sendRandomCorrelated(SHARE_BITS * count).then((zero) =>
+      // Sub-batches of GC_SUB_BATCH instances, one forked stream each (§5.7): the same tables whatever the pool's thread count.
+      garbleRelusBatched(count, layerRng, {
+        ...params,
+        delta,
+        clientZeroLabels: zero,
+        firstGateId,
+        batchInstances: GC_SUB_BATCH,
+        pool,
+        ...(scheme !== 'half-gates' ? { scheme } : {}),
+      }).then((g) => ({ first, count, g })),
+    );
+  };
+  let next = all.length > 0 ? start(0) : undefined;
+  for (let i = 0; i < all.length; i++) {
+    const { first, count, g } = await next!;
+    next = i + 1 < all.length ? start(i + 1) : undefined;
+    next?.catch(() => {}); // handled by the next round's await
+    channel.send(frame(GC_ACTIVATION_TAG.TABLES, info.index, first, count, serializeGarbledCircuit(g.circuit, g.garbled)));
     const { share, mask } = splitGarblerLabels(inputZeroLabels(g.circuit, g.secrets, 'garbler'), count);
     const maskValues = new Float64Array(count);
-    for (let j = 0; j < count; j++) maskValues[j] = reluGarblerValues(0, masks[start + j], params.shift)[1];
-    channel.send(frame(GC_ACTIVATION_TAG.MASK_LABELS, info.index, start, count, serializeLabels(activeLabels(mask, delta, maskValues))));
-    prepared.push({ start, count, shareZero: spill.put(share) });
+    for (let j = 0; j < count; j++) maskValues[j] = reluGarblerValues(0, masks[first + j], params.shift)[1];
+    channel.send(frame(GC_ACTIVATION_TAG.MASK_LABELS, info.index, first, count, serializeLabels(activeLabels(mask, delta, maskValues))));
+    prepared.push({ start: first, count, shareZero: spill.put(share) });
     info.onProgress?.(prepared.length / all.length);
   }
   return serverLayer(info, delta, prepared, spill);
@@ -418,8 +430,12 @@ async function clientPreprocessLayer(
   const context = `garbled activations, layer ${info.index}`;
   const prepared: ClientBatch[] = [];
   const all = batches(info.count);
-  for (const [start, count] of all) {
-    const clientLabels = await ot.receiveRandomCorrelated(reluClientChoiceBits(clientShare.subarray(start, start + count)));
+  // The random OTs of every batch first: they depend only on this share, and the server reads them in
+  // the same order, so it never waits for this thread to take in a batch's tables before the next OT.
+  const labels: Uint32Array[] = [];
+  for (const [start, count] of all) labels.push(await ot.receiveRandomCorrelated(reluClientChoiceBits(clientShare.subarray(start, start + count))));
+  for (const [i, [start, count]] of all.entries()) {
+    const clientLabels = labels[i];
     const body = unframe(await channel.recv(), GC_ACTIVATION_TAG.TABLES, info.index, start, count, context);
     const { garbled } = deserializeGarbledCircuit(body, circuit);
     checkGarblingScheme(garbled, scheme, context);
