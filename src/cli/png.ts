@@ -3,8 +3,8 @@
  * `fast-png` library, which does the decoding (inflate, row filters, Adam7, CRC checks) and the
  * encoding. What stays here is what the library does not do for us:
  * - bounds first: the IHDR is validated and the pixel limit checked before anything is inflated, and
- *   the image data is inflated in bounded steps to the exact size the header implies (a
- *   decompression bomb stops there), before the library allocates anything;
+ *   the image data is inflated (node:zlib, stopping one byte past the size the header implies, so
+ *   that a decompression bomb stops there) and its size checked before the library allocates anything;
  * - the chunk-order rules of the PNG specification, with one-line typed errors naming the defect;
  * - our {@link PngImage} shape: palette and tRNS expanded to RGB(A), 1/2/4-bit grey scaled to 8 bits;
  * - a refusal ({@link UnsupportedError}) of Adam7-interlaced images below 8 bits, which fast-png 8
@@ -18,9 +18,9 @@
  * Reference: W3C, Portable Network Graphics (PNG) Specification (Third Edition), sections 5–12.
  * @module
  */
-import { crc32 } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { decode, encode, hasPngSignature, type IndexedColors } from 'fast-png';
-import { Unzlib, type DeflateOptions } from 'fflate';
+import type { DeflateOptions } from 'fflate';
 import { InvalidArgumentError, MalformedInputError, OutOfRangeError } from '../errors.js';
 import { concatBytes } from '../math/bytes.js';
 import { UnsupportedError } from '../nn/errors.js';
@@ -69,8 +69,6 @@ const SAMPLES_PER_PIXEL: Record<PngColorTypeCode, number> = { 0: 1, 2: 3, 3: 1, 
 const ALLOWED_DEPTHS: Record<PngColorTypeCode, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 /** Adam7 passes (first column, first row, column step, row step): only to size the image data. */
 const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
-/** Compressed bytes inflated per step: caps what a decompression bomb makes us allocate past the expected size. */
-const INFLATE_STEP = 4096;
 
 /** Whether `bytes` starts with the PNG signature. */
 export function isPng(bytes: Uint8Array): boolean {
@@ -203,29 +201,24 @@ function checkTransparency(h: Header, palette: Uint8Array | null, length: number
 }
 
 /**
- * Inflates the image data in bounded steps and checks its size against the header (one byte
- * more stops it) and every row's filter type, before the library decodes it.
+ * Inflates the image data, stopping one byte past the size the header implies (a decompression
+ * bomb stops there), and checks that size and every row's filter type before the library decodes it.
  */
 function checkImageData(h: Header, idat: readonly Uint8Array[]): void {
   const bitsPerPixel = SAMPLES_PER_PIXEL[h.colorType] * h.bitDepth;
   const passes = h.interlaced ? ADAM7.map(([x0, y0, dx, dy]) => [Math.ceil((h.width - x0) / dx), Math.ceil((h.height - y0) / dy)]) : [[h.width, h.height]];
   const rows = passes.filter(([w, n]) => w > 0 && n > 0).map(([w, n]) => ({ count: n, stride: 1 + Math.ceil((w * bitsPerPixel) / 8) }));
   const expected = rows.reduce((sum, r) => sum + r.count * r.stride, 0);
-  const raw = new Uint8Array(expected);
-  let length = 0;
-  const stream = new Unzlib((chunk) => {
-    if (length + chunk.length > expected) throw new MalformedInputError(`PNG image data inflates to more than the ${expected} bytes its header implies`);
-    raw.set(chunk, length);
-    length += chunk.length;
-  });
+  let raw: Uint8Array;
   try {
-    for (const part of idat) for (let i = 0; i < part.length; i += INFLATE_STEP) stream.push(part.subarray(i, i + INFLATE_STEP));
-    stream.push(new Uint8Array(0), true);
+    raw = inflateSync(concatBytes(idat), { maxOutputLength: expected + 1 });
   } catch (e) {
-    if (e instanceof MalformedInputError) throw e;
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+      throw new MalformedInputError(`PNG image data inflates to more than the ${expected} bytes its header implies`);
+    }
     throw new MalformedInputError(`PNG image data is not valid zlib data (${(e as Error).message})`);
   }
-  if (length !== expected) throw new MalformedInputError(`PNG image data inflates to ${length} bytes, its header implies ${expected}`);
+  if (raw.length !== expected) throw new MalformedInputError(`PNG image data inflates to ${raw.length} bytes, its header implies ${expected}`);
   let at = 0;
   for (const { count, stride } of rows) {
     for (let y = 0; y < count; y++, at += stride) {
