@@ -17,9 +17,9 @@ import { dec, decs, hex } from '../../encoding.js';
 import type { VectorFileGenerator } from '../../family.js';
 import { F, type AlgorithmSpec } from '../../fields.js';
 import type { JsonObject } from '../../format.js';
-import { recordingChannelPair, transcriptJson, type TranscriptMessage } from '../../transcript.js';
+import { recordingChannelPair, scriptedChannel, transcriptJson, type TranscriptMessage } from '../../transcript.js';
 import { concatBytes, hexToBytes, u32LE } from '../../../math/bytes.js';
-import { scriptedChannel, transcript } from './shared.js';
+import { transcript } from './shared.js';
 
 const Point = ristretto255.Point;
 

@@ -18,9 +18,9 @@ import { hex } from '../../encoding.js';
 import type { VectorFileGenerator } from '../../family.js';
 import { F, type AlgorithmSpec, type FieldType } from '../../fields.js';
 import type { JsonObject } from '../../format.js';
-import { recordingChannelPair, transcriptJson, type TranscriptMessage } from '../../transcript.js';
+import { recordingChannelPair, scriptedChannel, transcriptJson, type TranscriptMessage } from '../../transcript.js';
 import { concatBytes } from '../../../math/bytes.js';
-import { blocksHex, receiverBaseKeys, scriptedChannel, transcript } from './shared.js';
+import { blocksHex, receiverBaseKeys, seededBlocks, seededChoices, transcript } from './shared.js';
 
 const batchInput: FieldType = F.object({
   kind: F.enum(['chosen', 'correlated', 'random', 'randomCorrelated']),
@@ -272,8 +272,8 @@ export const iknpFile: VectorFileGenerator = {
       },
     });
     const g = b.group('OtExtensionTest', { kappa: KAPPA, baseOtLabel: IKNP_BASE_OT_LABEL });
-    const blocks = (rngLabel: string, n: number) => bytesToBlocks(b.rng(rngLabel).rng.bytes(16 * n));
-    const choicesFor = (label: string, n: number) => Array.from(b.rng(label).rng.bytes(n), (x) => x & 1);
+    const blocks = (label: string, n: number) => seededBlocks(b, label, n);
+    const choicesFor = (label: string, n: number) => seededChoices(b, label, n);
     const deltaLsb1 = blocks('delta', 1);
     deltaLsb1[0] |= 1;
     const plans: SessionPlan[] = [

@@ -1,16 +1,16 @@
 /**
- * What the OT vector files share: ristretto255 points, the transcript field, 128-bit blocks as hex,
- * a scripted channel for the rejection tests.
+ * What the OT-extension vector files share: the transcript field, 128-bit blocks as hex, seeded
+ * blocks and choice bits, and the receiver's base-OT keys recomputed from the messages.
  *
  * Spec: §12.5.5
  * @module
  */
 import { ristretto255 } from '@noble/curves/ed25519.js';
-import type { Channel } from '../../../channel/channel.js';
 import { coDeriveKey, sampleScalar } from '../../../ot/base-ot.js';
-import { blockToBytes } from '../../../ot/blocks.js';
+import { blockToBytes, bytesToBlocks } from '../../../ot/blocks.js';
 import { KAPPA } from '../../../ot/transpose.js';
 import { fromSeed } from '../../../random/index.js';
+import type { VectorFileBuilder } from '../../builder.js';
 import { hex } from '../../encoding.js';
 import { F, type FieldType } from '../../fields.js';
 
@@ -23,16 +23,11 @@ export const transcript = (names: string[]): FieldType =>
 /** 128-bit blocks (four words each) as hex strings. */
 export const blocksHex = (words: Uint32Array): string[] => Array.from({ length: words.length / 4 }, (_, i) => hex(blockToBytes(words, i)));
 
-/** A channel that discards sends and delivers `incoming` in order. */
-export function scriptedChannel(incoming: readonly Uint8Array[]): Channel {
-  let i = 0;
-  return {
-    send: () => undefined,
-    recv: () => (i < incoming.length ? Promise.resolve(Uint8Array.from(incoming[i++])) : Promise.reject(new Error('script exhausted'))),
-    close: () => undefined,
-    stats: { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 },
-  };
-}
+/** `n` blocks from the builder's generator for `label`. */
+export const seededBlocks = (b: VectorFileBuilder, label: string, n: number): Uint32Array => bytesToBlocks(b.rng(label).rng.bytes(16 * n));
+
+/** `n` choice bits from the builder's generator for `label`. */
+export const seededChoices = (b: VectorFileBuilder, label: string, n: number): number[] => Array.from(b.rng(label).rng.bytes(n), (x) => x & 1);
 
 /**
  * The OT-extension receiver's base-OT keys k⁰_j and k¹_j (it is the base-OT sender), recomputed

@@ -8,7 +8,6 @@
  */
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { OtExtReceiver, OtExtSender, softSpokenScheme } from '../../../ot/index.js';
-import { bytesToBlocks } from '../../../ot/blocks.js';
 import { IKNP_BASE_OT_LABEL } from '../../../ot/iknp.js';
 import { KAPPA } from '../../../ot/transpose.js';
 import { fromSeed } from '../../../random/index.js';
@@ -17,8 +16,8 @@ import { hex } from '../../encoding.js';
 import type { VectorFileGenerator } from '../../family.js';
 import { F, type AlgorithmSpec, type FieldType } from '../../fields.js';
 import type { JsonObject } from '../../format.js';
-import { recordingChannelPair, transcriptJson } from '../../transcript.js';
-import { blocksHex, receiverBaseKeys, scriptedChannel, transcript } from './shared.js';
+import { recordingChannelPair, scriptedChannel, transcriptJson } from '../../transcript.js';
+import { blocksHex, receiverBaseKeys, seededBlocks, seededChoices, transcript } from './shared.js';
 
 const PATH = 'ot/softspoken.v1.json';
 
@@ -108,8 +107,8 @@ export const softSpokenFile: VectorFileGenerator = {
       },
     });
     const g = b.group('SoftSpokenOtTest', { kappa: KAPPA, baseOtLabel: IKNP_BASE_OT_LABEL });
-    const blocks = (label: string, n: number) => bytesToBlocks(b.rng(label).rng.bytes(16 * n));
-    const choicesFor = (label: string, n: number) => Array.from(b.rng(label).rng.bytes(n), (x) => x & 1);
+    const blocks = (label: string, n: number) => seededBlocks(b, label, n);
+    const choicesFor = (label: string, n: number) => seededChoices(b, label, n);
     const delta = blocks('delta', 1);
     delta[0] |= 1;
     const plans: Plan[] = [
