@@ -1,17 +1,29 @@
 /**
- * PNG images for the CLI's input loading (`delphi infer --input digit.png`): a decoder for every
- * standard PNG (grayscale, RGB, palette, with or without alpha, bit depths 1 to 16, Adam7
- * interlacing; CRCs checked; ancillary chunks skipped) and an encoder producing all of those forms,
- * used to write images and to test the decoder. Inflate and deflate come from node:zlib; filtering,
- * interlacing and chunk handling are written here. Colour management (gAMA, cHRM, iCCP, sRGB) is
+ * PNG images for the CLI's input loading (`delphi infer --input digit.png`): a thin adapter over the
+ * `fast-png` library, which does the decoding (inflate, row filters, Adam7, CRC checks) and the
+ * encoding. What stays here is what the library does not do for us:
+ * - bounds first: the IHDR is validated and the pixel limit checked before anything is inflated, and
+ *   the image data is inflated (node:zlib, stopping one byte past the size the header implies, so
+ *   that a decompression bomb stops there) and its size checked before the library allocates anything;
+ * - the chunk-order rules of the PNG specification, with one-line typed errors naming the defect;
+ * - our {@link PngImage} shape: palette and tRNS expanded to RGB(A), 1/2/4-bit grey scaled to 8 bits;
+ * - a refusal ({@link UnsupportedError}) of Adam7-interlaced images below 8 bits, which fast-png 8
+ *   decodes wrongly: re-saving the image without interlacing fixes it.
+ *
+ * Every chunk's CRC is checked as it is read (so a corrupted header is reported as such, not as a
+ * huge image), and again by the library (`checkCrc`). Only the critical chunks and tRNS reach the
+ * library; ancillary chunks (text, gamma, ICC profiles, …) are skipped unread. Colour management is
  * ignored: samples are returned as stored.
  *
  * Reference: W3C, Portable Network Graphics (PNG) Specification (Third Edition), sections 5–12.
  * @module
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
+import { decode, encode, hasPngSignature, type IndexedColors } from 'fast-png';
+import type { DeflateOptions } from 'fflate';
 import { InvalidArgumentError, MalformedInputError, OutOfRangeError } from '../errors.js';
 import { concatBytes } from '../math/bytes.js';
+import { UnsupportedError } from '../nn/errors.js';
 
 /** The 8-byte signature every PNG starts with. */
 export const PNG_SIGNATURE: Uint8Array = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -39,115 +51,77 @@ export interface PngImage {
   readonly source: { readonly colorType: PngColorTypeCode; readonly bitDepth: number; readonly interlaced: boolean };
 }
 
-// ---------------------------------------------------------------------------------------------
-// CRC-32 (ISO 3309 / ITU-T V.42, the polynomial of zlib and PNG), table-driven.
-
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-/** CRC-32 of `bytes` (continuing from `crc`, 0 to start), as an unsigned integer. */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Layout helpers shared by decoder and encoder.
-
-const SAMPLES_PER_PIXEL: Record<PngColorTypeCode, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const ALLOWED_DEPTHS: Record<PngColorTypeCode, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
-
-/** Adam7 passes: first column, first row, column step, row step. */
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
-
-interface Pass {
-  x0: number;
-  y0: number;
-  dx: number;
-  dy: number;
-  width: number;
-  height: number;
-}
-
-function passes(width: number, height: number, interlaced: boolean): Pass[] {
-  if (!interlaced) return [{ x0: 0, y0: 0, dx: 1, dy: 1, width, height }];
-  return ADAM7.map(([x0, y0, dx, dy]) => ({
-    x0,
-    y0,
-    dx,
-    dy,
-    width: Math.max(0, Math.ceil((width - x0) / dx)),
-    height: Math.max(0, Math.ceil((height - y0) / dy)),
-  }));
-}
-
-const rowBytes = (width: number, bitsPerPixel: number) => Math.ceil((width * bitsPerPixel) / 8);
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoder.
-
 /** Options of {@link decodePng}. */
 export interface DecodePngOptions {
   /** Largest width × height accepted (default {@link DEFAULT_MAX_PNG_PIXELS}). */
   maxPixels?: number;
 }
 
+interface Header {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: PngColorTypeCode;
+  interlaced: boolean;
+}
+
+const SAMPLES_PER_PIXEL: Record<PngColorTypeCode, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const ALLOWED_DEPTHS: Record<PngColorTypeCode, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+/** Adam7 passes (first column, first row, column step, row step): only to size the image data. */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+
+/** Whether `bytes` starts with the PNG signature. */
+export function isPng(bytes: Uint8Array): boolean {
+  return hasPngSignature(bytes);
+}
+
 /**
  * Decodes a PNG file. Throws {@link MalformedInputError} for anything that is not a valid PNG
- * (bad signature, CRC, chunk order, IHDR combination, compressed data, filter type, …) and
- * {@link OutOfRangeError} for an image above `maxPixels`.
+ * (bad signature, CRC, chunk order, IHDR combination, compressed data, filter type, …),
+ * {@link OutOfRangeError} for an image above `maxPixels` and {@link UnsupportedError} for an
+ * Adam7-interlaced image below 8 bits per sample.
  */
 export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): PngImage {
   if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('decodePng expects a Uint8Array');
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PNG_PIXELS;
   if (!isPng(bytes)) throw new MalformedInputError('not a PNG file (the 8-byte PNG signature is missing)');
+  const file = readChunks(bytes, options.maxPixels ?? DEFAULT_MAX_PNG_PIXELS);
+  const h = file.header;
+  if (h.interlaced && h.bitDepth < 8) {
+    throw new UnsupportedError(`PNG is Adam7-interlaced at ${h.bitDepth} bits per sample, which is not supported: re-save the image without interlacing`);
+  }
+  checkImageData(h, file.idat);
+  let decoded;
+  try {
+    decoded = decode(concatBytes([PNG_SIGNATURE, ...file.kept]), { checkCrc: true });
+  } catch (e) {
+    throw new MalformedInputError(`PNG is corrupted: ${String((e as Error)?.message ?? e).split('\n')[0]}`, { cause: e });
+  }
+  return expand(h, decoded.data, file.palette, file.transparency);
+}
+
+/** The chunks of a file, checked for bounds, CRC and order. */
+function readChunks(bytes: Uint8Array, maxPixels: number) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = PNG_SIGNATURE.length;
-  let header: { width: number; height: number; bitDepth: number; colorType: PngColorTypeCode; interlaced: boolean } | null = null;
+  let header: Header | null = null;
   let palette: Uint8Array | null = null;
   let transparency: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
+  const kept: Uint8Array[] = []; // whole chunks (length, type, data, CRC) handed to the library
   let idatState: 'before' | 'inside' | 'after' = 'before';
-  let ended = false;
-  while (!ended) {
+  for (let ended = false; !ended; ) {
     if (at + 12 > bytes.length) throw new MalformedInputError(`PNG truncated at byte ${at} (expected a chunk${header ? '' : ' IHDR'})`);
     const length = view.getUint32(at);
-    const typeBytes = bytes.subarray(at + 4, at + 8);
-    const type = String.fromCharCode(...typeBytes);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     if (!/^[A-Za-z]{4}$/.test(type)) throw new MalformedInputError(`PNG chunk at byte ${at} has an invalid type ${JSON.stringify(type)}`);
     if (length > 0x7fff_ffff || at + 12 + length > bytes.length) {
       throw new MalformedInputError(`PNG chunk ${type} at byte ${at} announces ${length} bytes, past the end of the file`);
     }
     const data = bytes.subarray(at + 8, at + 8 + length);
-    const storedCrc = view.getUint32(at + 8 + length);
-    const actualCrc = crc32(data, crc32(typeBytes));
-    if (storedCrc !== actualCrc) {
-      throw new MalformedInputError(`PNG chunk ${type} at byte ${at} has CRC ${hex32(storedCrc)}, computed ${hex32(actualCrc)} (file corrupted)`);
-    }
+    const whole = bytes.subarray(at, at + 12 + length);
+    const [stored, computed] = [view.getUint32(at + 8 + length), crc32(bytes.subarray(at + 4, at + 8 + length))];
+    if (stored !== computed) throw new MalformedInputError(`PNG chunk ${type} at byte ${at} has CRC ${hex32(stored)}, computed ${hex32(computed)} (file corrupted)`);
+    const critical = (bytes[at + 4] & 0x20) === 0; // bit 5 of the first type byte clear: a decoder must not ignore it
     at += 12 + length;
     if (header === null && type !== 'IHDR') throw new MalformedInputError(`PNG starts with chunk ${type}, expected IHDR`);
     if (idatState === 'inside' && type !== 'IDAT') idatState = 'after';
@@ -163,11 +137,13 @@ export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): Pn
         if (header!.colorType === PngColorType.GRAY || header!.colorType === PngColorType.GRAY_ALPHA) {
           throw new MalformedInputError('PNG has a PLTE chunk in a greyscale image');
         }
-        palette = data.slice();
+        palette = data;
         break;
       case 'tRNS':
+        if (transparency !== null) throw new MalformedInputError('PNG has two tRNS chunks');
         if (idatState !== 'before') throw new MalformedInputError('PNG has tRNS after the image data');
-        transparency = data.slice();
+        checkTransparency(header!, palette, length);
+        transparency = data;
         break;
       case 'IDAT':
         if (idatState === 'after') throw new MalformedInputError('PNG IDAT chunks are not consecutive');
@@ -178,54 +154,22 @@ export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): Pn
         ended = true;
         break;
       default:
-        // Bit 5 of the first byte clear means critical: a decoder must not ignore it.
-        if ((typeBytes[0] & 0x20) === 0) throw new MalformedInputError(`PNG has an unknown critical chunk ${type}`);
+        if (critical) throw new MalformedInputError(`PNG has an unknown critical chunk ${type}`);
+        continue; // ancillary: skipped unread
     }
+    // fast-png 8.0.0 refuses a colour key with more samples than the image has pixels (an RGB
+    // image of 1 or 2 pixels); the key is read here, so the library need not see it.
+    if (type === 'tRNS' && header!.colorType !== PngColorType.PALETTE && length / 2 > header!.width * header!.height) continue;
+    kept.push(whole);
   }
-  const h = header!;
   if (idat.length === 0) throw new MalformedInputError('PNG has no IDAT chunk');
-  if (h.colorType === PngColorType.PALETTE && palette === null) throw new MalformedInputError('PNG palette image without a PLTE chunk');
-
-  const samplesPerPixel = SAMPLES_PER_PIXEL[h.colorType];
-  const bitsPerPixel = samplesPerPixel * h.bitDepth;
-  const layout = passes(h.width, h.height, h.interlaced);
-  const expected = layout.reduce((n, p) => n + (p.width > 0 && p.height > 0 ? p.height * (1 + rowBytes(p.width, bitsPerPixel)) : 0), 0);
-  const raw = inflate(idat, expected);
-
-  // Unfilter each pass and scatter its pixels as stored samples (before palette or depth expansion).
-  const stored = new Uint16Array(h.width * h.height * samplesPerPixel);
-  const bpp = Math.max(1, bitsPerPixel >> 3);
-  let offset = 0;
-  for (const p of layout) {
-    if (p.width === 0 || p.height === 0) continue;
-    const stride = rowBytes(p.width, bitsPerPixel);
-    let prior = new Uint8Array(stride);
-    for (let y = 0; y < p.height; y++) {
-      const filter = raw[offset];
-      const row = raw.slice(offset + 1, offset + 1 + stride);
-      offset += 1 + stride;
-      unfilter(filter, row, prior, bpp, y);
-      const outY = p.y0 + y * p.dy;
-      for (let x = 0; x < p.width; x++) {
-        const base = (outY * h.width + p.x0 + x * p.dx) * samplesPerPixel;
-        for (let s = 0; s < samplesPerPixel; s++) stored[base + s] = readSample(row, x * samplesPerPixel + s, h.bitDepth);
-      }
-      prior = row;
-    }
-  }
-  return expand(h, stored, palette, transparency);
+  if (header!.colorType === PngColorType.PALETTE && palette === null) throw new MalformedInputError('PNG palette image without a PLTE chunk');
+  return { header: header!, palette, transparency, idat, kept };
 }
 
-/** Whether `bytes` starts with the PNG signature. */
-export function isPng(bytes: Uint8Array): boolean {
-  return bytes.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
-}
+const hex32 = (n: number) => '0x' + n.toString(16).padStart(8, '0');
 
-function hex32(n: number): string {
-  return '0x' + n.toString(16).padStart(8, '0');
-}
-
-function parseHeader(data: Uint8Array, maxPixels: number) {
+function parseHeader(data: Uint8Array, maxPixels: number): Header {
   if (data.length !== 13) throw new MalformedInputError(`PNG IHDR has ${data.length} bytes, expected 13`);
   const view = new DataView(data.buffer, data.byteOffset, 13);
   const width = view.getUint32(0);
@@ -244,93 +188,72 @@ function parseHeader(data: Uint8Array, maxPixels: number) {
   return { width, height, bitDepth, colorType: colorType as PngColorTypeCode, interlaced: interlace === 1 };
 }
 
-function inflate(idat: Uint8Array[], expected: number): Uint8Array {
-  const joined = concatBytes(idat);
+function checkTransparency(h: Header, palette: Uint8Array | null, length: number): void {
+  if (h.colorType === PngColorType.PALETTE) {
+    if (palette === null) throw new MalformedInputError('PNG has tRNS before PLTE');
+    if (length > palette.length / 3) throw new MalformedInputError(`PNG tRNS has ${length} entries, the palette ${palette.length / 3}`);
+  } else if (h.colorType === PngColorType.GRAY || h.colorType === PngColorType.RGB) {
+    const expected = 2 * SAMPLES_PER_PIXEL[h.colorType];
+    if (length !== expected) throw new MalformedInputError(`PNG tRNS has ${length} bytes, expected ${expected} for this colour type`);
+  } else {
+    throw new MalformedInputError(`PNG has a tRNS chunk in an image that already has alpha (colour type ${h.colorType})`);
+  }
+}
+
+/**
+ * Inflates the image data, stopping one byte past the size the header implies (a decompression
+ * bomb stops there), and checks that size and every row's filter type before the library decodes it.
+ */
+function checkImageData(h: Header, idat: readonly Uint8Array[]): void {
+  const bitsPerPixel = SAMPLES_PER_PIXEL[h.colorType] * h.bitDepth;
+  const passes = h.interlaced ? ADAM7.map(([x0, y0, dx, dy]) => [Math.ceil((h.width - x0) / dx), Math.ceil((h.height - y0) / dy)]) : [[h.width, h.height]];
+  const rows = passes.filter(([w, n]) => w > 0 && n > 0).map(([w, n]) => ({ count: n, stride: 1 + Math.ceil((w * bitsPerPixel) / 8) }));
+  const expected = rows.reduce((sum, r) => sum + r.count * r.stride, 0);
   let raw: Uint8Array;
   try {
-    // One byte of headroom tells "too much data" from "exactly right".
-    raw = inflateSync(joined, { maxOutputLength: expected + 1 });
+    raw = inflateSync(concatBytes(idat), { maxOutputLength: expected + 1 });
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
       throw new MalformedInputError(`PNG image data inflates to more than the ${expected} bytes its header implies`);
     }
     throw new MalformedInputError(`PNG image data is not valid zlib data (${(e as Error).message})`);
   }
-  if (raw.length !== expected) {
-    throw new MalformedInputError(`PNG image data inflates to ${raw.length} bytes, its header implies ${expected}`);
-  }
-  return new Uint8Array(raw.buffer, raw.byteOffset, raw.length); // a plain view: slice() copies
-}
-
-function unfilter(filter: number, row: Uint8Array, prior: Uint8Array, bpp: number, y: number): void {
-  const n = row.length;
-  switch (filter) {
-    case 0:
-      return;
-    case 1:
-      for (let i = bpp; i < n; i++) row[i] = (row[i] + row[i - bpp]) & 255;
-      return;
-    case 2:
-      for (let i = 0; i < n; i++) row[i] = (row[i] + prior[i]) & 255;
-      return;
-    case 3:
-      for (let i = 0; i < n; i++) row[i] = (row[i] + (((i >= bpp ? row[i - bpp] : 0) + prior[i]) >> 1)) & 255;
-      return;
-    case 4:
-      for (let i = 0; i < n; i++) {
-        const a = i >= bpp ? row[i - bpp] : 0;
-        const c = i >= bpp ? prior[i - bpp] : 0;
-        row[i] = (row[i] + paeth(a, prior[i], c)) & 255;
-      }
-      return;
-    default:
-      throw new MalformedInputError(`PNG row ${y} of a pass has unknown filter type ${filter}`);
+  if (raw.length !== expected) throw new MalformedInputError(`PNG image data inflates to ${raw.length} bytes, its header implies ${expected}`);
+  let at = 0;
+  for (const { count, stride } of rows) {
+    for (let y = 0; y < count; y++, at += stride) {
+      if (raw[at] > 4) throw new MalformedInputError(`PNG row ${y} of a pass has unknown filter type ${raw[at]}`);
+    }
   }
 }
 
-/** Sample `index` of a row at `depth` bits (big-endian within bytes, 16-bit samples big-endian). */
-function readSample(row: Uint8Array, index: number, depth: number): number {
-  if (depth === 8) return row[index];
-  if (depth === 16) return (row[2 * index] << 8) | row[2 * index + 1];
-  const bit = index * depth;
-  return (row[bit >> 3] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
-}
-
-function expand(
-  h: { width: number; height: number; bitDepth: number; colorType: PngColorTypeCode; interlaced: boolean },
-  stored: Uint16Array,
-  palette: Uint8Array | null,
-  trns: Uint8Array | null,
-): PngImage {
+/** The library's samples in our shape: 1/2/4-bit rows unpacked, palette and colour key expanded. */
+function expand(h: Header, data: Uint8Array | Uint8ClampedArray | Uint16Array, palette: Uint8Array | null, trns: Uint8Array | null): PngImage {
   const pixels = h.width * h.height;
   const source = { colorType: h.colorType, bitDepth: h.bitDepth, interlaced: h.interlaced };
+  const stored = h.bitDepth < 8 ? unpackRows(data, h) : data;
   const sampleDepth = h.bitDepth === 16 ? 16 : 8;
   const alloc = (n: number) => (sampleDepth === 16 ? new Uint16Array(n) : new Uint8Array(n));
-  const scale = h.bitDepth < 8 && h.colorType === PngColorType.GRAY ? 255 / ((1 << h.bitDepth) - 1) : 1;
 
   if (h.colorType === PngColorType.PALETTE) {
     const entries = palette!.length / 3;
-    if (trns && trns.length > entries) throw new MalformedInputError(`PNG tRNS has ${trns.length} entries, the palette ${entries}`);
     const channels = trns ? 4 : 3;
     const out = new Uint8Array(pixels * channels);
     for (let i = 0; i < pixels; i++) {
       const index = stored[i];
       if (index >= entries) throw new MalformedInputError(`PNG pixel uses palette index ${index}, the palette has ${entries} entries`);
-      out[i * channels] = palette![3 * index];
-      out[i * channels + 1] = palette![3 * index + 1];
-      out[i * channels + 2] = palette![3 * index + 2];
+      out.set(palette!.subarray(3 * index, 3 * index + 3), i * channels);
       if (trns) out[i * channels + 3] = index < trns.length ? trns[index] : 255;
     }
     return { width: h.width, height: h.height, channels: channels as 3 | 4, sampleDepth: 8, samples: out, source };
   }
 
   const spp = SAMPLES_PER_PIXEL[h.colorType];
-  const opaque = sampleDepth === 16 ? 65535 : 255;
-  if (trns && (h.colorType === PngColorType.GRAY || h.colorType === PngColorType.RGB)) {
-    // A colour key: pixels of exactly this stored colour are fully transparent.
-    if (trns.length !== 2 * spp) throw new MalformedInputError(`PNG tRNS has ${trns.length} bytes, expected ${2 * spp} for this colour type`);
+  const scale = h.bitDepth < 8 ? 255 / ((1 << h.bitDepth) - 1) : 1;
+  if (trns) {
+    // A colour key (grey or RGB, checked in readChunks): pixels of exactly this stored colour are fully transparent.
     const key = Array.from({ length: spp }, (_, s) => (trns[2 * s] << 8) | trns[2 * s + 1]);
+    const opaque = sampleDepth === 16 ? 65535 : 255;
     const out = alloc(pixels * (spp + 1));
     for (let i = 0; i < pixels; i++) {
       let match = true;
@@ -343,18 +266,41 @@ function expand(
     }
     return { width: h.width, height: h.height, channels: (spp + 1) as 2 | 4, sampleDepth, samples: out, source };
   }
-  if (trns) throw new MalformedInputError(`PNG has a tRNS chunk in an image that already has alpha (colour type ${h.colorType})`);
-  const out = alloc(stored.length);
+  const out = alloc(pixels * spp);
   if (scale === 1) out.set(stored);
-  else for (let i = 0; i < stored.length; i++) out[i] = Math.round(stored[i] * scale);
+  else for (let i = 0; i < out.length; i++) out[i] = Math.round(stored[i] * scale);
   return { width: h.width, height: h.height, channels: spp as 1 | 2 | 3 | 4, sampleDepth, samples: out, source };
+}
+
+/** One sample per pixel from rows packed at 1, 2 or 4 bits (the library returns them packed). */
+function unpackRows(packed: ArrayLike<number>, h: Header): Uint8Array {
+  const depth = h.bitDepth;
+  const stride = Math.ceil((h.width * depth) / 8);
+  const out = new Uint8Array(h.width * h.height);
+  for (let y = 0; y < h.height; y++) {
+    for (let x = 0; x < h.width; x++) {
+      const bit = x * depth;
+      out[y * h.width + x] = (packed[y * stride + (bit >> 3)] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
+    }
+  }
+  return out;
+}
+
+/** Packs one sample per pixel into rows at 1, 2 or 4 bits, as the library's encoder takes them. */
+function packRows(values: ArrayLike<number>, width: number, height: number, depth: number): Uint8Array {
+  const stride = Math.ceil((width * depth) / 8);
+  const out = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      out[y * stride + (bit >> 3)] |= values[y * width + x] << (8 - depth - (bit & 7));
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Encoder.
-
-/** Row filter choice of {@link encodePng}: one type for every row, "cycle" (row y uses y mod 5), or "adaptive". */
-export type PngFilterChoice = 0 | 1 | 2 | 3 | 4 | 'cycle' | 'adaptive';
 
 /** Options of {@link encodePng}. */
 export interface EncodePngOptions {
@@ -365,12 +311,8 @@ export interface EncodePngOptions {
   bitDepth?: 1 | 2 | 4 | 8 | 16;
   /** Store as a palette image (at most 256 distinct colours; alpha goes to a tRNS chunk). */
   palette?: boolean;
-  /** Row filters (default "adaptive": per row, the filter with the smallest sum of |signed bytes|). */
-  filter?: PngFilterChoice;
-  /** Adam7 interlacing (default false). */
+  /** Adam7 interlacing (default false; at bit depths 8 and 16 only). */
   interlace?: boolean;
-  /** Largest IDAT chunk, in bytes (default 65536); smaller values split the data over several chunks. */
-  idatChunkBytes?: number;
   /** zlib level 0–9 (default 6). */
   compressionLevel?: number;
   /** tEXt chunks to include (ancillary; decoders skip them). */
@@ -380,7 +322,10 @@ export interface EncodePngOptions {
 /** The pixels {@link encodePng} takes: like {@link PngImage}, without the `source`. */
 export type PngPixels = Omit<PngImage, 'source'> & { readonly source?: PngImage['source'] };
 
-/** Encodes `image` as a PNG file. Throws {@link InvalidArgumentError} for an impossible combination. */
+/**
+ * Encodes `image` as a PNG file with the library's encoder (every row with filter 0, one IDAT
+ * chunk). Throws {@link InvalidArgumentError} for an impossible combination.
+ */
 export function encodePng(image: PngPixels, options: EncodePngOptions = {}): Uint8Array {
   const { width, height, channels, sampleDepth, samples } = image;
   if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1 || width > 0x7fff_ffff || height > 0x7fff_ffff) {
@@ -397,171 +342,75 @@ export function encodePng(image: PngPixels, options: EncodePngOptions = {}): Uin
       throw new InvalidArgumentError(`sample ${i} = ${samples[i]} is outside [0, ${maxSample}]`);
     }
   }
-  const pixels = width * height;
-  let colorType: PngColorTypeCode;
-  let bitDepth: number;
-  let stored: Uint16Array; // samples as written, one per PNG sample
-  const extraChunks: [string, Uint8Array][] = [];
-  if (options.palette) {
-    if (sampleDepth !== 8) throw new InvalidArgumentError('a palette image needs 8-bit samples');
-    const colors = new Map<number, number>();
-    stored = new Uint16Array(pixels);
-    const entries: number[][] = [];
-    for (let i = 0; i < pixels; i++) {
-      const px = pixelRgba(samples, channels, i);
-      const key = ((px[0] << 24) | (px[1] << 16) | (px[2] << 8) | px[3]) >>> 0;
-      let index = colors.get(key);
-      if (index === undefined) {
-        index = entries.length;
-        if (index === 256) throw new InvalidArgumentError('a palette image has at most 256 distinct colours');
-        colors.set(key, index);
-        entries.push(px);
-      }
-      stored[i] = index;
-    }
-    colorType = PngColorType.PALETTE;
-    const minimal = entries.length <= 2 ? 1 : entries.length <= 4 ? 2 : entries.length <= 16 ? 4 : 8;
-    bitDepth = options.bitDepth ?? minimal;
-    if (![1, 2, 4, 8].includes(bitDepth) || bitDepth < minimal) {
-      throw new InvalidArgumentError(`${entries.length} palette entries do not fit bit depth ${bitDepth}`);
-    }
-    extraChunks.push(['PLTE', Uint8Array.from(entries.flatMap((e) => e.slice(0, 3)))]);
-    const alphas = entries.map((e) => e[3]);
-    let last = alphas.length;
-    while (last > 0 && alphas[last - 1] === 255) last--;
-    if (last > 0) extraChunks.push(['tRNS', Uint8Array.from(alphas.slice(0, last))]);
-  } else {
-    colorType = ([PngColorType.GRAY, PngColorType.GRAY_ALPHA, PngColorType.RGB, PngColorType.RGBA] as const)[channels - 1];
-    bitDepth = options.bitDepth ?? sampleDepth;
-    if (!ALLOWED_DEPTHS[colorType].includes(bitDepth)) throw new InvalidArgumentError(`bit depth ${bitDepth} is not allowed for colour type ${colorType}`);
-    if ((bitDepth === 16) !== (sampleDepth === 16)) throw new InvalidArgumentError(`bit depth ${bitDepth} needs ${bitDepth === 16 ? 16 : 8}-bit samples`);
-    stored = new Uint16Array(samples.length);
-    if (bitDepth < 8) {
-      const step = 255 / ((1 << bitDepth) - 1);
-      for (let i = 0; i < samples.length; i++) {
-        const v = samples[i] / step;
-        if (!Number.isInteger(v)) throw new InvalidArgumentError(`grey sample ${samples[i]} is not representable at bit depth ${bitDepth}`);
-        stored[i] = v;
-      }
-    } else {
-      stored.set(samples);
-    }
-  }
-
-  const spp = SAMPLES_PER_PIXEL[colorType];
-  const bitsPerPixel = spp * bitDepth;
-  const bpp = Math.max(1, bitsPerPixel >> 3);
-  const interlaced = options.interlace ?? false;
-  const filterChoice = options.filter ?? 'adaptive';
-  const parts: Uint8Array[] = [];
-  for (const p of passes(width, height, interlaced)) {
-    if (p.width === 0 || p.height === 0) continue;
-    const stride = rowBytes(p.width, bitsPerPixel);
-    let prior = new Uint8Array(stride);
-    for (let y = 0; y < p.height; y++) {
-      const row = new Uint8Array(stride);
-      const inY = p.y0 + y * p.dy;
-      for (let x = 0; x < p.width; x++) {
-        const base = (inY * width + p.x0 + x * p.dx) * spp;
-        for (let s = 0; s < spp; s++) writeSample(row, x * spp + s, bitDepth, stored[base + s]);
-      }
-      const filter = filterChoice === 'cycle' ? y % 5 : filterChoice === 'adaptive' ? bestFilter(row, prior, bpp) : filterChoice;
-      if (![0, 1, 2, 3, 4].includes(filter)) throw new InvalidArgumentError(`filter must be 0–4, "cycle" or "adaptive", got ${String(filterChoice)}`);
-      const line = new Uint8Array(1 + stride);
-      line[0] = filter;
-      line.set(applyFilter(filter, row, prior, bpp), 1);
-      parts.push(line);
-      prior = row;
-    }
-  }
-  const raw = concatBytes(parts);
-  const compressed = deflateSync(raw, { level: options.compressionLevel ?? 6 });
-
-  const ihdr = new Uint8Array(13);
-  const hv = new DataView(ihdr.buffer);
-  hv.setUint32(0, width);
-  hv.setUint32(4, height);
-  ihdr.set([bitDepth, colorType, 0, 0, interlaced ? 1 : 0], 8);
-  const chunks: [string, Uint8Array][] = [['IHDR', ihdr], ...extraChunks];
-  for (const [keyword, value] of Object.entries(options.text ?? {})) {
+  const stored = options.palette ? paletteOf(image, options.bitDepth) : greyOrColour(image, options.bitDepth ?? sampleDepth);
+  if (options.interlace && stored.depth < 8) throw new InvalidArgumentError(`interlacing is written at bit depths 8 and 16 only, not ${stored.depth}`);
+  const level = options.compressionLevel ?? 6;
+  if (!Number.isInteger(level) || level < 0 || level > 9) throw new InvalidArgumentError(`compressionLevel must be 0–9, got ${level}`);
+  const text = options.text ?? {};
+  for (const [keyword, value] of Object.entries(text)) {
     if (!/^[\x20-\x7e]{1,79}$/.test(keyword)) throw new InvalidArgumentError(`tEXt keyword ${JSON.stringify(keyword)} is invalid`);
-    chunks.push(['tEXt', Uint8Array.from([...new TextEncoder().encode(keyword), 0, ...latin1(value)])]);
+    if (!/^[\x00-\xff]*$/.test(value)) throw new InvalidArgumentError('tEXt values are Latin-1');
   }
-  const chunkBytes = options.idatChunkBytes ?? 65536;
-  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new InvalidArgumentError(`idatChunkBytes must be a positive integer, got ${chunkBytes}`);
-  for (let i = 0; i < compressed.length; i += chunkBytes) chunks.push(['IDAT', compressed.subarray(i, i + chunkBytes)]);
-  chunks.push(['IEND', new Uint8Array(0)]);
-  return assembleChunks(chunks);
+  try {
+    return encode({ width, height, text: { ...text }, ...stored }, { interlace: options.interlace ? 'Adam7' : 'null', zlib: { level: level as DeflateOptions['level'] } });
+  } catch (e) {
+    throw new InvalidArgumentError(`PNG encoding failed: ${(e as Error).message}`, { cause: e });
+  }
 }
 
-function latin1(text: string): number[] {
-  return Array.from(text, (ch) => {
-    const c = ch.charCodeAt(0);
-    if (c > 255) throw new InvalidArgumentError('tEXt values are Latin-1');
-    return c;
+interface Stored {
+  data: Uint8Array | Uint16Array;
+  depth: 1 | 2 | 4 | 8 | 16;
+  channels: number;
+  palette?: IndexedColors;
+}
+
+function greyOrColour({ width, height, channels, sampleDepth, samples }: PngPixels, bitDepth: number): Stored {
+  const colorType = ([PngColorType.GRAY, PngColorType.GRAY_ALPHA, PngColorType.RGB, PngColorType.RGBA] as const)[channels - 1];
+  if (!ALLOWED_DEPTHS[colorType].includes(bitDepth)) throw new InvalidArgumentError(`bit depth ${bitDepth} is not allowed for colour type ${colorType}`);
+  if ((bitDepth === 16) !== (sampleDepth === 16)) throw new InvalidArgumentError(`bit depth ${bitDepth} needs ${bitDepth === 16 ? 16 : 8}-bit samples`);
+  const depth = bitDepth as Stored['depth'];
+  if (depth >= 8) return { data: samples, depth, channels };
+  const step = 255 / ((1 << depth) - 1);
+  const levels = Uint8Array.from(samples, (s) => {
+    const v = s / step;
+    if (!Number.isInteger(v)) throw new InvalidArgumentError(`grey sample ${s} is not representable at bit depth ${depth}`);
+    return v;
   });
+  return { data: packRows(levels, width, height, depth), depth, channels: 1 };
 }
 
-function pixelRgba(samples: ArrayLike<number>, channels: number, i: number): number[] {
-  const b = i * channels;
-  if (channels === 1) return [samples[b], samples[b], samples[b], 255];
-  if (channels === 2) return [samples[b], samples[b], samples[b], samples[b + 1]];
-  if (channels === 3) return [samples[b], samples[b + 1], samples[b + 2], 255];
-  return [samples[b], samples[b + 1], samples[b + 2], samples[b + 3]];
-}
-
-function writeSample(row: Uint8Array, index: number, depth: number, value: number): void {
-  if (depth === 8) row[index] = value;
-  else if (depth === 16) {
-    row[2 * index] = value >> 8;
-    row[2 * index + 1] = value & 255;
-  } else {
-    const bit = index * depth;
-    row[bit >> 3] |= value << (8 - depth - (bit & 7));
+/**
+ * A palette image: entries with alpha below 255 first (the library writes tRNS from exactly
+ * those, in order), at the smallest depth that holds them unless `bitDepth` says otherwise.
+ */
+function paletteOf({ width, height, channels, sampleDepth, samples }: PngPixels, bitDepth: number | undefined): Stored {
+  if (sampleDepth !== 8) throw new InvalidArgumentError('a palette image needs 8-bit samples');
+  const rgba = (i: number) => {
+    const b = i * channels;
+    const grey = channels < 3;
+    return [samples[b], samples[grey ? b : b + 1], samples[grey ? b : b + 2], channels % 2 === 0 ? samples[b + channels - 1] : 255];
+  };
+  const colours = new Map<number, number[]>();
+  for (let i = 0; i < width * height; i++) {
+    const px = rgba(i);
+    colours.set(((px[0] << 24) | (px[1] << 16) | (px[2] << 8) | px[3]) >>> 0, px);
+    if (colours.size > 256) throw new InvalidArgumentError('a palette image has at most 256 distinct colours');
   }
-}
-
-function applyFilter(filter: number, row: Uint8Array, prior: Uint8Array, bpp: number): Uint8Array {
-  const out = new Uint8Array(row.length);
-  for (let i = 0; i < row.length; i++) {
-    const a = i >= bpp ? row[i - bpp] : 0;
-    const b = prior[i];
-    const c = i >= bpp ? prior[i - bpp] : 0;
-    const predictor = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : paeth(a, b, c);
-    out[i] = (row[i] - predictor) & 255;
-  }
-  return out;
-}
-
-function bestFilter(row: Uint8Array, prior: Uint8Array, bpp: number): number {
-  let best = 0;
-  let bestCost = Infinity;
-  for (let f = 0; f <= 4; f++) {
-    let cost = 0;
-    for (const v of applyFilter(f, row, prior, bpp)) cost += v < 128 ? v : 256 - v;
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = f;
-    }
-  }
-  return best;
-}
-
-/** Signature ‖ chunks, each as length, type, data, CRC. Exposed for tests that build odd files. */
-export function assembleChunks(chunks: readonly (readonly [string, Uint8Array])[]): Uint8Array {
-  const size = PNG_SIGNATURE.length + chunks.reduce((n, [, d]) => n + 12 + d.length, 0);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  out.set(PNG_SIGNATURE);
-  let at = PNG_SIGNATURE.length;
-  for (const [type, data] of chunks) {
-    if (!/^[A-Za-z]{4}$/.test(type)) throw new InvalidArgumentError(`chunk type ${JSON.stringify(type)} is not four letters`);
-    const typeBytes = Uint8Array.from(type, (c) => c.charCodeAt(0));
-    view.setUint32(at, data.length);
-    out.set(typeBytes, at + 4);
-    out.set(data, at + 8);
-    view.setUint32(at + 8 + data.length, crc32(data, crc32(typeBytes)));
-    at += 12 + data.length;
-  }
-  return out;
+  const entries = [...colours.entries()].sort(([, a], [, b]) => Number(a[3] === 255) - Number(b[3] === 255));
+  const indexOf = new Map(entries.map(([key], i) => [key, i]));
+  const minimal = entries.length <= 2 ? 1 : entries.length <= 4 ? 2 : entries.length <= 16 ? 4 : 8;
+  const depth = bitDepth ?? minimal;
+  if (![1, 2, 4, 8].includes(depth) || depth < minimal) throw new InvalidArgumentError(`${entries.length} palette entries do not fit bit depth ${depth}`);
+  const indices = Uint8Array.from({ length: width * height }, (_, i) => {
+    const px = rgba(i);
+    return indexOf.get(((px[0] << 24) | (px[1] << 16) | (px[2] << 8) | px[3]) >>> 0)!;
+  });
+  const hasAlpha = entries.some(([, e]) => e[3] !== 255);
+  return {
+    data: depth === 8 ? indices : packRows(indices, width, height, depth),
+    depth: depth as Stored['depth'],
+    channels: 1,
+    palette: entries.map(([, e]) => (hasAlpha ? e : e.slice(0, 3))),
+  };
 }

@@ -12,11 +12,11 @@ import type { VectorFamily } from './family.js';
 import type { JsonValue, VectorFile } from './format.js';
 import { vectorSchema } from './schema.js';
 import { beaverFamily } from './families/beaver.js';
-import { bfvFamily } from './families/bfv.js';
+import { bfvFamily } from './families/bfv/index.js';
 import { garblingFamily } from './families/garbling.js';
 import { inferenceFamily } from './families/inference.js';
 import { nttFamily, rnsFamily } from './families/math.js';
-import { otFamily } from './families/ot.js';
+import { otFamily } from './families/ot/index.js';
 import { sharingFamily } from './families/sharing.js';
 import { randomFamily } from './families/random.js';
 

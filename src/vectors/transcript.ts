@@ -1,7 +1,8 @@
 /**
  * Recording the messages of a two-party run: a connected channel pair that logs every message in
  * the order it was sent, with the name of the party that sent it. Protocol vectors list these
- * logs; a consumer replays them against one party (§12.4).
+ * logs; a consumer replays them against one party (§12.4), as a scripted channel does here for
+ * the rejection vectors.
  *
  * Spec: §12.4
  * @module
@@ -49,4 +50,18 @@ export function recordingChannelPair(names: readonly [string, string]): Recordin
 /** A transcript as vector JSON: `[{ "from": name, "bytes": hex }, …]`. Spec: §12.4 */
 export function transcriptJson(transcript: readonly TranscriptMessage[]): JsonObject[] {
   return transcript.map((m) => ({ from: m.from, bytes: hex(m.bytes) }));
+}
+
+/**
+ * A channel that delivers `incoming` in order and discards what is sent: one party fed a scripted
+ * peer, for rejection vectors. Spec: §12.4
+ */
+export function scriptedChannel(incoming: readonly Uint8Array[]): Channel {
+  let i = 0;
+  return {
+    send: () => undefined,
+    recv: () => (i < incoming.length ? Promise.resolve(Uint8Array.from(incoming[i++])) : Promise.reject(new Error('script exhausted'))),
+    close: () => undefined,
+    stats: { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 },
+  };
 }

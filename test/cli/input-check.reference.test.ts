@@ -10,11 +10,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkInputRange, checkPngHeader, maxInputMagnitude, MAX_PRECHECK_PIXELS, precheckInput } from '../../src/cli/input-check.js';
-import { encodePng, crc32, PNG_SIGNATURE } from '../../src/cli/png.js';
+import { encodePng, PNG_SIGNATURE } from '../../src/cli/png.js';
 import { runCli } from '../../src/cli/run.js';
 import { inferCommand } from '../../src/cli/commands/infer.js';
 import { MalformedInputError, OutOfRangeError } from '../../src/errors.js';
 import { captureIo } from './capture-io.js';
+import { crc32 } from './png-writer.js';
 
 let dir: string;
 let server: Server;

@@ -1,13 +1,15 @@
 /**
  * PNG decoding against ImageMagick: files written by ImageMagick in every colour type, bit depth
  * and interlacing, compared pixel for pixel with ImageMagick's own decoding of them
- * (test/fixtures/png/README.md), plus a 2×2 file checked byte by byte by hand.
+ * (test/fixtures/png/README.md), plus a 2×2 file checked byte by byte by hand, whose CRCs the
+ * decoder must check.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as zlib from 'node:zlib';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { crc32, decodePng, type PngImage } from '../../src/cli/png.js';
+import { decodePng, type PngImage } from '../../src/cli/png.js';
+import { MalformedInputError } from '../../src/errors.js';
+import { crc32 } from './png-writer.js';
 
 const dir = new URL('../fixtures/png/', import.meta.url);
 const reference = JSON.parse(readFileSync(new URL('imagemagick-rgba16.json', dir), 'utf8')) as {
@@ -80,16 +82,18 @@ describe('decodePng against ImageMagick', () => {
   });
 });
 
+// Field by field: signature; IHDR (13 bytes: 2×2, depth 8, type 0, methods 0, no interlace) + CRC;
+// IDAT (17 bytes): zlib 78 01, stored final block 01, LEN 0006, NLEN f9ff, filtered rows
+// [00 | 00 ff] [01 | 80 c0], Adler-32 05c50241; + CRC; IEND + CRC ae426082.
+const hand = hexToBytes(
+  '89504e470d0a1a0a' +
+    '0000000d' + '49484452' + '00000002' + '00000002' + '08' + '00' + '00' + '00' + '00' + '57dd52f8' +
+    '00000011' + '49444154' + '7801' + '01' + '0600' + 'f9ff' + '0000ff' + '0180c0' + '05c50241' + '3b905f92' +
+    '00000000' + '49454e44' + 'ae426082',
+);
+
 describe('hand-checked 2×2 grey PNG', () => {
-  // Field by field: signature; IHDR (13 bytes: 2×2, depth 8, type 0, methods 0, no interlace) + CRC;
-  // IDAT (17 bytes): zlib 78 01, stored final block 01, LEN 0006, NLEN f9ff, filtered rows
-  // [00 | 00 ff] [01 | 80 c0], Adler-32 05c50241; + CRC; IEND + CRC ae426082.
-  const file = hexToBytes(
-    '89504e470d0a1a0a' +
-      '0000000d' + '49484452' + '00000002' + '00000002' + '08' + '00' + '00' + '00' + '00' + '57dd52f8' +
-      '00000011' + '49444154' + '7801' + '01' + '0600' + 'f9ff' + '0000ff' + '0180c0' + '05c50241' + '3b905f92' +
-      '00000000' + '49454e44' + 'ae426082',
-  );
+  const file = hand;
 
   it('decodes to 0, 255 / 128, 64', () => {
     const image = decodePng(file);
@@ -105,18 +109,16 @@ describe('hand-checked 2×2 grey PNG', () => {
   });
 });
 
-describe('crc32', () => {
-  it('check value of "123456789" (0xCBF43926)', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-  });
-
-  it('agrees with zlib.crc32 on random data, also when continued', () => {
-    const zcrc = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-    if (!zcrc) return expect.fail('node:zlib has no crc32 (Node < 20.15)');
-    let x = 1;
-    const data = Uint8Array.from({ length: 5000 }, () => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
-    expect(crc32(data)).toBe(zcrc(data));
-    expect(crc32(data.subarray(1234), crc32(data.subarray(0, 1234)))).toBe(zcrc(data));
-    expect(crc32(new Uint8Array(0))).toBe(0);
+describe('CRC checking', () => {
+  it('a changed CRC in any chunk of the hand-checked file is refused', () => {
+    // The chunks IHDR, IDAT and IEND start at bytes 8, 33 and 62; their CRC fields end at 33, 62 and 74.
+    for (const [start, end, chunk] of [[8, 33, 'IHDR'], [33, 62, 'IDAT'], [62, 74, 'IEND']] as const) {
+      for (let at = end - 4; at < end; at++) {
+        const bad = hand.slice();
+        bad[at] ^= 0x10;
+        expect(() => decodePng(bad), `byte ${at}`).toThrow(MalformedInputError);
+        expect(() => decodePng(bad), `byte ${at}`).toThrow(new RegExp(`^PNG chunk ${chunk} at byte ${start} has CRC 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8} \\(file corrupted\\)$`));
+      }
+    }
   });
 });

@@ -10,7 +10,6 @@
  */
 import { createBfvParameters, createCoeffModulus, type BfvParameters } from '../../bfv/index.js';
 import { P } from '../../math/index.js';
-import type { Channel } from '../../channel/channel.js';
 import { compileFixedPoint, parseModel, serializeModel, type FixedPointModel } from '../../nn/index.js';
 import { architectureFingerprint, delphiBackend, encodeArchitecture, insecureDealer, publicArchitecture, requestInference, serveInference, type ProtocolBackend, type ShareRecord } from '../../protocol/index.js';
 import { PROTOCOL_TAG } from '../../protocol/messages.js';
@@ -20,7 +19,7 @@ import { dec, decs, hex, real } from '../encoding.js';
 import type { VectorFamily, VectorFileGenerator } from '../family.js';
 import { F, type AlgorithmSpec, type FieldType } from '../fields.js';
 import type { JsonObject } from '../format.js';
-import { recordingChannelPair, transcriptJson } from '../transcript.js';
+import { recordingChannelPair, scriptedChannel, transcriptJson } from '../transcript.js';
 
 /** The network of the vectors: 9 inputs, 8 ReLUs, 3 quadratic activations, 2 outputs. */
 const TINY_MODEL = {
@@ -98,17 +97,6 @@ function sharesJson(s: ShareRecord): JsonObject {
     input: decs(s.input),
     layers: s.layers.map((l) => decs(l)),
     quadratic: s.quadratic.flatMap((q, k) => (q ? [{ layer: k, square: decs(q.square), t: decs(q.t) }] : [])),
-  };
-}
-
-/** A channel that delivers `incoming` in order and discards what is sent. */
-function scriptedChannel(incoming: readonly Uint8Array[]): Channel {
-  let i = 0;
-  return {
-    send: () => undefined,
-    recv: () => (i < incoming.length ? Promise.resolve(Uint8Array.from(incoming[i++])) : Promise.reject(new Error('script exhausted'))),
-    close: () => undefined,
-    stats: { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 },
   };
 }
 

@@ -6,23 +6,19 @@
  * Spec: §12.5.5
  * @module
  */
-import { ristretto255 } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Channel } from '../../channel/channel.js';
-import { OtExtReceiver, OtExtSender, softSpokenScheme } from '../../ot/index.js';
-import { coDeriveKey, sampleScalar } from '../../ot/base-ot.js';
-import { blockToBytes, bytesToBlocks } from '../../ot/blocks.js';
-import { IKNP_BASE_OT_LABEL } from '../../ot/iknp.js';
-import { KAPPA } from '../../ot/transpose.js';
-import { fromSeed } from '../../random/index.js';
-import { expectErrorCodeAsync, VectorFileBuilder } from '../builder.js';
-import { hex } from '../encoding.js';
-import type { VectorFileGenerator } from '../family.js';
-import { F, type AlgorithmSpec, type FieldType } from '../fields.js';
-import type { JsonObject } from '../format.js';
-import { recordingChannelPair, transcriptJson } from '../transcript.js';
+import { OtExtReceiver, OtExtSender, softSpokenScheme } from '../../../ot/index.js';
+import { IKNP_BASE_OT_LABEL } from '../../../ot/iknp.js';
+import { KAPPA } from '../../../ot/transpose.js';
+import { fromSeed } from '../../../random/index.js';
+import { expectErrorCodeAsync, VectorFileBuilder } from '../../builder.js';
+import { hex } from '../../encoding.js';
+import type { VectorFileGenerator } from '../../family.js';
+import { F, type AlgorithmSpec, type FieldType } from '../../fields.js';
+import type { JsonObject } from '../../format.js';
+import { recordingChannelPair, scriptedChannel, transcriptJson } from '../../transcript.js';
+import { blocksHex, receiverBaseKeys, seededBlocks, seededChoices, transcript } from './shared.js';
 
-const Point = ristretto255.Point;
 const PATH = 'ot/softspoken.v1.json';
 
 const batchInput: FieldType = F.object({
@@ -57,7 +53,7 @@ const spec: AlgorithmSpec = {
         batches: F.array(F.object({ t: F.hexes(undefined, 16), q: F.hexes('q_i = t_i ⊕ r_i·s', 16) })),
       },
       output: {
-        transcript: F.array(F.object({ from: F.enum(['sender', 'receiver']), bytes: F.hex() }), 'every message in send order'),
+        transcript: transcript(['sender', 'receiver']),
         batches: F.array(
           F.object({
             'senderOutput0?': F.hexes('random, random correlated: m⁰_i', 16),
@@ -78,18 +74,6 @@ const spec: AlgorithmSpec = {
   ],
 };
 
-const blocksHex = (words: Uint32Array): string[] => Array.from({ length: words.length / 4 }, (_, i) => hex(blockToBytes(words, i)));
-
-function scriptedChannel(incoming: readonly Uint8Array[]): Channel {
-  let i = 0;
-  return {
-    send: () => undefined,
-    recv: () => (i < incoming.length ? Promise.resolve(Uint8Array.from(incoming[i++])) : Promise.reject(new Error('script exhausted'))),
-    close: () => undefined,
-    stats: { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 },
-  };
-}
-
 interface Plan {
   label: string;
   comment: string;
@@ -98,22 +82,6 @@ interface Plan {
   delta?: Uint32Array;
   batches: { kind: 'chosen' | 'random' | 'randomCorrelated'; choices: number[]; m0?: Uint32Array; m1?: Uint32Array }[];
   flags: string[];
-}
-
-/** The receiver's base-OT keys, recomputed from its seed and the first two messages (§6.3). */
-function baseKeys(receiverSeed: Uint8Array, msgA: Uint8Array, msgB: Uint8Array): { keys0: Uint8Array[]; keys1: Uint8Array[] } {
-  const sid = new Uint8Array([...utf8ToBytes(IKNP_BASE_OT_LABEL), 0]);
-  const a = sampleScalar(fromSeed(receiverSeed));
-  const A = Point.fromBytes(msgA.subarray(1));
-  const keys0: Uint8Array[] = [];
-  const keys1: Uint8Array[] = [];
-  for (let j = 0; j < KAPPA; j++) {
-    const Bj = msgB.subarray(5 + 32 * j, 37 + 32 * j);
-    const aB = Point.fromBytes(Bj).multiplyUnsafe(a);
-    keys0.push(coDeriveKey(sid, j, 0, A.toBytes(), Bj, aB.toBytes()));
-    keys1.push(coDeriveKey(sid, j, 1, A.toBytes(), Bj, aB.subtract(A.multiplyUnsafe(a)).toBytes()));
-  }
-  return { keys0, keys1 };
 }
 
 export const softSpokenFile: VectorFileGenerator = {
@@ -139,8 +107,8 @@ export const softSpokenFile: VectorFileGenerator = {
       },
     });
     const g = b.group('SoftSpokenOtTest', { kappa: KAPPA, baseOtLabel: IKNP_BASE_OT_LABEL });
-    const blocks = (label: string, n: number) => bytesToBlocks(b.rng(label).rng.bytes(16 * n));
-    const choicesFor = (label: string, n: number) => Array.from(b.rng(label).rng.bytes(n), (x) => x & 1);
+    const blocks = (label: string, n: number) => seededBlocks(b, label, n);
+    const choicesFor = (label: string, n: number) => seededChoices(b, label, n);
     const delta = blocks('delta', 1);
     delta[0] |= 1;
     const plans: Plan[] = [
@@ -189,7 +157,7 @@ export const softSpokenFile: VectorFileGenerator = {
         }
       }
       const [msgA, msgB] = rec.transcript.slice(0, 2).map((x) => x.bytes);
-      const { keys0, keys1 } = baseKeys(receiverSeed, msgA, msgB);
+      const { keys0, keys1 } = receiverBaseKeys(receiverSeed, Uint8Array.from([...utf8ToBytes(IKNP_BASE_OT_LABEL), 0]), msgA, msgB);
       g.valid(
         plan.comment,
         {
