@@ -10,6 +10,7 @@
  */
 import { BLOCK_WORDS, packBits } from './blocks.js';
 import { AesCtrPrg } from './prg.js';
+import { scratchWords } from './scratch.js';
 import { softReceiverChunks, softSenderChunk } from './softspoken-blocks.js';
 import { KAPPA, transpose128 } from './transpose.js';
 
@@ -57,10 +58,10 @@ export function receiverChunks(
     const count = Math.min(chunkSize, m - from);
     const nb = Math.ceil(count / 128);
     const W = BLOCK_WORDS * nb;
-    const r = packBits(choices, from, count, new Uint32Array(W));
-    const rows = new Uint32Array(KAPPA * W);
+    const r = packBits(choices, from, count, scratchWords('iknp.r', W));
+    const rows = scratchWords('iknp.rows', KAPPA * W);
     const u = uOut.subarray(uo, uo + KAPPA * W);
-    const g1 = new Uint32Array(W);
+    const g1 = scratchWords('iknp.g1', W);
     for (let j = 0; j < KAPPA; j++) {
       const o = j * W;
       prgs0[j].fillBlocks(block, rows.subarray(o, o + W));
@@ -119,7 +120,7 @@ export interface SenderBlockInput {
 export function senderChunk(prgs: readonly AesCtrPrg[], sBits: Uint8Array, block: number, count: number, u: Uint32Array, q: Uint32Array): void {
   const nb = Math.ceil(count / 128);
   const W = BLOCK_WORDS * nb;
-  const rows = new Uint32Array(KAPPA * W);
+  const rows = scratchWords('iknp.rows', KAPPA * W);
   for (let j = 0; j < KAPPA; j++) {
     const row = rows.subarray(j * W, (j + 1) * W);
     prgs[j].fillBlocks(block, row);
