@@ -24,6 +24,7 @@ import { iknpReceiverMatrix, iknpSenderMatrix, uWords, type ReceiverMatrix, type
 import { checkScheme, IKNP_SCHEME, softSpokenReceiverSetup, softSpokenSenderSetup, type OtExtScheme } from './softspoken.js';
 import { runAll, type TaskPool } from '../pool/pool.js';
 import { scratchWords } from './scratch.js';
+import { chunkCounts, chunkSpans, SPAN_BLOCKS } from './spans.js';
 import { expectLength, expectTag, OT_TAG, readU32, readU64, writeU32, writeU64 } from './wire.js';
 
 /** OTs per chunk the receiver uses unless told otherwise (a multiple of 128). Spec: §6.7 */
@@ -216,24 +217,38 @@ export class OtExtSender {
   }
 
   /**
-   * Receives one chunk's u and computes q_i = t_i ⊕ r_i·s for its OTs, into `qOut` from word
-   * `qAt` when given, otherwise into this session's buffer, valid until its next chunk.
+   * Receives the next chunks' u (at least one chunk, and more while they fill less than a span of
+   * {@link SPAN_BLOCKS} PRG blocks and the batch goes on) and computes q_i = t_i ⊕ r_i·s for their
+   * OTs, into `qOut` from word `qAt` when given, otherwise into this session's buffer, valid until
+   * its next call.
    */
-  async #receiveChunk(tag: number, remaining: number, qOut: Uint32Array | undefined, qAt: number): Promise<SenderChunk> {
+  async #receiveSpan(tag: number, remaining: number, qOut: Uint32Array | undefined, qAt: number): Promise<SenderChunk[]> {
     const context = 'OT extension (sender)';
-    const msg = await this.#channel.recv();
-    const start = this.#ots;
-    const count = readHeader(msg, tag, start, Math.min(remaining, MAX_CHUNK_SIZE), context);
-    const nb = Math.ceil(count / 128);
-    const words = this.#matrix.uRows * BLOCK_WORDS * nb;
-    expectLength(msg, EXT_HEADER_BYTES + 4 * words, context);
-    const u = viewWordsLE(msg, EXT_HEADER_BYTES, words);
-    if (qOut === undefined && this.#q.length < BLOCK_WORDS * count) this.#q = new Uint32Array(BLOCK_WORDS * count);
-    const q = qOut === undefined ? this.#q.subarray(0, BLOCK_WORDS * count) : qOut.subarray(qAt, qAt + BLOCK_WORDS * count);
-    this.#matrix.chunk(this.#blocks, count, u, q);
-    this.#blocks += nb;
-    this.#ots += count;
-    return { start, count, q };
+    const counts: number[] = [];
+    const us: Uint32Array[] = [];
+    let total = 0;
+    for (let blocks = 0; blocks < SPAN_BLOCKS && total < remaining; ) {
+      const msg = await this.#channel.recv();
+      const count = readHeader(msg, tag, this.#ots + total, Math.min(remaining - total, MAX_CHUNK_SIZE), context);
+      const nb = Math.ceil(count / 128);
+      const words = this.#matrix.uRows * BLOCK_WORDS * nb;
+      expectLength(msg, EXT_HEADER_BYTES + 4 * words, context);
+      us.push(viewWordsLE(msg, EXT_HEADER_BYTES, words));
+      counts.push(count);
+      total += count;
+      blocks += nb;
+    }
+    if (qOut === undefined && this.#q.length < BLOCK_WORDS * total) this.#q = new Uint32Array(BLOCK_WORDS * total);
+    const q = qOut === undefined ? this.#q.subarray(0, BLOCK_WORDS * total) : qOut.subarray(qAt, qAt + BLOCK_WORDS * total);
+    this.#matrix.chunks(this.#blocks, counts, us, q);
+    const chunks: SenderChunk[] = [];
+    for (let c = 0, o = 0; c < counts.length; c++) {
+      chunks.push({ start: this.#ots, count: counts[c], q: q.subarray(o, o + BLOCK_WORDS * counts[c]) });
+      o += BLOCK_WORDS * counts[c];
+      this.#blocks += Math.ceil(counts[c] / 128);
+      this.#ots += counts[c];
+    }
+    return chunks;
   }
 
   /**
@@ -246,9 +261,10 @@ export class OtExtSender {
     const pool = this.#pool;
     if (pool === undefined || pool.threads < 2) {
       for (let done = 0; done < count; ) {
-        const chunk = await this.#receiveChunk(tag, count - done, qOut, BLOCK_WORDS * done);
-        done += chunk.count;
-        yield chunk;
+        for (const chunk of await this.#receiveSpan(tag, count - done, qOut, BLOCK_WORDS * done)) {
+          done += chunk.count;
+          yield chunk;
+        }
       }
       return;
     }
@@ -514,25 +530,34 @@ export class OtExtReceiver {
         }
       });
     } else {
+      // Spans of chunks at a time (one PRG call per row and span); each chunk's u goes to its message.
       us = [];
-      for (let from = 0, block = this.#blocks; from < m; from += C) {
-        const count = Math.min(C, m - from);
-        const words = uWords(count, C, this.#matrix.uRows);
-        // u is computed in place in its message where the host allows it (little-endian words).
-        const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * words);
-        const u = LITTLE_ENDIAN ? new Uint32Array(msg.buffer, EXT_HEADER_BYTES, words) : new Uint32Array(words);
-        this.#matrix.chunks(block, C, choices.subarray(from, from + count), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
-        us.push(u);
-        msgs.push(msg);
-        block += Math.ceil(count / 128);
+      const counts = chunkCounts(m, C);
+      for (const [c0, c1] of chunkSpans(counts)) {
+        const from = c0 * C;
+        const to = Math.min(m, c1 * C);
+        const words = uWords(to - from, C, this.#matrix.uRows);
+        const u = scratchWords('iknp.u', words);
+        this.#matrix.chunks(this.#blocks + c0 * (C / 128), C, choices.subarray(from, to), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * to));
+        for (let c = c0, o = 0; c < c1; c++) {
+          const w = uWords(counts[c], C, this.#matrix.uRows);
+          const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * w);
+          writeWordsLE(u.subarray(o, o + w), msg, EXT_HEADER_BYTES);
+          msgs.push(msg);
+          us.push(u.subarray(o, o + w));
+          o += w;
+        }
       }
     }
     for (let from = 0, c = 0; from < m; from += C, c++) {
       const count = Math.min(C, m - from);
       const u = us[c];
-      const msg = msgs[c] ?? new Uint8Array(EXT_HEADER_BYTES + 4 * u.length);
+      let msg = msgs[c];
+      if (msg === undefined) {
+        msg = new Uint8Array(EXT_HEADER_BYTES + 4 * u.length);
+        writeWordsLE(u, msg, EXT_HEADER_BYTES);
+      }
       writeHeader(msg, tag, count, this.#ots);
-      if (msgs[c] === undefined || !LITTLE_ENDIAN) writeWordsLE(u, msg, EXT_HEADER_BYTES);
       this.#channel.send(msg);
       chunks.push({ start: this.#ots, count });
       this.#blocks += Math.ceil(count / 128);
