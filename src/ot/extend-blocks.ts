@@ -10,8 +10,10 @@
  */
 import { BLOCK_WORDS, packBits } from './blocks.js';
 import { AesCtrPrg } from './prg.js';
-import { softReceiverChunks, softSenderChunk } from './softspoken-blocks.js';
-import { KAPPA, transpose128 } from './transpose.js';
+import { scratchWords } from './scratch.js';
+import { chunkCounts, chunkSpans } from './spans.js';
+import { softReceiverChunks, softSenderChunks } from './softspoken-blocks.js';
+import { KAPPA, transpose128At } from './transpose.js';
 
 /**
  * Input of the `ot.receiverBlock` task: chunks of `chunkSize` OTs (the last may be shorter). With
@@ -50,26 +52,36 @@ export function receiverChunks(
   uOut: Uint32Array,
   tOut: Uint32Array,
 ): void {
-  const m = choices.length;
+  const counts = chunkCounts(choices.length, chunkSize);
   let block = firstBlock;
   let uo = 0;
-  for (let from = 0; from < m; from += chunkSize) {
-    const count = Math.min(chunkSize, m - from);
-    const nb = Math.ceil(count / 128);
-    const W = BLOCK_WORDS * nb;
-    const r = packBits(choices, from, count, new Uint32Array(W));
-    const rows = new Uint32Array(KAPPA * W);
-    const u = uOut.subarray(uo, uo + KAPPA * W);
-    const g1 = new Uint32Array(W);
+  for (const [c0, c1] of chunkSpans(counts)) {
+    // Chunks start at multiples of 128 OTs, so the span's packed r is theirs side by side.
+    const from = c0 * chunkSize;
+    const spanCount = counts.slice(c0, c1).reduce((x, y) => x + y, 0);
+    const TW = BLOCK_WORDS * Math.ceil(spanCount / 128);
+    const r = packBits(choices, from, spanCount, scratchWords('iknp.r', TW));
+    const rows = scratchWords('iknp.rows', KAPPA * TW);
+    const g1 = scratchWords('iknp.g1', TW);
     for (let j = 0; j < KAPPA; j++) {
-      const o = j * W;
-      prgs0[j].fillBlocks(block, rows.subarray(o, o + W));
+      const o = j * TW;
+      prgs0[j].fillBlocks(block, rows.subarray(o, o + TW));
       prgs1[j].fillBlocks(block, g1);
-      for (let w = 0; w < W; w++) u[o + w] = rows[o + w] ^ g1[w] ^ r[w];
+      for (let c = c0, off = 0, uc = uo; c < c1; c++) {
+        const W = BLOCK_WORDS * Math.ceil(counts[c] / 128);
+        for (let w = 0, d = uc + j * W, x = o + off; w < W; w++) uOut[d + w] = rows[x + w] ^ g1[off + w] ^ r[off + w];
+        off += W;
+        uc += KAPPA * W;
+      }
     }
-    transpose128(rows, W, count, tOut.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
-    block += nb;
-    uo += KAPPA * W;
+    for (let c = c0, off = 0, f = from; c < c1; c++) {
+      const W = BLOCK_WORDS * Math.ceil(counts[c] / 128);
+      transpose128At(rows, TW, off, counts[c], tOut.subarray(BLOCK_WORDS * f, BLOCK_WORDS * (f + counts[c])));
+      off += W;
+      f += counts[c];
+      uo += KAPPA * W;
+    }
+    block += TW / BLOCK_WORDS;
   }
 }
 
@@ -113,21 +125,52 @@ export interface SenderBlockInput {
 }
 
 /**
- * The sender's work on one chunk: q_i = t_i ⊕ r_i·s for its `count` OTs from u (128 rows of W words)
- * and the PRG rows at `block`. Spec: §6.7
+ * The sender's work on consecutive chunks from PRG block `firstBlock`: q_i = t_i ⊕ r_i·s for the
+ * `counts[c]` OTs of each chunk c from its u (`us[c]`, 128 rows of 4·⌈counts[c]/128⌉ words), written
+ * to `q` chunk after chunk. Spec: §6.7
  */
-export function senderChunk(prgs: readonly AesCtrPrg[], sBits: Uint8Array, block: number, count: number, u: Uint32Array, q: Uint32Array): void {
-  const nb = Math.ceil(count / 128);
-  const W = BLOCK_WORDS * nb;
-  const rows = new Uint32Array(KAPPA * W);
-  for (let j = 0; j < KAPPA; j++) {
-    const row = rows.subarray(j * W, (j + 1) * W);
-    prgs[j].fillBlocks(block, row);
-    if (sBits[j] === 1) {
-      for (let w = 0, o = j * W; w < W; w++, o++) row[w] ^= u[o];
+export function senderChunks(prgs: readonly AesCtrPrg[], sBits: Uint8Array, firstBlock: number, counts: readonly number[], us: readonly Uint32Array[], q: Uint32Array): void {
+  let block = firstBlock;
+  let qo = 0;
+  for (const [c0, c1] of chunkSpans(counts)) {
+    let TW = 0;
+    for (let c = c0; c < c1; c++) TW += BLOCK_WORDS * Math.ceil(counts[c] / 128);
+    const rows = scratchWords('iknp.rows', KAPPA * TW);
+    for (let j = 0; j < KAPPA; j++) {
+      const o = j * TW;
+      prgs[j].fillBlocks(block, rows.subarray(o, o + TW));
+      if (sBits[j] !== 1) continue;
+      for (let c = c0, off = o; c < c1; c++) {
+        const W = BLOCK_WORDS * Math.ceil(counts[c] / 128);
+        const u = us[c];
+        for (let w = 0, x = j * W; w < W; w++, x++) rows[off + w] ^= u[x];
+        off += W;
+      }
     }
+    for (let c = c0, off = 0; c < c1; c++) {
+      transpose128At(rows, TW, off, counts[c], q.subarray(qo, qo + BLOCK_WORDS * counts[c]));
+      off += BLOCK_WORDS * Math.ceil(counts[c] / 128);
+      qo += BLOCK_WORDS * counts[c];
+    }
+    block += TW / BLOCK_WORDS;
   }
-  transpose128(rows, W, count, q);
+}
+
+/** {@link senderChunks} on one chunk of `count` OTs at PRG block `block`. Spec: §6.7 */
+export function senderChunk(prgs: readonly AesCtrPrg[], sBits: Uint8Array, block: number, count: number, u: Uint32Array, q: Uint32Array): void {
+  senderChunks(prgs, sBits, block, [count], [u], q);
+}
+
+/** The u of each chunk inside a concatenation of them (`rows` rows per chunk). */
+export function splitU(u: Uint32Array, counts: readonly number[], rows: number): Uint32Array[] {
+  const out: Uint32Array[] = [];
+  let o = 0;
+  for (const count of counts) {
+    const words = rows * BLOCK_WORDS * Math.ceil(count / 128);
+    out.push(u.subarray(o, o + words));
+    o += words;
+  }
+  return out;
 }
 
 /**
@@ -141,17 +184,7 @@ export function senderBlockTask(input: SenderBlockInput): Uint32Array {
       : softSenderMatrix(input.keys.map((k) => (k.length === 0 ? null : k)), input.widths, input.sBits);
   const total = input.counts.reduce((a, b) => a + b, 0);
   const q = new Uint32Array(BLOCK_WORDS * total);
-  let block = input.firstBlock;
-  let uo = 0;
-  let done = 0;
-  for (const count of input.counts) {
-    const nb = Math.ceil(count / 128);
-    const words = matrix.uRows * BLOCK_WORDS * nb;
-    matrix.chunk(block, count, input.u.subarray(uo, uo + words), q.subarray(BLOCK_WORDS * done, BLOCK_WORDS * (done + count)));
-    block += nb;
-    uo += words;
-    done += count;
-  }
+  matrix.chunks(input.firstBlock, input.counts, splitU(input.u, input.counts, matrix.uRows), q);
   return q;
 }
 
@@ -169,7 +202,8 @@ export interface OtTasks {
  */
 export interface SenderMatrix {
   readonly uRows: number;
-  chunk(block: number, count: number, u: Uint32Array, q: Uint32Array): void;
+  /** q of consecutive chunks of `counts` OTs from PRG block `firstBlock`, from each chunk's u. */
+  chunks(firstBlock: number, counts: readonly number[], us: readonly Uint32Array[], q: Uint32Array): void;
   blockInput(firstBlock: number, counts: number[], u: Uint32Array): SenderBlockInput;
 }
 
@@ -185,7 +219,7 @@ export function iknpSenderMatrix(keys: readonly Uint8Array[], sBits: Uint8Array)
   const prgs = keys.map((k) => new AesCtrPrg(k));
   return {
     uRows: KAPPA,
-    chunk: (block, count, u, q) => senderChunk(prgs, sBits, block, count, u, q),
+    chunks: (firstBlock, counts, us, q) => senderChunks(prgs, sBits, firstBlock, counts, us, q),
     blockInput: (firstBlock, counts, u) => ({ keys, sBits, firstBlock, counts, u }),
   };
 }
@@ -223,7 +257,7 @@ export function softSenderMatrix(leaves: readonly (Uint8Array | null)[], widths:
   const keys = leaves.map((k) => k ?? new Uint8Array(0));
   return {
     uRows: widths.length,
-    chunk: (block, count, u, q) => softSenderChunk(prgs, widths, deltas, block, count, u, q),
+    chunks: (firstBlock, counts, us, q) => softSenderChunks(prgs, widths, deltas, firstBlock, counts, us, q),
     blockInput: (firstBlock, counts, u) => ({ keys, widths, sBits, firstBlock, counts, u }),
   };
 }

@@ -23,6 +23,8 @@ import { KAPPA } from './transpose.js';
 import { iknpReceiverMatrix, iknpSenderMatrix, uWords, type ReceiverMatrix, type SenderMatrix, type OtTasks } from './extend-blocks.js';
 import { checkScheme, IKNP_SCHEME, softSpokenReceiverSetup, softSpokenSenderSetup, type OtExtScheme } from './softspoken.js';
 import { runAll, type TaskPool } from '../pool/pool.js';
+import { scratchWords } from './scratch.js';
+import { chunkCounts, chunkSpans, SPAN_BLOCKS } from './spans.js';
 import { expectLength, expectTag, OT_TAG, readU32, readU64, writeU32, writeU64 } from './wire.js';
 
 /** OTs per chunk the receiver uses unless told otherwise (a multiple of 128). Spec: §6.7 */
@@ -33,6 +35,8 @@ export const MAX_CHUNK_SIZE = 1 << 17;
 export const EXT_HEADER_BYTES = 16;
 /** Label prefixed to the caller's session id for the base OTs of a session. Spec: §6.6 */
 export const IKNP_BASE_OT_LABEL = 'delphi-ts/ot/iknp/v1';
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Options of both setups. */
 export interface OtExtSchemeOptions {
@@ -149,6 +153,8 @@ export class OtExtSender {
   readonly #matrix: SenderMatrix;
   readonly #s: Uint32Array;
   readonly #pool: TaskPool<OtTasks> | undefined;
+  /** q of the chunk being consumed when the caller gives no destination (this session's own). */
+  #q = new Uint32Array(0);
   #blocks = 0;
   #ots = 0;
   #state: SessionState = 'ready';
@@ -210,34 +216,55 @@ export class OtExtSender {
     }
   }
 
-  /** Receives one chunk's u and computes q_i = t_i ⊕ r_i·s for its OTs. */
-  async #receiveChunk(tag: number, remaining: number): Promise<SenderChunk> {
+  /**
+   * Receives the next chunks' u (at least one chunk, and more while they fill less than a span of
+   * {@link SPAN_BLOCKS} PRG blocks and the batch goes on) and computes q_i = t_i ⊕ r_i·s for their
+   * OTs, into `qOut` from word `qAt` when given, otherwise into this session's buffer, valid until
+   * its next call.
+   */
+  async #receiveSpan(tag: number, remaining: number, qOut: Uint32Array | undefined, qAt: number): Promise<SenderChunk[]> {
     const context = 'OT extension (sender)';
-    const msg = await this.#channel.recv();
-    const start = this.#ots;
-    const count = readHeader(msg, tag, start, Math.min(remaining, MAX_CHUNK_SIZE), context);
-    const nb = Math.ceil(count / 128);
-    const words = this.#matrix.uRows * BLOCK_WORDS * nb;
-    expectLength(msg, EXT_HEADER_BYTES + 4 * words, context);
-    const u = viewWordsLE(msg, EXT_HEADER_BYTES, words);
-    const q = new Uint32Array(BLOCK_WORDS * count);
-    this.#matrix.chunk(this.#blocks, count, u, q);
-    this.#blocks += nb;
-    this.#ots += count;
-    return { start, count, q };
+    const counts: number[] = [];
+    const us: Uint32Array[] = [];
+    let total = 0;
+    for (let blocks = 0; blocks < SPAN_BLOCKS && total < remaining; ) {
+      const msg = await this.#channel.recv();
+      const count = readHeader(msg, tag, this.#ots + total, Math.min(remaining - total, MAX_CHUNK_SIZE), context);
+      const nb = Math.ceil(count / 128);
+      const words = this.#matrix.uRows * BLOCK_WORDS * nb;
+      expectLength(msg, EXT_HEADER_BYTES + 4 * words, context);
+      us.push(viewWordsLE(msg, EXT_HEADER_BYTES, words));
+      counts.push(count);
+      total += count;
+      blocks += nb;
+    }
+    if (qOut === undefined && this.#q.length < BLOCK_WORDS * total) this.#q = new Uint32Array(BLOCK_WORDS * total);
+    const q = qOut === undefined ? this.#q.subarray(0, BLOCK_WORDS * total) : qOut.subarray(qAt, qAt + BLOCK_WORDS * total);
+    this.#matrix.chunks(this.#blocks, counts, us, q);
+    const chunks: SenderChunk[] = [];
+    for (let c = 0, o = 0; c < counts.length; c++) {
+      chunks.push({ start: this.#ots, count: counts[c], q: q.subarray(o, o + BLOCK_WORDS * counts[c]) });
+      o += BLOCK_WORDS * counts[c];
+      this.#blocks += Math.ceil(counts[c] / 128);
+      this.#ots += counts[c];
+    }
+    return chunks;
   }
 
   /**
    * The chunks of a batch of `count` OTs: received and processed one at a time, or, with a pool of
-   * several threads, all received first and processed in column blocks on the pool.
+   * several threads, all received first and processed in column blocks on the pool. With `qOut`
+   * (4·count words) each chunk's q is (also) written there; without it, a chunk's q may be scratch
+   * that the next chunk overwrites.
    */
-  async *#chunks(tag: number, count: number): AsyncGenerator<SenderChunk> {
+  async *#chunks(tag: number, count: number, qOut?: Uint32Array): AsyncGenerator<SenderChunk> {
     const pool = this.#pool;
     if (pool === undefined || pool.threads < 2) {
       for (let done = 0; done < count; ) {
-        const chunk = await this.#receiveChunk(tag, count - done);
-        done += chunk.count;
-        yield chunk;
+        for (const chunk of await this.#receiveSpan(tag, count - done, qOut, BLOCK_WORDS * done)) {
+          done += chunk.count;
+          yield chunk;
+        }
       }
       return;
     }
@@ -277,10 +304,10 @@ export class OtExtSender {
     }
   }
 
-  /** q ⊕ s for every block. */
+  /** q ⊕ s for every block, into scratch. */
   #xorS(q: Uint32Array): Uint32Array {
     const [s0, s1, s2, s3] = this.#s;
-    const out = new Uint32Array(q.length);
+    const out = scratchWords('iknp.qs', q.length);
     for (let i = 0; i < q.length; i += 4) {
       out[i] = q[i] ^ s0;
       out[i + 1] = q[i + 1] ^ s1;
@@ -290,10 +317,8 @@ export class OtExtSender {
     return out;
   }
 
-  /** H(i, q_i) and H(i, q_i ⊕ s) for a chunk. */
-  #hashPair(chunk: SenderChunk): [Uint32Array, Uint32Array] {
-    const h0 = new Uint32Array(chunk.q.length);
-    const h1 = new Uint32Array(chunk.q.length);
+  /** H(i, q_i) into h0 and H(i, q_i ⊕ s) into h1 for a chunk. */
+  #hashPair(chunk: SenderChunk, h0: Uint32Array, h1: Uint32Array): [Uint32Array, Uint32Array] {
     tccrHashBlocks(chunk.q, chunk.start, h0);
     tccrHashBlocks(this.#xorS(chunk.q), chunk.start, h1);
     return [h0, h1];
@@ -309,8 +334,9 @@ export class OtExtSender {
     return this.#run(async () => {
       let done = 0;
       for await (const chunk of this.#chunks(OT_TAG.EXT_U_CHOSEN, count)) {
-        const [h0, h1] = this.#hashPair(chunk);
-        const y = new Uint32Array(2 * chunk.q.length);
+        const words = chunk.q.length;
+        const [h0, h1] = this.#hashPair(chunk, scratchWords('iknp.h0', words), scratchWords('iknp.h1', words));
+        const { msg, y } = replyMessage(2 * words);
         const base = BLOCK_WORDS * done;
         for (let i = 0; i < chunk.count; i++) {
           for (let w = 0; w < 4; w++) {
@@ -318,7 +344,7 @@ export class OtExtSender {
             y[8 * i + 4 + w] = m1[base + 4 * i + w] ^ h1[4 * i + w];
           }
         }
-        this.#sendBlocks(OT_TAG.EXT_Y_CHOSEN, chunk, y);
+        this.#sendReply(OT_TAG.EXT_Y_CHOSEN, chunk, msg, y);
         done += chunk.count;
       }
     });
@@ -337,15 +363,16 @@ export class OtExtSender {
       const out = new Uint32Array(BLOCK_WORDS * count);
       let done = 0;
       for await (const chunk of this.#chunks(OT_TAG.EXT_U_CORRELATED, count)) {
-        const [h0, y] = this.#hashPair(chunk);
+        const { msg, y } = replyMessage(chunk.q.length);
+        const at = BLOCK_WORDS * done;
+        const [h0] = this.#hashPair(chunk, out.subarray(at, at + chunk.q.length), y);
         for (let i = 0; i < y.length; i += 4) {
           y[i] ^= h0[i] ^ d0;
           y[i + 1] ^= h0[i + 1] ^ d1;
           y[i + 2] ^= h0[i + 2] ^ d2;
           y[i + 3] ^= h0[i + 3] ^ d3;
         }
-        out.set(h0, BLOCK_WORDS * done);
-        this.#sendBlocks(OT_TAG.EXT_Y_CORRELATED, chunk, y);
+        this.#sendReply(OT_TAG.EXT_Y_CORRELATED, chunk, msg, y);
         done += chunk.count;
       }
       return out;
@@ -363,9 +390,8 @@ export class OtExtSender {
       const m1 = new Uint32Array(BLOCK_WORDS * count);
       let done = 0;
       for await (const chunk of this.#chunks(OT_TAG.EXT_U_RANDOM, count)) {
-        const [h0, h1] = this.#hashPair(chunk);
-        m0.set(h0, BLOCK_WORDS * done);
-        m1.set(h1, BLOCK_WORDS * done);
+        const at = BLOCK_WORDS * done;
+        this.#hashPair(chunk, m0.subarray(at, at + chunk.q.length), m1.subarray(at, at + chunk.q.length));
         done += chunk.count;
       }
       return { m0, m1 };
@@ -383,20 +409,30 @@ export class OtExtSender {
     return this.#run(async () => {
       const out = new Uint32Array(BLOCK_WORDS * count);
       let done = 0;
-      for await (const chunk of this.#chunks(OT_TAG.EXT_U_RANDOM_CORRELATED, count)) {
-        out.set(chunk.q, BLOCK_WORDS * done);
+      for await (const chunk of this.#chunks(OT_TAG.EXT_U_RANDOM_CORRELATED, count, out)) {
+        // Without a pool, q was computed in place in `out`.
+        if (chunk.q.buffer !== out.buffer) out.set(chunk.q, BLOCK_WORDS * done);
         done += chunk.count;
       }
       return out;
     });
   }
 
-  #sendBlocks(tag: number, chunk: SenderChunk, words: Uint32Array): void {
-    const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * words.length);
+  /** Sends a reply made by {@link replyMessage} once its words `y` are filled in. */
+  #sendReply(tag: number, chunk: SenderChunk, msg: Uint8Array, y: Uint32Array): void {
     writeHeader(msg, tag, chunk.count, chunk.start);
-    writeWordsLE(words, msg, EXT_HEADER_BYTES);
+    if (y.buffer !== msg.buffer) writeWordsLE(y, msg, EXT_HEADER_BYTES);
     this.#channel.send(msg);
   }
+}
+
+/**
+ * A reply message of `words` words after the header, and where to compute them: a view of the
+ * message itself on little-endian hosts, else a separate array that {@link OtExtSender} encodes.
+ */
+function replyMessage(words: number): { msg: Uint8Array; y: Uint32Array } {
+  const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * words);
+  return { msg, y: LITTLE_ENDIAN ? new Uint32Array(msg.buffer, EXT_HEADER_BYTES, words) : new Uint32Array(words) };
 }
 
 /** Receiver's record of one chunk it sent. */
@@ -477,6 +513,7 @@ export class OtExtReceiver {
     const pool = this.#pool;
     // u of each chunk, in order, from the pool's column blocks or computed here one chunk at a time.
     let us: Uint32Array[];
+    const msgs: Uint8Array[] = [];
     if (pool !== undefined && pool.threads > 1 && chunkCount > 1) {
       const groups = columnBlocks(chunkCount, pool.threads);
       const firstBlock = (chunk: number): number => this.#blocks + chunk * (C / 128);
@@ -493,21 +530,34 @@ export class OtExtReceiver {
         }
       });
     } else {
+      // Spans of chunks at a time (one PRG call per row and span); each chunk's u goes to its message.
       us = [];
-      for (let from = 0, block = this.#blocks; from < m; from += C) {
-        const count = Math.min(C, m - from);
-        const u = new Uint32Array(uWords(count, C, this.#matrix.uRows));
-        this.#matrix.chunks(block, C, choices.subarray(from, from + count), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
-        us.push(u);
-        block += Math.ceil(count / 128);
+      const counts = chunkCounts(m, C);
+      for (const [c0, c1] of chunkSpans(counts)) {
+        const from = c0 * C;
+        const to = Math.min(m, c1 * C);
+        const words = uWords(to - from, C, this.#matrix.uRows);
+        const u = scratchWords('iknp.u', words);
+        this.#matrix.chunks(this.#blocks + c0 * (C / 128), C, choices.subarray(from, to), u, t.subarray(BLOCK_WORDS * from, BLOCK_WORDS * to));
+        for (let c = c0, o = 0; c < c1; c++) {
+          const w = uWords(counts[c], C, this.#matrix.uRows);
+          const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * w);
+          writeWordsLE(u.subarray(o, o + w), msg, EXT_HEADER_BYTES);
+          msgs.push(msg);
+          us.push(u.subarray(o, o + w));
+          o += w;
+        }
       }
     }
     for (let from = 0, c = 0; from < m; from += C, c++) {
       const count = Math.min(C, m - from);
       const u = us[c];
-      const msg = new Uint8Array(EXT_HEADER_BYTES + 4 * u.length);
+      let msg = msgs[c];
+      if (msg === undefined) {
+        msg = new Uint8Array(EXT_HEADER_BYTES + 4 * u.length);
+        writeWordsLE(u, msg, EXT_HEADER_BYTES);
+      }
       writeHeader(msg, tag, count, this.#ots);
-      writeWordsLE(u, msg, EXT_HEADER_BYTES);
       this.#channel.send(msg);
       chunks.push({ start: this.#ots, count });
       this.#blocks += Math.ceil(count / 128);

@@ -20,13 +20,14 @@ export const PRG_SEED_BYTES = 16;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 let zeros = new Uint8Array(0);
+/** The counter block of the call in progress (fillBlocks is synchronous, so one suffices). */
+const IV = new Uint8Array(16);
 
 /**
  * AES-128-CTR expansion of a 16-byte seed with random access by block index. Spec: §6.4
  */
 export class AesCtrPrg {
   readonly #key: Uint8Array;
-  readonly #iv = new Uint8Array(16);
   /** OpenSSL's CTR stream and the block it continues at: sequential reads reuse it. */
   #stream: CtrStream | null = null;
   #streamAt = -1;
@@ -49,7 +50,7 @@ export class AesCtrPrg {
       throw new InvalidArgumentError(`AesCtrPrg: block index must be a non-negative safe integer, got ${first}`);
     }
     if (out.length % 4 !== 0) throw new InvalidArgumentError('AesCtrPrg: output must hold whole 4-word blocks');
-    const iv = this.#iv;
+    const iv = IV;
     iv.fill(0);
     // ⟨first⟩ as a 128-bit big-endian integer (first < 2^53, so bytes 0–8 stay zero).
     let x = first;

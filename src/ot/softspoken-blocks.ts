@@ -17,7 +17,9 @@
  */
 import { BLOCK_WORDS, packBits } from './blocks.js';
 import type { AesCtrPrg } from './prg.js';
-import { KAPPA, transpose128 } from './transpose.js';
+import { scratchWords } from './scratch.js';
+import { chunkCounts, chunkSpans } from './spans.js';
+import { KAPPA, transpose128At } from './transpose.js';
 
 /**
  * Folds the 2^width rows of `leaves` (W words each) bit by bit: plane i (written to rows[rowOffset + i])
@@ -52,6 +54,7 @@ function offsets(widths: readonly number[]): number[] {
  * The receiver's work on consecutive chunks from PRG block `firstBlock`: for each chunk, one
  * correction row c_b per block (written at `uOut`, chunk after chunk, blocks in order) and t
  * (written to `tOut`). `leafPrgs` holds the leaves of every block in order (2^widths[b] each).
+ * Chunks are processed in spans (extend-blocks.ts), each leaf's stream in one call per span.
  * Spec: §6.11
  */
 export function softReceiverChunks(
@@ -63,36 +66,98 @@ export function softReceiverChunks(
   uOut: Uint32Array,
   tOut: Uint32Array,
 ): void {
-  const m = choices.length;
   const B = widths.length;
   const rowOffsets = offsets(widths);
+  const counts = chunkCounts(choices.length, chunkSize);
+  const maxLeaves = 1 << Math.max(...widths);
   let block = firstBlock;
   let uo = 0;
-  for (let from = 0; from < m; from += chunkSize) {
-    const count = Math.min(chunkSize, m - from);
-    const nb = Math.ceil(count / 128);
-    const W = BLOCK_WORDS * nb;
-    const r = packBits(choices, from, count, new Uint32Array(W));
-    const rows = new Uint32Array(KAPPA * W);
-    const leaves = new Uint32Array((1 << Math.max(...widths)) * W);
+  for (const [c0, c1] of chunkSpans(counts)) {
+    // Chunks start at multiples of 128 OTs, so the span's packed r is theirs side by side.
+    const from = c0 * chunkSize;
+    let spanCount = 0;
+    for (let c = c0; c < c1; c++) spanCount += counts[c];
+    const TW = BLOCK_WORDS * Math.ceil(spanCount / 128);
+    const r = packBits(choices, from, spanCount, scratchWords('soft.r', TW));
+    const rows = scratchWords('soft.rows', KAPPA * TW);
+    const leaves = scratchWords('soft.leaves', maxLeaves * TW);
     for (let b = 0, leaf = 0; b < B; b++) {
       const n = 1 << widths[b];
-      for (let x = 0; x < n; x++) leafPrgs[leaf + x].fillBlocks(block, leaves.subarray(x * W, (x + 1) * W));
-      foldLeaves(leaves, widths[b], W, rows, rowOffsets[b]);
-      for (let w = 0, o = uo + b * W; w < W; w++) uOut[o + w] = leaves[w] ^ r[w];
+      for (let x = 0; x < n; x++) leafPrgs[leaf + x].fillBlocks(block, leaves.subarray(x * TW, (x + 1) * TW));
+      foldLeaves(leaves, widths[b], TW, rows, rowOffsets[b]);
+      for (let c = c0, off = 0, uc = uo; c < c1; c++) {
+        const W = BLOCK_WORDS * Math.ceil(counts[c] / 128);
+        for (let w = 0, o = uc + b * W; w < W; w++) uOut[o + w] = leaves[off + w] ^ r[off + w];
+        off += W;
+        uc += B * W;
+      }
       leaf += n;
     }
-    transpose128(rows, W, count, tOut.subarray(BLOCK_WORDS * from, BLOCK_WORDS * (from + count)));
-    block += nb;
-    uo += B * W;
+    for (let c = c0, off = 0, f = from; c < c1; c++) {
+      const W = BLOCK_WORDS * Math.ceil(counts[c] / 128);
+      transpose128At(rows, TW, off, counts[c], tOut.subarray(BLOCK_WORDS * f, BLOCK_WORDS * (f + counts[c])));
+      off += W;
+      f += counts[c];
+      uo += B * W;
+    }
+    block += TW / BLOCK_WORDS;
   }
 }
 
 /**
- * The sender's work on one chunk: q_i = t_i ⊕ r_i·s for its `count` OTs from the corrections u
- * (one row of W words per block) and the leaf PRGs at `block` (`leafPrgs[x]` null at each block's
- * punctured leaf Δ_b = `deltas[b]`). Spec: §6.11
+ * The sender's work on consecutive chunks from PRG block `firstBlock`: q_i = t_i ⊕ r_i·s for the
+ * `counts[c]` OTs of each chunk c from its corrections `us[c]` (one row of 4·⌈counts[c]/128⌉ words
+ * per block) and the leaf PRGs (`leafPrgs[x]` null at each block's punctured leaf Δ_b =
+ * `deltas[b]`), written to `q` chunk after chunk. Spec: §6.11
  */
+export function softSenderChunks(
+  leafPrgs: readonly (AesCtrPrg | null)[],
+  widths: readonly number[],
+  deltas: readonly number[],
+  firstBlock: number,
+  counts: readonly number[],
+  us: readonly Uint32Array[],
+  q: Uint32Array,
+): void {
+  const rowOffsets = offsets(widths);
+  const maxLeaves = 1 << Math.max(...widths);
+  let block = firstBlock;
+  let qo = 0;
+  for (const [c0, c1] of chunkSpans(counts)) {
+    let TW = 0;
+    for (let c = c0; c < c1; c++) TW += BLOCK_WORDS * Math.ceil(counts[c] / 128);
+    const rows = scratchWords('soft.rows', KAPPA * TW);
+    const leaves = scratchWords('soft.leaves', maxLeaves * TW);
+    for (let b = 0, leaf = 0; b < widths.length; b++) {
+      const n = 1 << widths[b];
+      const delta = deltas[b];
+      leaves.fill(0, 0, TW); // y = 0 is the punctured leaf x = Δ_b: coefficient 0
+      for (let x = 0; x < n; x++) {
+        const prg = leafPrgs[leaf + x];
+        if (x !== delta && prg !== null) prg.fillBlocks(block, leaves.subarray((x ^ delta) * TW, ((x ^ delta) + 1) * TW));
+      }
+      foldLeaves(leaves, widths[b], TW, rows, rowOffsets[b]);
+      for (let i = 0; i < widths[b]; i++) {
+        if (((delta >>> i) & 1) === 0) continue;
+        for (let c = c0, off = (rowOffsets[b] + i) * TW; c < c1; c++) {
+          const W = BLOCK_WORDS * Math.ceil(counts[c] / 128);
+          const u = us[c];
+          for (let w = 0, x = b * W; w < W; w++, x++) rows[off + w] ^= u[x];
+          off += W;
+        }
+      }
+      leaf += n;
+    }
+    for (let c = c0, off = 0; c < c1; c++) {
+      transpose128At(rows, TW, off, counts[c], q.subarray(qo, qo + BLOCK_WORDS * counts[c]));
+      off += BLOCK_WORDS * Math.ceil(counts[c] / 128);
+      qo += BLOCK_WORDS * counts[c];
+    }
+    block += TW / BLOCK_WORDS;
+  }
+}
+
+/** {@link softSenderChunks} on one chunk of `count` OTs at PRG block `block`. Spec: §6.11 */
 export function softSenderChunk(
   leafPrgs: readonly (AesCtrPrg | null)[],
   widths: readonly number[],
@@ -102,25 +167,5 @@ export function softSenderChunk(
   u: Uint32Array,
   q: Uint32Array,
 ): void {
-  const nb = Math.ceil(count / 128);
-  const W = BLOCK_WORDS * nb;
-  const rows = new Uint32Array(KAPPA * W);
-  const leaves = new Uint32Array((1 << Math.max(...widths)) * W);
-  const rowOffsets = offsets(widths);
-  for (let b = 0, leaf = 0; b < widths.length; b++) {
-    const n = 1 << widths[b];
-    const delta = deltas[b];
-    leaves.fill(0, 0, W); // y = 0 is the punctured leaf x = Δ_b: coefficient 0
-    for (let x = 0; x < n; x++) {
-      const prg = leafPrgs[leaf + x];
-      if (x !== delta && prg !== null) prg.fillBlocks(block, leaves.subarray((x ^ delta) * W, ((x ^ delta) + 1) * W));
-    }
-    foldLeaves(leaves, widths[b], W, rows, rowOffsets[b]);
-    for (let i = 0; i < widths[b]; i++) {
-      if (((delta >>> i) & 1) === 0) continue;
-      for (let w = 0, o = (rowOffsets[b] + i) * W, c = b * W; w < W; w++) rows[o + w] ^= u[c + w];
-    }
-    leaf += n;
-  }
-  transpose128(rows, W, count, q);
+  softSenderChunks(leafPrgs, widths, deltas, block, [count], [u], q);
 }

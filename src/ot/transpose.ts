@@ -40,16 +40,27 @@ export function transpose128(rows: Uint32Array, wordsPerRow: number, count: numb
   if (!Number.isInteger(wordsPerRow) || wordsPerRow < 0 || rows.length !== KAPPA * wordsPerRow) {
     throw new SizeMismatchError(`transpose128: ${rows.length} words are not 128 rows of ${wordsPerRow} words`);
   }
-  if (!Number.isInteger(count) || count < 0 || count > 32 * wordsPerRow) {
-    throw new InvalidArgumentError(`transpose128: count ${count} exceeds the ${32 * wordsPerRow} columns`);
+  return transpose128At(rows, wordsPerRow, 0, count, out);
+}
+
+/**
+ * Like {@link transpose128} on the columns of a wider matrix: 128 rows of `rowStride` words, columns
+ * from word `firstWord` of each row on (several chunks' rows side by side). Spec: §6.5
+ */
+export function transpose128At(rows: Uint32Array, rowStride: number, firstWord: number, count: number, out: Uint32Array): Uint32Array {
+  if (!Number.isInteger(rowStride) || rowStride < 0 || rows.length < KAPPA * rowStride) {
+    throw new SizeMismatchError(`transpose128: ${rows.length} words are not 128 rows of ${rowStride} words`);
+  }
+  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(firstWord) || firstWord < 0 || 32 * firstWord + count > 32 * rowStride) {
+    throw new InvalidArgumentError(`transpose128: count ${count} from word ${firstWord} exceeds the ${32 * rowStride} columns`);
   }
   if (out.length < 4 * count) throw new SizeMismatchError(`transpose128: output holds ${out.length} words, need ${4 * count}`);
   const a = tile;
-  const W = wordsPerRow;
+  const W = rowStride;
   for (let w = 0; w * 32 < count; w++) {
     const cols = Math.min(32, count - 32 * w);
     for (let r = 0; r < 4; r++) {
-      let src = 32 * r * W + w;
+      let src = 32 * r * W + firstWord + w;
       for (let k = 0; k < 32; k++, src += W) a[k] = rows[src];
       transpose32(a);
       let dst = 4 * 32 * w + r;

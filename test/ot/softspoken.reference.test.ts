@@ -113,7 +113,7 @@ describe('SoftSpokenOT setup and matrices against the reference', () => {
       const t = new Uint32Array(4 * count);
       receiver.chunks(5, 8192, choices, u, t);
       const q = new Uint32Array(4 * count);
-      sender.chunk(5, count, u, q);
+      sender.chunks(5, [count], [u], q);
       // The same through the kernels with PRGs built here (what a pool task does).
       const u2 = new Uint32Array(u.length);
       const t2 = new Uint32Array(t.length);
