@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
 import { importOnnx, importOnnxReport, UnsupportedError } from '../../src/nn/index.js';
+import { isZeroPadding } from '../../src/nn/import/onnx/context.js';
+import { ONNX_ALTERNATIVES, ONNX_OPERATORS, refusalOf } from '../../src/nn/import/onnx/operators.js';
 import { attr, graph, modelProto, node, tensor, valueInfo } from './helpers/onnx-writer.js';
 
 type Node = Parameters<typeof node>[0];
@@ -599,6 +601,150 @@ describe('shape arithmetic (shape.ts)', () => {
     }
     for (const to of [7, 10, 6]) {
       expectThrow(() => importOnnx(build([n('Cast', 'ct', ['x'], ['a'], [attr.int('to', to)]), n('Relu', 'r', ['a'])])), UnsupportedError, 'ONNX node 0 (Cast "ct"): Cast of an activation to a non-float type is not supported');
+    }
+  });
+});
+
+describe('the operator table (operators.ts) and the padding helper (context.ts)', () => {
+  it('each refused operator names what to use instead, word for word', () => {
+    const relu = 'use ReLU or ReLU6 (Delphi evaluates only these and quadratics securely)';
+    const instead: Record<string, string> = {
+      MaxPool: 'use AvgPool2d (max pooling needs comparisons inside garbled circuits that delphi-ts does not implement)',
+      GlobalMaxPool: 'use AdaptiveAvgPool2d(1)',
+      Sigmoid: relu,
+      Tanh: relu,
+      LeakyRelu: relu,
+      PRelu: relu,
+      Elu: relu,
+      Selu: relu,
+      Gelu: relu,
+      Softplus: relu,
+      HardSigmoid: relu,
+      HardSwish: relu,
+      Mul: 'fold constant factors into the weights before exporting',
+      Div: 'fold constant factors into the weights before exporting',
+      Sub: 'fold constant offsets into the biases before exporting',
+      ConvTranspose: 'use Conv2d (with padding) and AvgPool2d',
+      Resize: 'resize inputs before inference',
+      Upsample: 'resize inputs before inference',
+      LRN: 'use BatchNorm2d',
+      InstanceNormalization: 'use BatchNorm2d',
+      LayerNormalization: 'use BatchNorm1d/BatchNorm2d',
+    };
+    expect(ONNX_ALTERNATIVES).toEqual(instead);
+    for (const [op, text] of Object.entries(instead)) {
+      expect(refusalOf(op)).toBe(`operator ${op} is not supported; ${text}`);
+      expectThrow(() => importOnnx(build([n(op, 'o', ['x'])])), UnsupportedError, `ONNX node 0 (${op} "o"): operator ${op} is not supported; ${text}`);
+    }
+    const supported =
+      'Conv, Gemm, MatMul, Add, Sum, BatchNormalization, Relu, Clip, Pad, AveragePool, GlobalAveragePool, ReduceMean, Flatten, Reshape, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Identity, Dropout, Softmax, LogSoftmax, Constant, Transpose';
+    expect(refusalOf('Foo')).toBe(`operator Foo is not supported (supported: ${supported})`);
+    expect(Object.isFrozen(ONNX_ALTERNATIVES) && Object.isFrozen(ONNX_OPERATORS)).toBe(true);
+  });
+
+  it('isZeroPadding: absent or all zero', () => {
+    expect(isZeroPadding(undefined)).toBe(true);
+    expect(isZeroPadding([0, 0, 0, 0])).toBe(true);
+    for (const p of [[1, 0, 0, 0], [0, 0, 0, 1]] as const) expect(isZeroPadding([...p])).toBe(false);
+  });
+});
+
+describe('shapes and names that only show downstream', () => {
+  /** The shape [1, ...] of activation `a` (built by `nodes`), read back through Shape and the Reshape probe. */
+  const shapeOf = (nodes: Node[], o: { inits?: Init[]; opset?: number } = {}) => probe([...nodes, n('Shape', 'sh', ['a'], ['t'])], o);
+
+  it('padded AveragePool: the output shape counts every pad', () => {
+    const ap = (pads: number[]) => n('AveragePool', 'ap', ['x'], ['a'], [attr.ints('kernel_shape', [2, 2]), attr.ints('pads', pads), attr.int('count_include_pad', 1)]);
+    expect(shapeOf([ap([1, 1, 2, 2])])).toBe('[1, 2, 5, 5]');
+    expect(shapeOf([ap([0, 1, 0, 2])])).toBe('[1, 2, 2, 5]');
+    expect(shapeOf([ap([2, 0, 1, 0])])).toBe('[1, 2, 5, 2]');
+    // ceil_mode with stride 3, kernel 2 and one pixel of padding on each side: 3 + 1 + 1 − 2 = 3 is whole.
+    const ceil = n('AveragePool', 'ap', ['x'], ['a'], [attr.ints('kernel_shape', [2, 2]), attr.ints('strides', [3, 3]), attr.ints('pads', [1, 1, 1, 1]), attr.int('count_include_pad', 1), attr.int('ceil_mode', 1)]);
+    expect(shapeOf([ceil])).toBe('[1, 2, 2, 2]');
+    expectThrow(() => importOnnx(build([n('AveragePool', 'ap', ['x'], ['y'], [attr.ints('kernel_shape', [2, 2]), attr.ints('strides', [0, 1])])])), UnsupportedError, 'ONNX node 0 (AveragePool "ap"): strides [0, 1] must be two positive integers (2-D only)');
+  });
+
+  it('ReduceMean and Concat: output shapes; ReduceMean needs exactly the two spatial axes', () => {
+    const rm = (keep: number) => n('ReduceMean', 'rm', ['x'], ['a'], [attr.ints('axes', [2, 3]), attr.int('keepdims', keep)]);
+    expect(shapeOf([rm(1)])).toBe('[1, 2, 1, 1]');
+    expect(shapeOf([rm(0)])).toBe('[1, 2]');
+    expect(shapeOf([n('GlobalAveragePool', 'g', ['x'], ['a'])])).toBe('[1, 2, 1, 1]');
+    for (const axes of [[2, 3, 3], [3, 2, 5], [2, 3, -1]]) {
+      expectThrow(
+        () => importOnnx(build([n('ReduceMean', 'rm', ['x'], ['y'], [attr.ints('axes', axes)])])),
+        UnsupportedError,
+        'ONNX node 0 (ReduceMean "rm"): ReduceMean is supported only over the spatial axes (2, 3) of an [N, C, H, W] tensor; use torch.mean(x, dim=(2, 3)) or AdaptiveAvgPool2d(1)',
+      );
+    }
+    const inits = [{ name: 'p', dims: [1], int64s: [2] }, { name: 'q', dims: [2], int64s: [3, 3] }];
+    expect(shapeOf([n('Concat', 'c', ['p', 'q'], ['a'])], { inits })).toBe('[3]');
+  });
+
+  it('Conv with an output of height or width exactly 1 is fine', () => {
+    const k31 = { name: 'w', dims: [1, 2, 3, 1], floats: new Array(6).fill(1) };
+    expect(shapeOf([n('Conv', 'c', ['x', 'w'], ['a'])], { inits: [k31] })).toBe('[1, 1, 1, 3]');
+    const k13 = { name: 'w', dims: [1, 2, 1, 3], floats: new Array(6).fill(1) };
+    expect(shapeOf([n('Conv', 'c', ['x', 'w'], ['a'])], { inits: [k13] })).toBe('[1, 1, 3, 1]');
+  });
+
+  it('Constant: dims of value_float(s) and value_int(s)', () => {
+    const dims = (a: number[]) => shapeOf([n('Constant', 'k', [], ['a'], [a])]);
+    expect(dims(attr.float('value_float', 2))).toBe('[]');
+    expect(dims(attr.int('value_int', 2))).toBe('[]');
+    expect(dims(attr.floats('value_floats', [1, 2, 3]))).toBe('[3]');
+    expect(dims(attr.ints('value_ints', [1, 2]))).toBe('[2]');
+  });
+
+  it('Unsqueeze inserts the axes in increasing order, whatever order they are given in', () => {
+    const k = { name: 'k', dims: [3], floats: [5, 6, 7] };
+    const us = (axes: number[]) => shapeOf([n('Unsqueeze', 'us', ['k', 'ax'], ['a'])], { inits: [k, { name: 'ax', dims: [axes.length], int64s: axes }] });
+    expect(us([1, 0])).toBe('[1, 1, 3]');
+    expect(us([0, 1])).toBe('[1, 1, 3]');
+    expect(us([3, 1, 0])).toBe('[1, 1, 3, 1]');
+    expect(us([-1, 0])).toBe('[1, 3, 1]');
+  });
+
+  it('BatchNormalization names the vector of the wrong length', () => {
+    const bn = n('BatchNormalization', 'bn', ['x', 's', 'b', 'm', 'v']);
+    const vec = (name: string, k: number): Init => ({ name, dims: [k], floats: new Array(k).fill(1) });
+    expectThrow(() => importOnnx(build([bn], { inits: [vec('s', 2), vec('b', 3), vec('m', 2), vec('v', 2)] })), MalformedInputError, 'ONNX node 0 (BatchNormalization "bn"): B has 3 values, expected 2');
+    expectThrow(() => importOnnx(build([bn], { inits: [vec('s', 2), vec('b', 2), vec('m', 1), vec('v', 2)] })), MalformedInputError, 'ONNX node 0 (BatchNormalization "bn"): mean has 1 values, expected 2');
+  });
+
+  it('zero pads are nothing, whatever the mode, value or rank; all-non-zero pads are not', () => {
+    const pads = (v: number[]): Init => ({ name: 'pads', dims: [v.length], int64s: v });
+    const zero = (attrs: number[][]) => build([n('Pad', 'p', ['x', 'pads'], ['a'], attrs), n('Relu', 'r', ['a'])], { inits: [pads(new Array(8).fill(0))] });
+    expect(types(zero([attr.string('mode', 'reflect')]))).toEqual(['relu']);
+    expect(types(zero([attr.float('value', 1)]))).toEqual(['relu']);
+    const flat = build([n('Flatten', 'f', ['x'], ['a']), n('Pad', 'p', ['a', 'pads'], ['b']), n('Relu', 'r', ['b'])], { inits: [pads([0, 0, 0, 0])] });
+    expect(types(flat)).toEqual(['flatten', 'relu']);
+    expectThrow(
+      () => importOnnx(build([n('Pad', 'p', ['x', 'pads'], ['a']), n('Conv', 'c', ['a', 'w'])], { inits: [pads(new Array(8).fill(1)), w1x1('w', 2, 2)] })),
+      UnsupportedError,
+      'ONNX node 0 (Pad "p"): only padding of H and W of an [N, C, H, W] tensor is supported',
+    );
+  });
+
+  it('Flatten(axis −1) of an image and Reshape targets that only look like [1, 18]', () => {
+    expectThrow(() => importOnnx(build([n('Flatten', 'f', ['x'], ['y'], [attr.int('axis', -1)])])), UnsupportedError, 'ONNX node 0 (Flatten "f"): Flatten with axis -1 is not supported; use torch.flatten(x, 1)');
+    expectThrow(() => importOnnx(build([n('Flatten', 'f', ['x'], ['a']), n('Flatten', 'g', ['a'], ['y'], [attr.int('axis', 0)])])), UnsupportedError, 'ONNX node 1 (Flatten "g"): Flatten with axis 0 is not supported; use torch.flatten(x, 1)');
+    for (const t of [[2, 18], [1, 9], [18, 1]]) expect(probe([n('Constant', 'k', [], ['t'], [attr.ints('value_ints', t)])])).toBe(`[${t.join(', ')}]`);
+  });
+
+  it('a bias constant of more dims than the output is refused even when its channel axis fits', () => {
+    const c = { name: 'c', dims: [1, 2, 1, 1, 1], floats: [1, 1] };
+    expectThrow(
+      () => importOnnx(build([n('Conv', 'conv', ['x', 'w'], ['a']), n('Add', 'add', ['a', 'c'])], { inits: [w1x1('w', 2, 2), c] })),
+      UnsupportedError,
+      "ONNX node 1 (Add \"add\"): a constant of dims [1, 2, 1, 1, 1] is not a per-channel bias of [1, 2, 3, 3]; use the layer's bias",
+    );
+  });
+
+  it('every handler has a one-line summary naming its operator', () => {
+    for (const [op, handler] of Object.entries(ONNX_OPERATORS)) {
+      expect(handler.summary, op).toContain(op === 'Sum' ? 'Add' : op);
+      expect(handler.summary).not.toContain('\n');
+      expect(typeof handler.convert).toBe('function');
     }
   });
 });
