@@ -40,6 +40,7 @@ export const FILES = {
   'src/sharing/field-vector.ts': ['test/sharing/*.test.ts', 'test/property/*.test.ts'],
   'src/sharing/fixed-point.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
   'src/sharing/truncation.ts': ['test/sharing/*.test.ts', 'test/property/sharing.*.test.ts'],
+  'src/sharing/activations.ts': ['test/sharing/activations.mutation.test.ts', 'test/nn/quadratic-truncation.test.ts', 'test/nn/hand-computed.test.ts'],
   'src/math/modular.ts': ['test/math/modular.*.test.ts'],
   'src/math/share-field.ts': ['test/math/share-field.*.test.ts', 'test/property/*.test.ts'],
   'src/gc/halfgates.ts': ['test/gc/halfgates.*.test.ts'],
