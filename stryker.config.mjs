@@ -69,8 +69,8 @@ export const SECONDS = {
   'src/gc/garble.ts': 172,
   'src/sharing/field-vector.ts': 148,
   'src/sharing/additive.ts': 66,
-  'src/nn/import/onnx/context.ts': 41,
-  'src/sharing/activations.ts': 25,
+  'src/nn/import/onnx/context.ts': 42,
+  'src/sharing/activations.ts': 20,
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count)
