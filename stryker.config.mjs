@@ -68,7 +68,7 @@ export const SECONDS = {
   // measured CPU seconds (2026-12-07, load 6–17)
   'src/nn/import/onnx/ops/': 288,
   'src/bfv/serialize.ts': 209,
-  'src/gc/serialize.ts': 83,
+  'src/gc/serialize.ts': 104,
   'src/gc/garble.ts': 172,
   'src/sharing/field-vector.ts': 148,
   'src/protocol/messages.ts': 81,
