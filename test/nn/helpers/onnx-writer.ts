@@ -67,6 +67,7 @@ export const attr = {
   int: (name: string, i: number): number[] => [...pb.string(1, name), ...pb.varint(3, i), ...pb.varint(20, 2)],
   float: (name: string, f: number): number[] => [...pb.string(1, name), ...pb.float(2, f), ...pb.varint(20, 1)],
   ints: (name: string, v: number[]): number[] => [...pb.string(1, name), ...v.flatMap((x) => pb.varint(8, x)), ...pb.varint(20, 7)],
+  floats: (name: string, v: number[]): number[] => [...pb.string(1, name), ...v.flatMap((x) => pb.float(7, x)), ...pb.varint(20, 6)],
   string: (name: string, s: string): number[] => [...pb.string(1, name), ...pb.string(4, s), ...pb.varint(20, 3)],
   tensor: (name: string, t: number[]): number[] => [...pb.string(1, name), ...pb.bytes(5, t), ...pb.varint(20, 4)],
 };
