@@ -105,19 +105,7 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   });
   if (values.model === undefined) throw new UsageError('--model FILE is required');
   checkSeedFlag(values.seed, values.insecure);
-  const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
-  if (wsPort !== undefined && (!Number.isSafeInteger(wsPort) || wsPort < 0 || wsPort > 65535)) throw new UsageError(`--ws-port takes 0 to 65535, got "${values['ws-port']}"`);
-  const port = values.port === undefined ? (wsPort === undefined ? 7000 : undefined) : Number(values.port);
-  if (port !== undefined && (!Number.isSafeInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port takes 0 to 65535, got "${values.port}"`);
-  const maxClients = values['max-clients'] === undefined ? 8 : positiveInteger(values['max-clients'], '--max-clients');
-  const sessionSeconds = values['session-timeout'] === undefined ? 3600 : positiveNumber(values['session-timeout'], '--session-timeout');
-  if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
-  const requestDeadline = (flag: 'first-request-timeout' | 'request-timeout', fallback: number): number => {
-    const text = values[flag];
-    return text === undefined ? fallback : secondsOption(text, `--${flag}`);
-  };
-  const firstRequestTimeoutMs = requestDeadline('first-request-timeout', DEFAULT_REQUEST_DEADLINES.firstRequestTimeoutMs);
-  const requestIdleTimeoutMs = requestDeadline('request-timeout', DEFAULT_REQUEST_DEADLINES.requestIdleTimeoutMs);
+  const { port, wsPort, maxClients, sessionSeconds, firstRequestTimeoutMs, requestIdleTimeoutMs } = listenSettings(values);
   const fractionalBits = values['fractional-bits'] === undefined ? undefined : positiveInteger(values['fractional-bits'], '--fractional-bits');
   const { backendName, backend, allowInsecure, transport, threads, rng: master } = partySettings(values, { client: false });
 
@@ -236,6 +224,31 @@ async function runServe(args: string[], io: CliIo, hooks: ServeHooks): Promise<n
   }
   log(`stopped after ${sessionsServed} session${sessionsServed === 1 ? '' : 's'}`);
   return EXIT.OK;
+}
+
+/** The listening options of `serve`, checked: ports, connections at once, session and request deadlines. */
+function listenSettings(values: {
+  port?: string;
+  'ws-port'?: string;
+  'max-clients'?: string;
+  'session-timeout'?: string;
+  'first-request-timeout'?: string;
+  'request-timeout'?: string;
+}) {
+  const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
+  if (wsPort !== undefined && (!Number.isSafeInteger(wsPort) || wsPort < 0 || wsPort > 65535)) throw new UsageError(`--ws-port takes 0 to 65535, got "${values['ws-port']}"`);
+  const port = values.port === undefined ? (wsPort === undefined ? 7000 : undefined) : Number(values.port);
+  if (port !== undefined && (!Number.isSafeInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port takes 0 to 65535, got "${values.port}"`);
+  const maxClients = values['max-clients'] === undefined ? 8 : positiveInteger(values['max-clients'], '--max-clients');
+  const sessionSeconds = values['session-timeout'] === undefined ? 3600 : positiveNumber(values['session-timeout'], '--session-timeout');
+  if (sessionSeconds * 1000 > 2 ** 31 - 1) throw new UsageError('--session-timeout is too long');
+  const requestDeadline = (flag: 'first-request-timeout' | 'request-timeout', fallback: number): number => {
+    const text = values[flag];
+    return text === undefined ? fallback : secondsOption(text, `--${flag}`);
+  };
+  const firstRequestTimeoutMs = requestDeadline('first-request-timeout', DEFAULT_REQUEST_DEADLINES.firstRequestTimeoutMs);
+  const requestIdleTimeoutMs = requestDeadline('request-timeout', DEFAULT_REQUEST_DEADLINES.requestIdleTimeoutMs);
+  return { port, wsPort, maxClients, sessionSeconds, firstRequestTimeoutMs, requestIdleTimeoutMs };
 }
 
 /**
