@@ -10,11 +10,8 @@
  * Spec: §3.4
  * @module
  */
-import { InvalidParametersError, SizeMismatchError } from '../errors.js';
-import { bitReverse, log2Exact } from './bits.js';
-import { invMod } from './modular.js';
-import { MAX_NTT_SIZE } from './ntt.js';
-import { isPrime, minimalPrimitiveRoot } from './primes.js';
+import { SizeMismatchError } from '../errors.js';
+import { negacyclicRoots } from './ntt.js';
 import { assertModulusWide, mulModWide, mulModWideFast, type mulModWideSplit } from './wide.js';
 
 const TWO_26 = 2 ** 26;
@@ -46,34 +43,17 @@ export class WideNttTables {
   readonly invRootPowersQuot: Float64Array;
 
   constructor(n: number, q: number) {
-    const logn = log2Exact(n, 'NTT size n');
-    if (n < 2 || n > MAX_NTT_SIZE) throw new InvalidParametersError(`NTT size n must be in [2, 2^17], got ${n}`);
-    assertModulusWide(q, 'NTT modulus q');
-    if (!isPrime(q)) throw new InvalidParametersError(`NTT modulus q = ${q} is not prime`);
-    if ((q - 1) % (2 * n) !== 0) {
-      throw new InvalidParametersError(`NTT modulus q = ${q} is not ≡ 1 mod 2n = ${2 * n}`);
-    }
+    const roots = negacyclicRoots(n, q, assertModulusWide, mulModWide);
     this.n = n;
-    this.logn = logn;
+    this.logn = roots.logn;
     this.q = q;
-    this.psi = minimalPrimitiveRoot(2 * n, q);
-    this.psiInv = invMod(this.psi, q);
-    this.nInv = invMod(n, q);
-    this.rootPowers = new Float64Array(n);
-    this.rootPowersQuot = new Float64Array(n);
-    this.invRootPowers = new Float64Array(n);
-    this.invRootPowersQuot = new Float64Array(n);
-    let pw = 1;
-    let ipw = 1;
-    for (let i = 0; i < n; i++) {
-      const r = bitReverse(i, logn);
-      this.rootPowers[r] = pw;
-      this.rootPowersQuot[r] = pw / q;
-      this.invRootPowers[r] = ipw;
-      this.invRootPowersQuot[r] = ipw / q;
-      pw = mulModWide(pw, this.psi, q);
-      ipw = mulModWide(ipw, this.psiInv, q);
-    }
+    this.psi = roots.psi;
+    this.psiInv = roots.psiInv;
+    this.nInv = roots.nInv;
+    this.rootPowers = roots.powers;
+    this.rootPowersQuot = roots.powers.map((w) => w / q);
+    this.invRootPowers = roots.invPowers;
+    this.invRootPowersQuot = roots.invPowers.map((w) => w / q);
   }
 }
 

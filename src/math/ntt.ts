@@ -57,35 +57,60 @@ export class NttTables {
    * @param q a prime < 2^30 with q ≡ 1 (mod 2n); otherwise {@link InvalidParametersError}
    */
   constructor(n: number, q: number) {
-    const logn = log2Exact(n, 'NTT size n');
-    if (n < 2 || n > MAX_NTT_SIZE) throw new InvalidParametersError(`NTT size n must be in [2, 2^17], got ${n}`);
-    assertModulus30(q, 'NTT modulus q');
-    if (!isPrime(q)) throw new InvalidParametersError(`NTT modulus q = ${q} is not prime`);
-    if ((q - 1) % (2 * n) !== 0) {
-      throw new InvalidParametersError(`NTT modulus q = ${q} is not ≡ 1 mod 2n = ${2 * n}`);
-    }
+    const roots = negacyclicRoots(n, q, assertModulus30, mulMod);
     this.n = n;
-    this.logn = logn;
+    this.logn = roots.logn;
     this.q = q;
-    this.psi = minimalPrimitiveRoot(2 * n, q);
-    this.psiInv = invMod(this.psi, q);
-    this.nInv = invMod(n, q);
-    this.rootPowers = new Uint32Array(n);
-    this.rootPowersShoup = new Float64Array(n);
-    this.invRootPowers = new Uint32Array(n);
-    this.invRootPowersShoup = new Float64Array(n);
-    let pw = 1;
-    let ipw = 1;
-    for (let i = 0; i < n; i++) {
-      const r = bitReverse(i, logn);
-      this.rootPowers[r] = pw;
-      this.rootPowersShoup[r] = shoupPrecompute(pw, q);
-      this.invRootPowers[r] = ipw;
-      this.invRootPowersShoup[r] = shoupPrecompute(ipw, q);
-      pw = mulMod(pw, this.psi, q);
-      ipw = mulMod(ipw, this.psiInv, q);
-    }
+    this.psi = roots.psi;
+    this.psiInv = roots.psiInv;
+    this.nInv = roots.nInv;
+    this.rootPowers = Uint32Array.from(roots.powers);
+    this.rootPowersShoup = roots.powers.map((w) => shoupPrecompute(w, q));
+    this.invRootPowers = Uint32Array.from(roots.invPowers);
+    this.invRootPowersShoup = roots.invPowers.map((w) => shoupPrecompute(w, q));
   }
+}
+
+/** What both NTT table classes ({@link NttTables}, `WideNttTables`) derive from n and q. Spec: §3.4 */
+export interface NegacyclicRoots {
+  readonly logn: number;
+  /** The minimal primitive 2n-th root of unity ψ, ψ^{−1} and n^{−1} mod q. */
+  readonly psi: number;
+  readonly psiInv: number;
+  readonly nInv: number;
+  /** powers[bitReverse(i, logn)] = ψ^i mod q. */
+  readonly powers: Float64Array;
+  /** invPowers[bitReverse(i, logn)] = ψ^{−i} mod q. */
+  readonly invPowers: Float64Array;
+}
+
+/**
+ * Checks n (a power of two in [2, 2^17]) and q (`checkModulus`'s range, prime, q ≡ 1 mod 2n) —
+ * {@link InvalidParametersError} otherwise — and returns ψ, its inverse, n^{−1} and the twiddle
+ * powers in bit-reversed order, multiplying with `mul` (exact for q's range). Spec: §3.4
+ */
+export function negacyclicRoots(n: number, q: number, checkModulus: (q: number, what: string) => void, mul: (a: number, b: number, q: number) => number): NegacyclicRoots {
+  const logn = log2Exact(n, 'NTT size n');
+  if (n < 2 || n > MAX_NTT_SIZE) throw new InvalidParametersError(`NTT size n must be in [2, 2^17], got ${n}`);
+  checkModulus(q, 'NTT modulus q');
+  if (!isPrime(q)) throw new InvalidParametersError(`NTT modulus q = ${q} is not prime`);
+  if ((q - 1) % (2 * n) !== 0) {
+    throw new InvalidParametersError(`NTT modulus q = ${q} is not ≡ 1 mod 2n = ${2 * n}`);
+  }
+  const psi = minimalPrimitiveRoot(2 * n, q);
+  const psiInv = invMod(psi, q);
+  const powers = new Float64Array(n);
+  const invPowers = new Float64Array(n);
+  let pw = 1;
+  let ipw = 1;
+  for (let i = 0; i < n; i++) {
+    const r = bitReverse(i, logn);
+    powers[r] = pw;
+    invPowers[r] = ipw;
+    pw = mul(pw, psi, q);
+    ipw = mul(ipw, psiInv, q);
+  }
+  return { logn, psi, psiInv, nInv: invMod(n, q), powers, invPowers };
 }
 
 /** Same as `new NttTables(n, q)`. Spec: §3.4 */
