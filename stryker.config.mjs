@@ -61,6 +61,8 @@ export const FILES = {
   // (beaver-triples.reference runs the protocol at n = 1024 and 8192: too slow per mutant; bfv-wire.mutation
   // checks the codec at n = 16)
   'src/beaver/bfv-wire.ts': ['test/beaver/bfv-wire.*.test.ts'],
+  // (compact.roundtrip generates keys at n = 4096; compact.mutation checks the same layout at n = 4 and 16)
+  'src/bfv/compact.ts': ['test/bfv/compact.mutation.test.ts'],
 };
 
 /**
@@ -82,6 +84,7 @@ export const SECONDS = {
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
   'src/beaver/bfv-wire.ts': 33,
+  'src/bfv/compact.ts': 202,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
