@@ -58,6 +58,11 @@ export const FILES = {
   ],
   // (noise.flooding, at n = 8192, is too slow per mutant; noise.mutation checks the same definitions at n = 32)
   'src/bfv/noise.ts': ['test/bfv/noise.mutation.test.ts'],
+  // (beaver-triples.reference runs the protocol at n = 1024 and 8192: too slow per mutant; bfv-wire.mutation
+  // checks the codec at n = 16)
+  'src/beaver/bfv-wire.ts': ['test/beaver/bfv-wire.*.test.ts'],
+  // (compact.roundtrip generates keys at n = 4096; compact.mutation checks the same layout at n = 4 and 16)
+  'src/bfv/compact.ts': ['test/bfv/compact.mutation.test.ts'],
 };
 
 /**
@@ -78,6 +83,8 @@ export const SECONDS = {
   'src/sharing/activations.ts': 20,
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
+  'src/beaver/bfv-wire.ts': 33,
+  'src/bfv/compact.ts': 202,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
