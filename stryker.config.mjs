@@ -58,6 +58,8 @@ export const FILES = {
   ],
   // (noise.flooding, at n = 8192, is too slow per mutant; noise.mutation checks the same definitions at n = 32)
   'src/bfv/noise.ts': ['test/bfv/noise.mutation.test.ts'],
+  // (limits.real-run and service.fixed-eval run whole services: too slow per mutant; the mutation tests check every field by hand)
+  'src/protocol/service-messages.ts': ['test/protocol/service-messages.mutation.test.ts'],
 };
 
 /**
@@ -78,6 +80,7 @@ export const SECONDS = {
   'src/sharing/activations.ts': 20,
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
+  'src/protocol/service-messages.ts': 16,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
