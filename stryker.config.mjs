@@ -60,6 +60,8 @@ export const FILES = {
   'src/bfv/noise.ts': ['test/bfv/noise.mutation.test.ts'],
   // (limits.real-run and service.fixed-eval run whole services: too slow per mutant; the mutation tests check every field by hand)
   'src/protocol/service-messages.ts': ['test/protocol/service-messages.mutation.test.ts'],
+  // (slot-bytes.roundtrip exercises SlotReader and SlotWriter only; the CLI file store tests touch the disk)
+  'src/protocol/slot.ts': ['test/protocol/slot.mutation.test.ts'],
 };
 
 /**
@@ -80,6 +82,7 @@ export const SECONDS = {
   'src/sharing/activations.ts': 20,
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
+  'src/protocol/slot.ts': 104,
   'src/protocol/service-messages.ts': 16,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
