@@ -62,6 +62,8 @@ export const FILES = {
   'src/protocol/service-messages.ts': ['test/protocol/service-messages.mutation.test.ts'],
   // (slot-bytes.roundtrip exercises SlotReader and SlotWriter only; the CLI file store tests touch the disk)
   'src/protocol/slot.ts': ['test/protocol/slot.mutation.test.ts'],
+  // (fuzz/protocol-messages also decodes blobs, at random; blobs.mutation checks every field and refusal by hand)
+  'src/protocol/blobs.ts': ['test/protocol/blobs.mutation.test.ts'],
 };
 
 /**
@@ -84,6 +86,7 @@ export const SECONDS = {
   'src/ot/wire.ts': 9,
   'src/protocol/slot.ts': 104,
   'src/protocol/service-messages.ts': 16,
+  'src/protocol/blobs.ts': 12,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
