@@ -63,6 +63,12 @@ export const FILES = {
   'src/beaver/bfv-wire.ts': ['test/beaver/bfv-wire.*.test.ts'],
   // (compact.roundtrip generates keys at n = 4096; compact.mutation checks the same layout at n = 4 and 16)
   'src/bfv/compact.ts': ['test/bfv/compact.mutation.test.ts'],
+  // (limits.real-run and service.fixed-eval run whole services: too slow per mutant; the mutation tests check every field by hand)
+  'src/protocol/service-messages.ts': ['test/protocol/service-messages.mutation.test.ts'],
+  // (slot-bytes.roundtrip exercises SlotReader and SlotWriter only; the CLI file store tests touch the disk)
+  'src/protocol/slot.ts': ['test/protocol/slot.mutation.test.ts'],
+  // (fuzz/protocol-messages also decodes blobs, at random; blobs.mutation checks every field and refusal by hand)
+  'src/protocol/blobs.ts': ['test/protocol/blobs.mutation.test.ts'],
 };
 
 /**
@@ -85,6 +91,9 @@ export const SECONDS = {
   'src/ot/wire.ts': 9,
   'src/beaver/bfv-wire.ts': 33,
   'src/bfv/compact.ts': 202,
+  'src/protocol/slot.ts': 104,
+  'src/protocol/service-messages.ts': 16,
+  'src/protocol/blobs.ts': 12,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
