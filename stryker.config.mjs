@@ -59,6 +59,7 @@ export const FILES = {
   // (noise.flooding, at n = 8192, is too slow per mutant; noise.mutation checks the same definitions at n = 32)
   'src/bfv/noise.ts': ['test/bfv/noise.mutation.test.ts'],
   'src/math/bytes.ts': ['test/math/bytes.mutation.test.ts', 'test/protocol/slot-bytes.roundtrip.test.ts'],
+  'src/nn/import/base64.ts': ['test/nn/base64.mutation.test.ts', 'test/nn/rfc4648-base64.test.ts'],
 };
 
 /**
@@ -79,6 +80,7 @@ export const SECONDS = {
   'src/sharing/activations.ts': 20,
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
+  'src/nn/import/base64.ts': 36,
   'src/math/bytes.ts': 10,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
