@@ -60,6 +60,7 @@ export const FILES = {
   'src/bfv/noise.ts': ['test/bfv/noise.mutation.test.ts'],
   'src/math/bytes.ts': ['test/math/bytes.mutation.test.ts', 'test/protocol/slot-bytes.roundtrip.test.ts'],
   'src/nn/import/base64.ts': ['test/nn/base64.mutation.test.ts', 'test/nn/rfc4648-base64.test.ts'],
+  'src/cli/png.ts': ['test/cli/png.mutation.test.ts', 'test/cli/png.roundtrip.test.ts', 'test/cli/png.encoder.roundtrip.test.ts'],
 };
 
 /**
@@ -80,6 +81,7 @@ export const SECONDS = {
   'src/sharing/activations.ts': 20,
   'src/nn/import/onnx/operators.ts': 13,
   'src/ot/wire.ts': 9,
+  'src/cli/png.ts': 202,
   'src/nn/import/base64.ts': 36,
   'src/math/bytes.ts': 10,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
