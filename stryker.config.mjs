@@ -61,6 +61,7 @@ export const FILES = {
   'src/math/bytes.ts': ['test/math/bytes.mutation.test.ts', 'test/protocol/slot-bytes.roundtrip.test.ts'],
   'src/nn/import/base64.ts': ['test/nn/base64.mutation.test.ts', 'test/nn/rfc4648-base64.test.ts'],
   'src/cli/png.ts': ['test/cli/png.mutation.test.ts', 'test/cli/png.roundtrip.test.ts', 'test/cli/png.encoder.roundtrip.test.ts'],
+  'src/nn/mnist.ts': ['test/nn/mnist.mutation.test.ts', 'test/nn/mnist-idx.test.ts'],
 };
 
 /**
@@ -84,6 +85,7 @@ export const SECONDS = {
   'src/cli/png.ts': 202,
   'src/nn/import/base64.ts': 36,
   'src/math/bytes.ts': 10,
+  'src/nn/mnist.ts': 38,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
