@@ -69,6 +69,10 @@ export const FILES = {
   'src/protocol/slot.ts': ['test/protocol/slot.mutation.test.ts'],
   // (fuzz/protocol-messages also decodes blobs, at random; blobs.mutation checks every field and refusal by hand)
   'src/protocol/blobs.ts': ['test/protocol/blobs.mutation.test.ts'],
+  'src/math/bytes.ts': ['test/math/bytes.mutation.test.ts', 'test/protocol/slot-bytes.roundtrip.test.ts'],
+  'src/nn/import/base64.ts': ['test/nn/base64.mutation.test.ts', 'test/nn/rfc4648-base64.test.ts'],
+  'src/cli/png.ts': ['test/cli/png.mutation.test.ts', 'test/cli/png.roundtrip.test.ts', 'test/cli/png.encoder.roundtrip.test.ts'],
+  'src/nn/mnist.ts': ['test/nn/mnist.mutation.test.ts', 'test/nn/mnist-idx.test.ts'],
 };
 
 /**
@@ -94,6 +98,10 @@ export const SECONDS = {
   'src/protocol/slot.ts': 104,
   'src/protocol/service-messages.ts': 16,
   'src/protocol/blobs.ts': 12,
+  'src/cli/png.ts': 202,
+  'src/nn/import/base64.ts': 36,
+  'src/math/bytes.ts': 10,
+  'src/nn/mnist.ts': 38,
   // estimated: 0.28 × the wall time of the previous full run at load ≈ 17 (or from the mutant count); the
   // files measured since came out at about half their estimate
   'src/net/handshake.ts': 105,
