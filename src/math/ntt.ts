@@ -225,14 +225,17 @@ export function forwardNtt(a: Uint32Array, t: NttTables): void {
 
 /**
  * In-place inverse negacyclic NTT: bit-reversed evaluations in [0, q) → natural-order
- * coefficients in [0, q), scaled by n^{−1}. Gentleman–Sande butterflies with lazy reduction,
- * two layers per pass as in {@link forwardNtt}: values stay in [0, 2q), the sum x + y is corrected
- * once and the difference x − y + 2q ∈ (0, 4q) goes to the Shoup product unreduced (it accepts
- * inputs below 2^32). The first pass (gaps 1 and 2) works on four contiguous values without an inner
- * loop; an odd layer count puts one radix-2 layer just before the last two, which form one pass with
- * the n^{−1} factor folded in. Spec: §3.4
+ * coefficients in [0, q), scaled by n^{−1}. Gentleman–Sande butterflies with lazy reduction: values
+ * stay in [0, 2q), the sum x + y is corrected once and the difference x − y + 2q ∈ (0, 4q) goes to
+ * the Shoup product unreduced (it accepts inputs below 2^32). Passes, in order: the first two or
+ * three layers (three when log n is odd, so that the rest pair up) on four or eight contiguous
+ * values without an inner loop; three layers per pass on eight values while at least six layers
+ * remain; two layers per pass while at least four remain; one radix-2 layer if one is left over
+ * (only for small n or an odd count after the radix-8 passes); the last two layers as one pass with
+ * the n^{−1} factor folded in, whose sums go to the Shoup product unreduced. n = 8192 takes five
+ * passes (3 + 3 + 3 + 2 + 2 layers). Spec: §3.4
  *
- * One function of about 170 lines on purpose (the layout's 150-line rule has this exception): its
+ * One function of about 350 lines on purpose (the layout's 150-line rule has this exception): its
  * passes are the hot loop of every BFV operation, and moving butterflies into helpers shared with
  * other transforms has been measured to cost 1.3–1.6× (V8 merges the type feedback of the callers),
  * so each pass stays inline, in the order §3.4 lists them.
@@ -246,7 +249,88 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
   const ws = t.invRootPowersShoup;
   let m = n;
   let gap = 1;
-  if (m >= 16) {
+  if (m >= 32 && (t.logn & 1) === 1) {
+    // An odd number of layers: the first three (gaps 1, 2 and 4) on eight contiguous values, so
+    // that the remaining layers pair up without a radix-2 pass.
+    const h = m >>> 1;
+    const h2 = h >>> 1;
+    const h4 = h2 >>> 1;
+    for (let i = 0, j0 = 0; i < h4; i++, j0 += 8) {
+      const k1 = h + 4 * i;
+      const k2 = h2 + 2 * i;
+      const x0 = a[j0] | 0;
+      const x1 = a[j0 + 1] | 0;
+      const x2 = a[j0 + 2] | 0;
+      const x3 = a[j0 + 3] | 0;
+      const x4 = a[j0 + 4] | 0;
+      const x5 = a[j0 + 5] | 0;
+      const x6 = a[j0 + 6] | 0;
+      const x7 = a[j0 + 7] | 0;
+      // Layer 1 (gap 1): four pairs with w[h + 4i … h + 4i + 3].
+      let u0 = (x0 + x1 - twoQ) | 0;
+      u0 += (u0 >> 31) & twoQ;
+      const d0 = (x0 - x1 + twoQ) >>> 0;
+      const u1 = (Math.imul(d0, w[k1]) - Math.imul((d0 * ws[k1]) | 0, q)) | 0;
+      let u2 = (x2 + x3 - twoQ) | 0;
+      u2 += (u2 >> 31) & twoQ;
+      const d2 = (x2 - x3 + twoQ) >>> 0;
+      const u3 = (Math.imul(d2, w[k1 + 1]) - Math.imul((d2 * ws[k1 + 1]) | 0, q)) | 0;
+      let u4 = (x4 + x5 - twoQ) | 0;
+      u4 += (u4 >> 31) & twoQ;
+      const d4 = (x4 - x5 + twoQ) >>> 0;
+      const u5 = (Math.imul(d4, w[k1 + 2]) - Math.imul((d4 * ws[k1 + 2]) | 0, q)) | 0;
+      let u6 = (x6 + x7 - twoQ) | 0;
+      u6 += (u6 >> 31) & twoQ;
+      const d6 = (x6 - x7 + twoQ) >>> 0;
+      const u7 = (Math.imul(d6, w[k1 + 3]) - Math.imul((d6 * ws[k1 + 3]) | 0, q)) | 0;
+      // Layer 2 (gap 2): (u0, u2), (u1, u3) with w[h2 + 2i]; (u4, u6), (u5, u7) with w[h2 + 2i + 1].
+      const wa = w[k2] | 0;
+      const was = ws[k2];
+      const wb = w[k2 + 1] | 0;
+      const wbs = ws[k2 + 1];
+      let v0 = (u0 + u2 - twoQ) | 0;
+      v0 += (v0 >> 31) & twoQ;
+      let v1 = (u1 + u3 - twoQ) | 0;
+      v1 += (v1 >> 31) & twoQ;
+      const e0 = (u0 - u2 + twoQ) >>> 0;
+      const e1 = (u1 - u3 + twoQ) >>> 0;
+      const v2 = (Math.imul(e0, wa) - Math.imul((e0 * was) | 0, q)) | 0;
+      const v3 = (Math.imul(e1, wa) - Math.imul((e1 * was) | 0, q)) | 0;
+      let v4 = (u4 + u6 - twoQ) | 0;
+      v4 += (v4 >> 31) & twoQ;
+      let v5 = (u5 + u7 - twoQ) | 0;
+      v5 += (v5 >> 31) & twoQ;
+      const e4 = (u4 - u6 + twoQ) >>> 0;
+      const e5 = (u5 - u7 + twoQ) >>> 0;
+      const v6 = (Math.imul(e4, wb) - Math.imul((e4 * wbs) | 0, q)) | 0;
+      const v7 = (Math.imul(e5, wb) - Math.imul((e5 * wbs) | 0, q)) | 0;
+      // Layer 3 (gap 4): (v_k, v_{k+4}) with w[h4 + i].
+      const wc = w[h4 + i] | 0;
+      const wcs = ws[h4 + i];
+      let r0 = (v0 + v4 - twoQ) | 0;
+      r0 += (r0 >> 31) & twoQ;
+      let r1 = (v1 + v5 - twoQ) | 0;
+      r1 += (r1 >> 31) & twoQ;
+      let r2 = (v2 + v6 - twoQ) | 0;
+      r2 += (r2 >> 31) & twoQ;
+      let r3 = (v3 + v7 - twoQ) | 0;
+      r3 += (r3 >> 31) & twoQ;
+      const f0 = (v0 - v4 + twoQ) >>> 0;
+      const f1 = (v1 - v5 + twoQ) >>> 0;
+      const f2 = (v2 - v6 + twoQ) >>> 0;
+      const f3 = (v3 - v7 + twoQ) >>> 0;
+      a[j0] = r0;
+      a[j0 + 1] = r1;
+      a[j0 + 2] = r2;
+      a[j0 + 3] = r3;
+      a[j0 + 4] = (Math.imul(f0, wc) - Math.imul((f0 * wcs) | 0, q)) | 0;
+      a[j0 + 5] = (Math.imul(f1, wc) - Math.imul((f1 * wcs) | 0, q)) | 0;
+      a[j0 + 6] = (Math.imul(f2, wc) - Math.imul((f2 * wcs) | 0, q)) | 0;
+      a[j0 + 7] = (Math.imul(f3, wc) - Math.imul((f3 * wcs) | 0, q)) | 0;
+    }
+    m >>>= 3;
+    gap = 8;
+  } else if (m >= 16) {
     // The first two layers (gaps 1 and 2) on four contiguous values, without an inner loop.
     const h = m >>> 1;
     const h2 = h >>> 1;
@@ -282,6 +366,101 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
     }
     m >>>= 2;
     gap = 4;
+  }
+  // Three layers per pass: (m, gap), (m/2, 2·gap) and (m/4, 4·gap) on eight values at a time,
+  // while at least six layers remain.
+  for (; m >= 64; m >>>= 3, gap <<= 3) {
+    const h = m >>> 1;
+    const h2 = h >>> 1;
+    const h4 = h2 >>> 1;
+    for (let i = 0; i < h4; i++) {
+      const k1 = h + 4 * i;
+      const k2 = h2 + 2 * i;
+      const w0 = w[k1] | 0;
+      const w0s = ws[k1];
+      const w1 = w[k1 + 1] | 0;
+      const w1s = ws[k1 + 1];
+      const w2 = w[k1 + 2] | 0;
+      const w2s = ws[k1 + 2];
+      const w3 = w[k1 + 3] | 0;
+      const w3s = ws[k1 + 3];
+      const wa = w[k2] | 0;
+      const was = ws[k2];
+      const wb = w[k2 + 1] | 0;
+      const wbs = ws[k2 + 1];
+      const wc = w[h4 + i] | 0;
+      const wcs = ws[h4 + i];
+      const base = 8 * i * gap;
+      for (let j0 = base, end = base + gap; j0 < end; j0++) {
+        const j1 = j0 + gap;
+        const j2 = j1 + gap;
+        const j3 = j2 + gap;
+        const j4 = j3 + gap;
+        const j5 = j4 + gap;
+        const j6 = j5 + gap;
+        const j7 = j6 + gap;
+        const x0 = a[j0] | 0;
+        const x1 = a[j1] | 0;
+        const x2 = a[j2] | 0;
+        const x3 = a[j3] | 0;
+        const x4 = a[j4] | 0;
+        const x5 = a[j5] | 0;
+        const x6 = a[j6] | 0;
+        const x7 = a[j7] | 0;
+        let u0 = (x0 + x1 - twoQ) | 0;
+        u0 += (u0 >> 31) & twoQ;
+        const d0 = (x0 - x1 + twoQ) >>> 0;
+        const u1 = (Math.imul(d0, w0) - Math.imul((d0 * w0s) | 0, q)) | 0;
+        let u2 = (x2 + x3 - twoQ) | 0;
+        u2 += (u2 >> 31) & twoQ;
+        const d2 = (x2 - x3 + twoQ) >>> 0;
+        const u3 = (Math.imul(d2, w1) - Math.imul((d2 * w1s) | 0, q)) | 0;
+        let u4 = (x4 + x5 - twoQ) | 0;
+        u4 += (u4 >> 31) & twoQ;
+        const d4 = (x4 - x5 + twoQ) >>> 0;
+        const u5 = (Math.imul(d4, w2) - Math.imul((d4 * w2s) | 0, q)) | 0;
+        let u6 = (x6 + x7 - twoQ) | 0;
+        u6 += (u6 >> 31) & twoQ;
+        const d6 = (x6 - x7 + twoQ) >>> 0;
+        const u7 = (Math.imul(d6, w3) - Math.imul((d6 * w3s) | 0, q)) | 0;
+        let v0 = (u0 + u2 - twoQ) | 0;
+        v0 += (v0 >> 31) & twoQ;
+        let v1 = (u1 + u3 - twoQ) | 0;
+        v1 += (v1 >> 31) & twoQ;
+        const e0 = (u0 - u2 + twoQ) >>> 0;
+        const e1 = (u1 - u3 + twoQ) >>> 0;
+        const v2 = (Math.imul(e0, wa) - Math.imul((e0 * was) | 0, q)) | 0;
+        const v3 = (Math.imul(e1, wa) - Math.imul((e1 * was) | 0, q)) | 0;
+        let v4 = (u4 + u6 - twoQ) | 0;
+        v4 += (v4 >> 31) & twoQ;
+        let v5 = (u5 + u7 - twoQ) | 0;
+        v5 += (v5 >> 31) & twoQ;
+        const e4 = (u4 - u6 + twoQ) >>> 0;
+        const e5 = (u5 - u7 + twoQ) >>> 0;
+        const v6 = (Math.imul(e4, wb) - Math.imul((e4 * wbs) | 0, q)) | 0;
+        const v7 = (Math.imul(e5, wb) - Math.imul((e5 * wbs) | 0, q)) | 0;
+        let r0 = (v0 + v4 - twoQ) | 0;
+        r0 += (r0 >> 31) & twoQ;
+        let r1 = (v1 + v5 - twoQ) | 0;
+        r1 += (r1 >> 31) & twoQ;
+        let r2 = (v2 + v6 - twoQ) | 0;
+        r2 += (r2 >> 31) & twoQ;
+        let r3 = (v3 + v7 - twoQ) | 0;
+        r3 += (r3 >> 31) & twoQ;
+        const f0 = (v0 - v4 + twoQ) >>> 0;
+        const f1 = (v1 - v5 + twoQ) >>> 0;
+        const f2 = (v2 - v6 + twoQ) >>> 0;
+        const f3 = (v3 - v7 + twoQ) >>> 0;
+        a[j0] = r0;
+        a[j1] = r1;
+        a[j2] = r2;
+        a[j3] = r3;
+        a[j4] = (Math.imul(f0, wc) - Math.imul((f0 * wcs) | 0, q)) | 0;
+        a[j5] = (Math.imul(f1, wc) - Math.imul((f1 * wcs) | 0, q)) | 0;
+        a[j6] = (Math.imul(f2, wc) - Math.imul((f2 * wcs) | 0, q)) | 0;
+        a[j7] = (Math.imul(f3, wc) - Math.imul((f3 * wcs) | 0, q)) | 0;
+      }
+    }
   }
   // Two layers per pass: (m, gap) and (m/2, 2·gap) on four values at a time, while at least four
   // layers remain (the last two are fused with n^{−1} below).
@@ -375,10 +554,9 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
       u2 += (u2 >> 31) & twoQ;
       const d2 = (x2 - x3 + twoQ) >>> 0;
       const u3 = (Math.imul(d2, wb) - Math.imul((d2 * wbs) | 0, q)) | 0;
-      let s0 = (u0 + u2 - twoQ) | 0;
-      s0 += (s0 >> 31) & twoQ;
-      let s1 = (u1 + u3 - twoQ) | 0;
-      s1 += (s1 >> 31) & twoQ;
+      // The sums go to the Shoup product unreduced: it accepts [0, 4q).
+      const s0 = (u0 + u2) >>> 0;
+      const s1 = (u1 + u3) >>> 0;
       const e0 = (u0 - u2 + twoQ) >>> 0;
       const e1 = (u1 - u3 + twoQ) >>> 0;
       let r0 = (Math.imul(s0, nInv) - Math.imul((s0 * nInvS) | 0, q) - q) | 0;
@@ -399,8 +577,7 @@ export function inverseNtt(a: Uint32Array, t: NttTables): void {
   for (let j = 0, k = gap; j < gap; j++, k++) {
     const x = a[j] | 0;
     const y = a[k] | 0;
-    let s = (x + y - twoQ) | 0;
-    s += (s >> 31) & twoQ;
+    const s = (x + y) >>> 0;
     const d = (x - y + twoQ) >>> 0;
     let r0 = (Math.imul(s, nInv) - Math.imul((s * nInvS) | 0, q) - q) | 0;
     r0 += (r0 >> 31) & q;
