@@ -215,3 +215,41 @@ describe('noise of a ciphertext (Δ·m + e, 0) built by hand', () => {
     expect(bfv.invariantNoiseBudget(ctx, sk, ct)).toBe(referenceBudget(ct));
   });
 });
+
+describe('freshNoiseBits where ±21 crosses a power of two', () => {
+  it('n = 8 with an extra prime 97: (357/97 + 4.5) = 8.18 → 4 bits + 1 (315/97 + 4.5 would give 3 + 1)', () => {
+    // The bound reads only n, the level's k and the primes: a stand-in context at parameters no real
+    // chain has makes the constant 42n + 21 matter (at every power-of-two n with p = 1 or a large p it
+    // cannot move ⌈log2⌉).
+    const stand = { n: 8, primes: [1_000_000_000_000_001, 97], firstLevel: { k: 1 }, level: (k: number) => ({ k }) };
+    expect(bfv.freshNoiseBits(stand as never)).toBe(5);
+    expect(bfv.freshNoiseBits(stand as never, 2)).toBe(Math.ceil(Math.log2(357 + 4.5)) + 1);
+  });
+});
+
+describe('floodNoiseWithDraws: its draws are checked', () => {
+  const draws = bfv.drawFloodNoise(ctx, fromTextSeed('draws'), { noiseBits: 0, lambda: 10 });
+  const refused = (d: unknown) =>
+    expect(() => bfv.floodNoiseWithDraws(ctx, pk, fresh, d as never)).toThrow(new InvalidArgumentError(`floodNoiseWithDraws: expected the draws of drawFloodNoise for n = ${n}`));
+  it('equals floodNoise from the same stream', () => {
+    const a = bfv.floodNoiseWithDraws(ctx, pk, fresh, draws);
+    const b = bfv.floodNoise(ctx, pk, fresh, fromTextSeed('draws'), { noiseBits: 0, lambda: 10 });
+    expect(a).toEqual(b);
+  });
+  it('refuses missing draws, a bad width and words of the wrong type or length', () => {
+    refused(undefined);
+    refused({ ...draws, bits: -1 });
+    refused({ ...draws, bits: -1, words: new Uint32Array(0) }); // the length n·⌈0/32⌉ = 0 matches: only the sign refuses it
+    refused({ ...draws, bits: 1.5 });
+    refused({ ...draws, bits: undefined });
+    refused({ ...draws, words: Array.from(draws.words) });
+    refused({ ...draws, words: draws.words.subarray(1) });
+    refused({ ...draws, bits: draws.bits + 32 });
+  });
+  it('accepts width 0 (one word per coefficient, E ∈ {−1, 0}) and still decrypts', () => {
+    const zeroWidth = { bits: 0, words: Uint32Array.from({ length: n }, (_, j) => j & 1), zero: draws.zero };
+    const got = bfv.floodNoiseWithDraws(ctx, pk, fresh, zeroWidth);
+    expect(bfv.bfvDecrypt(ctx, sk, got).coeffs).toEqual(message.coeffs);
+    expect(got).not.toEqual(bfv.floodNoiseWithDraws(ctx, pk, fresh, { ...zeroWidth, words: new Uint32Array(n) }));
+  });
+});

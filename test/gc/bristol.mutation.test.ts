@@ -136,6 +136,33 @@ describe('writeBristol layout', () => {
     const text = '2 5\n2 1 1 \n1 2 \n\n2 1 0 1 3 XOR\n2 1 0 1 4 AND\n\n\n';
     expect(writeBristol(parseBristol(text).circuit)).toBe(text);
   });
+  it('outputs already last keep every wire number, also out-of-order and unused ones', () => {
+    // Gate outputs 4 then 3 (not in gate order), wires 5 and 6 unused: nothing is renumbered.
+    const shuffled = '3 8\n2 1 1 \n1 1 \n\n2 1 0 1 4 AND\n2 1 0 1 3 XOR\n2 1 3 4 7 XOR\n\n\n';
+    expect(writeBristol(parseBristol(shuffled).circuit)).toBe(shuffled);
+    const sparse = '1 6\n2 1 1 \n1 1 \n\n2 1 0 1 5 AND\n\n\n';
+    expect(writeBristol(parseBristol(sparse).circuit)).toBe(sparse);
+  });
+  it('outputs not last are renumbered densely: other gate wires first in gate order, then the outputs', () => {
+    // Output wire 3 is written before the internal wire 4: the writer moves the output to the end.
+    const { circuit } = parseBristol('2 5\n2 1 1\n1 1\n\n2 1 0 1 4 AND\n2 1 0 4 3 XOR\n');
+    const moved = { ...circuit, outputs: [{ wires: Uint32Array.of(3) }] } as unknown as typeof circuit;
+    const text = writeBristol(Object.setPrototypeOf(moved, Object.getPrototypeOf(circuit)));
+    expect(text).toBe('2 4\n2 1 1 \n1 1 \n\n2 1 0 1 2 AND\n2 1 0 2 3 XOR\n\n\n');
+    expect(evaluatePlain(parseBristol(text).circuit, [1n, 0n])).toEqual([1n]); // x ⊕ (x ∧ y) = 1 ⊕ 0
+  });
+  it('one output in place and one not: every output is renumbered, not only the misplaced one', () => {
+    const { circuit } = parseBristol('3 5\n2 1 1\n1 1\n\n2 1 0 1 2 AND\n2 1 0 1 3 XOR\n2 1 2 3 4 XOR\n');
+    const outputs = { ...circuit, outputs: [{ wires: Uint32Array.of(2, 4) }] } as unknown as typeof circuit;
+    const text = writeBristol(Object.setPrototypeOf(outputs, Object.getPrototypeOf(circuit)));
+    expect(text).toBe('3 5\n2 1 1 \n1 2 \n\n2 1 0 1 3 AND\n2 1 0 1 2 XOR\n2 1 3 2 4 XOR\n\n\n');
+  });
+  it('a constant gate keeps its value (not a renamed wire) when the wires are renumbered', () => {
+    const { circuit } = parseBristol('2 3\n1 1\n1 1\n\n1 1 1 1 EQ\n2 1 0 1 2 AND\n');
+    const outputs = { ...circuit, outputs: [{ wires: Uint32Array.of(1) }] } as unknown as typeof circuit;
+    const text = writeBristol(Object.setPrototypeOf(outputs, Object.getPrototypeOf(circuit)));
+    expect(text).toBe('2 3\n1 1 \n1 1 \n\n1 1 1 2 EQ\n2 1 0 2 1 AND\n\n\n');
+  });
   it('outputs that are the input wires themselves are copied to new wires', () => {
     expect(writeBristol(parseBristol('0 2\n2 1 1\n1 2\n').circuit)).toBe('2 4\n2 1 1 \n1 2 \n\n1 1 0 2 EQW\n1 1 1 3 EQW\n\n\n');
   });

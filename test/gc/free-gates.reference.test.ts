@@ -57,4 +57,12 @@ describe('freeGate: the free-XOR rules, garbler (Δ) and evaluator (Δ = 0)', ()
     xorSlots(L2, 2 * C * 4, 1 * C * 4, 3 * C * 4, 4 * C);
     expect(Array.from(L1)).toEqual(Array.from(L2));
   });
+  it('xorSlots writes exactly `width` words: the slot after the output is untouched', () => {
+    const L = Int32Array.from({ length: 12 }, (_, i) => (i + 1) * 0x01010101);
+    const before = Array.from(L);
+    xorSlots(L, 0, 4, 8 - 4, 4); // C ⊕ into words 4..7 from words 0..3 and 4..7, word 8 onwards kept
+    expect(Array.from(L.subarray(4, 8))).toEqual(before.slice(0, 4).map((x, j) => x ^ before[4 + j]));
+    expect(Array.from(L.subarray(8))).toEqual(before.slice(8));
+    expect(Array.from(L.subarray(0, 4))).toEqual(before.slice(0, 4));
+  });
 });
