@@ -3,10 +3,9 @@
  * labels), the documented layout, and refusal — with typed errors, never a crash — of truncated,
  * extended, corrupted and random messages.
  */
+import { adder } from './adder-circuit.js';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError, ProtocolError, SizeMismatchError } from '../../src/errors.js';
-import { CircuitBuilder } from '../../src/gc/builder.js';
-import { addBits } from '../../src/gc/gadgets.js';
 import { encodeInputs, garble } from '../../src/gc/garble.js';
 import {
   circuitFingerprint,
@@ -17,14 +16,6 @@ import {
   serializeLabels,
 } from '../../src/gc/serialize.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
-
-function adder(n: number) {
-  const b = new CircuitBuilder();
-  const x = b.input('garbler', n);
-  const y = b.input('evaluator', n);
-  b.output(addBits(b, x, y).sum);
-  return b.build();
-}
 
 const circuit = adder(5); // 4 AND gates (the last carry is unused), 5 output bits
 const { garbled, secrets } = garble(circuit, fromTextSeed('gc/ser'), { instances: 3, firstGateId: 2 ** 40 + 7 });

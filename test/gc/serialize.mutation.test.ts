@@ -5,9 +5,8 @@
  * decoding bits, the garbler-label count against the circuit, and every message text.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { adder } from './adder-circuit.js';
 import { InvalidArgumentError, MalformedInputError, ProtocolError, SizeMismatchError } from '../../src/errors.js';
-import { CircuitBuilder } from '../../src/gc/builder.js';
-import { addBits } from '../../src/gc/gadgets.js';
 import { encodeInputs, garble, MAX_GATE_ID, type GarbledCircuit } from '../../src/gc/garble.js';
 import {
   circuitFingerprint,
@@ -18,14 +17,6 @@ import {
   serializeLabels,
 } from '../../src/gc/serialize.js';
 import { fromTextSeed } from '../../src/random/index.js';
-
-function adder(n: number) {
-  const b = new CircuitBuilder();
-  const x = b.input('garbler', n);
-  const y = b.input('evaluator', n);
-  b.output(addBits(b, x, y).sum);
-  return b.build();
-}
 
 const circuit = adder(4); // 3 AND gates, 4 output bits: 2 instances give exactly one byte of decoding bits
 const { garbled, secrets } = garble(circuit, fromTextSeed('gc/ser/mut'), { instances: 2, firstGateId: 5 });

@@ -4,21 +4,12 @@
  * refusal with typed errors of truncated, extended and corrupted messages, non-zero control-bit
  * padding, gate ids past 2^51, and random bytes.
  */
+import { adder } from './adder-circuit.js';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError, ProtocolError, SizeMismatchError } from '../../src/errors.js';
-import { CircuitBuilder } from '../../src/gc/builder.js';
-import { addBits } from '../../src/gc/gadgets.js';
 import { encodeInputs, garble } from '../../src/gc/garble.js';
 import { circuitFingerprint, deserializeGarbledCircuit, GARBLED_HEADER_BYTES, garbledTableBytes, HASH_THREE_HALVES_MMO, serializeGarbledCircuit } from '../../src/gc/serialize.js';
 import { fromTextSeed, uniformBelow } from '../../src/random/index.js';
-
-function adder(n: number) {
-  const b = new CircuitBuilder();
-  const x = b.input('garbler', n);
-  const y = b.input('evaluator', n);
-  b.output(addBits(b, x, y).sum);
-  return b.build();
-}
 
 const circuit = adder(5); // 4 AND gates, 5 output bits
 const { garbled, secrets } = garble(circuit, fromTextSeed('th/ser'), { instances: 3, firstGateId: 2 ** 40 + 7, scheme: 'three-halves' });

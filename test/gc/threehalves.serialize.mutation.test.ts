@@ -5,21 +5,13 @@
  * bytes), control words with bits above the five that go on the wire, the 2^51 gate-id bound at
  * equality, and half-gates tables read as a view of an aligned message (no copy), a copy otherwise.
  */
+import { adder } from './adder-circuit.js';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '../../src/errors.js';
 import { CircuitBuilder } from '../../src/gc/builder.js';
-import { addBits } from '../../src/gc/gadgets.js';
 import { encodeInputs, garble, THREE_HALVES_MAX_GATE_ID } from '../../src/gc/garble.js';
 import { deserializeGarbledCircuit, GARBLED_HEADER_BYTES, serializeGarbledCircuit } from '../../src/gc/serialize.js';
 import { fromTextSeed } from '../../src/random/index.js';
-
-function adder(n: number) {
-  const b = new CircuitBuilder();
-  const x = b.input('garbler', n);
-  const y = b.input('evaluator', n);
-  b.output(addBits(b, x, y).sum);
-  return b.build();
-}
 
 /** One AND gate of a garbler bit and an evaluator bit, one output bit. */
 function oneAnd() {
