@@ -9,6 +9,7 @@
  * in NTT form or malformed, trailing bytes; errors other than malformed input pass through unwrapped.
  */
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import { BFV_TRIPLE_HEADER_BYTES, BFV_TRIPLE_TAG, decodeBfvTripleMessage, encodeBfvTripleMessage } from '../../src/beaver/bfv-wire.js';
 import * as bfv from '../../src/bfv/index.js';
 import { MalformedInputError, ProtocolError } from '../../src/errors.js';
@@ -52,12 +53,7 @@ const TAG = BFV_TRIPLE_TAG.TRIPLES_REQUEST;
 const decode = (m: Uint8Array, count = 2, level = 2): bfv.Ciphertext[] => decodeBfvTripleMessage(ctx, m, TAG, 7, count, level, 'ctx');
 /** Expects `f` to throw exactly this class with exactly this message. */
 function throwsExactly(f: () => unknown, cls: typeof MalformedInputError | typeof ProtocolError, message: string): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrownBy(f);
   expect(err).toBeInstanceOf(cls);
   expect((err as Error).constructor).toBe(cls);
   expect((err as Error).message).toBe(message);
@@ -215,12 +211,7 @@ describe('BFV triple messages', () => {
     );
     const bad = encodeBfvTripleMessage(ctx, TAG, 7, [full]);
     bad[20] = 0x5e;
-    let err: unknown;
-    try {
-      decode(bad, 1);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => decode(bad, 1));
     expect(err).toBeInstanceOf(MalformedInputError);
     expect((err as Error).message).toBe(
       'ctx: ciphertext 0 must be a size-2 coefficient-form ciphertext with 2 primes (compact ciphertext: not a compact ciphertext (bytes 0x5e 0x1))',
@@ -240,12 +231,7 @@ describe('BFV triple messages', () => {
       },
     });
     const msg = encodeBfvTripleMessage(ctx, TAG, 7, [full]);
-    let err: unknown;
-    try {
-      decodeBfvTripleMessage(broken, msg, TAG, 7, 1, 2, 'ctx');
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => decodeBfvTripleMessage(broken, msg, TAG, 7, 1, 2, 'ctx'));
     expect(err).toBeInstanceOf(TypeError);
     expect(err).not.toBeInstanceOf(MalformedInputError);
   });

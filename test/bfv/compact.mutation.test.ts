@@ -10,6 +10,7 @@
  * order, parts naming their element and index; errors of the context are reported as malformed input.
  */
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import * as bfv from '../../src/bfv/index.js';
 import { COMPACT_HEADER_BYTES, COMPACT_KIND_CIPHERTEXT, COMPACT_KIND_GALOIS_KEYS, COMPACT_MAGIC } from '../../src/bfv/compact.js';
 import { expandSealSeed } from '../../src/bfv/keys.js';
@@ -76,12 +77,7 @@ const same = (a: bfv.Ciphertext, b: bfv.Ciphertext): void => {
 };
 /** Expects `f` to throw a MalformedInputError with exactly this message. */
 function refuses(f: () => unknown, message: string): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrownBy(f);
   expect(err).toBeInstanceOf(MalformedInputError);
   expect((err as Error).message).toBe(message);
 }
@@ -262,12 +258,7 @@ describe('compact ciphertexts', () => {
         },
       });
     const check = (value: unknown, message: string): void => {
-      let err: unknown;
-      try {
-        bfv.deserializeCompactCiphertext(thrower(value), bytes);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrownBy(() => bfv.deserializeCompactCiphertext(thrower(value), bytes));
       expect(err).toBeInstanceOf(MalformedInputError);
       expect((err as Error).message).toBe(message);
       expect((err as Error).cause).toBe(value);
@@ -275,12 +266,7 @@ describe('compact ciphertexts', () => {
     check('boom', 'compact ciphertext: boom');
     check(new RangeError('out of range'), 'compact ciphertext: out of range');
     const own = new MalformedInputError('own message');
-    let err: unknown;
-    try {
-      bfv.deserializeCompactCiphertext(thrower(own), bytes);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => bfv.deserializeCompactCiphertext(thrower(own), bytes));
     expect(err).toBe(own);
   });
 });
@@ -434,12 +420,7 @@ describe('compact Galois keys', () => {
         return Reflect.get(target, prop, receiver) as unknown;
       },
     });
-    let err: unknown;
-    try {
-      bfv.deserializeCompactGaloisKeys(broken, bytes);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => bfv.deserializeCompactGaloisKeys(broken, bytes));
     expect(err).toBeInstanceOf(MalformedInputError);
     expect((err as Error).message).toBe('compact Galois keys: no first level');
     expect((err as Error).cause).toBeInstanceOf(TypeError);

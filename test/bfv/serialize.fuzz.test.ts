@@ -6,6 +6,7 @@
  * re-serializing the parsed object gives back exactly the mutated bytes.
  */
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import * as bfv from '../../src/bfv/index.js';
 import { MalformedInputError } from '../../src/errors.js';
 import { fromTextSeed, uniformBelow, type Rng } from '../../src/random/index.js';
@@ -68,12 +69,7 @@ function setByte(b: Uint8Array, off: number, v: number): Uint8Array {
 }
 
 function expectMalformed(f: () => unknown, message: RegExp): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrownBy(f);
   expect(err).toBeInstanceOf(MalformedInputError);
   expect((err as Error).message).toMatch(message);
 }

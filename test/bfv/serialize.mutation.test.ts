@@ -7,6 +7,7 @@
  * plaintexts and secret keys, objects at an offset, and peekCiphertextLevel.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import * as bfvIndex from '../../src/bfv/index.js';
 import * as bfv_evaluator from '../../src/bfv/evaluator.js';
 import * as bfv_seal_compression from '../../src/bfv/seal-compression.js';
@@ -147,12 +148,7 @@ describe('ciphertext', () => {
     const broken = z.slice();
     broken[20] ^= 0xff;
     broken[21] ^= 0xff;
-    let err: unknown;
-    try {
-      parse(broken);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => parse(broken));
     expect(err).toBeInstanceOf(MalformedInputError);
     expect((err as Error).message).toMatch(/^ciphertext: /);
   });
@@ -402,29 +398,16 @@ describe('further edges', () => {
   it('errors other than MalformedInputError are wrapped, naming the object and keeping the cause', () => {
     const boom = new Error('boom');
     const throwing = (e: unknown) => Object.create(ctx, { levelByParmsId: { value: () => { throw e; } } }) as bfvIndex.BfvContext;
-    let err: unknown;
-    try {
-      bfv.deserializeCiphertext(throwing(boom), bfv.serializeCiphertext(ctx, ct));
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => bfv.deserializeCiphertext(throwing(boom), bfv.serializeCiphertext(ctx, ct)));
     expect(err).toBeInstanceOf(MalformedInputError);
     expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: boom', boom]);
     const delphi = new MalformedInputError('inner');
     expect(() => bfv.deserializeCiphertext(throwing(delphi), bfv.serializeCiphertext(ctx, ct))).toThrow(delphi);
-    try {
-      bfv.deserializeCiphertext(throwing('plain string'), bfv.serializeCiphertext(ctx, ct));
-    } catch (e) {
-      err = e;
-    }
-    expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: plain string', 'plain string']);
+    const fromString = thrownBy(() => bfv.deserializeCiphertext(throwing('plain string'), bfv.serializeCiphertext(ctx, ct)));
+    expect([(fromString as Error).message, (fromString as Error).cause]).toEqual(['ciphertext: plain string', 'plain string']);
     const invalid = new InvalidArgumentError('typed');
-    try {
-      bfv.deserializeCiphertext(throwing(invalid), bfv.serializeCiphertext(ctx, ct));
-    } catch (e) {
-      err = e;
-    }
-    expect([(err as Error).message, (err as Error).cause]).toEqual(['ciphertext: typed', invalid]);
+    const fromTyped = thrownBy(() => bfv.deserializeCiphertext(throwing(invalid), bfv.serializeCiphertext(ctx, ct)));
+    expect([(fromTyped as Error).message, (fromTyped as Error).cause]).toEqual(['ciphertext: typed', invalid]);
   });
   it('default limits for compressed objects: the largest valid object of the kind', () => {
     const z = (b: Uint8Array) => bfv.compressSealObject(b, 'zlib');

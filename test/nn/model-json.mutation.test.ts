@@ -5,6 +5,7 @@
  * and the writer's optional keys and indentation. Expected texts follow the format by hand.
  */
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import { MalformedInputError } from '../../src/errors.js';
 import { parseModel, serializeModel } from '../../src/nn/index.js';
 import { LAYER_TYPES } from '../../src/nn/layers.js';
@@ -22,12 +23,7 @@ const f32 = (xs: number[]) => ({ dtype: 'float32', base64: Buffer.from(new Float
 
 describe('parseModel: document', () => {
   it('JSON text that does not parse keeps the parser error as cause', () => {
-    let err: unknown;
-    try {
-      parseModel('{"format": ');
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => parseModel('{"format": '));
     expect(err).toBeInstanceOf(MalformedInputError);
     expect((err as Error).message).toMatch(/^model JSON does not parse: ./);
     expect((err as Error).cause).toBeInstanceOf(SyntaxError);
@@ -102,12 +98,7 @@ describe('parseModel: layers', () => {
     refuse(at({ dtype: 'float64', base64: 'AA' }), 'layer 0 ("fc"): bias: base64: length must be a multiple of 4');
     refuse(at(f64([0, Number.NaN])), 'layer 0 ("fc"): bias[1] is not finite');
     refuse(at(f32([Number.NEGATIVE_INFINITY, 0])), 'layer 0 ("fc"): bias[0] is not finite');
-    let err: unknown;
-    try {
-      parseModel(at({ dtype: 'float64', base64: 'A' }));
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => parseModel(at({ dtype: 'float64', base64: 'A' })));
     expect((err as Error).cause).toBeInstanceOf(MalformedInputError);
     expect(parseModel(at(f64([0.1, -2]))).layers[0]).toMatchObject({ bias: Float64Array.of(0.1, -2) });
     expect(parseModel(at(f32([0.1, -2]))).layers[0]).toMatchObject({ bias: Float64Array.of(Math.fround(0.1), -2) });

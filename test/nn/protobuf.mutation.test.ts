@@ -6,6 +6,7 @@
  * unpacked repeated floats/doubles, and the ±2^53 bounds of integer fields.
  */
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import { MalformedInputError } from '../../src/errors.js';
 import { ProtoMessage, readVarint } from '../../src/nn/import/protobuf.js';
 
@@ -91,12 +92,7 @@ describe('typed accessors', () => {
     bad(() => m.message(1), 'field 1 is not length-delimited');
     bad(() => new ProtoMessage(hex('0a 02 c3 28')).string(1), 'field 1 is not valid UTF-8');
     bad(() => new ProtoMessage(hex('0a 02 c3 28')).strings(1), 'field 1 is not valid UTF-8');
-    let err: unknown;
-    try {
-      new ProtoMessage(hex('0a 01 ff')).string(1);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => new ProtoMessage(hex('0a 01 ff')).string(1));
     expect((err as Error).cause).toBeInstanceOf(TypeError); // the TextDecoder's own error
   });
   it('defaults when absent', () => {

@@ -5,6 +5,7 @@
  * bad identifiers, ABORT reasons.
  */
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers/thrown.js';
 import { DelphiError, MalformedInputError, ProtocolError } from '../../src/errors.js';
 import { memoryChannelPair } from '../../src/channel/index.js';
 import { decodeAbort, decodeClientHello, decodeFieldMessage, decodeServerHello, encodeAbort, encodeClientHello, encodeFieldMessage, encodeServerHello, FIELD_CHUNK, INPUT_LAYER, isPeerAbort, PROTOCOL_TAG, receiveFieldVector, sendFieldVector } from '../../src/protocol/messages.js';
@@ -70,12 +71,7 @@ describe('field-vector messages', () => {
   }
 
   it('an ABORT in place of a field vector carries the peer reason', () => {
-    let err: unknown;
-    try {
-      decode(encodeAbort('server: the client uses another backend'));
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => decode(encodeAbort('server: the client uses another backend')));
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as Error).message).toMatch(/the peer aborted: server: the client uses another backend/);
     expect(isPeerAbort(err)).toBe(true);
