@@ -7,7 +7,7 @@
  * is missing or older than src/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,5 +55,17 @@ describe('delphi bench (command line)', () => {
     await expect(benchCommand.run(['--paper', '--backend', 'insecure-dealer'], io)).rejects.toThrow(/pass --insecure/);
     await expect(benchCommand.run(['--paper', '--backend', 'nope'], io)).rejects.toThrow(/unknown backend "nope"/);
     await expect(benchCommand.run(['--paper', '--quadratic=-1'], io)).rejects.toThrow(/--quadratic must be a non-negative integer/);
+  });
+  it('a smoke run refuses to overwrite a directory that holds full runs (the committed bench/), not a smoke report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-paper-guard-'));
+    try {
+      writeFileSync(join(dir, 'paper.json'), JSON.stringify({ smoke: false, runs: [] }));
+      await expect(benchCommand.run(['--paper', '--smoke', '--out', dir], io)).rejects.toThrow(`--smoke would replace the full table in ${join(dir, 'paper.md')}`);
+      writeFileSync(join(dir, 'paper.json'), '{ not json');
+      await expect(benchCommand.run(['--paper', '--smoke', '--out', dir], io)).rejects.toThrow(/--smoke would replace the full table/);
+      expect(readFileSync(join(dir, 'paper.json'), 'utf8')).toBe('{ not json');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

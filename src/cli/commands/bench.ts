@@ -4,7 +4,7 @@
  * figures (src/cli/bench-paper.ts). `npm run bench:paper` runs it into bench/.
  * @module
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,8 @@ and the published figures beside them. (Micro-benchmarks: "npm run bench".)
   --first K               cut each network after K activation layers
   --smoke                 --first 1 with the insecure dealer: checks the harness in seconds
   --out DIR               where paper.md and paper.json go (default: the current directory;
-                          with --smoke, a new temporary directory)
+                          with --smoke, a new temporary directory, and never one that
+                          holds full runs, such as the committed bench/)
   --models DIR            where the model files are, generated when missing (default: --out)
   --timeout SEC           stop a party that runs longer (default: no limit)`;
 
@@ -69,6 +70,9 @@ async function runBench(args: string[], io: CliIo): Promise<number> {
   const quadratic = values.quadratic === undefined ? 0 : Number(values.quadratic);
   if (!Number.isSafeInteger(quadratic) || quadratic < 0) throw new UsageError(`--quadratic must be a non-negative integer, got "${values.quadratic}"`);
   const first = values.first !== undefined ? positiveInteger(values.first, '--first') : smoke ? 1 : undefined;
+  if (smoke && values.out !== undefined && holdsFullTable(values.out)) {
+    throw new UsageError(`--smoke would replace the full table in ${join(values.out, 'paper.md')}: leave out --out (a temporary directory is used) or name another directory`);
+  }
   const outDir = values.out ?? (smoke ? mkdtempSync(join(os.tmpdir(), 'delphi-bench-paper-')) : process.cwd());
   const doc = await runPaperBench({
     cli: fileURLToPath(new URL('../main.js', import.meta.url)),
@@ -84,4 +88,15 @@ async function runBench(args: string[], io: CliIo): Promise<number> {
   });
   io.out(`${JSON.stringify({ out: outDir, runs: doc.runs.length, failed: doc.runs.filter((r) => r.error !== undefined).length })}\n`);
   return doc.runs.some((r) => r.error !== undefined) ? EXIT.FAILURE : EXIT.OK;
+}
+
+/** Whether `dir` holds a paper.json of full (not smoke) runs, which a smoke run would overwrite. */
+function holdsFullTable(dir: string): boolean {
+  const file = join(dir, 'paper.json');
+  if (!existsSync(file)) return false;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { smoke?: unknown }).smoke !== true;
+  } catch {
+    return true; // unreadable: keep it rather than guess
+  }
 }
